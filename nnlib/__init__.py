@@ -1,0 +1,1 @@
+"""nnlib: a compact NumPy core for training small neural networks by gradient descent."""
