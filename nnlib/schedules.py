@@ -1,0 +1,202 @@
+r"""Learning-rate schedules giving the same lr sequence as torch.optim.lr_scheduler.
+
+A scheduler writes `opt.lr`. Each one (except ReduceLROnPlateau, which follows a metric) is a
+closed form `lr_at(t)` of the step count t, vectorized over an int array; constructing it sets
+opt.lr = lr_at(0) like torch, and `step()` advances t by one and sets opt.lr = lr_at(t).
+η₀ is the optimizer's initial learning rate; `latex` is the formula for the app.
+"""
+import math
+
+import numpy as np
+
+from nnlib._check import choice, integer, number, positive
+from nnlib.optim import SGD
+
+
+class LRScheduler:
+    """Base class: a subclass sets its parameters, then calls this, and defines lr_at(t)."""
+
+    latex = ""
+
+    def __init__(self, opt):
+        self.opt = opt
+        self.base_lr = opt.initial_lr
+        self.last_step = 0
+        opt.lr = float(self.lr_at(0))
+
+    def step(self):
+        self.last_step += 1
+        self.opt.lr = float(self.lr_at(self.last_step))
+
+    def lr_at(self, t):
+        raise NotImplementedError
+
+
+class StepLR(LRScheduler):
+    """Multiply the lr by gamma every step_size steps."""
+
+    latex = r"\eta_t = \eta_0\,\gamma^{\lfloor t / s \rfloor}"
+
+    def __init__(self, opt, step_size, gamma=0.1):
+        self.step_size = integer("step size", step_size, low=1)
+        self.gamma = positive("gamma", gamma)
+        super().__init__(opt)
+
+    def lr_at(self, t):
+        return self.base_lr * self.gamma ** (t // self.step_size)
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the lr by gamma every step."""
+
+    latex = r"\eta_t = \eta_0\,\gamma^{t}"
+
+    def __init__(self, opt, gamma):
+        self.gamma = positive("gamma", gamma)
+        super().__init__(opt)
+
+    def lr_at(self, t):
+        return self.base_lr * self.gamma ** t
+
+
+class InverseTimeLR(LRScheduler):
+    """The 1/t decay of stochastic approximation (Keras InverseTimeDecay with decay_steps=1)."""
+
+    latex = r"\eta_t = \frac{\eta_0}{1 + k\,t}"
+
+    def __init__(self, opt, decay):
+        self.decay = number("decay", decay, low=0)
+        super().__init__(opt)
+
+    def lr_at(self, t):
+        return self.base_lr / (1 + self.decay * t)
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Half a cosine from η₀ down to eta_min over T_max steps (then back up, like torch)."""
+
+    latex = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
+             r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)")
+
+    def __init__(self, opt, T_max, eta_min=0.0):
+        self.T_max = integer("T_max", T_max, low=1)
+        self.eta_min = number("eta_min", eta_min, low=0)
+        super().__init__(opt)
+
+    def lr_at(self, t):
+        cosine = np.cos(math.pi * t / self.T_max)
+        return self.eta_min + (self.base_lr - self.eta_min) * (1 + cosine) / 2
+
+
+class LinearWarmup(LRScheduler):
+    """The lr grows linearly from start_factor·η₀ to η₀ in warmup_steps (torch LinearLR to 1)."""
+
+    latex = r"\eta_t = \eta_0\left(f_0 + (1 - f_0)\,\frac{\min(t,\,T_w)}{T_w}\right)"
+
+    def __init__(self, opt, warmup_steps, start_factor=1 / 3):
+        self.warmup_steps = integer("warm-up steps", warmup_steps, low=1)
+        self.start_factor = number("start factor", start_factor, low=0, high=1, low_open=True)
+        super().__init__(opt)
+
+    def lr_at(self, t):
+        f0 = self.start_factor
+        done = np.minimum(t, self.warmup_steps) / self.warmup_steps
+        return self.base_lr * (f0 + (1 - f0) * done)
+
+
+class ReduceLROnPlateau:
+    """Multiply the lr by factor once the metric has not improved for more than patience epochs.
+
+    Improvement (torch's rule) in mode "min": m < best·(1 − threshold) if threshold_mode is
+    "rel", m < best − threshold if "abs"; mode "max" mirrors it. After a reduction, `cooldown`
+    epochs pass before bad epochs count again. The lr never goes below min_lr, and changes
+    smaller than eps are skipped. One call of step(metric) is one epoch.
+    """
+
+    latex = (r"\eta \leftarrow \max(f\,\eta,\ \eta_{\min})"
+             r"\ \text{after } p + 1 \text{ epochs without improvement}")
+
+    def __init__(self, opt, mode="min", factor=0.1, patience=10, threshold=1e-4,
+                 threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
+        self.mode = choice("mode", mode, ("min", "max"))
+        self.factor = number("factor", factor, low=0, high=1, low_open=True, high_open=True)
+        self.patience = integer("patience", patience, low=0)
+        self.threshold = number("threshold", threshold, low=0)
+        self.threshold_mode = choice("threshold mode", threshold_mode, ("rel", "abs"))
+        self.cooldown = integer("cooldown", cooldown, low=0)
+        self.min_lr = number("min_lr", min_lr, low=0)
+        self.eps = number("eps", eps, low=0)
+        self.opt = opt
+        self.last_step = 0
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+
+    def is_better(self, metric):
+        rel = self.threshold_mode == "rel"
+        if self.mode == "min":
+            return metric < (self.best * (1 - self.threshold) if rel
+                             else self.best - self.threshold)
+        return metric > (self.best * (1 + self.threshold) if rel else self.best + self.threshold)
+
+    def step(self, metric):
+        """Record this epoch's metric (e.g. the validation loss); reduce the lr if it stalled."""
+        metric = float(metric)
+        self.last_step += 1
+        if self.is_better(metric):
+            self.best, self.num_bad_epochs = metric, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            new_lr = max(self.opt.lr * self.factor, self.min_lr)
+            if self.opt.lr - new_lr > self.eps:
+                self.opt.lr = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+
+
+SCHEDULES = {
+    "constant": None,
+    "step": StepLR,
+    "exponential": ExponentialLR,
+    "inverse_time": InverseTimeLR,
+    "cosine": CosineAnnealingLR,
+    "warmup": LinearWarmup,
+    "plateau": ReduceLROnPlateau,
+}
+
+LABELS = {
+    "constant": "constant",
+    "step": "step decay",
+    "exponential": "exponential decay",
+    "inverse_time": "1/t decay",
+    "cosine": "cosine annealing",
+    "warmup": "linear warm-up",
+    "plateau": "reduce on plateau",
+}
+
+LATEX = {"constant": r"\eta_t = \eta_0"} | {
+    name: cls.latex for name, cls in SCHEDULES.items() if cls is not None}
+
+
+def get(name, opt, **kwargs):
+    """The schedule registered as `name` driving opt, or None for "constant" (no scheduler)."""
+    cls = SCHEDULES[choice("schedule", name, SCHEDULES)]
+    if cls is None:
+        if kwargs:
+            raise ValueError(f"the constant schedule takes no settings, got {', '.join(kwargs)}")
+        return None
+    return cls(opt, **kwargs)
+
+
+def lr_curve(name, lr0, steps, **kwargs):
+    """The learning rates of steps 0..steps-1 under schedule `name`, without training."""
+    if name == "plateau":
+        raise ValueError("reduce on plateau follows the validation loss, so it has no curve "
+                         "without training")
+    opt = SGD(lr=lr0)
+    sched = get(name, opt, **kwargs)
+    t = np.arange(integer("steps", steps, low=1))
+    return np.full(len(t), opt.lr) if sched is None else sched.lr_at(t)
