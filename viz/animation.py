@@ -1,0 +1,56 @@
+"""Animation plumbing shared by every animated figure: frames, Play/Pause, a step slider.
+
+A builder draws the full figure at frame 0, then hands `animate` the indices of the traces
+that move and, per frame, their new data. Static traces (contours, surfaces, the full loss
+curve) stay out of the frames, which keeps the payload small and works around plotly.js
+#4491 (a contour redrawn with redraw=False vanishes on Play).
+
+    fig = go.Figure([contour, path_trace])                    # trace 1 moves
+    frames = [[{"x": xs[:k + 1], "y": ys[:k + 1]}] for k in keep]
+    animate(fig, frames, traces=[1], labels=keep)
+"""
+import numpy as np
+import plotly.graph_objects as go
+
+MAX_FRAMES = 200
+SPEEDS = {"slow": 200, "normal": 80, "fast": 30}   # milliseconds per frame
+
+
+def frame_steps(n_steps, max_frames=MAX_FRAMES):
+    """At most `max_frames` step indices from 0 to n_steps (both included), evenly spread."""
+    if n_steps + 1 <= max_frames:
+        return np.arange(n_steps + 1)
+    return np.unique(np.linspace(0, n_steps, max_frames).round().astype(int))
+
+
+def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step ", redraw=False):
+    """Add `frames` (one list of trace updates per frame, aligned with `traces`) to `fig`.
+
+    Adds Play/Pause buttons and a slider whose ticks read `prefix + label`. The figure
+    opens on the last frame's slider position only if the caller drew it that way; the
+    slider starts at frame 0.
+    """
+    names = [str(label) for label in labels]
+    fig.frames = [go.Frame(data=data, traces=list(traces), name=name) for data, name in zip(frames, names)]
+    play = dict(frame=dict(duration=duration, redraw=redraw), transition=dict(duration=0),
+                fromcurrent=True, mode="immediate")
+    pause = dict(frame=dict(duration=0, redraw=False), mode="immediate")
+    fig.update_layout(
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left",
+                          yanchor="top", pad=dict(t=10, r=10), showactive=False, buttons=[
+                              dict(label="▶ Play", method="animate", args=[None, play]),
+                              dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
+        sliders=[dict(active=0, x=0.17, len=0.83, y=-0.12, yanchor="top", pad=dict(t=10),
+                      currentvalue=dict(prefix=prefix, visible=True),
+                      steps=[dict(label=name, method="animate",
+                                  args=[[name], dict(frame=dict(duration=0, redraw=redraw),
+                                                     mode="immediate", transition=dict(duration=0))])
+                             for name in names])],
+    )
+    fig.update_layout(margin=dict(b=140))
+    return fig
+
+
+def rounded(a, digits=4):
+    """A float32 copy rounded for the browser: animation payloads shrink by about half."""
+    return np.round(np.asarray(a, dtype=np.float32), digits)
