@@ -1,0 +1,277 @@
+r"""A multilayer perceptron over one flat parameter vector, with backpropagation written out.
+
+Layer l maps its input a (B rows) to z = a W + b, then a' = f(z) for hidden layers (plus inverted
+dropout in training), and the last layer's z is the output (logits, or predictions for "mse").
+
+Every parameter lives in `theta`, one flat vector, so optimizers, snapshots and loss landscapes
+see a single array. Layer l's block is [W; b], a (n_in + 1, n_out) view of theta: W is its first
+n_in rows and b its last row. Each layer input carries an extra column of ones, so
+z = [a, 1] @ [W; b] needs one matrix product (the "bias trick" of CS231n), and backward the
+gradient of the whole block is [a, 1]ᵀ dz. The gradient is one flat vector laid out like theta.
+
+Speed: small networks are dominated by NumPy's per-call cost, so each batch size gets its own
+preallocated arrays (a `_Workspace`), reused by every call; the loss and gradient are written
+into them with `out=`.
+"""
+import copy
+
+import numpy as np
+
+from nnlib import losses
+from nnlib._check import choice, integer, number
+from nnlib.activations import ACTIVATIONS
+from nnlib.init import INITS
+
+DTYPES = ("float64", "float32")
+MAX_WORKSPACES = 8   # batch sizes remembered per model (training, last partial batch, evaluation)
+
+
+class _Workspace:
+    """Arrays for one batch size B, reused by every forward/backward pass with B rows."""
+
+    def __init__(self, sizes, batch, dtype):
+        self.inputs = [np.ones((batch, n + 1), dtype) for n in sizes[:-1]]  # [a, 1] per layer
+        self.outputs = [a[:, :-1] for a in self.inputs[1:]]  # hidden outputs a, seen by the next layer
+        self.z = [np.empty((batch, n), dtype) for n in sizes[1:]]
+        self.dz = [np.empty_like(z) for z in self.z]        # dz[-1] = dL/doutput, from the loss
+        self.da = [np.empty_like(z) for z in self.z[:-1]]
+        self.h = [np.empty_like(z) for z in self.z[:-1]]    # f(z) before dropout
+        self.masks = [np.empty_like(z) for z in self.z[:-1]]
+
+
+class MLP:
+    """Fully connected network, e.g. MLP([2, 16, 16, 2]) for 2 inputs, two hidden layers, 2 classes.
+
+    activation: name in ACTIVATIONS, used by every hidden layer; the output layer is linear.
+    init: name in INITS, or a function (n_in, n_out, rng) -> W (e.g. partial(init.normal, std=0.1)).
+    dropout: probability p of zeroing each hidden unit in training; kept units are scaled by
+        1/(1 − p) so the expected activation is unchanged ("inverted" dropout); off in eval mode.
+    loss: "cross_entropy" (softmax, integer labels) or "mse" (regression targets).
+    l2: adds l2/2 · Σ W² over the weights (not the biases) to the loss.
+    seed: seeds the generator used for the initial weights and, by default, the dropout masks.
+    """
+
+    def __init__(self, sizes, activation="relu", init="he_normal", dropout=0.0,
+                 loss="cross_entropy", l2=0.0, seed=0, dtype="float64"):
+        self.sizes = _check_sizes(sizes, loss)
+        self.activation = choice("activation", activation, tuple(ACTIVATIONS))
+        self.init = init if callable(init) else choice("init", init, tuple(INITS))
+        self.dropout = number("dropout probability", dropout, low=0, high=1, high_open=True)
+        self.loss_name = choice("loss", loss, tuple(losses.LOSSES))
+        self.l2 = number("l2", l2, low=0)
+        self.seed = integer("seed", seed, low=0)
+        self.dtype = np.dtype(choice("dtype", _dtype_name(dtype), DTYPES))
+        self._act = ACTIVATIONS[activation]
+        self._loss_fn = losses.LOSSES[loss]
+        self.rng = np.random.default_rng(self.seed)
+
+        shapes = [(n_in + 1, n_out) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
+        self.n_params = sum(r * c for r, c in shapes)
+        self._theta, self._blocks = _flat_blocks(shapes, self.dtype)
+        self._grad, self._grad_blocks = _flat_blocks(shapes, self.dtype)
+        self.layers = [(block[:-1], block[-1]) for block in self._blocks]
+        self._W_T = [W.T for W, _ in self.layers]
+        self._l2_rates = np.zeros(self.n_params, self.dtype)     # l2 at weights, 0 at biases
+        for block in _flat_blocks(shapes, self.dtype, self._l2_rates)[1]:
+            block[:-1] = self.l2
+        self._l2_grad = np.empty(self.n_params, self.dtype)
+        self._workspaces = {}
+
+        make_w = self.init if callable(self.init) else INITS[self.init]
+        for W, _ in self.layers:
+            W[...] = make_w(*W.shape, self.rng)
+
+    @property
+    def theta(self):
+        """Every parameter in one flat vector (a view: writing into it changes the model)."""
+        return self._theta
+
+    @theta.setter
+    def theta(self, value):
+        """`model.theta = v` copies v into the parameters, so `layers` keep pointing at them."""
+        value = np.asarray(value)
+        if value.shape != self._theta.shape:
+            raise ValueError(f"theta must have shape ({self.n_params},), got {value.shape}")
+        self._theta[...] = value
+
+    # ---- public API --------------------------------------------------------------------
+
+    def forward(self, X, train=False, rng=None):
+        """The network output for X: logits ("cross_entropy") or predictions ("mse"), a new array."""
+        out, _ = self._forward(self._check_X(X), train, rng)
+        return out.copy()
+
+    def loss(self, X, y):
+        """The loss on (X, y) in eval mode (no dropout), including the l2 penalty."""
+        X, y = self._check_Xy(X, y)
+        out, (ws, _) = self._forward(X, train=False, rng=None)
+        return self._loss_fn(out, y, out=ws.dz[-1])[0] + (self._penalty() if self.l2 else 0.0)
+
+    def loss_and_grad(self, X, y, train=True, rng=None):
+        """(loss, grad) on the batch (X, y); grad is flat like theta.
+
+        grad is the model's own array, overwritten by the next call: copy it to keep it.
+        Dropout masks come from rng, or from the model's generator when rng is None.
+        """
+        X, y = self._check_Xy(X, y)
+        out, cache = self._forward(X, train, rng)
+        loss, dout = self._loss_fn(out, y, out=cache[0].dz[-1])
+        self._backward(dout, cache)
+        if self.l2:
+            loss += self._penalty()
+            self._grad += self._l2_grad
+        return loss, self._grad
+
+    def predict_proba(self, X):
+        """Class probabilities softmax(logits), one row per example."""
+        if self.loss_name != "cross_entropy":
+            raise ValueError('predict_proba needs a classifier (loss="cross_entropy")')
+        return losses.softmax(self.forward(X))
+
+    def predict(self, X):
+        """Predicted class (cross_entropy) or predicted value(s) (mse; 1-D when one output)."""
+        out = self.forward(X)
+        if self.loss_name == "cross_entropy":
+            return out.argmax(axis=1)
+        return out[:, 0] if out.shape[1] == 1 else out
+
+    def copy(self, dtype=None):
+        """An independent model with the same settings, parameters and generator state."""
+        twin = MLP(self.sizes, self.activation, self.init, self.dropout, self.loss_name, self.l2,
+                   self.seed, self.dtype if dtype is None else dtype)
+        twin.theta = self._theta
+        twin.rng = copy.deepcopy(self.rng)
+        return twin
+
+    def trace(self, X, y, train=False, rng=None):
+        """Every intermediate of one forward and backward pass, from the same code as training.
+
+        Lists with one array per layer (copies): "a" (a[0] = X, then each layer's output; a[-1]
+        is the network output), "z" (pre-activations), "da" (dL/da for each layer's output;
+        with dropout in training, already multiplied by the mask), "dz" (dL/dz), "dW", "db"
+        (including the l2 term); plus "loss" (float) and "output" (= a[-1]).
+        """
+        loss, _ = self.loss_and_grad(X, y, train, rng)
+        ws = self._workspace(len(X))
+        copies = lambda arrays: [x.copy() for x in arrays]
+        return {
+            "a": copies([ws.inputs[0][:, :-1]] + ws.outputs + [ws.z[-1]]),
+            "z": copies(ws.z),
+            "da": copies(ws.da + [ws.dz[-1]]),     # the output layer is linear: da = dz
+            "dz": copies(ws.dz),
+            "dW": copies(dWb[:-1] for dWb in self._grad_blocks),
+            "db": copies(dWb[-1] for dWb in self._grad_blocks),
+            "loss": loss,
+            "output": ws.z[-1].copy(),
+        }
+
+    # ---- forward and backward ----------------------------------------------------------
+
+    def _forward(self, X, train, rng):
+        """Run the layers; return (output, cache) with cache = (workspace, [(f(z), mask) per hidden layer])."""
+        ws = self._workspace(len(X))
+        ws.inputs[0][:, :-1] = X
+        drop = train and self.dropout > 0
+        hidden = []
+        for Wb, a_in, z, a, h, mask in zip(self._blocks, ws.inputs, ws.z, ws.outputs, ws.h, ws.masks):
+            np.dot(a_in, Wb, out=z)                                    # z = [a_in, 1] @ [W; b]
+            if drop:
+                self._act.f(z, out=h)
+                np.multiply(h, self._dropout_mask(mask, rng), out=a)
+                hidden.append((h, mask))
+            else:
+                hidden.append((self._act.f(z, out=a), None))
+        out = np.dot(ws.inputs[-1], self._blocks[-1], out=ws.z[-1])   # the output layer is linear
+        return out, (ws, hidden)
+
+    def _backward(self, dout, cache):
+        """From dL/doutput, fill the gradient, last layer first (the chain rule):
+
+            d[W; b] = [a_in, 1]ᵀ dz      da_in = dz Wᵀ      dz_prev = da_in ⊙ mask ⊙ f'(z_prev)
+        """
+        ws, hidden = cache
+        dz = dout
+        for l in range(len(hidden), 0, -1):
+            np.dot(ws.inputs[l].T, dz, out=self._grad_blocks[l])
+            da = np.dot(dz, self._W_T[l], out=ws.da[l - 1])
+            h, mask = hidden[l - 1]
+            if mask is not None:
+                da *= mask
+            dz = self._act.df(ws.z[l - 1], h, out=ws.dz[l - 1])
+            dz *= da
+        np.dot(ws.inputs[0].T, dz, out=self._grad_blocks[0])
+
+    def _dropout_mask(self, mask, rng):
+        """Inverted dropout mask: 1/(1 − p) with probability 1 − p, else 0 (written into `mask`)."""
+        keep = 1.0 - self.dropout
+        (self.rng if rng is None else rng).random(out=mask, dtype=self.dtype)
+        np.less(mask, keep, out=mask)
+        mask *= 1.0 / keep
+        return mask
+
+    def _penalty(self):
+        """l2/2 · Σ W² over the weights; leaves its gradient l2 · W (0 at biases) in _l2_grad."""
+        l2_w = np.multiply(self._theta, self._l2_rates, out=self._l2_grad)
+        return 0.5 * float(np.dot(l2_w, self._theta))
+
+    def _workspace(self, batch):
+        ws = self._workspaces.get(batch)
+        if ws is None:
+            if len(self._workspaces) >= MAX_WORKSPACES:
+                self._workspaces.clear()
+            ws = self._workspaces[batch] = _Workspace(self.sizes, batch, self.dtype)
+        return ws
+
+    # ---- input checks ------------------------------------------------------------------
+
+    def _check_X(self, X):
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X must be a 2-D array with {self.sizes[0]} columns (one row per "
+                             f"example, one column per input), got shape {X.shape}")
+        if len(X) == 0:
+            raise ValueError("X is empty: give at least one example")
+        if X.dtype.kind not in "fiu":
+            raise ValueError(f"X must hold numbers, got dtype {X.dtype}")
+        return X
+
+    def _check_Xy(self, X, y):
+        """Check X and the shape of y (the loss checks the labels' values)."""
+        X = self._check_X(X)
+        y = np.asarray(y)
+        if y.ndim == 0 or len(y) != len(X):
+            raise ValueError(f"y must have one entry per row of X ({len(X)}), got shape {y.shape}")
+        if self.loss_name == "cross_entropy":
+            return X, y
+        n_out = self.sizes[-1]
+        if y.size != len(X) * n_out or y.dtype.kind not in "fiu":
+            raise ValueError(f"y must hold {len(X)} x {n_out} numbers (one target per output), "
+                             f"got {y.dtype} values of shape {y.shape}")
+        return X, y.reshape(len(X), n_out)
+
+
+def _check_sizes(sizes, loss):
+    try:
+        sizes = [integer("every layer size", n, low=1) for n in sizes]
+    except TypeError:
+        raise ValueError(f"sizes must be a list of layer widths like [2, 16, 2], got {sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least an input and an output size, e.g. [2, 16, 2], got {sizes}")
+    if loss == "cross_entropy" and sizes[-1] < 2:
+        raise ValueError(f"cross_entropy needs one output per class (at least 2), got {sizes[-1]}")
+    return sizes
+
+
+def _dtype_name(dtype):
+    """"float32" for "float32", np.float32 or np.dtype("float32"); anything else unchanged."""
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        return dtype
+
+
+def _flat_blocks(shapes, dtype, flat=None):
+    """A flat vector (new zeros unless given) and its consecutive views of the given shapes."""
+    flat = np.zeros(sum(r * c for r, c in shapes), dtype) if flat is None else flat
+    ends = np.cumsum([0] + [r * c for r, c in shapes])
+    return flat, [flat[i:j].reshape(shape) for i, j, shape in zip(ends[:-1], ends[1:], shapes)]
