@@ -105,7 +105,7 @@ class MLP:
         """The loss on (X, y) in eval mode (no dropout), including the l2 penalty."""
         X, y = self._check_Xy(X, y)
         out, (ws, _) = self._forward(X, train=False, rng=None)
-        return self._loss_fn(out, y, out=ws.dz[-1])[0] + (self._penalty() if self.l2 else 0.0)
+        return self._loss_fn(out, y, out=ws.dz[-1])[0] + self.penalty()
 
     def loss_and_grad(self, X, y, train=True, rng=None):
         """(loss, grad) on the batch (X, y); grad is flat like theta.
@@ -118,7 +118,7 @@ class MLP:
         loss, dout = self._loss_fn(out, y, out=cache[0].dz[-1])
         self._backward(dout, cache)
         if self.l2:
-            loss += self._penalty()
+            loss += self.penalty()
             self._grad += self._l2_grad
         return loss, self._grad
 
@@ -209,8 +209,13 @@ class MLP:
         mask *= 1.0 / keep
         return mask
 
-    def _penalty(self):
-        """l2/2 · Σ W² over the weights; leaves its gradient l2 · W (0 at biases) in _l2_grad."""
+    def penalty(self):
+        """The l2 term l2/2 · Σ W² over the weights (0.0 when l2 = 0).
+
+        Also leaves its gradient l2 · W (0 at biases) in _l2_grad for loss_and_grad.
+        """
+        if not self.l2:
+            return 0.0
         l2_w = np.multiply(self._theta, self._l2_rates, out=self._l2_grad)
         return 0.5 * float(np.dot(l2_w, self._theta))
 

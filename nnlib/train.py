@@ -256,9 +256,7 @@ def _metrics(model, X, y, prefix):
     """{prefix_loss, prefix_acc}: model.loss(X, y) and, for classifiers, the fraction classified
     right, both from one eval-mode forward pass."""
     out = model.forward(X)
-    loss = losses.LOSSES[model.loss_name](out, y)[0]
-    if model.l2:
-        loss += 0.5 * model.l2 * sum(np.vdot(W, W) for W, _ in model.layers)
+    loss = losses.LOSSES[model.loss_name](out, y)[0] + model.penalty()
     row = {f"{prefix}_loss": loss}
     if model.loss_name == "cross_entropy":
         row[f"{prefix}_acc"] = float(np.mean(out.argmax(axis=1) == y))
