@@ -1,0 +1,172 @@
+r"""Loss landscapes: 2-D test surfaces, and slices through the loss of a real network.
+
+Surfaces (nnlib.surfaces): SURFACES, run, race, diverged_at. Networks: the loss is a function
+of every parameter at once, so we look at it along a plane through θ,
+
+    Z(α, β) = L(θ + α d₁ + β d₂),
+
+with d₁, d₂ either random and filter-normalized (Li et al. 2018, "Visualizing the loss landscape
+of neural nets") or the top two principal directions of the training trajectory; and along the
+segment from θ_a to θ_b (Goodfellow et al. 2015). Many parameter sets are evaluated together:
+a chunk of them is stacked and pushed through the network at once, features-first, with
+np.matmul over the leading chunk axis (no Python loop per point).
+"""
+import numpy as np
+
+from nnlib import _check
+from nnlib.activations import ACTIVATIONS
+from nnlib.surfaces import SURFACES, Surface, diverged_at, race, run, valley  # noqa: F401
+
+CHUNK_BYTES = 4 * 2**20   # working memory of one chunk of stacked parameter sets: small
+                          # chunks stay in the CPU cache
+
+
+def random_directions(model, filter_normalize=True, seed=0):
+    """Two random directions (d1, d2), flat like model.theta, from default_rng(seed).
+
+    Filter-normalized (Li et al. 2018): each filter, i.e. each column W[:, j] of a weight matrix,
+    is rescaled to the norm of the same column of the model's weights, and bias entries are 0,
+    so a step of 1 along d changes every unit by about as much as its own weights are large.
+    """
+    rng = np.random.default_rng(seed)
+    directions = rng.standard_normal((2, model.n_params))
+    if filter_normalize:
+        for w_at, b_at in _positions(model):
+            filter_norms = np.linalg.norm(model.theta[w_at], axis=0)
+            for d in directions:
+                d[w_at] *= filter_norms / np.linalg.norm(d[w_at], axis=0)
+                d[b_at] = 0.0
+    return directions[0], directions[1]
+
+
+def pca_directions(thetas):
+    """The top two principal directions of a trajectory, relative to its final point.
+
+    thetas (T, n_params), T >= 3 snapshots. With D = thetas − thetas[-1] and D = U S Vᵀ, returns
+    (d1, d2, explained_variance_ratio): the first two rows of Vᵀ (orthonormal) and S²/Σ S² of
+    the two; each direction's sign is chosen so the first snapshot has a positive coordinate.
+    """
+    thetas = np.asarray(thetas, dtype=float)
+    if thetas.ndim != 2 or len(thetas) < 3:
+        raise ValueError(f"thetas must be at least 3 parameter snapshots of shape (T, n_params), "
+                         f"got shape {thetas.shape}")
+    offsets = thetas - thetas[-1]
+    _, s, vt = np.linalg.svd(offsets, full_matrices=False)
+    d1, d2 = (v if offsets[0] @ v >= 0 else -v for v in vt[:2])
+    return d1, d2, s[:2] ** 2 / np.sum(s**2)
+
+
+def project(thetas, origin, d1, d2):
+    """Coordinates (alphas, betas) of each θ in the plane origin + α d1 + β d2 (least squares)."""
+    basis = np.column_stack([d1, d2])
+    coefs, *_ = np.linalg.lstsq(basis, (np.atleast_2d(thetas) - origin).T, rcond=None)
+    return coefs[0], coefs[1]
+
+
+def loss_grid(model, X, y, d1, d2, alphas, betas):
+    """Z of shape (len(betas), len(alphas)): Z[i, j] = loss at θ + alphas[j] d1 + betas[i] d2.
+
+    θ is model.theta; rows follow betas and columns alphas, as Plotly's z[y][x] expects.
+    The loss is model.loss's (eval mode, l2 penalty included).
+    """
+    b, a = np.meshgrid(np.asarray(betas, dtype=float), np.asarray(alphas, dtype=float),
+                       indexing="ij")
+    coefs = np.column_stack([a.ravel(), b.ravel()])
+    return _losses(model, X, y, model.theta, np.stack([d1, d2]), coefs).reshape(a.shape)
+
+
+def interpolate(model, theta_a, theta_b, X, y, n=51):
+    """Losses at θ_a + t (θ_b − θ_a) for n values of t evenly spaced in [0, 1]."""
+    t = np.linspace(0.0, 1.0, _check.integer("n", n, low=2))
+    theta_a = np.asarray(theta_a, dtype=float)
+    step = np.asarray(theta_b, dtype=float) - theta_a
+    return _losses(model, X, y, theta_a, step[None], t[:, None])
+
+
+def _positions(model):
+    """For each layer, where its weights W (n_in, n_out) and biases b (n_out,) sit in theta."""
+    twin = model.copy(dtype="float64")
+    twin.theta = np.arange(model.n_params)
+    return [(W.astype(np.intp), b.astype(np.intp)) for W, b in twin.layers]
+
+
+def _losses(model, X, y, origin, directions, coefs):
+    """The loss at origin + coefs[p] @ directions for every row p of coefs, chunk by chunk."""
+    Xt, targets = _inputs(model, X, y)
+    positions = _positions(model)
+    layers = [np.column_stack([w_at.T, b_at]) for w_at, b_at in positions]   # where [Wᵀ b] sits
+    weights = np.concatenate([w_at.ravel() for w_at, _ in positions])
+    rows, n = _chunk_rows(model, Xt.shape[1]), Xt.shape[1]
+    buffers = ([np.ones((rows, width + 1, n), model.dtype) for width in model.sizes[1:-1]]
+               + [np.empty((rows, model.sizes[-1], n), model.dtype)])
+    origin = np.asarray(origin, dtype=model.dtype)
+    directions = np.asarray(directions, dtype=model.dtype)
+    losses = np.empty(len(coefs))
+    for start in range(0, len(coefs), rows):
+        thetas = coefs[start:start + rows].astype(model.dtype) @ directions
+        thetas += origin
+        outputs = [b[:len(thetas)] for b in buffers]
+        losses[start:start + rows] = _stacked_loss(model, thetas, layers, Xt, targets, outputs)
+        if model.l2:
+            losses[start:start + rows] += 0.5 * model.l2 * np.square(thetas[:, weights]).sum(axis=1)
+    return losses
+
+
+def _chunk_rows(model, n_examples):
+    """How many parameter sets to stack so one chunk's arrays stay within CHUNK_BYTES."""
+    per_row = model.dtype.itemsize * (n_examples * (sum(model.sizes[1:]) + len(model.sizes))
+                                      + 3 * model.n_params)
+    return max(1, CHUNK_BYTES // per_row)
+
+
+def _inputs(model, X, y):
+    """Features-first copies of the data: X with a row of ones appended, (n_in + 1, N), and the
+    targets (n_out, N): one-hot labels for cross_entropy, the values for mse."""
+    X, y = np.asarray(X), np.asarray(y)
+    n, n_out = len(X), model.sizes[-1]
+    if X.ndim != 2 or X.shape[1] != model.sizes[0] or n == 0 or len(y) != n:
+        raise ValueError(f"X must have shape (N, {model.sizes[0]}) and y one entry per row of X, "
+                         f"got X {X.shape} and y {y.shape}")
+    Xt = np.vstack([X.T, np.ones(n)]).astype(model.dtype)
+    if model.loss_name == "mse":
+        return Xt, np.reshape(y, (n, n_out)).T.astype(model.dtype)
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_out:
+        raise ValueError(f"y must hold integer class labels in 0..{n_out - 1}")
+    onehot = np.zeros((n_out, n), model.dtype)
+    onehot[y, np.arange(n)] = 1
+    return Xt, onehot
+
+
+def _stacked_loss(model, thetas, layers, Xt, targets, outputs):
+    """Loss of each parameter set in thetas (P, n_params) on all N examples.
+
+    Features-first, with the bias trick: layer l maps a (P, n_in + 1, N), whose last row is
+    ones, to z = [Wᵀ b] @ a of shape (P, n_out, N) with one batched np.matmul over the P sets.
+    A hidden layer writes z into the first rows of its buffer and applies the activation there.
+    """
+    activation = ACTIVATIONS[model.activation].f
+    a = Xt
+    for at, out in zip(layers[:-1], outputs[:-1]):
+        z = np.matmul(thetas[:, at], a, out=out[:, :-1])
+        activation(z, out=z)
+        a = out
+    z = np.matmul(thetas[:, layers[-1]], a, out=outputs[-1])
+    return _mean_loss(z, targets, model.loss_name)
+
+
+def _mean_loss(z, targets, loss_name):
+    """Per parameter set, the mean loss over the N examples; z (P, n_out, N) is overwritten.
+
+    cross_entropy, one-hot targets t: mean_i [log Σ_k e^{z_ki} − Σ_k t_ki z_ki], with the max
+    over k taken out of the log first (stable); mse: mean of (z − t)² over every entry.
+    """
+    if loss_name == "mse":
+        z -= targets
+        return np.square(z, out=z).mean(axis=(1, 2))
+    picked = z.reshape(len(z), -1) @ targets.ravel()          # Σ_i z of the true class
+    top = z.max(axis=1)
+    z -= top[:, None]
+    np.exp(z, out=z)
+    log_sum = np.log(z.sum(axis=1))
+    log_sum += top
+    return (log_sum.sum(axis=1) - picked) / z.shape[2]
