@@ -1,0 +1,1 @@
+"""Pure functions of hashable settings -> arrays / tidy pandas frames (no streamlit)."""

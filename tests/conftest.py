@@ -1,0 +1,95 @@
+"""Shared fixtures: a real `streamlit run app.py` server and headless Chromium for e2e tests.
+
+Browser tests are marked @pytest.mark.e2e; deselect them with `-m "not e2e"`. Chromium is
+$CHROMIUM, else /usr/bin/chromium, else Playwright's own (`python -m playwright install chromium`).
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """Base URL of a streamlit server running app.py for the whole test session."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                if server.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("streamlit did not start; run `streamlit run app.py` to see why")
+                time.sleep(0.25)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright: launch the system Chromium when there is one."""
+    path = os.environ.get("CHROMIUM") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    return {**browser_type_launch_args, "args": CHROMIUM_ARGS,
+            **({"executable_path": path} if path else {})}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 1000}}
+
+
+def settle(page, limit=40):
+    """Wait until the script has finished and the number of charts has stopped changing."""
+    start, last, stable = time.time(), -1, 0
+    while time.time() - start < limit and stable < 6:
+        charts = page.locator(".js-plotly-plot").count()
+        state = page.evaluate("() => (document.querySelector('[data-testid=stApp]')"
+                              " || {dataset: {}}).dataset.testScriptState")
+        stable = stable + 1 if charts == last and state == "notRunning" else 0
+        last = charts
+        time.sleep(0.25)
+
+
+def screenshot(page, name):
+    """Settle, then save tests/artifacts/<name>.png (full page) for a human to look at."""
+    settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+@pytest.fixture
+def shoot():
+    """screenshot(page, name) as a fixture: `shoot(page, "softmax")`."""
+    return screenshot
+
+
+@pytest.fixture
+def wait_settled():
+    """settle(page) as a fixture."""
+    return settle

@@ -1,0 +1,36 @@
+"""Every page in lab/catalog.py runs under streamlit's AppTest: no exception, a chart drawn."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab import catalog
+
+ROOT = catalog.ROOT
+
+
+def test_catalog_paths_are_unique_and_the_softmax_lesson_is_registered():
+    slugs = [lesson.slug for lesson in catalog.LESSONS + [catalog.HOME]]
+    assert len(set(slugs)) == len(slugs)
+    assert "softmax" in [lesson.slug for lesson in catalog.available()]
+
+
+def test_home_lists_every_available_lesson_with_a_link():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    links = [link.proto.page for link in at.get("page_link")]
+    assert links == [lesson.slug for lesson in catalog.available()]
+
+
+@pytest.mark.parametrize("lesson", catalog.available(), ids=lambda lesson: lesson.slug)
+def test_lesson_runs_and_draws_a_chart(lesson):
+    at = AppTest.from_file(str(ROOT / lesson.path), default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert at.get("plotly_chart"), f"{lesson.path} drew no plotly chart"
+
+
+def test_presentation_mode_comes_from_the_link_and_enlarges_figures():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    assert at.toggle(key="present").value and at.query_params["present"] == "1"
+    at.switch_page("pages/softmax.py").run()
+    assert not at.exception and '"size":24' in at.get("plotly_chart")[0].proto.spec.replace(" ", "")

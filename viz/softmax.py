@@ -1,0 +1,82 @@
+"""Figures for the softmax and cross-entropy lesson (frames from experiments.softmax)."""
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from viz import theme
+
+LOSS_CAP = 8.0   # the -log p curve is drawn up to here; a larger loss is marked at the top
+
+
+def one_example(frame, loss, label):
+    """Three panels: probabilities p (true class highlighted), the curve -log p, gradient p - y."""
+    fig = make_subplots(cols=3, horizontal_spacing=0.09, subplot_titles=(
+        "probabilities p = softmax(z)", f"loss −log p<sub>k</sub> = {loss:.4g}",
+        "gradient ∂loss/∂z = p − y"))
+    colours = [theme.VERMILLION if i == label else theme.BLUE for i in range(len(frame))]
+    ticks = [f"{c}<br>z={z:.3g}" for c, z in zip(frame["class"], frame["logit"])]
+    fig.add_bar(x=ticks, y=frame["p"], marker_color=colours, text=_short(frame["p"]),
+                textposition="outside", customdata=frame["logit"], col=1, row=1,
+                hovertemplate="p = %{y:.4g}, logit %{customdata:.4g}<extra></extra>")
+    p = np.linspace(1e-3, 1, 400)
+    fig.add_scatter(x=p, y=-np.log(p), mode="lines", line_color=theme.BLACK, col=2, row=1,
+                    hovertemplate="p = %{x:.3f}: loss %{y:.3f}<extra></extra>")
+    p_k = frame["p"].iloc[label]
+    fig.add_scatter(x=[p_k], y=[min(loss, LOSS_CAP)], mode="markers+text", col=2, row=1,
+                    marker=dict(color=theme.VERMILLION, size=16,
+                                symbol="triangle-up" if loss > LOSS_CAP else "circle"),
+                    text=[f"p<sub>k</sub> = {p_k:.3g}"], textposition="middle right")
+    fig.add_bar(x=frame["class"], y=frame["grad"], marker_color=colours, col=3, row=1,
+                text=_short(frame["grad"]), textposition="outside",
+                hovertemplate="%{x}: %{y:.4g}<extra></extra>")
+    fig.update_yaxes(range=[0, 1.15], row=1, col=1)
+    fig.update_yaxes(range=[0, LOSS_CAP + 0.5], row=1, col=2)
+    fig.update_xaxes(range=[0, 1.02], title_text="probability of the true class", row=1, col=2)
+    fig.update_yaxes(range=[-1.25, 1.25], row=1, col=3)
+    fig.update_layout(showlegend=False, height=430, bargap=0.3)
+    return theme.apply(fig)
+
+
+def batch(frame, full, in_batch_mean):
+    """Per-example losses (the batch solid, the rest pale) with L and L(B) as horizontal lines."""
+    colours = [theme.ORANGE if b else "#C9DDEB" for b in frame["in_batch"]]
+    names = [f"{e}<br>{c}" + ("<br>(yours)" if e == 1 else "")
+             for e, c in zip(frame["example"], frame["true_class"])]
+    fig = go.Figure(go.Bar(x=names, y=frame["loss"], marker_color=colours, text=_short(frame["loss"]),
+                           textposition="outside", hovertemplate="loss %{y:.4g}<extra></extra>",
+                           showlegend=False))
+    for value, name, colour, dash in ((full, "L, all 8", theme.BLACK, "solid"),
+                                      (in_batch_mean, "L(B), the batch", theme.VERMILLION, "dash")):
+        fig.add_scatter(x=names, y=[value] * len(names), mode="lines", name=f"{name} = {value:.3g}",
+                        line=dict(color=colour, dash=dash, shape="hvh"), hoverinfo="name")
+    top = max(frame["loss"].max(), full, in_batch_mean)
+    fig.update_layout(title="per-example loss −log p<sub>k</sub> (batch in orange)", height=480,
+                      showlegend=True, legend=dict(orientation="h", x=0, y=-0.3, yanchor="top"),
+                      yaxis=dict(title="loss", range=[0, min(top, 1e6) * 1.25 + 0.1]),
+                      margin_b=120)
+    return theme.apply(fig)
+
+
+def entropy_split(frame, stats):
+    """Left: p and q side by side. Right: H(p) + KL(p || q) stacked next to H(p, q)."""
+    fig = make_subplots(cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.14,
+                        subplot_titles=("two distributions", "cross-entropy = entropy + KL"))
+    for name, colour in (("p", theme.BLUE), ("q", theme.ORANGE)):
+        fig.add_bar(x=frame["outcome"].astype(str), y=frame[name], name=name, marker_color=colour,
+                    text=_short(frame[name]), textposition="outside", row=1, col=1)
+    left, right = "H(p) + KL(p‖q)", "H(p, q)"
+    h, kl, ce = stats["entropy"], stats["kl"], stats["cross_entropy"]
+    for x, y, base, name, colour in ((left, h, 0, "H(p) entropy", theme.GREEN),
+                                     (left, kl, h, "KL(p‖q)", theme.PURPLE),
+                                     (right, ce, 0, "H(p, q) cross-entropy", theme.VERMILLION)):
+        fig.add_bar(x=[x], y=[y], base=[base], name=name, marker_color=colour, offsetgroup="split",
+                    text=[f"{y:.3f}"], textposition="inside", insidetextanchor="middle",
+                    row=1, col=2)
+    fig.update_layout(height=430, legend=dict(orientation="h", y=-0.18),
+                      yaxis=dict(range=[0, 1.15], title="probability"),
+                      yaxis2=dict(title="nats", rangemode="tozero"))
+    return theme.apply(fig)
+
+
+def _short(values):
+    return [f"{v:.2f}" if abs(v) >= 0.01 or v == 0 else f"{v:.1e}" for v in values]
