@@ -1,0 +1,161 @@
+"""Full batch vs mini-batch: one data set, one initialization, several batch sizes.
+
+An epoch shows the network every example once. With batch size B it is cut into ⌈N/B⌉
+updates, each following the gradient of the mini-batch loss L(B) (seed note 000, eq. 9)
+instead of the full loss L (eq. 4):
+
+    θ ← θ − η ∇L(B)(θ),     L(B) = (1/|B|) Σ_{a∈B} ℓᵃ,     L = (1/N) Σ_a ℓᵃ.
+
+Small batches take many cheap, noisy steps per epoch; full batch takes one exact step.
+Every run starts from the same weights on the same data; only the batches differ.
+"""
+import numpy as np
+import pandas as pd
+
+from nnlib import _check, data, landscape, optim
+from nnlib.model import MLP
+from nnlib.train import fit
+
+SIZES = ("full", "256", "64", "16", "8", "1")
+HIDDEN = (16, 16)
+NOISE = 0.2            # two moons with this much noise: not perfectly separable
+BAND_SEEDS = 5         # shuffle orders behind the spread band
+
+
+def batch_size(size, n):
+    """The number of examples per batch for a size name ("full" -> n); ValueError if > n."""
+    if size == "full":
+        return n
+    if int(size) > n:
+        raise ValueError(f"batch size {size} is larger than the {n} training examples: "
+                         "choose a smaller batch or more examples")
+    return int(size)
+
+
+def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None):
+    """Train the seed's network on the seed's moons with plain SGD; return (model, History).
+
+    The data and the initial weights come from `seed`; the batch order from `shuffle_seed`
+    (default: seed), so runs with other shuffle seeds start from the very same point.
+    """
+    X, y = data.make_moons(n, noise=NOISE, seed=seed)
+    model = MLP([2, *HIDDEN, 2], seed=seed)
+    B = batch_size(size, n)
+    hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
+               seed=seed if shuffle_seed is None else shuffle_seed)
+    return model, hist
+
+
+def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False):
+    """One run per batch size; returns tidy frames (steps, epochs, summary).
+
+    steps:  batch, step, epoch, examples, seconds, loss (the mini-batch loss L(B) before the update)
+    epochs: batch, epoch, step, examples, seconds, loss (the full training loss L), and with
+            band=True loss_min, loss_max over BAND_SEEDS shuffle seeds seed, seed+1, ...
+    summary: batch, updates_per_epoch, final_loss, diverged_at (step or NaN), seconds.
+    `examples` counts the training examples the run has looked at; `seconds` is training time.
+    """
+    if not sizes:
+        raise ValueError("choose at least one batch size")
+    steps, epochs_, summary = [], [], []
+    for size in sizes:
+        B = batch_size(size, n)
+        per_epoch = -(-n // B)
+        _, hist = train(size, lr, epochs, n, seed)
+        s, e = pd.DataFrame(hist.steps), pd.DataFrame(hist.epochs)
+        within = s["step"] - (s["epoch"] - 1) * per_epoch              # 1..per_epoch
+        steps.append(pd.DataFrame({
+            "batch": size, "step": s["step"], "epoch": s["epoch"],
+            "examples": (s["epoch"] - 1) * n + np.minimum(within * B, n),
+            "seconds": s["time"], "loss": s["batch_loss"]}))
+        frame = pd.DataFrame({"batch": size, "epoch": e["epoch"], "step": e["epoch"] * per_epoch,
+                              "examples": e["epoch"] * n, "seconds": e["time"],
+                              "loss": e["train_loss"]})
+        if band:
+            frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame))
+        epochs_.append(frame)
+        summary.append({"batch": size, "updates_per_epoch": per_epoch,
+                        "final_loss": frame["loss"].iloc[-1],
+                        "diverged_at": np.nan if hist.diverged_at is None else hist.diverged_at,
+                        "seconds": frame["seconds"].iloc[-1]})
+    return pd.concat(steps, ignore_index=True), pd.concat(epochs_, ignore_index=True), \
+        pd.DataFrame(summary)
+
+
+def _spread(size, lr, epochs, n, seed, rows):
+    """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders (first `rows`)."""
+    curves = np.full((BAND_SEEDS, epochs + 1), np.nan)
+    for k in range(BAND_SEEDS):
+        loss = train(size, lr, epochs, n, seed, shuffle_seed=seed + k)[1].epochs["train_loss"]
+        curves[k, :len(loss)] = loss
+    return np.fmin.reduce(curves, axis=0)[:rows], np.fmax.reduce(curves, axis=0)[:rows]
+
+
+def verdict(epochs, summary):
+    """One sentence from the numbers: the epochs and updates each batch size needed to bring
+    the full loss down to the worst final loss among the runs that did not diverge."""
+    ok = summary[summary["diverged_at"].isna()]
+    broke = [f"{_name(b)} diverged at step {int(k)}"
+             for b, k in summary.dropna(subset=["diverged_at"])[["batch", "diverged_at"]].values]
+    tail = "" if not broke else " " + "; ".join(broke).capitalize() + "."
+    if ok.empty:
+        return "Every run diverged: " + "; ".join(broke) + ". Lower the learning rate."
+    start, worst = epochs["loss"].iloc[0], ok.loc[ok["final_loss"].idxmax()]
+    if worst["final_loss"] >= start:
+        return (f"{_name(worst['batch']).capitalize()} ended at loss {worst['final_loss']:.2f}, "
+                f"no better than at the start ({start:.2f}): the learning rate is too large "
+                "for it." + tail)
+    parts = []
+    for size in ok["batch"]:
+        first = epochs[(epochs["batch"] == size) & (epochs["loss"] <= worst["final_loss"])].iloc[0]
+        verb = "" if parts else " needed"
+        parts.append(f"{_name(size)}{verb} {_count(first['epoch'], 'epoch')} "
+                     f"({_count(first['step'], 'update')})")
+    return (f"To bring the full training loss down to {worst['final_loss']:.2f} (the worst final "
+            f"value), " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "")
+            + parts[-1] + "." + tail)
+
+
+def _name(size):
+    return "full batch" if size == "full" else f"batch {size}"
+
+
+def _count(k, word):
+    return f"{int(k)} {word}{'s' * (int(k) != 1)}"
+
+
+def slice_losses(size="8", where="start", lr=0.1, epochs=20, n=200, seed=0, n_batches=8,
+                 span=1.0, points=61):
+    """The full loss L and n_batches mini-batch losses L(B) along one line through θ.
+
+    θ is the initial network (where="start") or the one trained with this batch size
+    ("trained"); the line is θ + t d for t in [-span, span], d a filter-normalized random
+    direction (nnlib.landscape). Batches are consecutive chunks of shuffled epochs, as in
+    training, so the first ⌊N/B⌋ of them are disjoint. Returns a frame: curve ("L" or
+    "B1", "B2", ...), t, loss.
+    """
+    _check.choice("slice point", where, ("start", "trained"))
+    X, y = data.make_moons(n, noise=NOISE, seed=seed)
+    B = batch_size(size, n)
+    model = MLP([2, *HIDDEN, 2], seed=seed)
+    if where == "trained":
+        model, hist = train(size, lr, epochs, n, seed)
+        if hist.diverged_at is not None:
+            raise ValueError(f"training with {_name(size)} diverged at step {hist.diverged_at}, so "
+                             "there is no trained network to slice through: lower the learning "
+                             "rate or slice through the start")
+    d, _ = landscape.random_directions(model, seed=seed)
+    ends = (model.theta - span * d, model.theta + span * d)
+    t = np.linspace(-span, span, points)
+    curves = {"L": landscape.interpolate(model, *ends, X, y, n=points)}
+    for k, rows in enumerate(_batches(n, B, n_batches, np.random.default_rng(seed)), 1):
+        curves[f"B{k}"] = landscape.interpolate(model, *ends, X[rows], y[rows], n=points)
+    return pd.DataFrame({"curve": np.repeat(list(curves), points), "t": np.tile(t, len(curves)),
+                         "loss": np.concatenate(list(curves.values()))})
+
+
+def _batches(n, B, count, rng):
+    """`count` index arrays of B examples: full chunks of successive shuffles of range(n)."""
+    per_pass = n // B
+    orders = [rng.permutation(n) for _ in range(-(-count // per_pass))]
+    return [orders[k // per_pass][(k % per_pass) * B:(k % per_pass + 1) * B] for k in range(count)]

@@ -1,0 +1,159 @@
+r"""Learning rate & schedules: one network, one data set, several learning rates and schedules.
+
+A step is θ ← θ − η_t ∇L(B)(θ). Too small an η crawls, a good one falls fast, too big a one
+bounces or blows up. A schedule changes η_t during training (nnlib.schedules); its settings
+here are chosen relative to the run's length T (total updates), so every schedule spans the
+same run. The LR range test (nnlib.lr_finder) sweeps η upwards during one short run and
+suggests where the loss falls fastest.
+"""
+import math
+
+import numpy as np
+import pandas as pd
+
+from nnlib import data, optim, schedules
+from nnlib.lr_finder import lr_range_test
+from nnlib.model import MLP
+from nnlib.train import fit
+
+N, NOISE, HIDDEN = 200, 0.2, (16, 16)   # two noisy moons, a 2-16-16-2 ReLU network
+MULTIPLES = (0.1, 1, 10, 100)           # the learning rates compared: η times these
+OPTIMIZERS = ("sgd", "momentum", "adam")
+PLATEAU = dict(factor=0.5, patience=2, threshold=0.03)   # halve η after 3 epochs < 3% better
+
+
+class WarmupCosine:
+    """Linear warm-up for warmup_steps, then cosine annealing to 0 at step T_max: torch's
+    SequentialLR([LinearLR, CosineAnnealingLR], milestones=[warmup_steps]) built from
+    nnlib's two closed forms."""
+
+    latex = (r"\eta_t = \begin{cases} \eta_0\left(f_0 + (1 - f_0)\frac{t}{T_w}\right) & t < T_w"
+             r"\\ \tfrac{1}{2}\eta_0\left(1 + \cos\frac{\pi (t - T_w)}{T_{\max} - T_w}\right)"
+             r" & t \ge T_w \end{cases}")
+
+    def __init__(self, opt, warmup_steps, T_max):
+        self.opt, self.warmup_steps, self.last_step = opt, warmup_steps, 0
+        self.cosine = schedules.CosineAnnealingLR(opt, T_max - warmup_steps)
+        self.warmup = schedules.LinearWarmup(opt, warmup_steps)   # last: sets opt.lr = lr_at(0)
+
+    def lr_at(self, t):
+        t = np.asarray(t)
+        return np.where(t < self.warmup_steps, self.warmup.lr_at(t),
+                        self.cosine.lr_at(t - self.warmup_steps))
+
+    def step(self):
+        self.last_step += 1
+        self.opt.lr = float(self.lr_at(self.last_step))
+
+
+SCHEDULES = ("constant", "step", "exponential", "inverse_time", "cosine", "warmup",
+             "warmup_cosine", "plateau")
+LABELS = schedules.LABELS | {"warmup_cosine": "warm-up then cosine"}
+LATEX = schedules.LATEX | {"warmup_cosine": WarmupCosine.latex}
+
+
+def schedule_kwargs(name, total):
+    """Teaching settings of each schedule for a run of `total` updates."""
+    warm = max(1, total // 10)
+    return {"constant": {}, "step": {"step_size": max(1, total // 3), "gamma": 0.1},
+            "exponential": {"gamma": 0.01 ** (1 / total)},          # η falls 100× over the run
+            "inverse_time": {"decay": 9 / total},                      # η falls 10× over the run
+            "cosine": {"T_max": total}, "warmup": {"warmup_steps": warm},
+            "warmup_cosine": {"warmup_steps": warm, "T_max": max(total, warm + 1)},
+            "plateau": PLATEAU}[name]
+
+
+def describe(name, total):
+    """The schedule's settings as torch names them, e.g. "step_size = 93, gamma = 0.1"."""
+    return ", ".join(f"{key} = {value:.4g}" for key, value in schedule_kwargs(name, total).items())
+
+
+def make_schedule(name, opt, total):
+    """The scheduler `name` driving opt over a run of `total` updates (None for constant)."""
+    if name == "warmup_cosine":
+        return WarmupCosine(opt, **schedule_kwargs(name, total))
+    return schedules.get(name, opt, **schedule_kwargs(name, total))
+
+
+def total_steps(epochs, batch_size):
+    return epochs * math.ceil(N / batch_size)
+
+
+def _setup(optimizer, lr, batch_size, seed):
+    if not 1 <= batch_size <= N:
+        raise ValueError(f"batch size must be between 1 and {N}, got {batch_size}")
+    X, y = data.make_moons(N, noise=NOISE, seed=seed)
+    return X, y, MLP([2, *HIDDEN, 2], seed=seed), optim.get(optimizer, lr=lr)
+
+
+def train(lr, schedule="constant", optimizer="sgd", epochs=40, batch_size=32, seed=0):
+    """Train the seed's network on the seed's moons; return the History."""
+    X, y, model, opt = _setup(optimizer, lr, batch_size, seed)
+    sched = make_schedule(schedule, opt, total_steps(epochs, batch_size))
+    return fit(model, X, y, opt, batch_size=batch_size, epochs=epochs, schedule=sched, seed=seed)
+
+
+def lr_runs(lr=0.3, schedule="constant", optimizer="sgd", epochs=40, batch_size=32, seed=0):
+    """The same run with η0 = lr × each of MULTIPLES. Returns tidy frames (steps, epochs, summary):
+
+    steps:  run, multiple, step, epoch, loss (mini-batch loss before the update), lr
+    epochs: run, multiple, epoch, step (updates done), loss (full training loss), lr
+    summary: run, multiple, lr, start_loss, final_loss, diverged_at (NaN if it did not diverge)
+    """
+    per_epoch = math.ceil(N / batch_size)
+    steps, epochs_, summary = [], [], []
+    for m in MULTIPLES:
+        hist = train(lr * m, schedule, optimizer, epochs, batch_size, seed)
+        run = f"η = {lr * m:g}" + ("" if m == 1 else f" ({'÷10' if m < 1 else f'×{m:g}'})")
+        s, e = hist.steps, hist.epochs
+        steps.append(pd.DataFrame({"run": run, "multiple": m, "step": s["step"], "epoch": s["epoch"],
+                                   "loss": s["batch_loss"], "lr": s["lr"]}))
+        epochs_.append(pd.DataFrame({"run": run, "multiple": m, "epoch": e["epoch"],
+                                     "step": e["epoch"] * per_epoch, "loss": e["train_loss"],
+                                     "lr": e["lr"]}))
+        summary.append({"run": run, "multiple": m, "lr": lr * m, "start_loss": e["train_loss"][0],
+                        "final_loss": e["train_loss"][-1],
+                        "diverged_at": np.nan if hist.diverged_at is None else hist.diverged_at})
+    return (pd.concat(steps, ignore_index=True), pd.concat(epochs_, ignore_index=True),
+            pd.DataFrame(summary))
+
+
+def verdict(summary, epochs):
+    """One sentence: where each learning rate ended, divergence with its step, and the best
+    marked if it beat the starting loss."""
+    improved = summary[summary["diverged_at"].isna()
+                       & (summary["final_loss"] < summary["start_loss"])]
+    best = None if improved.empty else improved["final_loss"].idxmin()
+    parts = [f"{row.run} diverged at step {int(row.diverged_at)}" if not np.isnan(row.diverged_at)
+             else f"{row.run} ended at loss {row.final_loss:.3f}" + (" (best)" if i == best else "")
+             for i, row in summary.iterrows()]
+    return f"After {epochs} epochs: " + "; ".join(parts) + "."
+
+
+def schedule_curves(lr=0.3, optimizer="sgd", epochs=40, batch_size=32, seed=0):
+    """η_t for every schedule over the run: closed forms, and reduce-on-plateau from a real
+    run with this lr (it follows the training loss). Frame: schedule, step (0..T-1), lr."""
+    total = total_steps(epochs, batch_size)
+    t = np.arange(total)
+    curves = {name: _closed_form(name, lr, total) for name in SCHEDULES if name != "plateau"}
+    plateau = train(lr, "plateau", optimizer, epochs, batch_size, seed).steps["lr"]
+    curves["plateau"] = np.r_[plateau, np.full(total - len(plateau), np.nan)]  # NaN once diverged
+    return pd.DataFrame({"schedule": np.repeat(list(curves), total), "step": np.tile(t, len(curves)),
+                         "lr": np.concatenate(list(curves.values()))})
+
+
+def _closed_form(name, lr, total):
+    if name == "warmup_cosine":
+        return make_schedule(name, optim.SGD(lr=lr), total).lr_at(np.arange(total))
+    return schedules.lr_curve(name, lr, total, **schedule_kwargs(name, total))
+
+
+def range_test(optimizer="sgd", batch_size=32, seed=0, start_lr=1e-5, end_lr=10.0, steps=100):
+    """The LR range test on the seed's network and data; returns (frame lr, loss, smoothed;
+    suggested lr or None)."""
+    X, y, model, opt = _setup(optimizer, start_lr, batch_size, seed)
+    result = lr_range_test(model, X, y, opt, start_lr=start_lr, end_lr=end_lr, steps=steps,
+                           batch_size=batch_size, seed=seed)
+    frame = pd.DataFrame({"lr": result["lrs"], "loss": result["losses"],
+                          "smoothed": result["smoothed"]})
+    return frame, result["suggested_lr"]

@@ -1,0 +1,79 @@
+"""Full batch vs mini-batch: the same network, data and start, trained with several batch sizes."""
+import pandas as pd
+import streamlit as st
+
+from experiments import batches as exp
+from lab.page import friendly, lesson, show_figure
+from lab.settings import Setting, seed, settings_panel
+from viz import batches as draw
+
+TABLE = [
+    Setting("sizes", "batch sizes", "multi", ("full", "64", "8", "1"), options=exp.SIZES,
+            group="Training", help="Every run starts from the same weights on the same data."),
+    Setting("lr", "learning rate η", "log", 0.1, low=0.001, high=10, group="Training"),
+    Setting("epochs", "epochs (passes over the data)", "int", 20, low=1, high=60, group="Training"),
+    Setting("n", "training examples N", "int", 200, low=100, high=1000, step=50, group="Training"),
+    seed(group="Training"),
+    Setting("axis", "x-axis: cost measured in", "choice", "steps",
+            options=("steps", "examples", "seconds"), group="Loss curves",
+            help="steps = updates of the weights; examples = examples looked at; "
+                 "seconds = training time on this server."),
+    Setting("band", f"spread over {exp.BAND_SEEDS} shuffle orders", "bool", False,
+            group="Loss curves", help="Min to max of the full loss over runs that differ only "
+                                      "in the order of the batches (slower)."),
+    Setting("slice_batch", "batch size of the L(B) curves", "choice", "8", options=exp.SIZES,
+            group="Slice through the loss"),
+    Setting("slice_at", "slice through the network", "choice", "trained",
+            options=("start", "trained"), group="Slice through the loss",
+            help="start = the initial weights; trained = after training with that batch size."),
+]
+PRESETS = {
+    "Batch size 1 is noisy": {
+        "values": {"sizes": ("full", "1"), "band": True, "axis": "examples", "slice_batch": "1"},
+        "question": "Batch 1 and full batch both see every example once per epoch. Which curve "
+                    "will be smoother, and which will be lower after 20 epochs?"},
+    "Same examples seen, different progress": {
+        "values": {"axis": "examples"},
+        "question": "After every run has seen the same 1000 examples, which batch size is ahead?"},
+    "Full batch is smooth but slow": {
+        "values": {"sizes": ("full", "8"), "axis": "steps", "epochs": 40, "slice_batch": "full"}},
+}
+cached_runs = st.cache_data(exp.runs, max_entries=64)
+cached_slice = st.cache_data(exp.slice_losses, max_entries=64)
+
+lesson("Full batch vs mini-batch",
+       "Every run starts from the **same weights** on the **same points** with the same learning "
+       "rate; only the batch size changes. One epoch shows the network every example once: full "
+       "batch turns it into one exact step, batch 1 into N small noisy ones. The top panel shows "
+       "the loss of each mini-batch, the bottom one the full loss after each epoch.",
+       formula=[r"\mathcal{L} = \frac{1}{N}\sum_{a=1}^{N} \ell^a \qquad "
+                r"\mathcal{L}(B) = \frac{1}{|B|}\sum_{a \in B} \ell^a \qquad "
+                r"\theta \leftarrow \theta - \eta\, \nabla_\theta \mathcal{L}(B)"],
+       try_this=["Switch the x-axis to *examples*: per example seen, small batches are far ahead.",
+                 "Switch to *steps*: per update, full batch keeps up with the small batches, as "
+                 "each of its steps is exact; it just takes far fewer of them.",
+                 "Switch to *seconds*: batch 1 pays for its many updates in time.",
+                 "Tick the spread band: full batch gives the same run for every shuffle, "
+                 "batch 1 a different run each time.",
+                 "Raise the learning rate to 1: which batch size misbehaves first?",
+                 "In the slice, pick batch 1, then full: the red curves close in on the blue one."])
+s = settings_panel(TABLE, PRESETS)
+sizes = tuple(size for size in exp.SIZES if size in s["sizes"])
+
+st.header("Loss curves")
+with friendly():
+    steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"])
+st.markdown(f"**{exp.verdict(epochs, summary)}**")
+numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
+show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
+            settings=s)
+
+st.header("Why the small batches are noisy: L(B) scatters around L")
+st.markdown("The network has thousands of weights, so we walk along one random direction d "
+            "through them. The thick blue curve is the full loss L; each thin red curve is the "
+            "loss L(B) of one mini-batch. A step follows a red curve, not the blue one: its "
+            "slope and its lowest point (diamond) move from batch to batch, and they move more "
+            "the smaller the batch.")
+with friendly():
+    cut = cached_slice(s["slice_batch"], s["slice_at"], s["lr"], s["epochs"], s["n"], s["seed"])
+show_figure(draw.loss_slice(cut, s["slice_batch"]), "batches-slice", data=cut, settings=s)

@@ -1,0 +1,88 @@
+"""Learning rate & schedules: too small, just right, too big; how η changes during training."""
+import streamlit as st
+
+from experiments import schedules as exp
+from lab.page import friendly, lesson, show_figure
+from lab.settings import Setting, seed, settings_panel, validate
+from viz import schedules as draw
+
+LR = Setting("lr", "learning rate η₀", "log", 0.3, low=1e-4, high=100, group="Training",
+             help="The four runs use η₀ ÷ 10, η₀, η₀ × 10 and η₀ × 100.")
+TABLE = [
+    LR,
+    Setting("schedule", "schedule", "choice", "constant", options=exp.SCHEDULES, group="Training"),
+    Setting("optimizer", "optimizer", "choice", "sgd", options=exp.OPTIMIZERS, group="Training"),
+    Setting("epochs", "epochs", "int", 40, low=2, high=100, group="Training"),
+    Setting("batch_size", "batch size", "int", 32, low=1, high=exp.N, group="Training"),
+    seed(group="Training"),
+]
+PRESETS = {
+    "Too small": {"values": {"lr": 0.003},
+                  "question": "With η = 0.003, how far will the loss fall in 40 epochs?"},
+    "Just right": {"values": {"lr": 0.3}},
+    "Too big": {"values": {"lr": 3.0},
+                "question": "η = 3 takes steps ten times bigger than η = 0.3. "
+                            "Will it train faster?"},
+    "Diverging": {"values": {"lr": 30.0},
+                  "question": "η = 30: what happens in the very first steps?"},
+    "Warm-up then cosine": {"values": {"lr": 3.0, "schedule": "warmup_cosine"},
+                            "question": "η = 3 failed with a constant rate. Will starting at a "
+                                        "third of it, and ending at 0, rescue it?"},
+    "Step decay": {"values": {"lr": 1.0, "schedule": "step"}},
+}
+cached_runs = st.cache_data(exp.lr_runs, max_entries=64)
+cached_curves = st.cache_data(exp.schedule_curves, max_entries=64)
+cached_range_test = st.cache_data(exp.range_test, max_entries=64)
+
+
+def use_lr(value):
+    """Button callback: put `value` (snapped to the slider's grid) into the lr slider."""
+    st.session_state["schedules.lr"] = validate(LR, value)
+
+
+lesson("Learning rate & schedules",
+       "The learning rate η is the size of each step downhill. Four runs start from the same "
+       "weights with η₀ ÷ 10, η₀, η₀ × 10 and η₀ × 100: too small crawls, a good one falls "
+       "fast, too big bounces or gets stuck, and far too big blows up. A **schedule** changes "
+       "η during training, usually large steps first and small ones at the end.",
+       formula=r"\theta_{t+1} = \theta_t - \eta_t\, \nabla_\theta \mathcal{L}(B_t)",
+       try_this=["Press *Too small*, *Just right*, *Too big* and *Diverging* in turn: which "
+                 "curve is yours each time?",
+                 "Switch the schedule to cosine: the wiggles of the η = 0.3 run die down as η "
+                 "shrinks to 0.",
+                 "Press *Warm-up then cosine*: a rate that fails when constant can work after "
+                 "a gentle start.",
+                 "Run the LR range test and press *Use the suggested η*.",
+                 "Switch to Adam: the good η is about ten times smaller than for SGD."])
+s = settings_panel(TABLE, PRESETS)
+run_args = (s["optimizer"], s["epochs"], s["batch_size"], s["seed"])
+
+st.header("Four learning rates")
+with friendly():
+    steps, epochs, summary = cached_runs(s["lr"], s["schedule"], *run_args)
+st.markdown(f"**{exp.verdict(summary, s['epochs'])}**")
+show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s)
+
+st.header("The schedule: how η changes during training")
+total = exp.total_steps(s["epochs"], s["batch_size"])
+st.latex(exp.LATEX[s["schedule"]])
+st.caption(f"{exp.LABELS[s['schedule']]} over {total} updates: "
+           f"{exp.describe(s['schedule'], total) or 'no settings'}. Reduce-on-plateau is "
+           "drawn from a real run with your η₀, because it reacts to the training loss.")
+with friendly():
+    curves = cached_curves(s["lr"], *run_args)
+show_figure(draw.schedule_curves(curves, s["schedule"], exp.LABELS), "schedules-lr", data=curves,
+            settings=s)
+
+st.header("Finding a good η: the LR range test")
+st.markdown("One short run of 100 steps in which η grows by the same factor every step, "
+            "from 0.00001 to 10. "
+            "The loss first barely moves, then falls fast, then blows up. A good η is where it "
+            "falls fastest, a little before the bottom.")
+with friendly():
+    sweep, suggested = cached_range_test(s["optimizer"], s["batch_size"], s["seed"])
+show_figure(draw.range_test(sweep, suggested, s["lr"]), "schedules-range-test", data=sweep,
+            settings=s)
+if suggested is not None:
+    st.button(f"Use the suggested η ≈ {validate(LR, suggested):g}", key="schedules.use_suggested",
+              type="primary", on_click=use_lr, args=(suggested,))

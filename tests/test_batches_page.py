@@ -1,0 +1,156 @@
+"""Full batch vs mini-batch: the lesson holds on the defaults, with numbers; and the page runs."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from experiments import batches as exp
+from viz import batches as draw
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def default_runs():
+    return exp.runs()   # full, 64, 8, 1; lr 0.1; 20 epochs; 200 examples; seed 0
+
+
+def test_every_run_starts_from_the_same_loss(default_runs):
+    _, epochs, _ = default_runs
+    start = epochs[epochs["epoch"] == 0]
+    assert len(start) == 4 and np.ptp(start["loss"]) == 0
+
+
+def test_per_epoch_small_batches_get_further_than_full_batch(default_runs):
+    _, _, summary = default_runs
+    final = dict(zip(summary["batch"], summary["final_loss"]))
+    assert final["full"] > final["64"] > max(final["8"], final["1"])
+    assert final["full"] > 3 * final["8"]
+
+
+def test_batch_1_loss_is_much_noisier_than_full_batch(default_runs):
+    steps, _, _ = default_runs
+    jumps = {b: np.std(np.diff(steps.loc[steps["batch"] == b, "loss"])) for b in ("full", "1")}
+    assert jumps["1"] > 10 * jumps["full"]
+
+
+def test_examples_seen_is_steps_times_batch_size(default_runs):
+    steps, epochs, summary = default_runs
+    for size, B in (("full", 200), ("8", 8), ("1", 1)):   # B divides N = 200
+        s = steps[steps["batch"] == size]
+        assert np.array_equal(s["examples"], s["step"] * B)
+    assert dict(zip(summary["batch"], summary["updates_per_epoch"])) == {"full": 1, "64": 4, "8": 25,
+                                                                          "1": 200}
+    # batch 64 on 200 examples: 64, 128, 192, then the last 8 -> 200 after the first epoch
+    assert list(steps[steps["batch"] == "64"]["examples"][:5]) == [64, 128, 192, 200, 264]
+    e = epochs[epochs["batch"] == "8"]
+    assert np.array_equal(e["examples"], 200 * e["epoch"])
+    assert np.array_equal(e["step"], 25 * e["epoch"])
+
+
+def test_verdict_counts_epochs_and_updates(default_runs):
+    _, epochs, summary = default_runs
+    text = exp.verdict(epochs, summary)
+    assert "down to 0.32" in text and "full batch needed 20 epochs (20 updates)" in text
+    assert "batch 8 1 epoch (25 updates)" in text
+
+
+def test_band_full_batch_is_one_run_whatever_the_shuffle_but_batch_1_is_not():
+    _, epochs, _ = exp.runs(("full", "1"), epochs=4, band=True)
+    full, one = epochs[epochs["batch"] == "full"], epochs[epochs["batch"] == "1"]
+    assert np.array_equal(full["loss_min"], full["loss_max"])
+    assert (one["loss_max"] - one["loss_min"]).iloc[1:].min() > 0
+    assert np.all((one["loss_min"] <= one["loss"]) & (one["loss"] <= one["loss_max"]))
+
+
+def test_a_huge_learning_rate_is_reported_as_divergence_not_nan():
+    steps, epochs, summary = exp.runs(("full", "8"), lr=30.0, epochs=10)
+    assert summary["diverged_at"].notna().all()
+    assert np.isfinite(steps["loss"]).all() and np.isfinite(epochs["loss"]).all()
+    assert exp.verdict(epochs, summary).startswith("Every run diverged: full batch diverged at step")
+    fig = draw.curves(steps, epochs, summary, "steps")
+    assert sum("diverged at step" in str(t.text) for t in fig.data) == 2
+
+
+def test_batch_larger_than_the_data_says_why():
+    with pytest.raises(ValueError, match="larger than the 100 training examples"):
+        exp.runs(("256",), n=100)
+
+
+def test_minibatch_losses_average_to_the_full_loss_when_batches_partition_the_data():
+    frame = exp.slice_losses("8", n=200, n_batches=25, points=11)   # 25 disjoint batches of 8
+    curves = frame.pivot(index="t", columns="curve", values="loss")
+    batches = curves.drop(columns="L")
+    assert batches.shape[1] == 25
+    assert np.allclose(batches.mean(axis=1), curves["L"], rtol=1e-12)
+    assert batches.std(axis=1).min() > 0   # ... while each L(B) differs from L
+
+
+def test_full_batch_slice_curves_are_the_full_loss_and_small_batches_scatter_more():
+    spread = {}
+    for size in ("full", "64", "1"):
+        curves = exp.slice_losses(size, points=11).pivot(index="t", columns="curve", values="loss")
+        spread[size] = (curves.drop(columns="L").sub(curves["L"], axis=0) ** 2).mean().mean()
+    assert spread["full"] < 1e-24 < spread["64"] < spread["1"]
+
+
+def test_figures_have_a_trace_per_run_and_the_chosen_axis(default_runs):
+    steps, epochs, summary = default_runs
+    fig = draw.curves(steps, epochs, summary, "examples")
+    assert fig.layout.xaxis2.title.text == "examples seen" and fig.layout.xaxis.type == "linear"
+    assert {t.name for t in fig.data} == {"full batch", "batch 64", "batch 8", "batch 1"}
+    assert max(len(t.x) for t in fig.data) <= draw.MAX_POINTS
+    assert draw.curves(steps, epochs, summary, "steps").layout.xaxis.type == "log"
+    cut = draw.loss_slice(exp.slice_losses("8", points=11), "8")
+    assert [t.name for t in cut.data].count("L(B), batch 8") == 8 and cut.data[-1].line.width == 5
+
+
+# ---- the page ----------------------------------------------------------------------------
+
+def spec(at, i=0):
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(str(ROOT / "pages" / "batches.py"), default_timeout=60).run()
+
+
+def test_page_loads_with_two_charts_and_a_verdict(app):
+    assert not app.exception and len(app.get("plotly_chart")) == 2
+    assert any("full batch needed 20 epochs" in m.value for m in app.markdown)
+
+
+def test_axis_and_batch_sizes_change_the_figure(app):
+    assert spec(app)["layout"]["xaxis"]["type"] == "log"
+    app.radio(key="batches.axis").set_value("examples").run()
+    assert not app.exception and spec(app)["layout"]["xaxis2"]["title"]["text"] == "examples seen"
+    app.multiselect(key="batches.sizes").set_value(["full", "16"]).run()
+    names = {t.get("name") for t in spec(app)["data"] if t.get("showlegend") is not False}
+    assert not app.exception and names == {"full batch", "batch 16"}
+    assert app.query_params["sizes"] == "full,16"
+
+
+def test_no_batch_size_gives_a_sentence_not_a_traceback(app):
+    app.multiselect(key="batches.sizes").set_value([]).run()
+    assert not app.exception and "at least one batch size" in app.error[0].value
+
+
+PRESETS = {   # name: (asks a question first, a value it sets)
+    "Batch size 1 is noisy": (True, ("sizes", ["full", "1"])),
+    "Same examples seen, different progress": (True, ("axis", "examples")),
+    "Full batch is smooth but slow": (False, ("epochs", 40)),
+}
+
+
+def test_every_preset_applies(app):
+    for name, (asks, (key, value)) in PRESETS.items():
+        app.button(key=f"batches.preset.{name}").click().run()
+        if asks:
+            assert not app.get("plotly_chart") and app.info
+            app.button(key="batches.reveal").click().run()
+        assert not app.exception and len(app.get("plotly_chart")) == 2, name
+        assert app.session_state[f"batches.{key}"] == value
+    assert spec(app, 1)["data"][0]["name"] == "L(B), full batch"   # the last preset's slice

@@ -1,0 +1,147 @@
+"""Learning rate & schedules: the lesson holds on the defaults, with numbers; and the page runs."""
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from experiments import schedules as exp
+from nnlib import optim
+from viz import schedules as draw
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def default_runs():
+    return exp.lr_runs()   # η0 = 0.3, constant, SGD, 40 epochs, batch 32, seed 0
+
+
+def test_four_learning_rates_behave_as_claimed(default_runs):
+    _, epochs, summary = default_runs
+    small, good, big, huge = summary.sort_values("multiple").itertuples()
+    assert [r.lr for r in (small, good, big, huge)] == pytest.approx([0.03, 0.3, 3, 30])
+    assert np.isnan(small.diverged_at) and np.isnan(good.diverged_at) and np.isnan(big.diverged_at)
+    assert huge.diverged_at == 4                       # blows up within the first epoch
+    assert small.final_loss > 5 * good.final_loss      # too small: still far behind after 40 epochs
+    first = epochs[(epochs["multiple"] == 0.1) & (epochs["epoch"] == 1)]["loss"].iloc[0]
+    assert first > 0.5                                 # ... and it barely moved in the first epoch
+    assert big.final_loss > 10 * good.final_loss       # too big: stuck high
+    assert good.final_loss == summary["final_loss"][summary["diverged_at"].isna()].min()
+
+
+def test_verdict_names_the_best_and_the_divergence(default_runs):
+    text = exp.verdict(default_runs[2], 40)
+    assert "η = 0.3 ended at loss 0.033 (best)" in text
+    assert "η = 30 (×100) diverged at step 4" in text
+
+
+def test_constant_and_step_schedules_write_the_expected_lr_into_the_run():
+    steps, _, _ = exp.lr_runs(0.3, "step", epochs=40)
+    lr = steps[steps["multiple"] == 1].set_index("step")["lr"]
+    # 200 examples / 32 -> 7 updates per epoch, 280 in all; step_size = 280 // 3 = 93;
+    # update s uses lr_at(s - 1) = 0.3 · 0.1^((s - 1) // 93)
+    assert lr[1] == lr[93] == 0.3
+    assert lr[94] == pytest.approx(0.03) and lr[186] == pytest.approx(0.03)
+    assert lr[187] == pytest.approx(0.003) and lr[280] == pytest.approx(0.0003)
+
+
+def test_warmup_then_cosine_by_hand():
+    opt = optim.SGD(lr=1.0)
+    sched = exp.WarmupCosine(opt, warmup_steps=4, T_max=12)
+    assert opt.lr == pytest.approx(1 / 3)                       # f0 = 1/3 at t = 0
+    expected = [1 / 3, 1 / 3 + 2 / 3 * 1 / 4, 1 / 3 + 2 / 3 * 2 / 4, 1 / 3 + 2 / 3 * 3 / 4,
+                1.0, 0.5 * (1 + math.cos(math.pi / 8)), 0.5 * (1 + math.cos(math.pi * 2 / 8)),
+                0.5 * (1 + math.cos(math.pi * 3 / 8)), 0.5, 0.5 * (1 + math.cos(math.pi * 5 / 8)),
+                0.5 * (1 + math.cos(math.pi * 6 / 8)), 0.5 * (1 + math.cos(math.pi * 7 / 8)), 0.0]
+    assert np.allclose(sched.lr_at(np.arange(13)), expected)
+    seen = []
+    for _ in range(12):
+        sched.step()
+        seen.append(opt.lr)
+    assert np.allclose(seen, expected[1:])
+
+
+def test_schedule_curves_cover_every_schedule_over_the_whole_run():
+    curves = exp.schedule_curves(0.3, epochs=40)
+    per = {name: part["lr"].to_numpy() for name, part in curves.groupby("schedule")}
+    assert set(per) == set(exp.SCHEDULES) and all(len(v) == 280 for v in per.values())
+    assert np.all(per["constant"] == 0.3)
+    assert per["warmup"][0] == pytest.approx(0.1) and per["warmup"][-1] == pytest.approx(0.3)
+    assert per["cosine"][0] == pytest.approx(0.3) and per["cosine"][-1] < 1e-4
+    assert per["exponential"][-1] == pytest.approx(0.3 * 0.01 ** (279 / 280))
+    assert per["inverse_time"][-1] == pytest.approx(0.3 / (1 + 9 / 280 * 279))
+    # reduce on plateau, from a real run: it only ever halves the rate, and it did here
+    assert set(np.unique(per["plateau"])) == {0.3, 0.15, 0.075}
+    assert np.all(np.diff(per["plateau"]) <= 0)
+
+
+def test_range_test_suggests_a_learning_rate_inside_the_plotted_range():
+    frame, suggested = exp.range_test()
+    assert frame["lr"].min() == pytest.approx(1e-5) and len(frame) > 50
+    assert frame["lr"].min() < suggested < frame["lr"].max()
+    assert 0.01 < suggested < 3   # where SGD trains well on this problem (see the lr runs)
+    fig = draw.range_test(frame, suggested, 0.3)
+    assert fig.layout.xaxis.type == "log"
+    assert any("suggested" in a.text for a in fig.layout.annotations)
+
+
+def test_loss_figure_marks_the_divergence(default_runs):
+    fig = draw.loss_curves(*default_runs)
+    marks = [t for t in fig.data if t.text and "diverged" in t.text[0]]
+    assert len(marks) == 1 and marks[0].x[0] == 4
+    assert fig.layout.yaxis.type == "log"
+
+
+def test_bad_batch_size_says_why():
+    with pytest.raises(ValueError, match="batch size must be between 1 and 200"):
+        exp.lr_runs(batch_size=500)
+
+
+# ---- the page ----------------------------------------------------------------------------
+
+def spec(at, i):
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(str(ROOT / "pages" / "schedules.py"), default_timeout=60).run()
+
+
+def test_page_loads_with_three_charts_and_the_formula(app):
+    assert not app.exception and len(app.get("plotly_chart")) == 3
+    assert any("(best)" in m.value for m in app.markdown)
+    assert exp.LATEX["constant"] in app.latex[-1].value
+
+
+def test_changing_lr_and_schedule_changes_the_figures(app):
+    before = spec(app, 0)["data"][1]["y"]
+    app.select_slider(key="schedules.lr").set_value(0.01).run()
+    assert not app.exception and spec(app, 0)["data"][1]["y"] != before
+    app.selectbox(key="schedules.schedule").set_value("cosine").run()
+    titles = [a["text"] for a in spec(app, 1)["layout"]["annotations"]]
+    assert not app.exception and "<b>cosine annealing</b>" in titles
+    assert exp.LATEX["cosine"] in app.latex[-1].value
+
+
+def test_use_the_suggested_lr_button(app):
+    app.button(key="schedules.use_suggested").click().run()
+    assert not app.exception and app.select_slider(key="schedules.lr").value == 0.2
+
+
+PRESETS = {"Too small": 0.003, "Just right": 0.3, "Too big": 3.0, "Diverging": 30.0,
+           "Warm-up then cosine": 3.0, "Step decay": 1.0}
+
+
+def test_every_preset_applies(app):
+    for name, lr in PRESETS.items():
+        app.button(key=f"schedules.preset.{name}").click().run()
+        if app.info:   # a question first
+            assert not app.get("plotly_chart")
+            app.button(key="schedules.reveal").click().run()
+        assert not app.exception and len(app.get("plotly_chart")) == 3, name
+        assert app.session_state["schedules.lr"] == lr
+    assert app.session_state["schedules.schedule"] == "step"

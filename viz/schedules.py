@@ -1,0 +1,80 @@
+"""Figures for the learning rate & schedules lesson (frames from experiments.schedules)."""
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from viz import theme
+
+RUN_COLOURS = {0.1: theme.GREEN, 1: theme.BLUE, 10: theme.ORANGE, 100: theme.VERMILLION}
+TOP = 10.0   # top of the loss curves' log axis; larger losses leave the chart
+
+
+def schedule_curves(frame, chosen, labels):
+    """η_t against the step, one small panel per schedule; the chosen one thick and coloured."""
+    names = list(dict.fromkeys(frame["schedule"]))
+    cols = 4
+    rows = -(-len(names) // cols)
+    fig = make_subplots(rows=rows, cols=cols, shared_xaxes=True, shared_yaxes=True,
+                        horizontal_spacing=0.03, vertical_spacing=0.14,
+                        subplot_titles=[f"<b>{labels[n]}</b>" if n == chosen else labels[n]
+                                        for n in names])
+    for i, name in enumerate(names):
+        part, mine = frame[frame["schedule"] == name], name == chosen
+        fig.add_scatter(x=part["step"], y=part["lr"], mode="lines", name=labels[name],
+                        line=dict(color=theme.VERMILLION if mine else theme.BLUE,
+                                  width=5 if mine else 2.5),
+                        row=i // cols + 1, col=i % cols + 1,
+                        hovertemplate=f"{labels[name]}, step %{{x}}: η = %{{y:.4g}}<extra></extra>")
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(title_text="η<sub>t</sub>", col=1)
+    fig.update_xaxes(title_text="update step t", row=rows)
+    fig.update_layout(height=520, showlegend=False)
+    return theme.apply(fig)
+
+
+def loss_curves(steps, epochs, summary):
+    """Per run: the mini-batch loss at every update (thin) and the full loss after every epoch
+    (thick, markers); a diverged run ends in an ✕ at the top saying at which step."""
+    fig = go.Figure()
+    bottom = max(min(1e-3, steps["loss"].min() if len(steps) else 1), 1e-8)
+    marks = 0   # diverged runs marked so far: each ✕ goes a little lower than the last
+    for run, m, k in summary[["run", "multiple", "diverged_at"]].values:
+        colour, mine = RUN_COLOURS[m], m == 1
+        s, e = steps[steps["run"] == run], epochs[epochs["run"] == run]
+        fig.add_scatter(x=s["step"], y=s["loss"], mode="lines", legendgroup=run, showlegend=False,
+                        line=dict(color=colour, width=1), opacity=0.35, hoverinfo="skip")
+        fig.add_scatter(x=e["step"], y=e["loss"], mode="lines+markers", name=run, legendgroup=run,
+                        line=dict(color=colour, width=5 if mine else 3), marker_size=5,
+                        customdata=e["epoch"],
+                        hovertemplate=f"{run}, epoch %{{customdata}}: L = %{{y:.4f}}<extra></extra>")
+        if not np.isnan(k):
+            fig.add_scatter(x=[k], y=[0.7 * TOP * 0.5 ** marks], mode="markers+text",
+                            legendgroup=run, showlegend=False,
+                            marker=dict(symbol="x", size=18, color=colour),
+                            text=[f"{run}: diverged at step {int(k)}"], textposition="middle right")
+            marks += 1
+    fig.update_layout(height=480, xaxis_title="update step",
+                      legend=dict(title_text="η₀ (yours thick)"),
+                      yaxis=dict(title="loss (log scale)", type="log",
+                                 range=[np.log10(bottom), np.log10(TOP)]))
+    return theme.apply(fig)
+
+
+def range_test(frame, suggested, current):
+    """Loss against a growing η (log x): raw and smoothed, the suggested η and yours marked."""
+    fig = go.Figure()
+    fig.add_scatter(x=frame["lr"], y=frame["loss"], mode="lines", name="batch loss",
+                    line=dict(color=theme.GREY, width=1.5))
+    fig.add_scatter(x=frame["lr"], y=frame["smoothed"], mode="lines", name="smoothed",
+                    line=dict(color=theme.BLUE, width=4))
+    if suggested is not None:
+        fig.add_vline(x=suggested, line=dict(color=theme.GREEN, width=3),
+                      annotation=dict(text=f"suggested η ≈ {suggested:.2g}", font_color=theme.GREEN,
+                                      yanchor="top", y=1))
+    fig.add_vline(x=current, line=dict(color=theme.VERMILLION, width=3, dash="dash"),
+                  annotation=dict(text=f"your η = {current:g}", font_color=theme.VERMILLION,
+                                  yanchor="bottom", y=0, xanchor="right"))
+    fig.update_layout(height=430, xaxis=dict(title="learning rate η (log scale)", type="log"),
+                      yaxis=dict(title="loss", range=[0, 1.15 * frame["smoothed"].max()]),
+                      legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
+    return theme.apply(fig)
