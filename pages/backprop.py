@@ -1,0 +1,120 @@
+"""Backpropagation, step by step: forward then backward through a tiny network, then one update."""
+import pandas as pd
+import streamlit as st
+
+from experiments import backprop as exp
+from lab.page import friendly, lesson, show_figure
+from lab.settings import Setting, seed, settings_panel
+from nnlib.activations import ACTIVATIONS
+from viz import backprop as draw
+
+STEP = "backprop.stage"      # the stepper's position, 1..number of steps; ?stage=7 in the link
+TABLE = [
+    Setting("arch", "network (inputs-hidden-outputs)", "choice", "2-3-2",
+            options=tuple(exp.ARCHITECTURES), group="Network"),
+    Setting("activation", "activation f of the hidden units", "choice", "relu",
+            options=tuple(ACTIVATIONS), group="Network"),
+    Setting("sigma", "initial weights ~ N(0, σ²): σ", "log", 1.0, low=0.1, high=10, group="Network",
+            help="Biases start at 0. Large σ pushes sigmoid and tanh units into saturation."),
+    seed(label="weights seed", group="Network"),
+    Setting("x1", "input x₁", "float", 1.0, low=-3, high=3, step=0.1, group="One training example"),
+    Setting("x2", "input x₂", "float", -0.5, low=-3, high=3, step=0.1, group="One training example"),
+    Setting("label", "true class y", "choice", "2", options=("1", "2"), group="One training example"),
+    Setting("lr", "learning rate η", "log", 0.5, low=0.001, high=100, group="The update"),
+]
+PRESETS = {
+    "ReLU unit that is off (dead gradient)": {
+        "values": {"seed": 6},
+        "question": "Hidden unit h₃ gets z = −3.2, so ReLU outputs 0. When the backward pass "
+                    "reaches the weights into h₃, how large will their gradients be?"},
+    "Sigmoid saturation": {
+        "values": {"activation": "sigmoid", "sigma": 3.0, "seed": 5, "x1": 2.0, "x2": -1.5},
+        "question": "With large weights, h₁ and h₂ get z = −6.7 and −13. What is σ'(z) there, "
+                    "and what does that do to the gradient of the weights into them?"},
+    "Large η overshoots": {
+        "values": {"activation": "tanh", "seed": 2, "x1": 2.0, "x2": 1.0, "lr": 10.0},
+        "question": "The gradient points downhill, and η = 10 takes a big step along it. "
+                    "Will the loss go down, stay, or go up?"},
+}
+walk = st.cache_data(max_entries=64)(exp.walk)
+
+
+def stage_from_link():
+    """Take ?stage= out of the link before settings_panel (whose table it is not in) sees it."""
+    text = st.query_params.get("stage")
+    if text is not None:
+        del st.query_params["stage"]
+    if STEP not in st.session_state:
+        st.session_state[STEP] = int(text) if text and text.isdigit() else 1
+
+
+def move(delta, n):
+    st.session_state[STEP] = min(max(st.session_state[STEP] + delta, 1), n)
+
+
+def stepper(n):
+    """◀ Back, Next ▶, Reset and a slider to jump; returns the 0-based stage index."""
+    st.session_state[STEP] = min(max(st.session_state[STEP], 1), n)
+    at = st.session_state[STEP]
+    back, forth, reset, jump = st.columns([1, 1, 1, 5], vertical_alignment="bottom")
+    back.button("◀ Back", on_click=move, args=(-1, n), disabled=at == 1, width="stretch", key="backprop.back")
+    forth.button("Next ▶", on_click=move, args=(1, n), disabled=at == n, width="stretch",
+                 type="primary", key="backprop.next")
+    reset.button("Reset", on_click=move, args=(-n, n), width="stretch", key="backprop.reset")
+    jump.slider("jump to step", 1, n, key=STEP, persist_state="session")
+    st.query_params["stage"] = str(st.session_state[STEP])
+    return st.session_state[STEP] - 1
+
+
+def stage_table(stages):
+    """The steps as a tidy frame for the CSV download."""
+    return pd.DataFrame([{"step": k + 1, "phase": s["phase"], "title": s["title"],
+                          "value": str(s["value"]), "local_derivative": str(s["local"]),
+                          "upstream_gradient": str(s["upstream"]), "latex": s["latex"]}
+                         for k, s in enumerate(stages)])
+
+
+lesson("Backpropagation, step by step",
+       "A tiny network sees **one** training example. Press **Next ▶**: the forward pass computes "
+       "each unit's weighted sum z and activation a, then the loss. The backward pass then walks "
+       "back from the loss, one node or weight at a time: each gradient is the gradient arriving "
+       "from above times a *local* derivative (the chain rule). Last, every weight takes one step "
+       "downhill.",
+       formula=[r"\frac{dy}{dx} = \frac{df}{dg}\,\frac{dg}{dx} \qquad "
+                r"\frac{\partial L}{\partial w} = \frac{\partial L}{\partial z}\cdot"
+                r"\frac{\partial z}{\partial w} = \frac{\partial L}{\partial z}\cdot a_{\text{in}}",
+                r"\frac{\partial L}{\partial z_k} = p_k - y_k \qquad "
+                r"\theta \leftarrow \theta - \eta\,\frac{\partial L}{\partial \theta}"],
+       try_this=["Step through once; at each ∂L/∂w check: (gradient from above) × (input of the weight).",
+                 "Pick *ReLU unit that is off*: which weights get a zero gradient, and why?",
+                 "Switch to sigmoid and raise σ to 3: watch f'(z) shrink the gradients.",
+                 "Raise η until the loss after the update is larger than before.",
+                 "Change x₁ while on a backward step: every number on the graph follows."])
+stage_from_link()
+s = settings_panel(TABLE, PRESETS)
+with friendly():
+    w = walk(s["arch"], s["activation"], s["x1"], s["x2"], int(s["label"]) - 1, s["sigma"],
+             s["seed"], s["lr"])
+stages = w["stages"]
+index = stepper(len(stages))
+stage = stages[index]
+st.container(key="backprop-stage").latex(stage["latex"])
+show_figure(draw.graph(w, index), "backprop-graph", data=stage_table(stages),
+            settings={**s, "stage": index + 1})
+
+st.header("The whole gradient, checked, and the update")
+for sentence in exp.verdict(w, s["lr"]):
+    st.markdown(f"- {sentence}")
+table, line = st.columns([1, 1], gap="large")
+table.markdown("Each backprop gradient next to a central finite difference "
+               r"$\frac{L(\theta_i + \varepsilon) - L(\theta_i - \varepsilon)}{2\varepsilon}$, "
+               r"$\varepsilon = 10^{-5}$, and the parameter after the update.")
+table.dataframe(w["check"], hide_index=True, column_config={
+    "parameter": "θ", "value": st.column_config.NumberColumn("θ before", format="%.4f"),
+    "backprop": st.column_config.NumberColumn("∂L/∂θ backprop", format="%.6f"),
+    "finite_difference": st.column_config.NumberColumn("finite difference", format="%.6f"),
+    "relative_error": st.column_config.NumberColumn("relative error", format="%.1e"),
+    "after_update": st.column_config.NumberColumn("θ after", format="%.4f")})
+with line:
+    show_figure(draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",
+                data=w["line"], settings=s)

@@ -1,0 +1,209 @@
+"""Backprop lesson: every number the stepper shows is nnlib's, checked by hand and by finite differences."""
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from experiments import backprop as exp
+from viz import backprop as draw
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = [dict(), dict(arch="2-2-2", activation="sigmoid", x1=-1.3, x2=2.0, label=0, sigma=2.0),
+           dict(arch="2-2-2-2", activation="tanh", seed=3, lr=0.1),
+           dict(arch="2-3-2", activation="leaky_relu", seed=2, x1=0.7, x2=0.4)]
+
+
+def lookup(trace, quantity):
+    """The number at `quantity` = (name, layer, index) in MLP.trace for a batch of one example."""
+    name, layer, index = quantity
+    if name == "loss":
+        return trace["loss"]
+    row = trace[name][layer] if name in ("dW", "db") else trace[name][layer][0]
+    return row if index is None else row[index]
+
+
+@pytest.mark.parametrize("kw", CONFIGS, ids=lambda kw: kw.get("arch", "2-3-2") + kw.get("activation", ""))
+def test_every_number_shown_is_nnlibs_forward_or_backward_value(kw):
+    walk = exp.walk(**kw)
+    model = exp.network(kw.get("arch", "2-3-2"), kw.get("activation", "relu"), kw.get("sigma", 1.0),
+                        kw.get("seed", 0))
+    X, y = exp.example(kw.get("x1", 1.0), kw.get("x2", -0.5), kw.get("label", 1))
+    trace = model.trace(X, y)
+    for stage in walk["stages"][:-1]:
+        assert np.array_equal(stage["value"], lookup(trace, stage["quantity"])), stage["title"]
+        if np.ndim(stage["value"]) == 0:
+            assert exp._n(stage["value"]) in stage["latex"]      # the LaTeX ends on the same number
+    # the update: θ − η g by the formula, with g from loss_and_grad, then the loss there
+    lr = kw.get("lr", 0.5)
+    grad = model.loss_and_grad(X, y, train=False)[1].copy()
+    theta = model.theta - lr * grad
+    assert np.allclose(walk["theta_after"], theta, rtol=0, atol=1e-15)
+    model.theta = theta
+    assert walk["stages"][-1]["value"] == pytest.approx(model.loss(X, y), rel=1e-12)
+
+
+def test_forward_and_backward_match_a_hand_computation_on_2_2_2_sigmoid():
+    x, label = np.array([0.8, -1.2]), 0
+    walk = exp.walk("2-2-2", "sigmoid", x[0], x[1], label, sigma=1.5, seed=4)
+    W1, W2 = walk["weights"]                   # biases start at 0
+    z1 = x @ W1
+    a1 = 1 / (1 + np.exp(-z1))
+    z2 = a1 @ W2
+    p = np.exp(z2) / np.exp(z2).sum()
+    loss = -math.log(p[label])
+    dz2 = p - np.eye(2)[label]
+    da1 = W2 @ dz2
+    dz1 = da1 * a1 * (1 - a1)
+    expected = {("a", 0, None): x, ("z", 0, (0,)): z1[0], ("a", 1, (1,)): a1[1], ("z", 1, (1,)): z2[1],
+                ("loss", None, None): loss, ("dz", 1, (0,)): dz2[0], ("dW", 1, (1, 0)): a1[1] * dz2[0],
+                ("db", 1, None): dz2, ("da", 0, (1,)): da1[1], ("dz", 0, (0,)): dz1[0],
+                ("dW", 0, (1, 1)): x[1] * dz1[1], ("db", 0, None): dz1}
+    shown = {s["quantity"]: s["value"] for s in walk["stages"]}
+    for quantity, value in expected.items():
+        assert np.allclose(shown[quantity], value, rtol=1e-12, atol=1e-15), quantity
+    assert walk["loss_before"] == pytest.approx(loss, rel=1e-12)
+
+
+@pytest.mark.parametrize("kw", CONFIGS, ids=lambda kw: kw.get("arch", "2-3-2") + kw.get("activation", ""))
+def test_gradient_agrees_with_central_finite_differences_to_1e_7(kw):
+    check = exp.walk(**kw)["check"]
+    assert check["relative_error"].max() < 1e-7
+    assert np.allclose(check["backprop"], check["finite_difference"], rtol=1e-6, atol=1e-9)
+
+
+def test_parameter_names_follow_theta_and_the_walk_covers_every_weight_once():
+    walk = exp.walk()
+    check = walk["check"].set_index("parameter")
+    W1, W2 = walk["weights"]
+    assert check.loc["w¹₁₂", "value"] == W1[0, 1] and check.loc["w²₃₁", "value"] == W2[2, 0]
+    assert check.loc["b²₂", "value"] == 0
+    edges = [s["edges"][0] for s in walk["stages"] if s["quantity"][0] == "dW"]
+    assert sorted(edges) == sorted((l, i, j) for l, W in enumerate(walk["weights"], 1)
+                                   for i, j in np.ndindex(W.shape))
+    phases = [s["phase"] for s in walk["stages"]]
+    # 2-3-2: input, 3 x (z, a), 2 logits, loss | 2 dL/dz, 6 dW, db, 3 x (da, dz), 6 dW, db | update
+    assert phases == ["forward"] * 10 + ["backward"] * 22 + ["update"]
+    assert check.loc["w²₁₁", "backprop"] == walk["stages"][12]["value"]
+
+
+def test_dead_relu_unit_gets_exactly_zero_gradient():
+    walk = exp.walk(seed=6)                     # the preset: h3 has z = -3.2
+    assert walk["slopes"][0][2] == 0
+    into_h3 = [s["value"] for s in walk["stages"] if s["quantity"][0] == "dW" and s["edges"][0][::2] == (1, 2)]
+    assert into_h3 == [0.0, 0.0]
+    assert any("h₃ passes back almost nothing" in v for v in exp.verdict(walk, 0.5))
+
+
+def test_saturated_sigmoid_units_pass_back_almost_nothing():
+    walk = exp.walk(activation="sigmoid", sigma=3.0, seed=5, x1=2.0, x2=-1.5)
+    slope = walk["slopes"][0]
+    assert slope[0] < 0.01 and slope[1] < 1e-4 and slope[2] > 0.1    # σ'(z) = σ(1 − σ) ≤ 1/4
+    dW1 = walk["check"].set_index("parameter")["backprop"]
+    assert abs(dW1["w¹₁₂"]) < 1e-4 * abs(dW1["w¹₁₃"])
+
+
+def test_large_eta_overshoots_and_a_small_one_descends():
+    big = exp.walk(activation="tanh", seed=2, x1=2.0, x2=1.0, lr=10.0)
+    small = exp.walk(activation="tanh", seed=2, x1=2.0, x2=1.0, lr=0.1)
+    assert big["loss_after"] > 2 * big["loss_before"]
+    assert small["loss_after"] < small["loss_before"]
+    assert "too large" in exp.verdict(big, 10.0)[-1]
+    line = big["line"]
+    assert line["eta"].iloc[-1] == 20.0 and line["loss"].iloc[0] == pytest.approx(big["loss_before"])
+    assert line.loc[line["eta"] == 10.0, "loss"].item() == pytest.approx(big["loss_after"], rel=1e-9)
+
+
+def test_bad_input_says_why():
+    with pytest.raises(ValueError, match="learning rate η must be > 0"):
+        exp.walk(lr=0)
+    with pytest.raises(ValueError, match="unknown architecture"):
+        exp.walk(arch="2-99-2")
+
+
+def highlighted(fig):
+    """(vermillion node names, number of highlighted edge segments) in a graph figure."""
+    nodes = next(t for t in fig.data if t.name == "nodes")
+    lit = [name for name, c in zip(nodes.text, nodes.marker.color) if c == draw.NOW]
+    edges = next(t for t in fig.data if t.name == "highlighted edges")
+    return lit, len(edges.x) // 3
+
+
+def test_graph_highlights_the_stage_and_keeps_what_was_revealed():
+    walk = exp.walk()
+    first, grad_step, last = (draw.graph(walk, k) for k in (0, 12, len(walk["stages"]) - 1))
+    assert highlighted(first) == (["<b>x₁</b>", "<b>x₂</b>"], 0)
+    assert highlighted(grad_step) == (["<b>h₁</b>", "<b>o₁</b>"], 1)       # ∂L/∂w²₁₁
+    texts = lambda fig: [a.text for a in fig.layout.annotations]
+    assert not any("∂L/∂" in t for t in texts(first)[:-1])   # the last one is the key
+    assert "<b>∂L/∂w = 0.0329</b>" in texts(grad_step)
+    assert sum("→" in t for t in texts(last)) == 12 + 1                    # every weight, and L
+    assert "step 33 of 33" in last.layout.title.text
+    assert len(last.to_json()) < 100_000
+
+
+def spec(at, k=0):
+    return json.loads(at.get("plotly_chart")[k].proto.spec)
+
+
+def lit_nodes(at):
+    nodes = next(t for t in spec(at)["data"] if t.get("name") == "nodes")
+    return [n for n, c in zip(nodes["text"], nodes["marker"]["color"]) if c == draw.NOW]
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(str(ROOT / "pages" / "backprop.py"), default_timeout=60).run()
+
+
+def test_page_loads_fast_with_the_graph_and_the_step_line(app):
+    assert not app.exception and len(app.get("plotly_chart")) == 2
+    assert "step 1 of 33" in spec(app)["layout"]["title"]["text"]
+    start = time.perf_counter()
+    app.run()
+    assert time.perf_counter() - start < 2.0
+
+
+def test_next_back_reset_and_the_slider_move_the_highlight(app):
+    before = (lit_nodes(app), app.latex[-1].value)
+    app.button(key="backprop.next").click().run()
+    assert app.slider(key="backprop.stage").value == 2 and app.query_params["stage"] == "2"
+    assert (lit_nodes(app), app.latex[-1].value) != before and "z^{(1)}_{1}" in app.latex[-1].value
+    app.button(key="backprop.back").click().run()
+    assert (lit_nodes(app), app.latex[-1].value) == before
+    app.slider(key="backprop.stage").set_value(33).run()
+    assert "Update · step 33" in spec(app)["layout"]["title"]["text"] and app.button(key="backprop.next").disabled
+    app.button(key="backprop.reset").click().run()
+    assert app.slider(key="backprop.stage").value == 1 and not app.exception
+
+
+def test_link_opens_at_its_step_and_a_smaller_network_clamps_it():
+    at = AppTest.from_file(str(ROOT / "pages" / "backprop.py"), default_timeout=60)
+    at.query_params["stage"] = "30"
+    at.run()
+    assert not at.exception and not at.warning and "step 30 of 33" in spec(at)["layout"]["title"]["text"]
+    at.radio(key="backprop.arch").set_value("2-2-2").run()       # 8 forward, 16 backward, 1 update
+    assert at.slider(key="backprop.stage").value == 25 and at.query_params["stage"] == "25"
+
+
+def test_changing_the_example_changes_the_numbers(app):
+    app.slider(key="backprop.stage").set_value(10).run()
+    before = app.latex[-1].value
+    app.slider(key="backprop.x1").set_value(2.5).run()
+    assert not app.exception and app.latex[-1].value != before and app.query_params["x1"] == "2.5"
+
+
+@pytest.mark.parametrize("name", ["ReLU unit that is off (dead gradient)",
+                                  "Sigmoid saturation", "Large η overshoots"])
+def test_each_preset_asks_then_shows_its_lesson(app, name):
+    app.button(key=f"backprop.preset.{name}").click().run()
+    assert not app.get("plotly_chart") and app.info
+    app.button(key="backprop.reveal").click().run()
+    said = " ".join(m.value for m in app.markdown)
+    assert not app.exception
+    assert {"ReLU unit that is off (dead gradient)": "h₃ passes back almost nothing",
+            "Sigmoid saturation": "h₂ passes back almost nothing",
+            "Large η overshoots": "too large"}[name] in said
