@@ -1,0 +1,147 @@
+"""Network loss landscape: train a small MLP, then slice its loss along a plane and a line.
+
+The plane goes through the trained parameters θ* (Li et al. 2018):
+    Z(α, β) = L(θ* + α d₁ + β d₂),
+with d₁, d₂ filter-normalized random directions or the top two principal directions of the
+training path (whose snapshots are projected onto the plane). The line goes from the
+initial parameters θ₀ to θ* (Goodfellow et al. 2015): L(θ₀ + t (θ* − θ₀)).
+Everything is computed by nnlib (train.fit, landscape.*); this module only wires it up.
+"""
+import math
+
+import numpy as np
+import pandas as pd
+
+from nnlib import _check, data, landscape, optim
+from nnlib.model import MLP
+from nnlib.train import fit
+
+DATASETS = ("moons", "circles", "spirals", "xor")
+HIDDEN = ("8", "16", "16-16", "32-32", "16-16-16")
+OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
+DIRECTIONS = ("PCA", "random")
+N_POINTS = 200
+MAX_STEP_SNAPSHOTS = 4000   # record every step up to this many updates, else every epoch
+MAX_PATH = 200              # points of the drawn path (one animation frame each)
+
+
+def sizes(hidden):
+    """"16-16" -> [2, 16, 16, 2]."""
+    return [2, *(int(n) for n in hidden.split("-")), 2]
+
+
+def train(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01, batch_size=20,
+          epochs=100, seed=0):
+    """Train a fresh MLP on N_POINTS noisy points of `dataset`; return (model, X, y, history).
+
+    history.thetas holds snapshots after every step when the run has at most
+    MAX_STEP_SNAPSHOTS updates, else after every epoch (initial parameters first).
+    """
+    X, y = data.DATASETS[_check.choice("dataset", dataset, DATASETS)](n=N_POINTS, noise=noise, seed=seed)
+    model = MLP(sizes(hidden), seed=seed)
+    batch_size = _check.integer("batch size", batch_size, low=1, high=N_POINTS)
+    updates = epochs * math.ceil(N_POINTS / batch_size)
+    hist = fit(model, X, y, optim.get(optimizer, lr=lr), batch_size=batch_size, epochs=epochs,
+               seed=seed, record_thetas="step" if updates <= MAX_STEP_SNAPSHOTS else "epoch")
+    return model, X, y, hist
+
+
+def plane(model, X, y, thetas, directions="PCA", resolution=41, span=1.25, seed=0):
+    """The loss on a plane through model.theta and the path projected onto it.
+
+    directions "PCA": the path's top two principal directions; the view reaches `span` times
+    the path's extent along each. "random": filter-normalized random directions from
+    default_rng(seed); the view is ±span in their units. resolution is made odd, so the
+    centre of the grid is θ* itself.
+    Returns (alphas, betas, Z with Z[i, j] at (alphas[j], betas[i]), explained variance
+    ratios or None, (alpha, beta) coordinates of every snapshot).
+    """
+    _check.choice("directions", directions, DIRECTIONS)
+    resolution = _check.integer("grid resolution", resolution, low=3, high=401) | 1
+    span = _check.positive("range", span)
+    if directions == "PCA":
+        d1, d2, explained = landscape.pca_directions(thetas)
+    else:
+        (d1, d2), explained = landscape.random_directions(model, seed=seed), None
+    coords = landscape.project(thetas, model.theta, d1, d2)
+    if directions == "PCA":
+        half = [span * max(np.abs(c).max(), 1e-3) for c in coords]
+    else:
+        half = [span, span]
+    alphas, betas = (np.linspace(-h, h, resolution) for h in half)
+    return alphas, betas, landscape.loss_grid(model, X, y, d1, d2, alphas, betas), explained, coords
+
+
+def interpolation(model, X, y, theta0, extend=False, n=101):
+    """Loss along θ₀ + t (θ* − θ₀) for t in [0, 1], or [−0.5, 1.5] when extend: frame t, loss.
+
+    The extended line is nnlib.landscape.interpolate between θ₀ − ½(θ* − θ₀) and θ* + ½(θ* − θ₀).
+    """
+    theta1 = model.theta
+    if extend:
+        delta = theta1 - theta0
+        t = np.linspace(-0.5, 1.5, n)
+        losses = landscape.interpolate(model, theta0 - 0.5 * delta, theta1 + 0.5 * delta, X, y, n)
+    else:
+        t = np.linspace(0.0, 1.0, n)
+        losses = landscape.interpolate(model, theta0, theta1, X, y, n)
+    return pd.DataFrame({"t": t, "loss": losses})
+
+
+def explore(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01, batch_size=20,
+            epochs=100, seed=0, directions="PCA", resolution=41, span=1.25, extend=False):
+    """Train, slice, project and interpolate; plain results for the page and its figures.
+
+    The path is at most MAX_PATH snapshots evenly spread over training (first and last
+    included); PCA directions are computed from these.
+    Returns a dict: alphas, betas, Z (the plane), explained (PCA ratios or None), path (frame:
+    snapshot, update, alpha, beta, loss),
+    line (frame t, loss), init_loss, final_loss, final_acc, diverged_at, n_params.
+    """
+    model, X, y, hist = train(dataset, noise, hidden, optimizer, lr, batch_size, epochs, seed)
+    if hist.diverged_at is not None:          # the blown-up parameters have no landscape
+        model.theta = hist.thetas[-1]
+    keep = np.unique(np.linspace(0, len(hist.thetas) - 1, min(len(hist.thetas), MAX_PATH)).round().astype(int))
+    thetas = hist.thetas[keep]                # the path drawn, and the snapshots PCA sees
+    alphas, betas, Z, explained, (a, b) = plane(model, X, y, thetas, directions, resolution, span, seed)
+    per_snapshot = 1 if len(hist.thetas) - 1 == len(hist.steps["step"]) else math.ceil(N_POINTS / batch_size)
+    path = pd.DataFrame({"snapshot": keep, "update": keep * per_snapshot, "alpha": a, "beta": b,
+                         "loss": _losses_at(model, thetas, X, y)})
+    return dict(alphas=alphas, betas=betas, Z=Z, explained=explained, path=path,
+                line=interpolation(model, X, y, thetas[0], extend),
+                init_loss=float(hist.epochs["train_loss"][0]), final_loss=float(model.loss(X, y)),
+                final_acc=float(np.mean(model.predict(X) == y)), diverged_at=hist.diverged_at,
+                n_params=model.n_params)
+
+
+def _losses_at(model, thetas, X, y):
+    """The training loss at each row of thetas (on a copy: the model keeps its parameters)."""
+    twin = model.copy()
+    losses = []
+    for theta in thetas:
+        twin.theta = theta
+        losses.append(float(twin.loss(X, y)))
+    return losses
+
+
+COMPARISONS = ("none", "full batch", "SGD vs Adam", "other directions")
+
+
+def rival(settings, compare):
+    """The run to set beside `settings` (explore's keyword arguments), and a name for each.
+
+    "full batch": the same with batch_size = N_POINTS; "SGD vs Adam": Adam swapped for SGD (any
+    other optimizer for Adam), same lr; "other directions": the same run, PCA <-> random.
+    Returns (name of the run in settings, rival settings, rival's name), or None for "none".
+    """
+    _check.choice("comparison", compare, COMPARISONS)
+    s = dict(settings)
+    if compare == "none":
+        return None
+    if compare == "full batch":
+        return f"batch {s['batch_size']}", s | {"batch_size": N_POINTS}, f"full batch ({N_POINTS})"
+    if compare == "SGD vs Adam":
+        other = "sgd" if s["optimizer"] == "adam" else "adam"
+        return optim.LABELS[s["optimizer"]], s | {"optimizer": other}, optim.LABELS[other]
+    other = "random" if s["directions"] == "PCA" else "PCA"
+    return f"{s['directions']} directions", s | {"directions": other}, f"{other} directions"

@@ -1,0 +1,119 @@
+"""Local-minimum traps (seed note 000, Figs. 1 and 2): full-batch descent stuck, mini-batches escape.
+
+The objective is nnlib.trap's finite sum: the full loss L(θ) has a shallow local minimum at
+θ = −1 and the global one at θ = 3/2; a batch B sees L(B)(θ) = L(θ) + c̄_B θ, a tilted copy.
+Every number here comes from nnlib.trap.trap_runs (many seeded runs at once) or, for the few
+runs drawn step by step, from the same SGD on the same batches (`paths`).
+"""
+import numpy as np
+import pandas as pd
+
+from nnlib import _check, optim, trap
+
+FULL = trap.N_EXAMPLES            # batch size of full-batch gradient descent
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, FULL)
+LEARNING_RATES = (0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+THETA_RANGE = (-2.5, 2.5)
+N_SHOWN = 4                       # mini-batch runs drawn as balls in the animation
+
+
+def curve(n=201):
+    """The full loss on a grid: frame with columns theta, loss."""
+    theta = np.linspace(*THETA_RANGE, n)
+    return pd.DataFrame({"theta": theta, "loss": trap.full_loss(theta)})
+
+
+def paths(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=N_SHOWN, seed=0):
+    """Every step of trap_runs(batch_size, lr, momentum, steps, n_runs, start, seed).
+
+    Same generator, same batches, same nnlib.optim.SGD, so the last row equals trap_runs' ends.
+    Returns (thetas of shape (steps + 1, n_runs), NaN once a run has blown up, and the batch
+    indices of run 0 at each step, shape (steps, batch_size); empty for full batch).
+    """
+    batch_size = _check.integer("batch size", batch_size, low=1, high=FULL)
+    steps = _check.integer("steps", steps, low=0)
+    rng, c = np.random.default_rng(seed), trap.tilts()
+    opt = optim.SGD(lr=lr, momentum=momentum)
+    theta = np.full(n_runs, _check.number("start", start))
+    thetas, first = [theta.copy()], np.empty((steps, batch_size if batch_size < FULL else 0), int)
+    with np.errstate(all="ignore"):
+        for k in range(steps):
+            if batch_size < FULL:
+                batches = trap.sample_batches(batch_size, n_runs, rng)
+                first[k] = batches[0]
+                grad = trap.batch_grad(theta, batches, c)
+            else:
+                grad = trap.full_grad(theta)
+            opt.step(theta, grad)
+            thetas.append(theta.copy())
+    thetas = np.array(thetas)
+    thetas[~(np.abs(thetas) < 1e6)] = np.nan
+    return thetas, first
+
+
+def animation(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0):
+    """The runs drawn as balls: the full-batch run and N_SHOWN mini-batch runs, every step.
+
+    Tidy frame with columns run ("full batch" or "batch B #i"), step, theta, loss (L(θ));
+    plus the L(B) curves of run #1's batch at each step, shape (steps, len(curve())),
+    taken from nnlib.trap.batch_loss (for full batch the curve is L itself).
+    """
+    full, _ = paths(start, FULL, lr, momentum, steps, 1, seed)
+    mini, first = paths(start, batch_size, lr, momentum, steps, N_SHOWN, seed)
+    names = ["full batch"] + [f"batch {batch_size} #{i + 1}" for i in range(N_SHOWN)]
+    thetas = np.column_stack([full, mini])
+    frame = pd.DataFrame({"run": np.tile(names, steps + 1), "step": np.repeat(np.arange(steps + 1), len(names)),
+                          "theta": thetas.ravel()})
+    frame["loss"] = trap.full_loss(frame["theta"].to_numpy())
+    grid = curve()["theta"].to_numpy()
+    if batch_size < FULL:
+        batch_curves = trap.batch_loss(grid, first)
+    else:
+        batch_curves = np.broadcast_to(trap.full_loss(grid), (steps, len(grid)))
+    return frame, batch_curves
+
+
+def endings(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=200, seed=0):
+    """Where n_runs seeded runs end (nnlib.trap.trap_runs): frame run, theta, basin.
+
+    basin is "global" (escaped: right of the barrier), "local" (stuck) or "diverged".
+    """
+    ends, escaped = trap.trap_runs(batch_size, lr, momentum, steps, n_runs, start, seed)
+    basin = np.where(escaped, "global", np.where(np.isnan(ends), "diverged", "local"))
+    return pd.DataFrame({"run": np.arange(1, n_runs + 1), "theta": ends, "basin": basin})
+
+
+def escape_rate(batch_size, lr, momentum=0.0, start=trap.START, steps=200, n_runs=200, seed=0):
+    """The fraction of n_runs trap_runs that end in the global minimum's basin."""
+    return float(trap.trap_runs(batch_size, lr, momentum, steps, n_runs, start, seed)[1].mean())
+
+
+def escape_rates(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=200, seed=0):
+    """Escape rate against batch size (at this lr) and against lr (at this batch size).
+
+    Tidy frame: vary ("batch size" or "learning rate"), batch_size, lr, escape_rate, current
+    (True on the rows equal to the chosen settings; the chosen values are always included).
+    """
+    rows = [("batch size", b, lr) for b in sorted({*BATCH_SIZES, batch_size})]
+    rows += [("learning rate", batch_size, r) for r in sorted({*LEARNING_RATES, lr})]
+    frame = pd.DataFrame(rows, columns=["vary", "batch_size", "lr"])
+    frame["escape_rate"] = [escape_rate(b, r, momentum, start, steps, n_runs, seed)
+                            for _, b, r in rows]
+    frame["current"] = (frame["batch_size"] == batch_size) & (frame["lr"] == lr)
+    return frame
+
+
+def verdict(full_ends, ends, batch_size):
+    """One sentence from two endings() frames (full batch, the chosen batch), e.g. "Full batch:
+    stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs)."."""
+    def told(frame):
+        share = frame["basin"].value_counts(normalize=True)
+        basin = share.idxmax()
+        return f"{TOLD[basin]} {share[basin]:.0%} of runs"
+    full = f"Full batch: {told(full_ends)}"
+    if batch_size == FULL:
+        return f"{full} (every full-batch run follows the same path)."
+    return f"{full}; batch {batch_size}: {told(ends)} ({len(ends)} seeded runs)."
+
+
+TOLD = {"global": "escapes in", "local": "stuck in", "diverged": "diverges in"}

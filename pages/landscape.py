@@ -1,0 +1,96 @@
+"""Network loss landscape: a 2-D slice of a real network's loss with the training path on it."""
+import streamlit as st
+
+from experiments import landscape as exp
+from lab.page import friendly, lesson, show_figure
+from lab.settings import Setting, seed, settings_panel
+from nnlib import optim
+from viz import landscape as draw
+
+TABLE = [
+    Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, group="Network"),
+    Setting("noise", "noise", "float", 0.2, low=0.0, high=0.5, step=0.05, group="Network"),
+    Setting("hidden", "hidden layers", "choice", "16-16", options=exp.HIDDEN, group="Network",
+            help="Units per hidden layer: 16-16 is two layers of 16."),
+    Setting("optimizer", "optimizer", "choice", "adam", options=exp.OPTIMIZERS, group="Training"),
+    Setting("lr", "learning rate η", "log", 0.01, low=1e-4, high=1.0, group="Training"),
+    Setting("batch_size", "batch size", "int", 20, low=1, high=exp.N_POINTS, group="Training",
+            help=f"{exp.N_POINTS} is full batch."),
+    Setting("epochs", "epochs", "int", 100, low=5, high=300, step=5, group="Training"),
+    seed(group="Training"),
+    Setting("directions", "directions of the slice", "choice", "PCA", options=exp.DIRECTIONS,
+            group="Landscape", help="PCA: the two directions the training path moved along most. "
+            "random: two filter-normalized random directions (Li et al. 2018)."),
+    Setting("resolution", "grid points per side", "int", 41, low=21, high=101, step=2, group="Landscape"),
+    Setting("span", "range", "float", 1.25, low=0.25, high=3.0, step=0.25, group="Landscape",
+            help="PCA: this many times the path's extent; random: ± this many units."),
+    Setting("three_d", "3-D surface", "bool", False, group="Landscape"),
+    Setting("extend", "extend the line to t ∈ [−0.5, 1.5]", "bool", False, group="Landscape"),
+    Setting("compare", "compare with", "choice", "none", options=exp.COMPARISONS, group="Compare",
+            help="Draw a second run beside this one, with one thing changed."),
+]
+PRESETS = {
+    "Small batch vs full batch": {"values": {"batch_size": 8, "compare": "full batch"},
+                                  "question": "Batches of 8 or all 200 points: which path is "
+                                              "straighter, and which ends lower?"},
+    "Adam vs SGD": {"values": {"lr": 0.05, "compare": "SGD vs Adam"},
+                    "question": "Same learning rate 0.05: which optimizer travels further "
+                                "across the landscape?"},
+    "Random vs PCA directions": {"values": {"directions": "random", "compare": "other directions"},
+                                 "question": "On a slice along two random directions, will you "
+                                             "still see the path the training took?"},
+}
+
+lesson("Network loss landscape",
+       "A network's loss depends on hundreds of weights at once, so we can only look at a slice: "
+       "a plane through the trained weights θ*. The colours are the loss on that plane (dark is "
+       "low), the red line is the training path projected onto it. Press ▶ Play to watch it. "
+       "Below, the loss on the straight line from the first weights to the last.",
+       formula=[r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2)",
+                r"\mathcal{L}\big(\theta_0 + t\,(\theta^* - \theta_0)\big), \quad t \in [0, 1]"],
+       try_this=["Switch the directions between PCA and random: where did the path go?",
+                 "Try spirals with one hidden layer of 8: a rougher landscape.",
+                 "Batch size 1 against full batch: a wiggly path against a smooth one.",
+                 "Tick *3-D surface* and drag to rotate.",
+                 "Extend the line past t = 1: the loss rises again on the far side of the valley."])
+s = settings_panel(TABLE, PRESETS)
+run = {k: s[k] for k in ("dataset", "noise", "hidden", "optimizer", "lr", "batch_size", "epochs",
+                         "seed", "directions", "resolution", "span", "extend")}
+explore = st.cache_data(exp.explore, max_entries=64)
+
+
+def summary(name, result):
+    """One sentence from the numbers of a run."""
+    text = (f"**{name}**: loss {result['init_loss']:.3f} → {result['final_loss']:.3f}, "
+            f"training accuracy {result['final_acc']:.0%}")
+    if result["diverged_at"] is not None:
+        text += f"; **diverged at update {result['diverged_at']}** (the slice is at the last finite weights)"
+    if result["explained"] is not None:
+        text += f"; the two PCA directions hold {result['explained'].sum():.0%} of the path's movement"
+    return text + "."
+
+
+with friendly():
+    pair = exp.rival(run, s["compare"])
+    runs = {optim.LABELS[s["optimizer"]] if pair is None else pair[0]: explore(**run)}
+    if pair is not None:
+        runs[pair[2]] = explore(**pair[1])
+
+for column, (name, result) in zip(st.columns(len(runs), gap="medium"), runs.items()):
+    with column:
+        st.markdown(summary(name, result))
+        show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
+                    f"landscape-{'-'.join(name.lower().split())}", data=result["path"], settings=s)
+st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
+           "on the plane. Random directions through θ* usually miss most of it, while PCA "
+           "directions are chosen to capture most of its movement.")
+
+st.header("From the first weights to the last (Goodfellow et al. 2015)")
+same_training = s["compare"] == "other directions"     # one run, two slices: one line
+lines = {name: result["line"] for name, result in list(runs.items())[:1 if same_training else 2]}
+first = next(iter(runs.values()))
+show_figure(draw.interpolation(lines), "landscape-interpolation", data=first["line"], settings=s)
+st.markdown(f"Loss at the start (t = 0) {first['init_loss']:.3f}, at the trained weights (t = 1) "
+            f"{first['final_loss']:.3f}. If the line falls without a bump, a straight path would "
+            "have worked too: the hard part of training is finding the direction, not climbing "
+            "over walls.")

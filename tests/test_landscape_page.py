@@ -1,0 +1,120 @@
+"""Network loss landscape: the slice and the line agree with the trained model, and the page."""
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from experiments import landscape as exp
+from viz import landscape as draw
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def default():
+    return exp.explore()
+
+
+def test_contour_centre_is_the_trained_models_loss(default):
+    model, X, y, _ = exp.train()
+    Z, c = default["Z"], len(default["alphas"]) // 2
+    assert Z.shape == (41, 41) and default["alphas"][c] == 0 and default["betas"][c] == 0
+    assert Z[c, c] == pytest.approx(model.loss(X, y), rel=1e-9)
+    assert default["final_loss"] == pytest.approx(model.loss(X, y), rel=1e-12)
+    assert default["final_loss"] < default["init_loss"] / 10   # training worked
+
+
+def test_even_resolution_is_made_odd_so_the_centre_stays_on_the_grid():
+    model, X, y, hist = exp.train(epochs=5)
+    alphas, betas, Z, _, _ = exp.plane(model, X, y, hist.thetas, "random", resolution=22)
+    assert Z.shape == (23, 23) and alphas[11] == 0 and Z[11, 11] == pytest.approx(model.loss(X, y))
+
+
+@pytest.mark.parametrize("extend", [False, True])
+def test_interpolation_ends_are_the_losses_at_init_and_final(extend):
+    model, X, y, hist = exp.train(epochs=20)
+    line = exp.interpolation(model, X, y, hist.thetas[0], extend)
+    at = dict(zip(line["t"].round(6), line["loss"]))
+    init = exp.train(epochs=20)[0].copy()
+    init.theta = hist.thetas[0]
+    assert at[0.0] == pytest.approx(hist.epochs["train_loss"][0], rel=1e-9)
+    assert at[0.0] == pytest.approx(init.loss(X, y), rel=1e-9)
+    assert at[1.0] == pytest.approx(model.loss(X, y), rel=1e-9)
+    assert line["t"].min() == (-0.5 if extend else 0.0) and line["t"].max() == (1.5 if extend else 1.0)
+
+
+def test_path_starts_at_init_and_ends_at_the_centre_on_pca_directions(default):
+    path = default["path"]
+    assert len(path) <= exp.MAX_PATH and path["snapshot"].iloc[0] == 0
+    assert path[["alpha", "beta"]].iloc[-1].abs().max() < 1e-9          # θ* is the origin
+    assert path["loss"].iloc[0] == pytest.approx(default["init_loss"])
+    assert path["loss"].iloc[-1] == pytest.approx(default["final_loss"])
+    ratio = default["explained"]
+    assert ratio[0] >= ratio[1] > 0 and ratio.sum() <= 1 + 1e-12 and ratio.sum() > 0.8
+    assert path["update"].iloc[-1] == 1000          # 100 epochs x 10 batches of 20
+
+
+def test_rival_changes_one_thing():
+    s = {"optimizer": "adam", "batch_size": 20, "directions": "PCA"}
+    assert exp.rival(s, "none") is None
+    assert exp.rival(s, "full batch")[1]["batch_size"] == exp.N_POINTS
+    assert exp.rival(s, "SGD vs Adam")[1:] == (s | {"optimizer": "sgd"}, "SGD")
+    assert exp.rival(s, "other directions")[1]["directions"] == "random"
+    with pytest.raises(ValueError, match="comparison"):
+        exp.rival(s, "everything")
+
+
+def test_figure_keeps_the_contour_static_and_few_light_frames(default):
+    fig = draw.surface(default)
+    assert fig.data[0].type == "contour" and 0 < len(fig.frames) <= 200
+    assert all(list(f.traces) == [1, 2] for f in fig.frames)
+    assert len(fig.to_json()) < 1.5e6
+    assert draw.surface(default, three_d=True).data[0].type == "surface"
+
+
+def spec(at, i=0):
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def values(array):
+    """A spec's array: a list, or Plotly's typed array {"dtype", "bdata"} (base64)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array)
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(str(ROOT / "pages" / "landscape.py"), default_timeout=60).run()
+
+
+def test_page_draws_the_slice_with_the_path_and_the_line(app):
+    assert not app.exception and len(app.get("plotly_chart")) == 2
+    surface, line = spec(app, 0), spec(app, 1)
+    assert [d["type"] for d in surface["data"][:3]] == ["contour", "scatter", "scatter"]
+    assert 0 < len(surface["frames"]) <= 200 and "PCA direction 1" in surface["layout"]["xaxis"]["title"]["text"]
+    t = values(line["data"][0]["x"])
+    assert t[0] == 0 and t[-1] == 1
+    assert len(app.get("plotly_chart")[0].proto.spec) < 1.5e6
+
+
+def test_widgets_change_the_figure(app):
+    app.radio(key="landscape.directions").set_value("random").run()
+    assert not app.exception and "random direction" in spec(app)["layout"]["xaxis"]["title"]["text"]
+    app.checkbox(key="landscape.three_d").check().run()
+    assert not app.exception and spec(app)["data"][0]["type"] == "surface"
+    app.checkbox(key="landscape.extend").check().run()
+    assert values(spec(app, 1)["data"][0]["x"])[0] == -0.5 and app.query_params["extend"] == "1"
+
+
+def test_each_preset_asks_then_compares_two_runs(app):
+    for preset in ("Small batch vs full batch", "Adam vs SGD", "Random vs PCA directions"):
+        app.button(key=f"landscape.preset.{preset}").click().run()
+        assert not app.get("plotly_chart") and app.info, preset
+        app.button(key="landscape.reveal").click().run()
+        assert not app.exception and len(app.get("plotly_chart")) == 3, preset
+        titles = [spec(app, i)["layout"]["title"]["text"] for i in (0, 1)]
+        assert titles[0] != titles[1], preset

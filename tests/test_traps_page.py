@@ -1,0 +1,128 @@
+"""Local-minimum traps: the lesson holds on the defaults (full batch stuck, mini-batches escape), and the page."""
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from experiments import traps as exp
+from nnlib import trap
+from viz import traps as draw
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS = dict(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0)
+
+
+def test_full_batch_run_ends_in_the_local_minimum():
+    thetas, batches = exp.paths(**{**DEFAULTS, "batch_size": exp.FULL}, n_runs=1)
+    assert thetas[-1, 0] == pytest.approx(trap.LOCAL_MIN, abs=1e-6) and batches.size == 0
+    ends = exp.endings(**{**DEFAULTS, "batch_size": exp.FULL}, n_runs=20)
+    assert (ends["basin"] == "local").all()
+
+
+def test_paths_are_the_steps_of_trap_runs():
+    thetas, batches = exp.paths(**DEFAULTS, n_runs=6)
+    ends, _ = trap.trap_runs(4, 0.17, 0.0, 200, 6, trap.START, 0)
+    assert np.array_equal(thetas[-1], ends) and batches.shape == (200, 4)
+
+
+def test_batch_curve_is_the_full_loss_tilted_by_the_batch_mean():
+    runs, curves = exp.animation(**DEFAULTS)
+    _, batches = exp.paths(**DEFAULTS)
+    theta = exp.curve()["theta"].to_numpy()
+    for k in (0, 57, 199):   # L(B)(θ) = θ⁴/4 − 7θ²/8 − 3θ/4 + c̄_B θ
+        tilt = trap.tilts()[batches[k]].mean()
+        assert np.allclose(curves[k], theta**4 / 4 - 7 * theta**2 / 8 - 0.75 * theta + tilt * theta)
+    first = runs[runs["step"] == 0]
+    assert list(first["run"]) == ["full batch"] + [f"batch 4 #{i}" for i in range(1, 5)]
+    assert np.allclose(first["theta"], trap.START)
+
+
+def test_mini_batch_escape_rate_is_trap_runs_fraction_and_above_half():
+    ends = exp.endings(**DEFAULTS, n_runs=200)
+    rate = (ends["basin"] == "global").mean()
+    assert rate == trap.trap_runs(4, 0.17, 0.0, 200, 200, trap.START, 0)[1].mean()
+    assert rate > 0.5
+
+
+def test_escape_rate_falls_with_batch_size_and_marks_the_choice():
+    rates = exp.escape_rates(**DEFAULTS, n_runs=100)
+    by_batch = rates[rates["vary"] == "batch size"]
+    assert list(by_batch["batch_size"]) == list(exp.BATCH_SIZES)
+    r = by_batch["escape_rate"].to_numpy()
+    assert np.all(np.diff(r) <= 0) and r[0] > 0.9 and r[-1] == 0
+    chosen = rates[rates["current"]]
+    assert len(chosen) == 2 and set(chosen["vary"]) == {"batch size", "learning rate"}
+    assert chosen["escape_rate"].nunique() == 1
+
+
+def test_verdict_reads_the_numbers():
+    def ends(**counts):
+        return pd.DataFrame({"basin": [b for b, n in counts.items() for _ in range(n)]})
+    assert (exp.verdict(ends(local=1), ends(local=52, **{"global": 148}), 4)
+            == "Full batch: stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs).")
+    assert exp.verdict(ends(diverged=1), ends(diverged=3, local=1), 2) == (
+        "Full batch: diverges in 100% of runs; batch 2: diverges in 75% of runs (4 seeded runs).")
+    assert exp.verdict(ends(**{"global": 1}), None, 64).startswith("Full batch: escapes in 100% of runs (every")
+
+
+def test_race_animates_only_the_moving_traces_and_marks_divergence():
+    runs, curves = exp.animation(**DEFAULTS)
+    fig = draw.race(exp.curve(), runs, curves)
+    assert len(fig.frames) == 200 and all(list(f.traces) == [1, 2, 3] for f in fig.frames)
+    assert len(fig.to_json()) < 1.5e6
+    runs, curves = exp.animation(**{**DEFAULTS, "lr": 1.0})
+    fig = draw.race(exp.curve(), runs, curves)
+    assert any("diverged at step" in a.text for a in fig.layout.annotations)
+
+
+def spec(at, i=0):
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def sentence(at):
+    return next(h.value for h in at.subheader if h.value.startswith("Full batch"))
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(str(ROOT / "pages" / "traps.py"), default_timeout=60).run()
+
+
+def test_page_shows_the_race_the_histogram_and_the_rates(app):
+    assert not app.exception and len(app.get("plotly_chart")) == 3
+    race = spec(app, 0)
+    assert [d["name"] for d in race["data"][:4]] == ["full loss L(θ)", "this step's batch L(B)",
+                                                     "full batch", "batch 4 runs"]
+    assert len(race["frames"]) == 200
+    shown = int(re.search(r"batch 4: escapes in (\d+)%", sentence(app)).group(1))
+    expected = trap.trap_runs(4, 0.17, 0.0, 200, 200, trap.START, 0)[1].mean()
+    assert sentence(app).startswith("Full batch: stuck in 100% of runs")
+    assert shown == round(100 * expected) and shown > 50
+    escaped = next(d for d in spec(app, 1)["data"] if d["name"].startswith("escaped"))
+    assert escaped["name"].endswith(f": {round(200 * expected)}")
+
+
+def test_batch_size_slider_changes_the_runs(app):
+    before = spec(app, 0)["data"][3]["name"]
+    app.slider(key="traps.batch_size").set_value(1).run()
+    assert not app.exception and spec(app, 0)["data"][3]["name"] != before
+    assert "batch 1: escapes in" in sentence(app) and app.query_params["batch_size"] == "1"
+
+
+PRESETS = [("Full batch gets stuck", "batch_size", 64, "Full batch: stuck in 100% of runs ("),
+           ("Batch size 1 escapes", "batch_size", 1, "batch 1: escapes in"),
+           ("Bigger learning rate", "lr", 0.25, "batch 4: escapes in"),
+           ("Momentum helps", "momentum", 0.5, "Full batch: escapes in 100%")]
+
+
+def test_each_preset_asks_then_shows_its_run(app):
+    for preset, key, value, told in PRESETS:
+        app.button(key=f"traps.preset.{preset}").click().run()
+        assert not app.get("plotly_chart") and app.info, preset
+        app.button(key="traps.reveal").click().run()
+        assert not app.exception and len(app.get("plotly_chart")) == 3, preset
+        assert app.slider(key=f"traps.{key}").value == value and told in sentence(app), preset

@@ -1,0 +1,108 @@
+"""Figures for the local-minimum traps lesson (frames from experiments.traps)."""
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from viz import theme
+from viz.animation import animate, frame_steps, rounded
+from viz.landscape import below_axis_title
+
+Y_RANGE = (-3.0, 7.0)
+BASINS = {"local": ("stuck in the local minimum", theme.VERMILLION),
+          "global": ("escaped to the global minimum", theme.GREEN)}
+
+
+def race(curve, runs, batch_curves, minima=(-1.0, 1.5)):
+    """L(θ) thick and static; the current batch's L(B) and the balls move, one frame per step.
+
+    curve: theta, loss of the full loss; runs: run, step, theta, loss (experiments.traps.animation);
+    batch_curves: (steps, grid) L(B) of the first mini-batch run's batch at each step.
+    """
+    names = list(dict.fromkeys(runs["run"]))
+    theta, loss = (runs[c].to_numpy().reshape(-1, len(names)) for c in ("theta", "loss"))
+    lo, hi = curve["theta"].iloc[0], curve["theta"].iloc[-1]
+    grid = curve["theta"].to_numpy()
+    fig = go.Figure()
+    fig.add_scatter(x=grid, y=curve["loss"], mode="lines", name="full loss L(θ)",
+                    line=dict(color=theme.BLACK, width=6), hoverinfo="skip")
+    fig.add_scatter(x=grid, y=rounded(batch_curves[0]), mode="lines", name="this step's batch L(B)",
+                    line=dict(color=theme.ORANGE, width=3, dash="dash"), hoverinfo="skip")
+    fig.add_scatter(mode="markers", name="full batch", marker=dict(color=theme.BLUE, size=26,
+                    line=dict(color="white", width=2)), **_balls(theta[0, :1], loss[0, :1], lo, hi))
+    fig.add_scatter(mode="markers", name=names[1].rsplit(" #", 1)[0] + " runs",
+                    marker=dict(color=theme.VERMILLION, size=16, symbol="circle",
+                                line=dict(color="white", width=1.5)), **_balls(theta[0, 1:], loss[0, 1:], lo, hi))
+    fig.add_scatter(mode="markers", name="where they end", hoverinfo="skip",
+                    marker=dict(color=[theme.BLUE] + [theme.VERMILLION] * (len(names) - 1), size=22,
+                                symbol="circle-open", line=dict(width=3)),
+                    **_balls(theta[-1], loss[-1], lo, hi))
+    for x, label in zip(minima, ("local minimum", "global minimum")):
+        fig.add_vline(x=x, line=dict(color=theme.GREY, dash="dot", width=1.5),
+                      annotation=dict(text=label, yanchor="bottom", y=0.0, yref="paper",
+                                      font_color=theme.GREY))
+    steps = frame_steps(len(theta) - 1)
+    frames = [[dict(y=rounded(batch_curves[min(k, len(batch_curves) - 1)])),
+               _balls(theta[k, :1], loss[k, :1], lo, hi), _balls(theta[k, 1:], loss[k, 1:], lo, hi)]
+              for k in steps]
+    animate(fig, frames, traces=[1, 2, 3], labels=steps)
+    below_axis_title(fig)
+    _mark_divergence(fig, theta, names)
+    fig.update_layout(height=520, xaxis=dict(title="θ (stands in for all the parameters)", range=[lo, hi]),
+                      yaxis=dict(title="loss", range=list(Y_RANGE)),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
+    return theme.apply(fig)
+
+
+def _balls(theta, loss, lo, hi):
+    """Marker positions on L, clipped to the plot (a run off the chart sits at its edge)."""
+    return dict(x=rounded(np.clip(theta, lo, hi)), y=rounded(np.clip(loss, *Y_RANGE)))
+
+
+def _mark_divergence(fig, theta, names):
+    """An annotation naming each drawn run that blew up and the step it did."""
+    blown = [(name, int(np.argmax(np.isnan(theta[:, i])))) for i, name in enumerate(names)
+             if np.isnan(theta[-1, i])]
+    if blown:
+        text = "; ".join(f"{name} diverged at step {k}" for name, k in blown)
+        fig.add_annotation(text=text, x=0.5, y=0.97, xref="paper", yref="paper", showarrow=False,
+                           font=dict(color=theme.VERMILLION), bgcolor="rgba(255,255,255,0.85)")
+
+
+def endings(ends, minima=(-1.0, 1.5), barrier=-0.5):
+    """Histogram of where the seeded runs ended, stuck (local basin) and escaped coloured apart."""
+    fig = go.Figure()
+    for basin, (label, colour) in BASINS.items():
+        theta = ends.loc[ends["basin"] == basin, "theta"]
+        fig.add_histogram(x=theta, name=f"{label}: {len(theta)}", marker_color=colour,
+                          xbins=dict(start=-2.5, end=2.5, size=0.05),
+                          hovertemplate="θ ≈ %{x}: %{y} runs<extra></extra>")
+    fig.add_vline(x=barrier, line=dict(color=theme.GREY, dash="dash", width=2),
+                  annotation=dict(text="barrier", font_color=theme.GREY))
+    diverged = int((ends["basin"] == "diverged").sum())
+    title = f"where {len(ends)} runs ended" + (f" ({diverged} diverged, not shown)" if diverged else "")
+    fig.update_layout(title=title, barmode="overlay", height=420, bargap=0,
+                      xaxis=dict(title="final θ", range=[-2.5, 2.5], tickvals=[-2, *minima, 2]),
+                      yaxis_title="runs", legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
+    return theme.apply(fig)
+
+
+def escape_rates(rates):
+    """Escape rate against batch size (log axis) and against learning rate, current choice starred."""
+    fig = make_subplots(cols=2, horizontal_spacing=0.12, shared_yaxes=True,
+                        subplot_titles=("escape rate vs batch size", "escape rate vs learning rate"))
+    for col, (vary, x) in enumerate((("batch size", "batch_size"), ("learning rate", "lr")), 1):
+        part = rates[rates["vary"] == vary]
+        fig.add_scatter(x=part[x], y=100 * part["escape_rate"], mode="lines+markers", col=col, row=1,
+                        line_color=theme.BLUE, name=vary, showlegend=False,
+                        hovertemplate=f"{vary} %{{x}}: %{{y:.0f}}% escape<extra></extra>")
+        now = part[part["current"]]
+        fig.add_scatter(x=now[x], y=100 * now["escape_rate"], mode="markers", col=col, row=1,
+                        marker=dict(color=theme.VERMILLION, size=20, symbol="star"),
+                        name="your choice", showlegend=col == 1,
+                        hovertemplate="your choice: %{y:.0f}%<extra></extra>")
+    fig.update_xaxes(type="log", title_text="batch size (64 = full batch)", row=1, col=1,
+                     tickvals=[1, 2, 4, 8, 16, 32, 64])
+    fig.update_xaxes(title_text="learning rate η", row=1, col=2)
+    fig.update_yaxes(range=[-5, 105], title_text="runs escaping (%)", row=1, col=1)
+    fig.update_layout(height=420, legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
+    return theme.apply(fig)
