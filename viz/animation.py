@@ -23,12 +23,13 @@ def frame_steps(n_steps, max_frames=MAX_FRAMES):
     return np.unique(np.linspace(0, n_steps, max_frames).round().astype(int))
 
 
-def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step ", redraw=False):
+def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step ", redraw=False,
+            active=0, y=-0.2):
     """Add `frames` (one list of trace updates per frame, aligned with `traces`) to `fig`.
 
-    Adds Play/Pause buttons and a slider whose ticks read `prefix + label`. The figure
-    opens on the last frame's slider position only if the caller drew it that way; the
-    slider starts at frame 0.
+    Adds Play/Pause buttons and a slider whose ticks read `prefix + label`, at height `y`
+    (paper units; -0.2 keeps them below the x-axis title). `active` is the frame index the
+    slider shows at first: the caller draws the figure's traces in that frame's state.
     """
     names = [str(label) for label in labels]
     fig.frames = [go.Frame(data=data, traces=list(traces), name=name) for data, name in zip(frames, names)]
@@ -36,18 +37,18 @@ def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step
                 fromcurrent=True, mode="immediate")
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate")
     fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left",
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=y, xanchor="left",
                           yanchor="top", pad=dict(t=10, r=10), showactive=False, buttons=[
                               dict(label="▶ Play", method="animate", args=[None, play]),
                               dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
-        sliders=[dict(active=0, x=0.17, len=0.83, y=-0.12, yanchor="top", pad=dict(t=10),
+        sliders=[dict(active=active, x=0.17, len=0.83, y=y, yanchor="top", pad=dict(t=10),
                       currentvalue=dict(prefix=prefix, visible=True),
                       steps=[dict(label=name, method="animate",
                                   args=[[name], dict(frame=dict(duration=0, redraw=redraw),
                                                      mode="immediate", transition=dict(duration=0))])
                              for name in names])],
     )
-    fig.update_layout(margin=dict(b=140))
+    fig.update_layout(margin=dict(b=170))
     return fig
 
 

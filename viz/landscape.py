@@ -39,17 +39,10 @@ def surface(result, three_d=False, title=""):
                               text=f"d₁: {x_title}<br>d₂: {y_title}", x=0, y=1, xref="paper",
                               yref="paper", showarrow=False, align="left", xanchor="left")])
     else:
-        below_axis_title(fig)
         fig.update_layout(xaxis=dict(title=x_title, range=_edges(result["alphas"])),
                           yaxis=dict(title=y_title, range=_edges(result["betas"])))
     fig.update_layout(title=title, height=560, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
     return theme.apply(fig)
-
-
-def below_axis_title(fig, y=-0.2):
-    """Move the Play buttons and the slider below the x-axis title (animate puts them at −0.12)."""
-    fig.layout.updatemenus[0].y = fig.layout.sliders[0].y = y
-    fig.update_layout(margin=dict(b=170))
 
 
 def axis_titles(result):

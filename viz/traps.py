@@ -5,7 +5,6 @@ from plotly.subplots import make_subplots
 
 from viz import theme
 from viz.animation import animate, frame_steps, rounded
-from viz.landscape import below_axis_title
 
 Y_RANGE = (-3.0, 7.0)
 BASINS = {"local": ("stuck in the local minimum", theme.VERMILLION),
@@ -45,7 +44,6 @@ def race(curve, runs, batch_curves, minima=(-1.0, 1.5)):
                _balls(theta[k, :1], loss[k, :1], lo, hi), _balls(theta[k, 1:], loss[k, 1:], lo, hi)]
               for k in steps]
     animate(fig, frames, traces=[1, 2, 3], labels=steps)
-    below_axis_title(fig)
     _mark_divergence(fig, theta, names)
     fig.update_layout(height=520, xaxis=dict(title="θ (stands in for all the parameters)", range=[lo, hi]),
                       yaxis=dict(title="loss", range=list(Y_RANGE)),
