@@ -1,0 +1,200 @@
+"""Descent on a 2-D surface: several optimizers race from one start; verdicts; momentum's rate map.
+
+The race and the verdicts come from nnlib.surfaces (one vectorized gradient per step, divergence
+frozen as NaN). The rate map is Goh's analysis in Distill's "Why Momentum Really Works" (2017):
+on a quadratic whose Hessian has eigenvalues in [λ_min, λ_max], heavy-ball momentum
+
+    v ← β v + ∇f(θ),   θ ← θ − α v
+
+shrinks the error along an eigenvector of eigenvalue λ by the spectral radius of the 2x2
+iteration matrix [[1 + β − αλ, −β], [1, 0]] per step; the worst λ sets the rate of the run.
+"""
+import numpy as np
+import pandas as pd
+
+from nnlib import _check, optim, schedules, surfaces
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
+MOMENTUM = ("momentum", "nesterov")      # the optimizers that take the momentum setting β
+CLOSE = 1e-4     # a run has reached a minimum once f stays within CLOSE of the minimum's value
+FLAT = 1e-3      # a slope |∇f| below this, away from any minimum, is a flat spot (a saddle)
+
+
+def surface(name, kappa=100.0):
+    """The surface called `name`; the valley is built with condition number kappa."""
+    if name == "valley":
+        return surfaces.valley(kappa)
+    return surfaces.SURFACES[_check.choice("surface", name, surfaces.SURFACES)]
+
+
+def best_value(surf):
+    """f* = the value at the global minimum."""
+    return float(surf.f(*surf.minima[0]))
+
+
+def schedule_maker(name, steps):
+    """opt -> scheduler for schedule `name`, with settings scaled to a run of `steps` steps.
+
+    step: halve the lr every quarter of the run; exponential: down to 1% at the end; 1/t: down
+    to 1/10; cosine: one half cosine to 0; warm-up: the first 10% of the run; plateau: halve
+    after 10 steps without improvement.
+    """
+    _check.choice("schedule", name, schedules.SCHEDULES)
+    kwargs = {"constant": {}, "step": {"step_size": max(1, steps // 4), "gamma": 0.5},
+              "exponential": {"gamma": 0.01 ** (1 / max(steps, 1))},
+              "inverse_time": {"decay": 9 / max(steps, 1)}, "cosine": {"T_max": max(steps, 1)},
+              "warmup": {"warmup_steps": max(1, steps // 10)},
+              "plateau": {"factor": 0.5, "patience": 10}}[name]
+    return lambda opt: schedules.get(name, opt, **kwargs)
+
+
+def race(surface_name, kappa, optimizers, lrs, beta, schedule, steps, start=None):
+    """Race `optimizers` (names from OPTIMIZERS, with learning rates `lrs`) from one start.
+
+    beta is the momentum of "momentum" and "nesterov"; start None means the surface's own.
+    Returns a tidy frame, one row per optimizer and step: optimizer, label, step, x, y, loss,
+    gap = f - f* and the gradient gx, gy; after a divergence x, y, loss, gap are NaN.
+    """
+    surf = surface(surface_name, kappa)
+    if not optimizers:
+        raise ValueError("choose at least one optimizer")
+    if len(lrs) != len(optimizers):
+        raise ValueError(f"give one learning rate per optimizer, got {len(lrs)} for {len(optimizers)}")
+    start = surf.start if start is None else _inside(surf, start)
+    racers = [(name, _optimizer(name, lr, beta)) for name, lr in zip(optimizers, lrs)]
+    paths = surfaces.race(surf, racers, start, steps, schedule=schedule_maker(schedule, steps))
+    f_star = best_value(surf)
+    frames = []
+    for name, path in paths.items():
+        x, y = path[:, 0], path[:, 1]
+        with np.errstate(all="ignore"):
+            loss = surf.f(x, y)
+            gx, gy = surf.grad(x, y)
+        frames.append(pd.DataFrame({"optimizer": name, "label": optim.LABELS[name],
+                                    "step": np.arange(len(path)), "x": x, "y": y, "loss": loss,
+                                    "gap": loss - f_star, "gx": gx, "gy": gy}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def verdicts(runs, surface_name, kappa):
+    """One row per optimizer: verdict ("converged", "local minimum", "flat spot", "still going",
+    "diverged"), the step it happened (None if still going), the final gap f - f*, a sentence."""
+    surf = surface(surface_name, kappa)
+    f_star = best_value(surf)
+    rows = []
+    for name, run in runs.groupby("optimizer", sort=False):
+        xy = run[["x", "y"]].to_numpy()
+        verdict, step = _verdict(surf, xy, f_star)
+        gap = float(run["gap"].iloc[-1])
+        rows.append({"optimizer": name, "label": run["label"].iloc[0], "verdict": verdict,
+                     "step": step, "final_gap": gap,
+                     "sentence": _sentence(run["label"].iloc[0], verdict, step, xy[-1], gap,
+                                           len(xy) - 1)})
+    return pd.DataFrame(rows)
+
+
+def _verdict(surf, xy, f_star):
+    gone = surfaces.diverged_at(xy)
+    if gone is not None:
+        return "diverged", gone
+    minima = np.array(surf.minima)
+    nearest = minima[np.hypot(*(xy[-1] - minima).T).argmin()]
+    above = surf.f(xy[:, 0], xy[:, 1]) - surf.f(*nearest)      # height above that minimum
+    if above[-1] < CLOSE:
+        high = np.flatnonzero(above >= CLOSE)
+        step = int(high[-1] + 1) if len(high) else 0
+        return ("converged" if surf.f(*nearest) - f_star < CLOSE else "local minimum"), step
+    if np.hypot(*surf.grad(*xy[-1])) < FLAT:
+        return "flat spot", None
+    return "still going", None
+
+
+def _sentence(label, verdict, step, end, gap, steps):
+    where = f"({end[0]:.3g}, {end[1]:.3g})"
+    return {"diverged": f"{label} diverged at step {step}: its steps grew until it flew off the map.",
+            "converged": f"{label} converged: at the minimum {where} from step {step} on.",
+            "local minimum": f"{label} is stuck in a local minimum at {where} (from step {step}); "
+                             f"it is {gap:.3g} above the best value.",
+            "flat spot": f"{label} stalled on a flat spot at {where}: the slope there is almost 0, "
+                         f"but it is no minimum (f − f* = {gap:.3g}).",
+            "still going": f"{label} is still going after {steps} steps (f − f* = {gap:.3g})."
+            }[verdict]
+
+
+def _optimizer(name, lr, beta):
+    _check.choice("optimizer", name, OPTIMIZERS)
+    if name == "nesterov" and beta == 0:
+        raise ValueError("Nesterov momentum needs a momentum β > 0; raise β or pick plain SGD")
+    return optim.get(name, lr=lr, **({"momentum": beta} if name in MOMENTUM else {}))
+
+
+def _inside(surf, start):
+    x, y = (_check.number("start", v) for v in start)
+    (x0, x1), (y0, y1) = surf.xlim, surf.ylim
+    if not (x0 <= x <= x1 and y0 <= y <= y1):
+        raise ValueError(f"the start ({x:g}, {y:g}) is off this surface's map "
+                         f"[{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]; pick a point inside it")
+    return (x, y)
+
+
+def contour_grid(surface_name, kappa, n=161):
+    """The map under the race: xs (n,), ys (n,), z (n, n) = log10(f − f* + ε), z[i, j] at
+    (xs[j], ys[i]); log spacing shows the steep walls and the flat floor at once. ε is 10⁻⁵ of
+    the largest value on the map, so five decades get contour lines."""
+    surf = surface(surface_name, kappa)
+    xs, ys = np.linspace(*surf.xlim, n), np.linspace(*surf.ylim, n)
+    gap = surf.f(*np.meshgrid(xs, ys)) - best_value(surf)
+    return xs, ys, np.log10(np.maximum(gap, 0) + 1e-5 * gap.max())
+
+
+# ---- momentum on a quadratic (Distill, "Why Momentum Really Works") ---------------------
+
+def heavy_ball_rate(alpha, beta, lam_min, lam_max):
+    """Worst-case rate max over λ of ρ([[1 + β − αλ, −β], [1, 0]]), vectorized over α and β.
+
+    The eigenvalues solve z² − a z + β = 0 with a = 1 + β − αλ: complex of modulus √β when
+    a² < 4β, else real with the larger modulus (|a| + √(a² − 4β)) / 2. ρ as a function of λ is
+    largest at an end of [λ_min, λ_max]. β = 0 gives max(|1 − αλ_min|, |1 − αλ_max|).
+    A rate >= 1 means the run diverges (or, at exactly 1, never settles).
+    """
+    alpha, beta = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(beta, float))
+    return np.maximum(_radius(alpha, beta, lam_min), _radius(alpha, beta, lam_max))
+
+
+def _radius(alpha, beta, lam):
+    a = 1 + beta - alpha * lam
+    disc = a * a - 4 * beta
+    return np.where(disc < 0, np.sqrt(beta), (np.abs(a) + np.sqrt(np.abs(disc))) / 2)
+
+
+def best_rates(lam_min, lam_max):
+    """The optimal settings and rates (κ = λ_max / λ_min):
+
+    gradient descent: α = 2 / (λ_min + λ_max), rate (κ − 1) / (κ + 1);
+    heavy ball: α = (2 / (√λ_min + √λ_max))², β = ((√κ − 1) / (√κ + 1))²,
+                rate (√κ − 1) / (√κ + 1).
+    """
+    kappa, root = lam_max / lam_min, np.sqrt(lam_max / lam_min)
+    return {"kappa": kappa, "gd_alpha": 2 / (lam_min + lam_max), "gd_rate": (kappa - 1) / (kappa + 1),
+            "hb_alpha": (2 / (np.sqrt(lam_min) + np.sqrt(lam_max))) ** 2,
+            "hb_beta": ((root - 1) / (root + 1)) ** 2, "hb_rate": (root - 1) / (root + 1)}
+
+
+def rate_map(lam_min, lam_max, alpha_range=(1e-2, 10.0), n_alpha=161, n_beta=100):
+    """The heat map: alphas (log spaced), betas in [0, 0.99] and R[i, j] = rate(alphas[j], betas[i])."""
+    alphas = np.geomspace(*alpha_range, n_alpha)
+    betas = np.linspace(0.0, 0.99, n_beta)
+    return alphas, betas, heavy_ball_rate(alphas[None, :], betas[:, None], lam_min, lam_max)
+
+
+def steps_to_shrink(rate, factor=1e-3):
+    """How many steps a contraction `rate` per step needs to shrink the error by `factor`."""
+    return np.inf if rate >= 1 else (0 if rate == 0 else int(np.ceil(np.log(factor) / np.log(rate))))
+
+
+def rate_sentence(label, alpha, beta, lam_min, lam_max):
+    """E.g. "SGD (η = 1, β = 0): rate 0.99 per step; 688 steps shrink the error 1000 times."."""
+    rate = float(heavy_ball_rate(alpha, beta, lam_min, lam_max))
+    n = steps_to_shrink(rate)
+    how = "it never converges" if n == np.inf else f"{n} steps shrink the error 1000 times"
+    return f"{label} (η = {alpha:g}, β = {beta:g}): rate {rate:.4g} per step; {how}."

@@ -1,0 +1,236 @@
+"""Figures for the descent lesson: the race over the contour map, loss vs step, momentum's rate map."""
+import base64
+import struct
+import zlib
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from nnlib import optim
+from viz import theme
+from viz.animation import SPEEDS, animate, frame_steps, rounded
+
+COLOURS = dict(zip(optim.OPTIMIZERS, theme.PALETTE))   # one fixed colour per optimizer
+# the same colours as a colour scale over the optimizers' indices (numbers validate fast)
+INDEX_SCALE = [[i / (len(COLOURS) - 1), c] for i, c in enumerate(COLOURS.values())]
+TRAIL = 10            # each moving dot shows at least this many of its last steps
+LEVELS = 24           # contour bands on the map
+
+
+def colour(name):
+    return COLOURS.get(name, theme.GREY)
+
+
+def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
+    """The contour map (a background image), each optimizer's whole route (faint) and,
+    animated, a dot per optimizer with its last steps as small dots; optionally arrows at the
+    dots for the steepest-descent direction −∇f and the step actually taken (the velocity).
+
+    The map is an image under the axes, not a contour trace: plotly.js blanks contour and
+    heatmap traces on Play even when the frames leave them alone (plotly.js #4491); an image
+    stays. runs: tidy frame of experiments.descent.race; grid: (xs, ys, z) of contour_grid
+    over the surface's limits; surf: the nnlib Surface; verdicts: experiments.descent.verdicts.
+    """
+    z = grid[2]
+    fig = go.Figure(_colourbar(z))
+    fig.add_layout_image(source=_map_image(z), xref="x", yref="y", x=surf.xlim[0], y=surf.ylim[1],
+                         sizex=np.ptp(surf.xlim), sizey=np.ptp(surf.ylim), sizing="stretch",
+                         layer="below")
+    mins = np.array(surf.minima)
+    fig.add_scatter(x=mins[:, 0], y=mins[:, 1], mode="markers", name="minimum",
+                    marker=dict(symbol="star", size=16, color="white",
+                                line=dict(width=1.5, color=theme.BLACK)),
+                    hovertemplate="minimum (%{x:.3g}, %{y:.3g})<extra></extra>")
+    groups = list(runs.groupby("optimizer", sort=False))
+    x0, y0 = groups[0][1][["x", "y"]].iloc[0]
+    fig.add_scatter(x=[x0], y=[y0], mode="markers", name="start", marker=dict(
+        symbol="circle-open", size=18, color=theme.BLACK, line=dict(width=3)))
+    for name, run in groups:
+        fig.add_scatter(x=rounded(run["x"]), y=rounded(run["y"]), mode="lines",
+                        name=run["label"].iloc[0], legendgroup=name, opacity=0.5,
+                        line=dict(color=colour(name), width=1.5),
+                        hovertemplate="step %{text}: (%{x:.3g}, %{y:.3g})<extra></extra>",
+                        text=run["step"])
+    _divergence_marks(fig, groups, verdicts, surf)
+    steps = frame_steps(int(runs["step"].max()))
+    stride = steps[-1] / max(len(steps) - 1, 1)          # steps between two frames
+    trail = max(TRAIL, 2 * int(np.ceil(stride)))
+    names = [name for name, _ in groups]
+    xy = [run[["x", "y"]].to_numpy() for _, run in groups]
+    slope = [-run[["gx", "gy"]].to_numpy() for _, run in groups]
+    fig.add_scatter(mode="markers", showlegend=False, hoverinfo="skip",
+                    **_racers(names, xy, steps[0], trail))
+    movers = [len(fig.data) - 1]
+    if arrows:
+        for label, dash, kind in (("direction −∇f (steepest descent)", "dot", "grad"),
+                                  ("step taken (with momentum: the velocity)", "solid", "step")):
+            fig.add_scatter(mode="lines+markers", name=label, hoverinfo="skip",
+                            line=dict(color=theme.BLACK, dash=dash, width=2.5),
+                            **_arrows(xy, slope, steps[0], kind))
+        movers += [len(fig.data) - 2, len(fig.data) - 1]
+    frames = [[_racers(names, xy, k, trail)]
+              + ([_arrows(xy, slope, k, kind) for kind in ("grad", "step")] if arrows else [])
+              for k in steps]
+    animate(fig, frames, traces=movers, labels=steps, duration=SPEEDS[speed])
+    fig.update_layout(
+        title=dict(text=f"{surf.label}: the race", y=0.98, yref="container", yanchor="top"),
+        height=760, legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+        xaxis=dict(range=list(surf.xlim), title="x", showgrid=False, zeroline=False,
+                   constrain="domain"),
+        yaxis=dict(range=list(surf.ylim), title="y", showgrid=False, zeroline=False,
+                   scaleanchor="x", constrain="domain"),
+        margin=dict(t=150))
+    return theme.apply(fig)
+
+
+def _bands(z):
+    """Each grid point's contour band 0..LEVELS-1 (z spaced evenly from its min to its max)."""
+    lo, hi = z.min(), z.max()
+    return np.minimum((LEVELS * (z - lo) / max(hi - lo, 1e-12)).astype(int), LEVELS - 1)
+
+
+def _map_image(z):
+    """A filled contour map as a PNG data URL: Cividis bands, lightened so paths stand out,
+    a darker line where the band changes. z[i, j] has y rising with i (flipped for the image)."""
+    bands = _bands(z)
+    palette = np.array([[int(v) for v in c[4:-1].split(",")]
+                        for c in sample_colorscale(theme.SEQUENTIAL, np.linspace(0, 1, LEVELS))])
+    rgb = 0.35 * palette[bands] + 0.65 * 255
+    edge = np.zeros(bands.shape, bool)
+    edge[1:] |= bands[1:] != bands[:-1]
+    edge[:, 1:] |= bands[:, 1:] != bands[:, :-1]
+    rgb[edge] = 0.75 * palette[bands[edge]] + 0.25 * 255
+    return "data:image/png;base64," + base64.b64encode(_png(rgb[::-1].astype(np.uint8))).decode()
+
+
+def _png(rgb):
+    """Encode an (h, w, 3) uint8 array as PNG bytes (zlib only, no imaging library)."""
+    h, w, _ = rgb.shape
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    rows = np.hstack([np.zeros((h, 1), np.uint8), rgb.reshape(h, 3 * w)]).tobytes()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b""))
+
+
+def _colourbar(z):
+    """An invisible trace that carries the map's colour bar (an image has none)."""
+    lo, hi = float(z.min()), float(z.max())
+    bar = dict(title=dict(text="log₁₀(f − f*)", side="right"), thickness=14)
+    return go.Scatter(x=[None, None], y=[None, None], mode="markers", showlegend=False,
+                      hoverinfo="skip", marker=dict(color=[lo, hi], cmin=lo, cmax=hi, showscale=True,
+                                                    colorscale=theme.SEQUENTIAL, colorbar=bar))
+
+
+def _racers(names, xy, k, length):
+    """The one moving trace at step k: per optimizer (paths xy[i] of shape (T, 2)), its last
+    `length` positions as small dots (their spacing shows the step size) and a big dot now."""
+    parts = [path[max(0, k - length):k + 1] for path in xy]
+    sizes = np.concatenate([np.r_[np.full(len(p) - 1, 6), 16] for p in parts])
+    index = np.concatenate([np.full(len(p), list(COLOURS).index(n)) for n, p in zip(names, parts)])
+    points = rounded(np.concatenate(parts))
+    return dict(x=points[:, 0], y=points[:, 1], marker=dict(
+        size=sizes, color=index, colorscale=INDEX_SCALE, cmin=0, cmax=len(COLOURS) - 1,
+        line=dict(width=1, color="white")))
+
+
+def _arrows(xy, slope, k, kind):
+    """Arrow segments from each dot at step k: the step θ_{k+1} − θ_k ("step"), or −∇f
+    scaled to that step's length ("grad"), so the two directions compare at a glance."""
+    xs, ys = [], []
+    for path, down in zip(xy, slope):
+        here = path[k]
+        step = path[min(k + 1, len(path) - 1)] - here
+        length = np.hypot(*step)
+        if not np.isfinite(length) or length == 0 or not np.any(down[k]):
+            continue
+        d = step if kind == "step" else down[k] / np.hypot(*down[k]) * length
+        xs += [here[0], here[0] + d[0], np.nan]       # NaN: a gap between two arrows
+        ys += [here[1], here[1] + d[1], np.nan]
+    sizes = np.tile([0, 13, 0], len(xs) // 3)
+    return dict(x=rounded(xs), y=rounded(ys),
+                marker=dict(size=sizes, symbol="arrow", angleref="previous", color=theme.BLACK))
+
+
+def _divergence_marks(fig, groups, verdicts, surf):
+    """An ✕ where each diverged run left the map, and a sentence on the figure."""
+    gone = verdicts.set_index("optimizer")
+    (x0, x1), (y0, y1) = surf.xlim, surf.ylim
+    notes = []
+    for name, run in groups:
+        if gone.loc[name, "verdict"] != "diverged":
+            continue
+        inside = run[(run["x"].between(x0, x1)) & (run["y"].between(y0, y1))]
+        last = inside.iloc[-1] if len(inside) else run.iloc[0]
+        fig.add_scatter(x=[last["x"]], y=[last["y"]], mode="markers", showlegend=False,
+                        marker=dict(symbol="x", size=20, color=colour(name),
+                                    line=dict(width=2, color="white")),
+                        hovertemplate=f"{run['label'].iloc[0]} left the map here<extra></extra>")
+        notes.append(f"✕ {run['label'].iloc[0]} diverged at step {int(gone.loc[name, 'step'])}")
+    if notes:
+        fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=0.01, y=0.99,
+                           xanchor="left", yanchor="top", showarrow=False, align="left",
+                           bgcolor="rgba(255,255,255,0.85)", font=dict(color=theme.VERMILLION))
+
+
+def loss_curves(runs, verdicts, close):
+    """f − f* against the step on a log axis, one line per optimizer; a dotted line at `close`
+    (below it a run counts as converged); a diverged run ends in an ✕ with its step."""
+    fig = go.Figure()
+    floor = 1e-16
+    gone = verdicts.set_index("optimizer")
+    for name, run in runs.groupby("optimizer", sort=False):
+        gap = np.maximum(run["gap"].to_numpy(), floor)
+        fig.add_scatter(x=run["step"], y=gap, mode="lines", name=run["label"].iloc[0],
+                        line_color=colour(name),
+                        hovertemplate="step %{x}: f − f* = %{y:.3g}<extra></extra>")
+        if gone.loc[name, "verdict"] == "diverged":
+            seen = run[np.isfinite(run["gap"])]
+            last = seen.iloc[-1]
+            fig.add_scatter(x=[last["step"]], y=[max(last["gap"], floor)], mode="markers+text",
+                            showlegend=False, marker=dict(symbol="x", size=16, color=colour(name)),
+                            text=[f"diverged at step {int(gone.loc[name, 'step'])}"],
+                            textposition="middle right", textfont_color=colour(name))
+    fig.add_hline(y=close, line=dict(color=theme.GREY, dash="dot", width=2),
+                  annotation=dict(text=f"converged below {close:g}", xanchor="right", x=1,
+                                  yanchor="top", font_color=theme.GREY))
+    fig.update_layout(title="loss above the minimum, f − f* (log scale)", height=420,
+                      xaxis_title="step",
+                      yaxis=dict(type="log", title="f − f*", exponentformat="power"),
+                      legend=dict(orientation="h", y=-0.3))
+    return theme.apply(fig)
+
+
+def rate_map(alphas, betas, rates, best, marks):
+    """Momentum's convergence rate over step size α (log) and momentum β: darker is faster;
+    grey where the rate is >= 1 (the run diverges or never settles). marks: list of
+    (label, alpha, beta, colour, symbol) for the learner's settings; best: best_rates()."""
+    safe = np.where(rates < 1, rates, np.nan)
+    fig = go.Figure(go.Heatmap(
+        x=rounded(alphas), y=rounded(betas), z=rounded(safe, 4), zmax=1,
+        zmin=np.floor(best["hb_rate"] * 10) / 10,      # the interesting range: best rate .. 1
+        colorscale=theme.SEQUENTIAL,
+        colorbar=dict(title=dict(text="rate per step", side="right"), thickness=14),
+        hovertemplate="α = %{x:.3g}, β = %{y:.2f}: rate %{z:.4f}<extra></extra>"))
+    diverges = np.where(rates >= 1, 1.0, np.nan).astype(np.float32)
+    fig.add_heatmap(x=rounded(alphas), y=rounded(betas), z=diverges,
+                    colorscale=[[0, "#D0D0D0"], [1, "#D0D0D0"]], showscale=False, name="diverges",
+                    hovertemplate="α = %{x:.3g}, β = %{y:.2f}: diverges<extra></extra>")
+    fig.add_annotation(text="rate ≥ 1: diverges", x=np.log10(alphas[-1]), y=0.5, xanchor="right",
+                       showarrow=False, font=dict(color=theme.BLACK), bgcolor="rgba(255,255,255,0.7)")
+    points = [("best plain GD", best["gd_alpha"], 0.0, theme.BLACK, "diamond"),
+              ("best momentum", best["hb_alpha"], best["hb_beta"], theme.BLACK, "star")] + list(marks)
+    for label, a, b, col, symbol in points:
+        fig.add_scatter(x=[a], y=[b], mode="markers", name=label, cliponaxis=False,
+                        marker=dict(symbol=symbol, size=17, color=col,
+                                    line=dict(width=2, color="white")),
+                        hovertemplate=f"{label}: α = %{{x:.3g}}, β = %{{y:.2f}}<extra></extra>")
+    fig.update_layout(title=f"heavy-ball momentum on the quadratic (κ = {best['kappa']:g}): "
+                            "rate per step", height=460,
+                      xaxis=dict(type="log", title="step size α (learning rate)",
+                                 exponentformat="power"),
+                      yaxis=dict(title="momentum β", range=[-0.02, 1.0]),
+                      legend=dict(orientation="h", y=-0.22))
+    return theme.apply(fig)
