@@ -1,0 +1,93 @@
+"""Initialization: zeros, constant, normal(σ), uniform, Xavier, He, LeCun in a deep network."""
+import streamlit as st
+
+from experiments import initialization as exp
+from lab.page import friendly, lesson, show_figure
+from lab.settings import Setting, seed, settings_panel
+from viz import initialization as draw
+
+TABLE = [
+    Setting("depth", "hidden layers", "int", 6, low=2, high=10, group="Network"),
+    Setting("width", "units per hidden layer", "int", 16, low=4, high=64, step=4, group="Network"),
+    Setting("activation", "activation", "choice", "tanh", options=("tanh", "relu", "sigmoid"),
+            group="Network"),
+    Setting("scheme", "scheme to look at closely", "choice", "xavier_normal", options=exp.SCHEMES,
+            group="Initialization", help="Its activations and gradients are drawn layer by layer."),
+    Setting("compare", "schemes to compare", "multi",
+            ("zeros", "constant", "normal", "xavier_normal", "he_normal"), options=exp.SCHEMES,
+            group="Initialization"),
+    Setting("sigma", "σ of normal and uniform", "log", 0.05, low=0.001, high=10,
+            group="Initialization", help="normal draws N(0, σ²); uniform draws U(−√3σ, √3σ), "
+                                         "which has the same standard deviation σ."),
+    Setting("lr", "learning rate (SGD, momentum 0.9)", "log", 0.05, low=0.001, high=1,
+            group="Training"),
+    Setting("epochs", "epochs", "int", 60, low=5, high=200, group="Training"),
+    seed(group="Training"),
+]
+PRESETS = {
+    "Zero initialization": {
+        "values": {"scheme": "zeros", "compare": ("zeros", "constant", "xavier_normal")},
+        "question": "Every weight starts at exactly 0. After 60 epochs of training, how many "
+                    "different hidden units does layer 1 have?"},
+    "σ too small (vanishing)": {
+        "values": {"scheme": "normal", "sigma": 0.01, "depth": 8,
+                   "compare": ("normal", "xavier_normal")},
+        "question": "Weights drawn with σ = 0.01 in 8 tanh layers. How large are the activations "
+                    "of the last layer, and the gradients of the first?"},
+    "σ too large (exploding/saturating)": {
+        "values": {"scheme": "normal", "sigma": 1.0, "compare": ("normal", "xavier_normal")},
+        "question": "Weights drawn with σ = 1 in tanh layers of 16 units. Where do the "
+                    "activations of the deep layers pile up?"},
+    "He for ReLU": {"values": {"activation": "relu", "scheme": "he_normal", "depth": 10,
+                               "compare": ("normal", "xavier_normal", "he_normal")}},
+    "Xavier for tanh": {"values": {"activation": "tanh", "scheme": "xavier_normal", "depth": 10,
+                                   "compare": ("normal", "xavier_normal", "he_normal",
+                                               "lecun_normal")}},
+}
+histograms = st.cache_data(max_entries=64)(exp.histograms)
+spread = st.cache_data(max_entries=64)(exp.spread)
+train = st.cache_data(max_entries=64)(exp.train)
+
+lesson("Initialization",
+       "Before training, every weight needs a first value. If they are all equal, every hidden "
+       "unit of a layer computes the same thing and receives the same gradient, so they stay "
+       "twins forever. If they are random but too small, the signal shrinks layer after layer "
+       "(**vanishing**); too large, it blows up or saturates the activation. Look at how the "
+       "spread of the activations and gradients changes from layer to layer.",
+       formula=[r"\mathrm{Var}(z_l) \approx n_{\text{in}}\,\mathrm{Var}(W_l)\,\mathrm{Var}(a_{l-1})",
+                r"\text{Xavier: } \mathrm{Var}(W) = \frac{2}{n_{\text{in}} + n_{\text{out}}} \qquad "
+                r"\text{He: } \frac{2}{n_{\text{in}}} \qquad \text{LeCun: } \frac{1}{n_{\text{in}}}"],
+       try_this=["Pick *Zero initialization*: the heat map has identical rows and the loss stays flat.",
+                 "Slide σ from 0.001 to 10 with *normal*: the std lines tilt down, then up.",
+                 "Switch the activation to relu: Xavier's lines now fall, He's stay flat.",
+                 "Add layers (depth 10): a bad scheme gets worse with every layer.",
+                 "Change the seed: the random schemes change, the zeros stay stuck."])
+s = settings_panel(TABLE, PRESETS)
+net = {k: s[k] for k in ("sigma", "depth", "width", "activation", "seed")}
+shown = tuple(dict.fromkeys((*s["compare"], s["scheme"])))
+
+with friendly():
+    runs = {scheme: train(scheme, **net, lr=s["lr"], epochs=s["epochs"]) for scheme in shown}
+    hist = histograms(s["scheme"], **net)
+    stds = spread(shown, **net)
+
+st.header("Start equal, stay equal")
+st.markdown("Each heat map shows the first hidden layer after training: one row per unit, one "
+            "column per training example. Identical rows mean the units are copies of each other.")
+for scheme, run in runs.items():
+    if exp.identical(run) or scheme == s["scheme"]:
+        st.markdown("- " + exp.symmetry_sentence(scheme, run, s["epochs"]))
+show_figure(draw.symmetry(runs), "init-symmetry", settings=s)
+
+st.header("Signals at initialization, layer by layer")
+st.markdown(f"One forward and one backward pass over the {exp.N_POINTS} training points, before "
+            "any training. If the curves narrow from layer to layer, the signal vanishes; if "
+            "they pile up at ±1 (tanh) or spread ever wider, it saturates or explodes.")
+show_figure(draw.histograms(hist, s["scheme"]), "init-histograms", data=hist, settings=s)
+show_figure(draw.spread(stds), "init-spread", data=stds, settings=s)
+
+st.header("Training")
+table = exp.curves(runs)
+show_figure(draw.training(table, {k: r["diverged_at"] for k, r in runs.items()}), "init-training",
+            data=table, settings=s)
+st.markdown(exp.verdict(runs))

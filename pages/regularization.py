@@ -1,0 +1,96 @@
+"""Early stopping & dropout: train vs validation curves, the saved checkpoint, dropout's effect."""
+import streamlit as st
+
+from experiments import regularization as exp
+from lab.page import friendly, lesson, show_figure
+from lab.settings import Setting, seed, settings_panel
+from viz import regularization as draw
+
+TABLE = [
+    Setting("n_train", "training points", "int", 80, low=20, high=400, step=10, group="Data"),
+    Setting("noise", "noise", "float", 0.3, low=0.0, high=0.6, step=0.05, group="Data"),
+    Setting("width", "units per hidden layer (2 layers)", "int", 128, low=8, high=128, step=8,
+            group="Network and training"),
+    Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.8, step=0.1,
+            group="Network and training", help="Each hidden unit is switched off with probability "
+                                               "p in every training step (never when evaluating)."),
+    Setting("lr", "learning rate (Adam)", "log", 0.01, low=1e-4, high=0.3,
+            group="Network and training"),
+    Setting("epochs", "epochs", "int", 200, low=20, high=400, step=10, group="Network and training"),
+    seed(default=9, group="Network and training"),
+    Setting("early_stopping", "use EarlyStopping", "bool", True, group="EarlyStopping (Keras)"),
+    Setting("monitor", "monitor", "choice", "val_loss", options=("val_loss", "val_acc"),
+            group="EarlyStopping (Keras)"),
+    Setting("min_delta", "min_delta", "float", 0.0, low=0.0, high=0.2, step=0.005,
+            group="EarlyStopping (Keras)",
+            help="An epoch only counts as an improvement if it beats the best by more than this."),
+    Setting("patience", "patience", "int", 10, low=0, high=50, group="EarlyStopping (Keras)",
+            help="Epochs without improvement to wait before stopping."),
+    Setting("restore_best_weights", "restore_best_weights", "bool", True,
+            group="EarlyStopping (Keras)",
+            help="At the end, put back the weights of the best epoch (the checkpoint)."),
+    Setting("start_from_epoch", "start_from_epoch", "int", 0, low=0, high=100,
+            group="EarlyStopping (Keras)", help="Epochs of warm-up that are not monitored."),
+]
+PRESETS = {
+    "No early stopping (overfits)": {
+        "values": {"early_stopping": False},
+        "question": "The network trains for all 200 epochs. What does the validation loss do "
+                    "once the training loss is close to 0?"},
+    "Patience 10, restore best": {"values": {"patience": 10, "restore_best_weights": True}},
+    "Dropout 0.5": {
+        "values": {"dropout": 0.5, "early_stopping": False},
+        "question": "Half of the hidden units are switched off at random in every step. Will the "
+                    "gap between training and validation loss grow or shrink?"},
+    "Patience too small": {
+        "values": {"patience": 1},
+        "question": "With patience 1, training stops at the first epoch that does not improve. "
+                    "Is the model you get the best one?"},
+}
+run = st.cache_data(max_entries=64)(exp.run)
+dropout_gaps = st.cache_data(max_entries=64)(exp.dropout_gaps)
+
+lesson("Early stopping & dropout",
+       "A network with 128 + 128 hidden units is far too large for 80 noisy points: it can learn "
+       "the noise itself. Watch the **training** loss keep falling while the **validation** loss, "
+       "measured on points the network never trains on, turns round and climbs. Early stopping "
+       "keeps the parameters of the best validation epoch (the checkpoint) and stops once "
+       "`patience` epochs brought nothing better; dropout makes memorising harder.",
+       formula=[r"\text{improvement at epoch } e:\quad L_{\text{val}}(e) < "
+                r"\min_{e' < e} L_{\text{val}}(e') - \texttt{min\_delta}",
+                r"\text{dropout: } \tilde a = \frac{m \odot a}{1 - p}, \qquad "
+                r"m_j \sim \text{Bernoulli}(1 - p)"],
+       try_this=["Pick *No early stopping*: the validation loss ends several times its minimum.",
+                 "Compare the two maps: the last epoch bends around single noisy points.",
+                 "Pick *Patience too small*: it stops at the first wobble, before the real minimum.",
+                 "Turn off restore_best_weights: you keep the epoch where patience ran out.",
+                 "Raise dropout p and watch the gap bars shrink.",
+                 "Give it 400 training points: the gap closes without any trick."])
+s = settings_panel(TABLE, PRESETS)
+data = {k: s[k] for k in ("n_train", "noise", "width", "lr", "epochs", "seed")}
+
+with friendly():
+    result = run(**data, **{k: v for k, v in s.items() if k not in data})
+    gap_table = dropout_gaps(tuple(sorted({*exp.GAP_PS, s["dropout"]})), **data)
+
+st.header("Training vs validation")
+st.markdown(exp.verdict(result, s["monitor"]))
+metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
+table = result["curves"]
+show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),
+            "regularization-curves", data=table, settings=s)
+
+st.header("The kept model vs the last epoch")
+kept = result["kept_epoch"] if s["early_stopping"] else result["lowest_epoch"]
+left = (f"epoch {kept}, the model early stopping gives you" if s["early_stopping"]
+        else f"epoch {kept}, lowest validation loss")
+st.markdown("Background: the network's probability of class 1 (vermillion); dots: the training "
+            "points. Press ▶ under the right map to watch the boundary form and then chase the noise.")
+show_figure(draw.boundaries(result, left), "regularization-boundaries", data=result["points"],
+            settings=s)
+
+st.header("Dropout narrows the gap")
+st.markdown(f"The same network trained for all {s['epochs']} epochs without early stopping, for "
+            "several dropout probabilities (yours in orange). The gap between validation and "
+            "training loss at the end measures how much the network memorised.")
+show_figure(draw.gaps(gap_table, s["dropout"]), "regularization-gaps", data=gap_table, settings=s)

@@ -1,0 +1,121 @@
+"""Figures for the initialization lesson (frames and runs from experiments.initialization)."""
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from experiments.initialization import LABELS, identical
+from viz import theme
+
+STYLE = {"zeros": (theme.GREY, "solid"), "constant": (theme.BLACK, "solid"),
+         "normal": (theme.VERMILLION, "solid"), "uniform": (theme.VERMILLION, "dash"),
+         "xavier_normal": (theme.BLUE, "solid"), "xavier_uniform": (theme.BLUE, "dash"),
+         "he_normal": (theme.GREEN, "solid"), "he_uniform": (theme.GREEN, "dash"),
+         "lecun_normal": (theme.PURPLE, "solid")}
+QUANTITIES = {"activation": "activations a<sub>l</sub>",
+              "gradient": "gradients δ<sub>l</sub> = ∂ℓ/∂z<sub>l</sub>"}
+MAX_UNITS = 32     # rows drawn per heat map
+PER_ROW = 5        # heat maps per row
+
+
+def symmetry(runs):
+    """One heat map per scheme: layer-1 units (rows) × examples (columns) after training.
+
+    Identical rows mean identical units. Each map has its own colour range (±max |a|), so
+    small activations still show their pattern; the title says identical or not.
+    """
+    names = list(runs)
+    cols = min(len(names), PER_ROW)
+    rows = -(-len(names) // cols)
+    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.03, vertical_spacing=0.16,
+                        subplot_titles=[_symmetry_title(k, runs[k]) for k in names])
+    for i, name in enumerate(names):
+        a = runs[name]["probe"][:MAX_UNITS]
+        top = (float(np.abs(a).max()) if np.isfinite(a).all() else 0.0) or 1.0   # all 0: any range
+        fig.add_heatmap(z=a, y=np.arange(1, len(a) + 1), colorscale=theme.DIVERGING, zmid=0,
+                        zmin=-top, zmax=top, showscale=False, row=i // cols + 1,
+                        col=i % cols + 1, hovertemplate="unit %{y}, example %{x}: a = %{z:.3g}"
+                                                        "<extra>" + LABELS[name] + "</extra>")
+    fig.update_xaxes(showticklabels=False, showline=False, ticks="")
+    fig.update_yaxes(showticklabels=False, showline=False, ticks="", autorange="reversed")
+    fig.update_yaxes(title_text="unit", row=1, col=1)
+    fig.update_layout(height=230 + 200 * rows, margin=dict(t=110),
+                      title="Layer 1 after training: one row per hidden unit, one column per example")
+    return theme.apply(fig)
+
+
+def _symmetry_title(name, run):
+    gap = run["max_difference"][0]
+    verdict = "identical units" if identical(run) else f"units differ by up to {gap:.2g}"
+    return f"{LABELS[name]}<br><sup>{verdict}</sup>"
+
+
+def histograms(frame, scheme):
+    """Two panels, one line per hidden layer (light = first, dark = deepest): the
+    distribution of activations and of gradients at initialization."""
+    layers = sorted(frame["layer"].unique())
+    colours = sample_colorscale(theme.SEQUENTIAL, np.linspace(0.9, 0.0, len(layers)))
+    fig = make_subplots(cols=2, horizontal_spacing=0.1, subplot_titles=tuple(QUANTITIES.values()))
+    for col, quantity in enumerate(QUANTITIES, start=1):
+        part = frame[frame["quantity"] == quantity]
+        for layer, colour in zip(layers, colours):
+            rows = part[part["layer"] == layer]
+            fig.add_scatter(x=rows["value"], y=rows["fraction"], mode="lines", name=f"layer {layer}",
+                            line=dict(color=colour, width=2.5), legendgroup=str(layer),
+                            showlegend=col == 1, row=1, col=col,
+                            hovertemplate=f"layer {layer}: %{{y:.1%}} near %{{x:.3g}}<extra></extra>")
+        fig.update_xaxes(title_text="value", row=1, col=col)
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_yaxes(title_text="fraction of values", row=1, col=1)
+    fig.update_layout(height=430, title=f"{LABELS[scheme]} at initialization, layer by layer",
+                      legend=dict(title="hidden layer"))
+    return theme.apply(fig)
+
+
+def spread(frame):
+    """Std of activations and gradients per layer, one line per scheme, log scale.
+
+    A scheme whose values are all exactly 0 cannot be drawn on a log axis: a note says so.
+    """
+    fig = make_subplots(cols=2, horizontal_spacing=0.1, subplot_titles=(
+        "spread of the activations: std(a<sub>l</sub>)", "spread of the gradients: std(δ<sub>l</sub>)"))
+    for col, quantity in enumerate(QUANTITIES, start=1):
+        for scheme, rows in frame[frame["quantity"] == quantity].groupby("scheme", sort=False):
+            colour, dash = STYLE[scheme]
+            drawn = rows[rows["std"] > 0]
+            fig.add_scatter(x=drawn["layer"], y=drawn["std"], mode="lines+markers", name=LABELS[scheme],
+                            line=dict(color=colour, dash=dash), legendgroup=scheme,
+                            showlegend=col == 1, row=1, col=col,
+                            hovertemplate="layer %{x}: std %{y:.3g}<extra>" + LABELS[scheme] + "</extra>")
+        fig.update_xaxes(title_text="hidden layer", dtick=1, row=1, col=col)
+        fig.update_yaxes(type="log", exponentformat="power", row=1, col=col)
+    fig.update_yaxes(title_text="standard deviation", row=1, col=1)
+    zero = [LABELS[k] for k, rows in frame.groupby("scheme", sort=False) if not rows["std"].any()]
+    if zero:
+        fig.add_annotation(text=f"{', '.join(zero)}: every value is exactly 0, which a log axis "
+                                "cannot show", xref="paper", yref="paper", x=0, y=-0.3,
+                           xanchor="left", showarrow=False, font_color=theme.GREY)
+    fig.update_layout(height=460, margin=dict(b=110), legend=dict(title="scheme"))
+    return theme.apply(fig)
+
+
+def training(frame, diverged):
+    """Training loss per epoch for each scheme (log scale); a diverged run ends in a ✕ with
+    "diverged at step k"."""
+    fig = go.Figure()
+    for scheme, rows in frame.groupby("scheme", sort=False):
+        colour, dash = STYLE[scheme]
+        fig.add_scatter(x=rows["epoch"], y=rows["loss"], mode="lines", name=LABELS[scheme],
+                        line=dict(color=colour, dash=dash, width=7 if scheme == "zeros" else None),
+                        legendgroup=scheme,
+                        hovertemplate="epoch %{x}: loss %{y:.3g}<extra>" + LABELS[scheme] + "</extra>")
+        if diverged.get(scheme) is not None:
+            last = rows.iloc[-1]
+            fig.add_scatter(x=[last["epoch"]], y=[last["loss"]], mode="markers+text",
+                            marker=dict(symbol="x", size=16, color=colour), showlegend=False,
+                            text=[f"diverged at step {diverged[scheme]}"], textposition="bottom right",
+                            textfont_color=colour, legendgroup=scheme, hoverinfo="skip")
+    fig.update_layout(height=430, title="Training loss, same data and optimizer for every scheme",
+                      xaxis_title="epoch", yaxis=dict(title="training loss (log scale)", type="log"),
+                      legend=dict(title="scheme"))
+    return theme.apply(fig)
