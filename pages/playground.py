@@ -1,0 +1,118 @@
+"""Playground: every knob in one place; the decision regions change while the network trains."""
+import streamlit as st
+
+from experiments import playground as exp
+from experiments import schedules
+from experiments import upload as csv_format
+from lab import upload
+from lab.page import friendly, lesson, show_figure
+from lab.settings import Setting, seed, settings_panel
+from nnlib import data, optim
+from nnlib.activations import ACTIVATIONS
+from nnlib.init import INITS
+from viz import playground as draw
+
+FEATURE_HELP = ", ".join(f"{name} = {label}" for name, label in data.FEATURE_LABELS.items())
+TABLE = [
+    Setting("problem", "problem type", "choice", "classification", options=csv_format.TASKS,
+            group="Data", help="Regression fits a curve through noisy points of a sine."),
+    Setting("dataset", "data set (classification)", "choice", "spirals",
+            options=exp.CLASSIFICATION_SETS, group="Data",
+            help="Or upload your own CSV under *Bring your own data*."),
+    Setting("classes", "classes (spirals and blobs)", "int", 2, low=2, high=6, group="Data"),
+    Setting("n", "number of points", "int", 300, low=20, high=1000, step=10, group="Data"),
+    Setting("noise", "noise", "float", 0.05, low=0.0, high=0.5, step=0.01, group="Data"),
+    Setting("val_fraction", "share kept for validation", "float", 0.25, low=0.1, high=0.5,
+            step=0.05, group="Data", help="The network never trains on these points."),
+    Setting("features", "input features", "multi", ("x", "y"), options=tuple(data.FEATURES),
+            group="Features", help=f"{FEATURE_HELP}. Regression has one input: x, x2, sinx."),
+    Setting("layers", "hidden layers", "int", 2, low=0, high=6, group="Network",
+            help="0 hidden layers is a linear model: one straight boundary."),
+    Setting("width", "neurons per hidden layer", "int", 16, low=1, high=64, group="Network"),
+    Setting("activation", "activation", "choice", "relu", options=tuple(ACTIVATIONS),
+            group="Network"),
+    Setting("init", "initialization", "choice", "he_normal", options=tuple(INITS),
+            group="Network"),
+    Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.9, step=0.05, group="Network"),
+    Setting("l2", "L2 weight decay λ", "float", 0.0, low=0.0, high=0.05, step=0.001,
+            group="Network", help="Adds λ/2 · ΣW² (weights, not biases) to the loss."),
+    Setting("optimizer", "optimizer", "choice", "adam", options=tuple(optim.OPTIMIZERS),
+            group="Training"),
+    Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group="Training"),
+    Setting("schedule", "learning-rate schedule", "choice", "constant",
+            options=schedules.SCHEDULES, group="Training"),
+    Setting("batch_size", "batch size", "int", 16, low=1, high=1000, group="Training",
+            help="More than the training points means full batch."),
+    Setting("epochs", "epochs", "int", 200, low=1, high=1000, group="Training"),
+    seed(group="Training"),
+]
+PRESETS = {
+    "XOR needs a hidden layer": {
+        "values": {"dataset": "xor", "noise": 0.1, "layers": 0},
+        "question": "With no hidden layer the network can only draw one straight boundary. "
+                    "Can it separate XOR? (Then give it one hidden layer.)"},
+    "Spirals: go deep": {
+        "values": {"classes": 3, "layers": 4, "epochs": 300}},
+    "Circles with x² and y² features (no hidden layer needed)": {
+        "values": {"dataset": "circles", "features": ("x2", "y2"), "layers": 0},
+        "question": "No hidden layer, but the inputs are x² and y² instead of x and y. "
+                    "Can a linear model separate the two circles now?"},
+    "Regression on a sine": {
+        "values": {"problem": "regression", "noise": 0.1, "activation": "tanh",
+                   "init": "xavier_uniform", "lr": 0.01}},
+    "Too much dropout": {
+        "values": {"dropout": 0.6},
+        "question": "Dropout switches off 60% of the hidden neurons at every step. "
+                    "Will the network still learn the spirals?"},
+    "A far too big step": {
+        "values": {"problem": "regression", "optimizer": "sgd", "lr": 1.0},
+        "question": "Plain SGD with η = 1 on the sine. What happens in the first steps?"},
+}
+METRICS = {"classification": (("train_acc", "training accuracy"),
+                              ("val_acc", "validation accuracy")),
+           "regression": (("train_loss", "training MSE"), ("val_loss", "validation MSE"))}
+cached_run = st.cache_data(exp.run, max_entries=64)
+
+lesson("Playground",
+       "Every knob in one place. The big picture shows what the network predicts everywhere "
+       "in the plane: the colour is the class it would choose, deeper where it is surer. "
+       "Press **▶ Play** to watch the regions bend around the data while it trains. "
+       "Circles are training points, diamonds validation points it never trains on.",
+       formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
+               r"\tfrac{\lambda}{2} \sum W^2\Big)",
+       try_this=["Press *XOR needs a hidden layer*, then add one hidden layer.",
+                 "Remove every hidden layer on the circles, then add the features x2 and y2.",
+                 "Raise the noise to 0.3 and the width to 64: the validation accuracy falls "
+                 "behind (overfitting); dropout or L2 narrow the gap.",
+                 "Set η to 1 with SGD: watch the training diverge.",
+                 "Download a template under *Bring your own data*, edit it, upload it."])
+box = st.expander("Bring your own data (CSV)", icon=":material/upload_file:")
+file = upload.uploader(box, key="playground.csv")
+s = settings_panel(TABLE, PRESETS)
+csv = upload.checked(file, s["problem"], box)
+
+with friendly():
+    result = cached_run(problem=s["problem"], dataset=s["dataset"], n=s["n"], noise=s["noise"],
+                        classes=s["classes"], val_fraction=s["val_fraction"],
+                        features=s["features"], hidden=(s["width"],) * s["layers"],
+                        activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
+                        lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
+                        dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
+                        csv=csv)
+
+sizes = " → ".join(map(str, result["sizes"]))
+st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
+           + ("your CSV, standardized for training (losses in standardized units)." if csv
+              else "built-in data."))
+verdict = exp.verdict(result)
+(st.error if result["diverged_at"] is not None else st.markdown)(verdict)
+
+picture, side = st.columns([3, 2], gap="medium")
+with picture:
+    show_figure(draw.training(result), "playground-training", data=result["points"], settings=s)
+with side:
+    last = result["curves"].iloc[-1]
+    for col, (name, label) in zip(st.columns(2), METRICS[s["problem"]]):
+        col.metric(label, f"{last[name]:.1%}" if name.endswith("acc") else f"{last[name]:.3g}",
+                   help=f"After epoch {result['last_epoch']}.")
+    show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s)

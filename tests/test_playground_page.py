@@ -1,0 +1,178 @@
+"""Playground: each preset's lesson holds with numbers, the figures animate the right traces,
+and the page (with an uploaded CSV too) runs under AppTest."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from experiments import playground as exp
+from experiments import upload
+from viz import playground as draw
+
+ROOT = Path(__file__).resolve().parent.parent
+SINE = dict(problem="regression", noise=0.1, activation="tanh", init="xavier_uniform", lr=0.01)
+
+
+@pytest.fixture(scope="module")
+def default():
+    return exp.run()
+
+
+def final(result, column):
+    return result["curves"][column].iloc[-1]
+
+
+def test_default_learns_the_spirals_and_records_at_most_60_frames(default):
+    assert final(default, "val_acc") >= 0.95 and final(default, "train_acc") >= 0.95
+    assert default["curves"]["val_acc"].iloc[0] < 0.7                   # at initialization
+    assert default["epochs"][0] == 0 and default["epochs"][-1] == 200
+    assert len(default["epochs"]) <= exp.MAX_FRAMES
+    assert default["z"].shape == (len(default["epochs"]), exp.GRID, exp.GRID)
+    assert default["sizes"] == [2, 16, 16, 2] and default["diverged_at"] is None
+
+
+def test_the_heat_map_becomes_right_where_the_points_are(default):
+    """Each training point's grid cell predicts its class (z in [k, k + 1)) more often at the
+    end than at the start."""
+    (gx, gy), points = default["grid"], default["points"]
+    cells = (np.abs(gy[:, None] - points["x2"].to_numpy()).argmin(0),
+             np.abs(gx[:, None] - points["x1"].to_numpy()).argmin(0))
+    right = [np.mean(np.floor(z[cells]) == points["target"]) for z in default["z"][[0, -1]]]
+    assert right[0] < 0.7 < 0.9 < right[1]
+
+
+def test_xor_needs_a_hidden_layer():
+    linear = exp.run(dataset="xor", noise=0.1, hidden=())
+    hidden = exp.run(dataset="xor", noise=0.1, hidden=(16,))
+    assert final(linear, "train_acc") < 0.7 < 0.95 < final(hidden, "val_acc")
+
+
+def test_circles_need_no_hidden_layer_with_the_squares_as_features():
+    plain = exp.run(dataset="circles", hidden=())
+    squares = exp.run(dataset="circles", features=("x2", "y2"), hidden=())
+    assert final(plain, "train_acc") < 0.75 and final(squares, "val_acc") == 1.0
+
+
+def test_regression_fits_the_sine_down_to_the_noise():
+    result = exp.run(**SINE)
+    assert final(result, "val_loss") < 0.02                  # noise 0.1: MSE floor 0.01
+    x, curve = result["grid"][0], result["z"][-1]
+    assert np.max(np.abs(curve - np.sin(x))[np.abs(x) < 2.5]) < 0.15
+    assert result["z"].shape == (len(result["epochs"]), exp.CURVE)
+
+
+def test_too_much_dropout_holds_the_network_back(default):
+    assert final(exp.run(dropout=0.6), "train_acc") < final(default, "train_acc") - 0.08
+
+
+def test_divergence_stops_at_the_last_finite_epoch_and_says_so():
+    result = exp.run(problem="regression", optimizer="momentum", lr=0.3, batch_size=64, epochs=600)
+    assert result["diverged_at"] == 8 and result["last_epoch"] == 1
+    assert result["epochs"].tolist() == [0, 1]          # epoch 1 is not a frame epoch, kept anyway
+    assert np.all(np.isfinite(result["z"])) and np.all(np.isfinite(result["curves"]["train_loss"]))
+    assert "diverged at step 8" in exp.verdict(result)
+    assert "diverged at step 8" in draw.losses(result).data[-1].text[0]
+
+
+def test_shade_is_the_class_plus_the_confidence_by_hand():
+    assert exp.shade(np.array([[0.9, 0.1], [0.3, 0.7], [1.0, 0.0]])) == pytest.approx(
+        [0 + (0.9 - 0.5) / 0.5, 1 + (0.7 - 0.5) / 0.5, 0.99])          # sure: capped at 0.99
+    assert exp.shade(np.array([[0.2, 0.2, 0.6]])) == pytest.approx([2 + (0.6 - 1 / 3) / (2 / 3)])
+
+
+def test_regression_uses_the_features_of_x_only():
+    X = np.array([[2.0], [-1.0]])
+    assert exp.inputs(X, ("x", "y", "x2")).tolist() == [[2.0, 4.0], [-1.0, 1.0]]
+    with pytest.raises(ValueError, match="one input, x"):
+        exp.inputs(X, ("y", "xy"))
+
+
+def test_a_run_too_long_for_the_page_is_refused_with_numbers():
+    with pytest.raises(ValueError, match=r"225,000 updates \(1000 epochs × 225 batches\)"):
+        exp.run(batch_size=1, epochs=1000)
+
+
+def test_uploads_are_standardized_so_units_do_not_matter():
+    raw = (ROOT / "tests" / "data" / "crlf.csv").read_bytes()
+    table = upload.parse(raw, "classification")
+    rows = "".join(f"{a * 1000 + 5:.6f},{b * 1000:.6f},{k}\n"
+                   for (a, b), k in zip(table.X, table.y))
+    plain = exp.run(epochs=30, csv=raw)
+    scaled = exp.run(epochs=30, csv=("x1,x2,label\n" + rows).encode())
+    assert np.allclose(plain["curves"]["train_loss"], scaled["curves"]["train_loss"], rtol=1e-6)
+    assert np.allclose(scaled["grid"][0], plain["grid"][0] * 1000 + 5, rtol=1e-6)
+
+
+def test_figures_animate_only_the_moving_trace_within_budget(default):
+    fig = draw.training(default)
+    assert fig.data[0].type == "heatmap" and len(fig.frames) == len(default["epochs"])
+    assert all(f.traces == (0,) and f.data[0].type == "heatmap" for f in fig.frames)
+    assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
+    assert len(fig.to_json()) < 1.5e6
+    sine = draw.training(exp.run(**SINE, epochs=50))
+    moving = len(sine.data) - 1
+    assert sine.data[moving].name == "network" and sine.frames[0].traces == (moving,)
+
+
+def test_loss_axis_ticks_are_readable_numbers():
+    assert draw.log_ticks([0.04, 0.7])["ticktext"] == ["0.05", "0.1", "0.2", "0.5", "1"]
+    assert draw.log_ticks([3e-5, 2.0])["ticktext"] == ["0.0001", "0.001", "0.01", "0.1", "1"]
+
+
+# ---- the page -------------------------------------------------------------------------------
+
+def spec(at, i=0):
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(str(ROOT / "pages" / "playground.py"), default_timeout=60).run()
+
+
+def test_page_loads_with_the_animated_map_the_losses_and_two_metrics(app):
+    assert not app.exception and len(app.get("plotly_chart")) == 2
+    figure = spec(app)
+    assert figure["data"][0]["type"] == "heatmap" and len(figure["frames"]) <= exp.MAX_FRAMES
+    assert [m.label for m in app.metric] == ["training accuracy", "validation accuracy"]
+    assert float(app.metric[1].value.rstrip("%")) >= 95
+
+
+def test_changing_the_data_set_and_the_depth_reruns_and_changes_the_figure(app):
+    before = spec(app)["data"][1]["x"]
+    app.selectbox(key="playground.dataset").set_value("moons").run()
+    assert not app.exception and spec(app)["data"][1]["x"] != before
+    app.slider(key="playground.layers").set_value(0).run()
+    assert not app.exception and app.query_params["layers"] == "0"
+
+
+def test_a_run_too_long_gives_a_sentence_not_a_traceback(app):
+    app.number_input(key="playground.batch_size").set_value(1)
+    app.number_input(key="playground.epochs").set_value(1000).run()
+    assert not app.exception and "use fewer epochs" in app.error[0].value
+
+
+@pytest.mark.parametrize("preset", [
+    "XOR needs a hidden layer", "Spirals: go deep",
+    "Circles with x² and y² features (no hidden layer needed)", "Regression on a sine",
+    "Too much dropout", "A far too big step"])
+def test_each_preset_applies(app, preset):
+    app.button(key=f"playground.preset.{preset}").click().run()
+    if app.info:                                   # a question first
+        app.button(key="playground.reveal").click().run()
+    assert not app.exception and len(app.get("plotly_chart")) == 2
+    if preset == "A far too big step":
+        assert "diverged at step" in app.error[0].value
+
+
+def test_uploaded_csv_trains_and_a_bad_one_is_explained(app):
+    app.file_uploader[0].set_value(("mine.csv", upload.template("classification").encode(),
+                                    "text/csv")).run()
+    assert not app.exception and "mine.csv" in app.success[0].value
+    assert spec(app)["layout"]["xaxis"]["title"]["text"] == "x1"
+    app.file_uploader[0].set_value(("bad.csv", (ROOT / "tests" / "data" / "semicolon.csv")
+                                    .read_bytes(), "text/csv")).run()
+    assert not app.exception and "use commas" in app.error[0].value
+    assert spec(app)["layout"]["xaxis"]["title"]["text"] == "x"        # back on built-in data

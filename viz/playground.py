@@ -1,0 +1,137 @@
+"""Figures for the Playground: the decision regions (or fitted curve) while the network trains,
+and the training and validation loss curves. Input: the dict of experiments.playground.run.
+
+The moving regions are a Heatmap (never a contour, plotly.js #4491), redrawn at every frame;
+the data points are static traces drawn on top of it.
+"""
+import numpy as np
+import plotly.graph_objects as go
+
+from viz import theme
+from viz.animation import SPEEDS, animate, rounded
+
+LIGHT, STRONG = 0.08, 0.6   # how much of a class colour tints the map: unsure .. sure
+SYMBOLS = {"training": "circle", "validation": "diamond"}
+FEW_EPOCHS = 30             # loss curves this short get a marker per epoch
+
+
+def tint(colour, amount):
+    """`colour` (#RRGGBB) mixed with white: amount 0 is white, 1 the colour itself."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "rgb({}, {}, {})".format(*(round(255 - amount * (255 - c)) for c in rgb))
+
+
+def class_colorscale(k):
+    """A colorscale for z in [0, k]: band j (z in [j, j + 1)) goes from a pale to a strong tint
+    of class j's colour, so the hue is the predicted class and the depth its confidence."""
+    scale = []
+    for j, colour in enumerate(theme.PALETTE[:k]):
+        scale += [[j / k, tint(colour, LIGHT)], [(j + 1) / k, tint(colour, STRONG)]]
+    return scale
+
+
+def training(result):
+    """The decision regions (classification) or fitted curve (regression) over training."""
+    return (curve if result["task"] == "regression" else regions)(result)
+
+
+def regions(result):
+    """Heat map of the predicted class and its confidence at each frame epoch, points on top
+    (circles: training, diamonds: validation)."""
+    (gx, gy), z, k = result["grid"], result["z"], len(result["classes"])
+    heat = go.Heatmap(x=rounded(gx), y=rounded(gy), z=rounded(z[-1], 2), zmin=0, zmax=k,
+                      colorscale=class_colorscale(k), showscale=False, hoverinfo="skip",
+                      zsmooth="fast")
+    fig = go.Figure(heat)
+    points, (name_x, name_y, name_label) = result["points"], result["columns"]
+    for j, label in enumerate(result["classes"]):
+        rows = points[points["target"] == j]
+        fig.add_scatter(x=rows["x1"], y=rows["x2"], mode="markers", name=f"{name_label} {label}",
+                        marker=dict(color=theme.PALETTE[j], size=8,
+                                    symbol=rows["set"].map(SYMBOLS).tolist(),
+                                    line=dict(color="white", width=1.2)),
+                        customdata=rows["set"],
+                        hovertemplate=f"{name_label} {label} (%{{customdata}})<br>"
+                                      "(%{x:.3g}, %{y:.3g})<extra></extra>")
+    fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], showgrid=False,
+                                 constrain="domain"),
+                      yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False,
+                                 scaleanchor="x", scaleratio=1, constrain="domain"),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
+                      margin=dict(t=110), height=680,
+                      title=_title(result, "predicted class (deeper colour: surer)"))
+    _animate(fig, result, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
+    return theme.apply(fig)
+
+
+def curve(result):
+    """The data (training and validation points) and the network's curve at each frame epoch."""
+    (gx,), z, points = result["grid"], result["z"], result["points"]
+    name_x, name_y = result["columns"]
+    fig = go.Figure()
+    for (name, rows), colour in zip(points.groupby("set"), (theme.BLUE, theme.ORANGE)):
+        fig.add_scatter(x=rows["x1"], y=rows["target"], mode="markers", name=f"{name} data",
+                        marker=dict(color=colour, size=7, symbol=SYMBOLS[name]))
+    fig.add_scatter(x=rounded(gx), y=rounded(z[-1]), mode="lines", name="network",
+                    line=dict(color=theme.VERMILLION, width=4))
+    low, high = points["target"].min(), points["target"].max()
+    pad = 0.3 * (high - low or 1)
+    fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]]),
+                      yaxis=dict(title=name_y, range=[low - pad, high + pad]),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
+                      margin=dict(t=110), height=560, title=_title(result, "the network's curve"))
+    _animate(fig, result, [{"x": rounded(gx), "y": rounded(frame)} for frame in z],
+             trace=len(fig.data) - 1)
+    return theme.apply(fig)
+
+
+def losses(result):
+    """Training and validation loss per epoch (log scale); divergence marked where it happened."""
+    c = result["curves"]
+    fig = go.Figure()
+    for column, name, colour, dash in (("train_loss", "training", theme.BLUE, "solid"),
+                                       ("val_loss", "validation", theme.VERMILLION, "dash")):
+        fig.add_scatter(x=c["epoch"], y=c[column], name=name, line=dict(color=colour, dash=dash),
+                        mode="lines+markers" if len(c) <= FEW_EPOCHS else "lines",
+                        hovertemplate=f"epoch %{{x}}: {name} loss %{{y:.4g}}<extra></extra>")
+    if result["diverged_at"] is not None:
+        top = c[["train_loss", "val_loss"]].to_numpy().max()
+        fig.add_scatter(x=[result["last_epoch"] + 1], y=[top], mode="markers+text",
+                        showlegend=False, text=[f"diverged at step {result['diverged_at']}"],
+                        textposition="middle left", textfont_color=theme.VERMILLION,
+                        marker=dict(symbol="x", size=18, color=theme.VERMILLION))
+    kind = "mean squared error" if result["task"] == "regression" else "cross-entropy"
+    ticks = log_ticks(c[["train_loss", "val_loss"]])
+    fig.update_layout(xaxis_title="epoch", yaxis=dict(title=f"loss ({kind})", type="log", **ticks),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+                      height=420, title="loss per epoch")
+    return theme.apply(fig)
+
+
+def log_ticks(values):
+    """Ticks spanning `values`: 1, 2 and 5 times powers of ten over at most two decades, else
+    the powers of ten alone (a log axis's own labels show lone digits, such as "5" for 0.05).
+    Returns tickvals and ticktext for a layout axis."""
+    values = np.asarray(values, dtype=float)
+    lo, hi = np.log10(values[values > 0].min()), np.log10(values.max())
+    mantissas = (1, 2, 5) if hi - lo <= 2 else (1,)
+    ticks = [m * 10.0 ** d for d in range(int(np.floor(lo)), int(np.ceil(hi)) + 1)
+             for m in mantissas if lo - 0.2 <= np.log10(m * 10.0 ** d) <= hi + 0.2]
+    return {"tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks]}
+
+
+def _title(result, what):
+    if result["diverged_at"] is not None:
+        return (f"{what}<br><sup>training diverged at step {result['diverged_at']}: showing epoch "
+                f"{result['last_epoch']}, the last finite one</sup>")
+    return f"{what}, epoch by epoch"
+
+
+def _animate(fig, result, frames, trace=0):
+    """Frames over the recorded epochs; the figure opens on the last one (the trained network)."""
+    labels = [int(e) for e in result["epochs"]]
+    animate(fig, frames, traces=[trace], labels=labels, prefix="epoch ", redraw=True,
+            duration=SPEEDS["normal"])
+    fig.layout.sliders[0].update(active=len(labels) - 1, y=-0.16)   # below the x axis title
+    fig.layout.updatemenus[0].y = -0.16
+    return fig
