@@ -1,21 +1,16 @@
 """Figures for the descent lesson: the race over the contour map, loss vs step, momentum's rate map."""
-import base64
-import struct
-import zlib
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
 from nnlib import optim
-from viz import theme
+from viz import raster, theme
 from viz.animation import SPEEDS, animate, frame_steps, rounded
 
 COLOURS = dict(zip(optim.OPTIMIZERS, theme.PALETTE))   # one fixed colour per optimizer
 # the same colours as a colour scale over the optimizers' indices (numbers validate fast)
 INDEX_SCALE = [[i / (len(COLOURS) - 1), c] for i, c in enumerate(COLOURS.values())]
 TRAIL = 10            # each moving dot shows at least this many of its last steps
-LEVELS = 24           # contour bands on the map
 
 
 def colour(name):
@@ -32,11 +27,9 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
     stays. runs: tidy frame of experiments.descent.race; grid: (xs, ys, z) of contour_grid
     over the surface's limits; surf: the nnlib Surface; verdicts: experiments.descent.verdicts.
     """
-    z = grid[2]
-    fig = go.Figure(_colourbar(z))
-    fig.add_layout_image(source=_map_image(z), xref="x", yref="y", x=surf.xlim[0], y=surf.ylim[1],
-                         sizex=np.ptp(surf.xlim), sizey=np.ptp(surf.ylim), sizing="stretch",
-                         layer="below")
+    xs, ys, z = grid
+    fig = raster.add_map(go.Figure(), xs, ys, z, lighten=0.65, hover=10.0 ** z,
+                         colorbar=dict(title=dict(text="log₁₀(f − f*)", side="right")))
     mins = np.array(surf.minima)
     fig.add_scatter(x=mins[:, 0], y=mins[:, 1], mode="markers", name="minimum",
                     marker=dict(symbol="star", size=16, color="white",
@@ -82,46 +75,6 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
                    scaleanchor="x", constrain="domain"),
         margin=dict(t=150))
     return theme.apply(fig)
-
-
-def _bands(z):
-    """Each grid point's contour band 0..LEVELS-1 (z spaced evenly from its min to its max)."""
-    lo, hi = z.min(), z.max()
-    return np.minimum((LEVELS * (z - lo) / max(hi - lo, 1e-12)).astype(int), LEVELS - 1)
-
-
-def _map_image(z):
-    """A filled contour map as a PNG data URL: Cividis bands, lightened so paths stand out,
-    a darker line where the band changes. z[i, j] has y rising with i (flipped for the image)."""
-    bands = _bands(z)
-    palette = np.array([[int(v) for v in c[4:-1].split(",")]
-                        for c in sample_colorscale(theme.SEQUENTIAL, np.linspace(0, 1, LEVELS))])
-    rgb = 0.35 * palette[bands] + 0.65 * 255
-    edge = np.zeros(bands.shape, bool)
-    edge[1:] |= bands[1:] != bands[:-1]
-    edge[:, 1:] |= bands[:, 1:] != bands[:, :-1]
-    rgb[edge] = 0.75 * palette[bands[edge]] + 0.25 * 255
-    return "data:image/png;base64," + base64.b64encode(_png(rgb[::-1].astype(np.uint8))).decode()
-
-
-def _png(rgb):
-    """Encode an (h, w, 3) uint8 array as PNG bytes (zlib only, no imaging library)."""
-    h, w, _ = rgb.shape
-
-    def chunk(tag, data):
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-    rows = np.hstack([np.zeros((h, 1), np.uint8), rgb.reshape(h, 3 * w)]).tobytes()
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b""))
-
-
-def _colourbar(z):
-    """An invisible trace that carries the map's colour bar (an image has none)."""
-    lo, hi = float(z.min()), float(z.max())
-    bar = dict(title=dict(text="log₁₀(f − f*)", side="right"), thickness=14)
-    return go.Scatter(x=[None, None], y=[None, None], mode="markers", showlegend=False,
-                      hoverinfo="skip", marker=dict(color=[lo, hi], cmin=lo, cmax=hi, showscale=True,
-                                                    colorscale=theme.SEQUENTIAL, colorbar=bar))
 
 
 def _racers(names, xy, k, length):

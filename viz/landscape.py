@@ -2,7 +2,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from viz import theme
+from viz import raster, theme
 from viz.animation import animate, rounded
 
 FLOOR = 1e-4     # losses below this are coloured as this on the log scale
@@ -16,7 +16,8 @@ def surface(result, three_d=False, title=""):
     per path point (≤ 200).
     """
     path = result["path"]
-    fig = go.Figure(_ground(result, three_d))
+    fig = _ground(result, three_d)
+    moving = [len(fig.data), len(fig.data) + 1]
     fig.add_traces([_trace(three_d, mode="lines", name="training path",
                            line=dict(color=theme.VERMILLION, width=4), **_xy(path, three_d)),
                     _trace(three_d, mode="markers", name="now", showlegend=False,
@@ -30,7 +31,7 @@ def surface(result, three_d=False, title=""):
                              **_xy(path.iloc[[row]], three_d)))
     frames = [[_xy(path[:k + 1], three_d), _xy(path[k:k + 1], three_d)]
               for k in range(len(path))]
-    animate(fig, frames, traces=[1, 2], labels=path["update"], prefix="update ", redraw=three_d)
+    animate(fig, frames, traces=moving, labels=path["update"], prefix="update ", redraw=three_d)
     x_title, y_title = axis_titles(result)
     if three_d:
         fig.update_layout(scene=dict(xaxis_title="α along d₁", yaxis_title="β along d₂", zaxis_title="loss",
@@ -54,20 +55,18 @@ def axis_titles(result):
 
 
 def _ground(result, three_d):
-    """The static loss: a contour of log10 loss (ticks read in loss), or a 3-D surface."""
+    """A figure holding the static loss: a 3-D surface, or a map of log10 loss (colour bar ticks
+    read in loss) drawn as a background image so that it stays visible on Play (viz.raster)."""
     Z = np.maximum(result["Z"], FLOOR)
     x, y = rounded(result["alphas"]), rounded(result["betas"])
     if three_d:
         cap = 2 * max(result["path"]["loss"].max(), Z.min())
-        return go.Surface(x=x, y=y, z=rounded(np.minimum(Z, cap)), colorscale=theme.SEQUENTIAL,
-                          showscale=False, opacity=0.9, name="loss", hovertemplate=
-                          "α %{x:.2f}, β %{y:.2f}: loss %{z:.4f}<extra></extra>")
+        return go.Figure(go.Surface(x=x, y=y, z=rounded(np.minimum(Z, cap)), colorscale=theme.SEQUENTIAL,
+                                    showscale=False, opacity=0.9, name="loss", hovertemplate=
+                                    "α %{x:.2f}, β %{y:.2f}: loss %{z:.4f}<extra></extra>"))
     ticks = _log_ticks(Z)
-    return go.Contour(x=x, y=y, z=rounded(np.log10(Z)), colorscale=theme.SEQUENTIAL, ncontours=25,
-                      contours=dict(coloring="heatmap"), line=dict(width=0.5, color="white"),
-                      text=[[f"{v:.4g}" for v in row] for row in result["Z"]], name="loss",
-                      hovertemplate="α %{x:.2f}, β %{y:.2f}: loss %{text}<extra></extra>",
-                      colorbar=dict(title="loss", tickvals=np.log10(ticks), ticktext=[f"{t:g}" for t in ticks]))
+    return raster.add_map(go.Figure(), x, y, np.log10(Z), hover=result["Z"], colorbar=dict(
+        title="loss", tickvals=np.log10(ticks), ticktext=[f"{t:g}" for t in ticks]))
 
 
 def _log_ticks(Z):
