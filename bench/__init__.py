@@ -1,1 +1,7 @@
-"""Speed figures for Gradient Descent Lab: `python -m bench` (see bench/__main__.py)."""
+"""Speed figures for Gradient Descent Lab: `python -m bench` (see bench/__main__.py).
+
+BLAS runs on one thread, as in the app (lab/__init__.py): at these sizes threads only add overhead.
+"""
+from threadpoolctl import threadpool_limits
+
+threadpool_limits(limits=1, user_api="blas")

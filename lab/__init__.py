@@ -1,1 +1,9 @@
-"""Streamlit glue shared by the pages: settings table -> widgets/URL/presets, page scaffold, export."""
+"""Streamlit glue shared by the pages: settings table -> widgets/URL/presets, page scaffold, export.
+
+The app's matrices are tiny (a few dozen units) and one server serves many learners, so BLAS
+gets one thread per process: OpenBLAS's threads only add overhead at this size and, on a busy
+2-core server, made training 5-15x slower.
+"""
+from threadpoolctl import threadpool_limits
+
+threadpool_limits(limits=1, user_api="blas")

@@ -12,7 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_limits
 
+threadpool_limits(limits=1, user_api="blas")   # as the app runs (lab/__init__.py): tiny matrices
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
