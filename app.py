@@ -8,7 +8,7 @@ st.set_page_config(page_title="Gradient Descent Lab", page_icon=":material/downh
                    layout="wide")
 
 sections = {}
-for item in [catalog.HOME, *catalog.available()]:
+for item in catalog.menu():
     sections.setdefault(item.group, []).append(
         st.Page(item.path, title=item.title, icon=item.icon, url_path=item.slug,
                 default=item is catalog.HOME))

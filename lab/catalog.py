@@ -60,6 +60,16 @@ LESSONS = [
 ]
 
 
+REPORT = Lesson("Report", "pages/report.py", "Share",
+                "The figures you collected, with your notes, as one HTML file or a PDF.",
+                ":material/description:")
+
+
 def available(root=ROOT):
     """The lessons whose page file exists."""
     return [lesson for lesson in LESSONS if (Path(root) / lesson.path).is_file()]
+
+
+def menu(root=ROOT):
+    """Every page of the app in menu order: home, the lessons that exist, the report."""
+    return [HOME, *available(root), REPORT]

@@ -18,22 +18,27 @@ A lesson page is a few dozen lines: text, settings, a cached experiment, a figur
 
 `show_figure` draws the chart (camera button = PNG at 3x) and a row of downloads: HTML (keeps
 the animation, works offline), CSV of `data` (a tidy DataFrame), the settings as JSON, and
-PNG/SVG through kaleido when a Chrome/Chromium is on the server. Builders in viz/ need not
+PNG/SVG through kaleido when a Chrome/Chromium is on the server (else one sentence why), and
+"Add to report", which collects the figure, its settings and link for the Report page
+(lab/report.py). The files themselves are made in lab/export.py. Builders in viz/ need not
 care about presentation mode: show_figure re-applies viz.theme with `big=presenting()`.
 Call `lesson()` first on every lesson page (it also makes sure app.py's menu runs around a page
 opened from a shared link), and `settings_panel()` after it (a preset's question shows there).
 A new page is one line in lab/catalog.py plus its file in pages/.
 """
-import json
-import shutil
-import warnings
+import inspect
+import re
 from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 
+from lab import export, report
+from lab.settings import share_url
 from viz import theme
 
 PRESENT_KEY = "present"
+PAGE_KEY = "lab.page"
 BIG_CSS = """<style>
 .stMain p, .stMain li, .stMain label { font-size: 1.35rem !important; }
 .stMain h1 { font-size: 3.2rem !important; } .stMain h2 { font-size: 2.6rem !important; }
@@ -65,6 +70,8 @@ def lesson(title, look_at, formula=None, try_this=()):
     `formula` is one LaTeX string or a list of them (one st.latex each).
     """
     _hand_over_to_app()
+    caller = Path(inspect.currentframe().f_back.f_code.co_filename).stem
+    st.session_state[PAGE_KEY] = {"title": title, "slug": caller}
     st.title(title)
     text, side = st.columns([3, 2], gap="large")
     text.markdown(look_at)
@@ -99,51 +106,37 @@ def friendly():
 
 
 def show_figure(fig, key, data=None, settings=None):
-    """Draw `fig` and its export buttons; `key` names the files (e.g. "softmax-bars")."""
+    """Draw `fig`, its export buttons and "Add to report"; `key` names the files ("softmax-bars")."""
     theme.apply(fig, big=presenting())
     st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config={
         "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": key, "scale": 3}})
-    _downloads(fig, key, data, settings)
-
-
-def _downloads(fig, key, data, settings):
-    buttons = [("HTML", lambda: fig.to_html(include_plotlyjs=True, auto_play=False), "html",
-                "text/html", "Interactive figure, animation included; opens offline.")]
-    if data is not None:
-        buttons.append(("CSV", data.to_csv(index=False), "csv", "text/csv", "The numbers drawn."))
-    if settings is not None:
-        buttons.append(("Settings", json.dumps(settings, indent=2, default=str), "json",
-                        "application/json", "The settings that made this figure."))
+        "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}})
     problem = export_problem()
-    if problem is None:
-        buttons += [(f.upper(), lambda f=f: _image(fig, f), f, mime, f"Static image ({f.upper()}).")
-                    for f, mime in (("png", "image/png"), ("svg", "image/svg+xml"))]
     row = st.container(horizontal=True, gap="small")
-    for label, payload, ext, mime, tip in buttons:
-        row.download_button(label, payload, file_name=f"{key}.{ext}", mime=mime, help=tip,
-                            key=f"download.{key}.{ext}", on_click="ignore",
+    for file in export.downloads(fig, data, settings, images=problem is None):
+        row.download_button(file.label, file.data, file_name=f"{key}.{file.ext}", mime=file.mime,
+                            help=file.help, key=f"download.{key}.{file.ext}", on_click="ignore",
                             icon=":material/download:", type="tertiary")
+    if row.button("Add to report", key=f"report.add.{key}", icon=":material/note_add:",
+                  type="tertiary", help="Collect this figure, its settings and link for the Report page."):
+        st.toast(report.add(fig, key, _figure_title(fig, key), current_page()["title"],
+                            share_url(current_page()["slug"]), settings), icon=":material/note_add:")
     if problem:
         st.caption(problem)
+
+
+def _figure_title(fig, key):
+    """The figure's own title, else the page's title and the figure's key."""
+    title = re.sub(r"<[^>]+>", "", fig.layout.title.text or "")
+    return title or f"{current_page()['title']}: {key}"
+
+
+def current_page():
+    """{"title", "slug"} of the lesson being drawn (recorded by `lesson`)."""
+    return st.session_state.get(PAGE_KEY, {"title": "Gradient Descent Lab", "slug": ""})
 
 
 @st.cache_resource
 def export_problem():
     """None if PNG/SVG export can work here, else one sentence saying why not."""
-    try:
-        import kaleido  # noqa: F401
-    except ImportError:
-        return "PNG/SVG export needs the kaleido package; HTML, CSV and settings still work."
-    if not any(map(shutil.which, ("chromium", "chromium-browser", "google-chrome", "chrome"))):
-        return "PNG/SVG export needs Chrome or Chromium on the server; HTML, CSV and settings still work."
-    return None
-
-
-def _image(fig, fmt):
-    """PNG (3x) or SVG bytes through one long-lived kaleido server (~0.2 s each once warm)."""
-    import kaleido
-    kaleido.start_sync_server(silence_warnings=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # plotly warns that options go to the server instead
-        return fig.to_image(format=fmt, scale=3 if fmt == "png" else 1)
+    return export.problem()

@@ -2,7 +2,8 @@
 
 A page lists its knobs once (like TensorFlow Playground's state.ts); `settings_panel` draws
 them, starts them from the URL (?lr=0.1&seed=3, a shareable link), writes every change back
-to the address bar, offers classroom presets and hides controls listed in ?hide=a,b.
+to the address bar, offers classroom presets, hides controls listed in ?hide=a,b, applies
+?preset=<name> once (a classroom link: `preset_query`), and shows "Copy link to this view".
 
     from lab.settings import Setting, seed, settings_panel
 
@@ -20,19 +21,22 @@ from low to high), "int" (slider; a number box when high - low > 100), "choice" 
 to 4 options, else a select box), "multi" (multiselect, value is a tuple), "bool" (checkbox).
 Values are plain hashable Python values, ready for st.cache_data. A preset's "values" start
 from the defaults; a preset with a "question" stops the page after the question until the
-learner presses "Reveal the run". `parse`, `serialize`, `validate`, `log_grid` and
-`read_params` are pure (no streamlit) and unit-tested.
+learner presses "Reveal the run". `parse`, `serialize`, `validate`, `log_grid`, `read_params`,
+`preset_query` and `page_settings` (a page's TABLE and PRESETS, read without running it) are
+pure (no streamlit) and unit-tested.
 """
+import ast
 import inspect
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 KINDS = ("float", "log", "int", "choice", "multi", "bool")
 MANTISSAS = (1, 2, 3, 5)          # log grid: 0.001, 0.002, 0.003, 0.005, 0.01, ...
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-RESERVED = ("hide", "present")    # URL parameters that belong to the app, not to a page
+RESERVED = ("hide", "present", "preset")   # URL parameters of the app, not of a page
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,38 @@ def hidden_names(params):
     return {h.strip() for h in str(params.get("hide", "")).split(",") if h.strip()}
 
 
+def preset_query(table, name, preset):
+    """The query string of a classroom link: the preset's values, then preset=<name>.
+
+    Following it applies the preset (and shows its question first, if it asks one).
+    """
+    by_name = {s.name: s for s in table}
+    values = {k: serialize(by_name[k], validate(by_name[k], v)) for k, v in preset["values"].items()}
+    return urlencode({**values, "preset": name})
+
+
+def page_settings(path):
+    """(TABLE, PRESETS) of a page file, without running the page.
+
+    Runs only the file's imports and UPPER_CASE constants written before its first statement
+    that does something (the `lesson(...)` call), so the home page can list every page's
+    presets as links.
+    """
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    header = []
+    for node in tree.body[1:] if ast.get_docstring(tree) else tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            header.append(node)
+        elif isinstance(node, ast.Assign):
+            if all(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets):
+                header.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            break
+    namespace = {}
+    exec(compile(ast.Module(header, type_ignores=[]), str(path), "exec"), namespace)
+    return namespace.get("TABLE", []), namespace.get("PRESETS", {})
+
+
 # ---- streamlit glue (streamlit is imported inside, so the helpers above work without it) ----
 
 def settings_panel(table, presets=None, container=None, page=None):
@@ -173,6 +209,8 @@ def settings_panel(table, presets=None, container=None, page=None):
     from_url, notices = read_params(table, params)
     for s in table:   # first visit in this session: start from the link
         st.session_state.setdefault(keys[s.name], from_url[s.name])
+    notices += _preset_from_link(params, table, presets or {}, keys, page)
+    share = box.expander("Copy link to this view", icon=":material/link:")   # filled at the end
     if presets:
         _preset_buttons(box, table, presets, keys, page)
     for notice in notices:
@@ -191,8 +229,44 @@ def settings_panel(table, presets=None, container=None, page=None):
         values[s.name] = _widget(box, s, keys[s.name])
     for s in table:
         st.query_params[s.name] = serialize(s, values[s.name])
+    share.code(share_url(page), language=None, wrap_lines=True)
+    share.caption("Every setting is in this link: paste it into slides or a chat.")
     _ask_question(page)
     return values
+
+
+def share_url(page="", drop=("present",)):
+    """The full address of this view with its settings; presentation mode stays with the teacher.
+
+    The base comes from the browser (st.context.url); without one (tests), the page's path.
+    """
+    import streamlit as st
+    base = st.context.url or f"/{page}"
+    query = urlencode({k: v for k, v in st.query_params.to_dict().items() if k not in drop})
+    return f"{base}?{query}" if query else base
+
+
+def _preset_from_link(params, table, presets, keys, page):
+    """?preset=<name>: apply that preset, then the link's own values; returns notices.
+
+    The parameter is removed from the address afterwards, so it acts once, like a click.
+    """
+    import streamlit as st
+    name = params.get("preset")
+    if name is None:
+        return []
+    del st.query_params["preset"]
+    if name not in presets:
+        return [f"Ignored the link's `preset={name}`: this page's presets are "
+                f"{', '.join(presets) or 'none'}."]
+    _apply_preset(table, presets[name], keys, page)
+    for s in table:
+        if s.name in params:
+            try:
+                st.session_state[keys[s.name]] = parse(s, params[s.name])
+            except ValueError:
+                pass   # read_params has already written the notice
+    return []
 
 
 def _widget(box, s, key):

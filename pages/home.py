@@ -2,6 +2,7 @@
 import streamlit as st
 
 from lab import catalog
+from lab.settings import page_settings, preset_query
 
 st.title("Gradient Descent Lab")
 st.markdown(
@@ -10,7 +11,23 @@ st.markdown(
     "lets you **change one thing and watch what happens**, with real networks trained live "
     "by a small NumPy library.")
 
+
+def classroom_links(box, lesson, root):
+    """The lesson's presets as links for slides; a preset that asks shows its question first."""
+    try:
+        table, presets = page_settings(catalog.ROOT / lesson.path)
+    except Exception:   # a page being written must not take the home page down; it just has no links
+        return
+    if presets:
+        with box.expander(f"Classroom links ({len(presets)} presets)", icon=":material/link:"):
+            st.markdown("\n".join(
+                f"- [{name}]({root}/{lesson.slug}?{preset_query(table, name, preset)})"
+                + (" — asks a question first" if preset.get("question") else "")
+                for name, preset in presets.items()))
+
+
 st.header("Lessons")
+root = (st.context.url or "").rstrip("/").removesuffix(f"/{catalog.HOME.slug}")
 lessons = catalog.available()
 for group in dict.fromkeys(lesson.group for lesson in lessons):
     st.subheader(group)
@@ -19,14 +36,20 @@ for group in dict.fromkeys(lesson.group for lesson in lessons):
         with link:
             st.page_link(lesson.path, label=lesson.title, icon=lesson.icon)
         summary.markdown(lesson.summary)
+        classroom_links(summary, lesson, root)
 
 st.header("Using it in class")
 st.markdown(
     "- **Predict, then reveal.** Presets with a question hide the result until you press "
-    "*Reveal the run*: ask the room first.\n"
-    "- **Share a link.** Every setting lives in the address bar; copy it into your slides or "
-    "chat and everyone sees the same run. Add `&hide=lr,seed` to hide chosen controls.\n"
-    "- **Project it.** *Presentation mode* in the sidebar enlarges text and figures.\n"
+    "*Reveal the run*: ask the room first. The *Classroom links* under each lesson open a "
+    "preset directly: put them in your slides.\n"
+    "- **Share a link.** Every setting lives in the address bar; *Copy link to this view* in the "
+    "sidebar gives the full link for slides or chat, and everyone sees the same run. "
+    "Add `&hide=lr,seed` to hide chosen controls.\n"
+    "- **Project it.** *Presentation mode* in the sidebar enlarges text and figures; it stays on "
+    "as you move between pages.\n"
     "- **Take the figures away.** Under each figure: interactive HTML (animations included), "
     "the numbers as CSV, the settings as JSON, and PNG/SVG images.\n"
+    "- **Write it up.** *Add to report* under any figure collects it; the *Report* page adds "
+    "your notes and downloads everything as one HTML file or a PDF.\n"
     "- **Same seed, same run.** Change the seed to see how much is luck.")

@@ -1,0 +1,13 @@
+"""Report: the figures collected with "Add to report", with notes, exported as HTML or PDF."""
+import streamlit as st
+
+from lab import report
+from lab.page import lesson
+
+lesson("Your report",
+       "Every figure you added with **Add to report** is here, with the settings that made it "
+       "and a link back to that exact view. Write a note under each one, put them in order, "
+       "then download one HTML file (figures stay interactive, animations included) or a PDF.")
+if report.editor():
+    st.header("Download")
+    report.exports()
