@@ -78,11 +78,23 @@ def settle(page, limit=40):
         time.sleep(0.25)
 
 
-def screenshot(page, name):
-    """Settle, then save tests/artifacts/<name>.png (full page) for a human to look at."""
+def screenshot(page, name, max_height=6000):
+    """Settle, then save tests/artifacts/<name>.png of the whole page for a human to look at.
+
+    Streamlit scrolls inside its own container, so full_page alone shows only the first
+    screen: the viewport grows to the content's height for the shot, then goes back.
+    """
     settle(page)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    size = page.viewport_size
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                           "'[data-testid=stMain], section.main, .main')].map(e => e.scrollHeight), 0)")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), max_height)})
+    try:
+        settle(page)
+        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    finally:
+        page.set_viewport_size(size)
 
 
 @pytest.fixture

@@ -41,8 +41,8 @@ def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step
                           yanchor="top", pad=dict(t=10, r=10), showactive=False, buttons=[
                               dict(label="▶ Play", method="animate", args=[None, play]),
                               dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
-        sliders=[dict(active=active, x=0.17, len=0.83, y=y, yanchor="top", pad=dict(t=10),
-                      currentvalue=dict(prefix=prefix, visible=True),
+        sliders=[dict(active=active, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=10),
+                      currentvalue=dict(prefix=prefix, visible=True, xanchor="right"),
                       steps=[dict(label=name, method="animate",
                                   args=[[name], dict(frame=dict(duration=0, redraw=redraw),
                                                      mode="immediate", transition=dict(duration=0))])
