@@ -1,6 +1,9 @@
 """Argument checks shared by nnlib: each raises ValueError with a sentence a student understands."""
+import inspect
 import math
 import numbers
+
+import numpy as np
 
 
 def number(name, value, low=-math.inf, high=math.inf, low_open=False, high_open=False):
@@ -47,3 +50,31 @@ def choice(name, value, options):
         listed = ", ".join(repr(o) for o in options)
         raise ValueError(f"unknown {name} {value!r}; choose one of {listed}")
     return value
+
+
+def generator(seed):
+    """np.random.default_rng(seed) for a whole-number seed >= 0."""
+    return np.random.default_rng(integer("seed", seed, low=0))
+
+
+def settings(name, factory, kwargs, given=()):
+    """Raise ValueError unless factory(*given, **kwargs) names every setting right: none
+    unknown and none of the required ones missing (`given` names those passed by position)."""
+    params = inspect.signature(factory).parameters
+    unknown = set(kwargs) - set(params)
+    if unknown:
+        raise ValueError(f"{name} has no setting {', '.join(sorted(unknown))}")
+    missing = [p for p, param in params.items() if param.default is param.empty
+               and p not in kwargs and p not in given]
+    if missing:
+        raise ValueError(f"{name} needs the setting {', '.join(missing)}")
+
+
+MAX_VALUE = 1e15   # larger data could overflow once squared and summed (float32 ends at 3e38)
+
+
+def values(name, array):
+    """Raise ValueError unless every entry of the numeric array is finite and within ±MAX_VALUE."""
+    if not (np.abs(array) <= MAX_VALUE).all():      # False for NaN too
+        raise ValueError(f"{name} must hold finite numbers within ±{MAX_VALUE:g}; it has a NaN, "
+                         "an infinity or a larger value")

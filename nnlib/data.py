@@ -7,14 +7,17 @@ one) in shuffled order. `noise` is the standard deviation of Gaussian noise adde
 """
 import numpy as np
 
-from nnlib._check import choice, integer, number
+from nnlib._check import choice, generator, integer, number, values
+
+MAX_SAMPLES = 1_000_000   # points per dataset: plenty for a toy problem, and bounded memory
+MAX_NOISE = 1e6           # the points lie within about 1 of the origin; more noise is only noise
 
 
 def _start(n, noise, seed, n_classes=2):
     """Check the shared arguments; return the generator and balanced labels in random order."""
-    n = integer("number of samples", n, low=n_classes)
-    number("noise", noise, low=0)
-    rng = np.random.default_rng(seed)
+    n = integer("number of samples", n, low=n_classes, high=MAX_SAMPLES)
+    number("noise", noise, low=0, high=MAX_NOISE)
+    rng = generator(seed)
     return rng, rng.permutation(np.arange(n) % n_classes)
 
 
@@ -71,9 +74,9 @@ def make_blobs(n=200, noise=0.3, n_classes=3, seed=0):
 
 def make_regression_1d(n=200, noise=0.1, seed=0):
     """x ~ U(-3, 3) and y = sin(x) + noise: X of shape (n, 1), y float of shape (n,)."""
-    n = integer("number of samples", n, low=2)
-    noise = number("noise", noise, low=0)
-    rng = np.random.default_rng(seed)
+    n = integer("number of samples", n, low=2, high=MAX_SAMPLES)
+    noise = number("noise", noise, low=0, high=MAX_NOISE)
+    rng = generator(seed)
     x = rng.uniform(-3, 3, n)
     return x[:, None], np.sin(x) + noise * rng.standard_normal(n)
 
@@ -105,6 +108,9 @@ def train_val_split(X, y, val_fraction=0.25, seed=0):
     within one row. The two parts are disjoint, cover every row and come in shuffled order.
     """
     X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"X and y must be arrays with one row per sample, got shapes {X.shape} "
+                         f"and {y.shape}")
     n = len(y)
     if len(X) != n:
         raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {n}")
@@ -115,7 +121,7 @@ def train_val_split(X, y, val_fraction=0.25, seed=0):
         side = "validation" if n_val < 1 else "training"
         raise ValueError(f"a validation fraction of {fraction:g} of {n} samples leaves no "
                          f"{side} sample")
-    rng = np.random.default_rng(seed)
+    rng = generator(seed)
     order = rng.permutation(n)
     grouped = order[np.argsort(y[order], kind="stable")]
     is_val = np.zeros(n, dtype=bool)
@@ -143,7 +149,8 @@ def add_features(X, names):
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"features are computed from 2-D points, X of shape (n, 2), got {X.shape}")
-    if len(names) == 0:
-        raise ValueError("choose at least one input feature")
+    values("X", X)
+    if isinstance(names, str) or not isinstance(names, (list, tuple)) or len(names) == 0:
+        raise ValueError(f"choose a list of at least one input feature, got {names!r}")
     x, y = X[:, 0], X[:, 1]
     return np.column_stack([FEATURES[choice("feature", name, FEATURES)](x, y) for name in names])

@@ -12,6 +12,8 @@ off (eval mode) so that the loss is a fixed function of θ.
 """
 import numpy as np
 
+from nnlib._check import number
+
 FLOOR = 1e-3     # times |L|
 TINY = 1e-300    # two exact zeros agree
 
@@ -38,6 +40,7 @@ def relative_error(analytic, numeric, floor=0.0):
 
 def gradcheck(model, X, y, eps=1e-5):
     """Maximum relative error between model.loss_and_grad and central differences, in float64."""
+    eps = number("eps", eps, low=0, high=0.1, low_open=True)
     model = model.copy(dtype="float64")
     loss, analytic = model.loss_and_grad(X, y, train=False)
     analytic = analytic.copy()

@@ -17,12 +17,15 @@ import numpy as np
 
 from nnlib._check import integer, number, positive
 
+MAX_WIDTH = 1024   # units per layer: far more than a network for toy data needs
+
 
 def _sizes(n_in, n_out, rng):
     """Check the layer sizes and the generator; return (n_in, n_out) as ints."""
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {rng!r}")
-    return integer("n_in", n_in, low=1), integer("n_out", n_out, low=1)
+    return (integer("n_in", n_in, low=1, high=MAX_WIDTH),
+            integer("n_out", n_out, low=1, high=MAX_WIDTH))
 
 
 def zeros(n_in, n_out, rng):

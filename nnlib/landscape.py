@@ -17,6 +17,8 @@ from nnlib import _check
 from nnlib.activations import ACTIVATIONS
 from nnlib.surfaces import SURFACES, Surface, diverged_at, race, run, valley  # noqa: F401
 
+MAX_POINTS = 10_000       # values per grid axis or interpolation: a 10,000 × 10,000 grid is
+                          # already far more than any screen shows
 CHUNK_BYTES = 4 * 2**20   # working memory of one chunk of stacked parameter sets: small
                           # chunks stay in the CPU cache
 
@@ -28,7 +30,7 @@ def random_directions(model, filter_normalize=True, seed=0):
     is rescaled to the norm of the same column of the model's weights, and bias entries are 0,
     so a step of 1 along d changes every unit by about as much as its own weights are large.
     """
-    rng = np.random.default_rng(seed)
+    rng = _check.generator(seed)
     directions = rng.standard_normal((2, model.n_params))
     if filter_normalize:
         for w_at, b_at in _positions(model):
@@ -47,19 +49,30 @@ def pca_directions(thetas):
     the two; each direction's sign is chosen so the first snapshot has a positive coordinate.
     """
     thetas = np.asarray(thetas, dtype=float)
-    if thetas.ndim != 2 or len(thetas) < 3:
-        raise ValueError(f"thetas must be at least 3 parameter snapshots of shape (T, n_params), "
-                         f"got shape {thetas.shape}")
+    if thetas.ndim != 2 or len(thetas) < 3 or thetas.shape[1] < 2:
+        raise ValueError(f"thetas must be at least 3 parameter snapshots (of at least 2 "
+                         f"parameters), shape (T, n_params), got shape {thetas.shape}")
+    if not np.isfinite(thetas).all():
+        raise ValueError("thetas must hold finite numbers: a snapshot has a NaN or an infinity")
     offsets = thetas - thetas[-1]
     _, s, vt = np.linalg.svd(offsets, full_matrices=False)
+    if s[0] == 0:
+        raise ValueError("every snapshot is the same, so the trajectory has no principal "
+                         "directions; use random directions")
     d1, d2 = (v if offsets[0] @ v >= 0 else -v for v in vt[:2])
     return d1, d2, s[:2] ** 2 / np.sum(s**2)
 
 
 def project(thetas, origin, d1, d2):
     """Coordinates (alphas, betas) of each θ in the plane origin + α d1 + β d2 (least squares)."""
+    n = np.shape(origin)[-1] if np.ndim(origin) else 0
+    d1, d2 = _vectors(n, d1=d1, d2=d2)
+    thetas = np.atleast_2d(thetas)
+    if thetas.shape[1:] != (n,) or not np.isfinite(thetas).all():
+        raise ValueError(f"thetas must be finite snapshots of shape (T, {n}) like the origin, "
+                         f"got shape {thetas.shape}")
     basis = np.column_stack([d1, d2])
-    coefs, *_ = np.linalg.lstsq(basis, (np.atleast_2d(thetas) - origin).T, rcond=None)
+    coefs, *_ = np.linalg.lstsq(basis, (thetas - origin).T, rcond=None)
     return coefs[0], coefs[1]
 
 
@@ -69,18 +82,37 @@ def loss_grid(model, X, y, d1, d2, alphas, betas):
     θ is model.theta; rows follow betas and columns alphas, as Plotly's z[y][x] expects.
     The loss is model.loss's (eval mode, l2 penalty included).
     """
-    b, a = np.meshgrid(np.asarray(betas, dtype=float), np.asarray(alphas, dtype=float),
-                       indexing="ij")
+    d1, d2 = _vectors(model.n_params, d1=d1, d2=d2)
+    b, a = np.meshgrid(_coordinates("betas", betas), _coordinates("alphas", alphas), indexing="ij")
     coefs = np.column_stack([a.ravel(), b.ravel()])
     return _losses(model, X, y, model.theta, np.stack([d1, d2]), coefs).reshape(a.shape)
 
 
 def interpolate(model, theta_a, theta_b, X, y, n=51):
     """Losses at θ_a + t (θ_b − θ_a) for n values of t evenly spaced in [0, 1]."""
-    t = np.linspace(0.0, 1.0, _check.integer("n", n, low=2))
-    theta_a = np.asarray(theta_a, dtype=float)
-    step = np.asarray(theta_b, dtype=float) - theta_a
+    t = np.linspace(0.0, 1.0, _check.integer("n", n, low=2, high=MAX_POINTS))
+    theta_a, theta_b = _vectors(model.n_params, theta_a=theta_a, theta_b=theta_b)
+    step = theta_b - theta_a
     return _losses(model, X, y, theta_a, step[None], t[:, None])
+
+
+def _vectors(n, **named):
+    """The named flat vectors as float arrays; ValueError unless each is n finite numbers."""
+    vectors = [np.asarray(v, dtype=float) for v in named.values()]
+    for name, v in zip(named, vectors):
+        if v.shape != (n,) or not np.isfinite(v).all():
+            raise ValueError(f"{name} must be {n} finite numbers, one per parameter, got "
+                             f"{v.size} numbers of shape {v.shape} (NaN or infinity not allowed)")
+    return vectors
+
+
+def _coordinates(name, values):
+    """A 1-D array of at most MAX_POINTS finite grid coordinates."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) > MAX_POINTS or not np.isfinite(values).all():
+        raise ValueError(f"{name} must be a list of at most {MAX_POINTS:,} finite numbers, got "
+                         f"shape {values.shape}")
+    return values
 
 
 def _positions(model):

@@ -6,6 +6,8 @@ reuse one preallocated array; without it a new array is returned.
 """
 import numpy as np
 
+from nnlib._check import values
+
 
 def softmax(z):
     r"""Row-wise p_k = e^{z_k} / Σ_j e^{z_j}, with the row maximum subtracted first so e^z stays finite."""
@@ -23,7 +25,7 @@ def softmax_cross_entropy(logits, y, out=None):
     positive number (the log-sum-exp trick) and every log p is ≤ 0, so logits of ±1000 give a
     finite loss and gradient. `out` must be C-contiguous when given.
     """
-    batch, classes = logits.shape
+    batch, classes = _batch_shape(logits)
     true_class = _flat_label_index(y, batch, classes)
     log_p = np.subtract(logits, np.logaddexp.reduce(logits, axis=1, keepdims=True), out=out)
     loss = -log_p.take(true_class).sum() / batch
@@ -45,9 +47,23 @@ def _flat_label_index(y, batch, classes):
     return np.arange(0, batch * classes, classes) + y
 
 
+def _batch_shape(output):
+    """(B, C) of a network output; ValueError unless it is a non-empty 2-D array."""
+    if output.ndim != 2 or output.size == 0:
+        raise ValueError(f"the network output must be a (batch, outputs) array with at least one "
+                         f"entry, got shape {output.shape}")
+    return output.shape
+
+
 def mse(pred, y, out=None):
     r"""Mean squared error over every entry, as torch.nn.MSELoss: L = mean((pred − y)²), dL/dpred = 2 (pred − y) / N."""
-    y = np.reshape(y, pred.shape)
+    _batch_shape(pred)
+    y = np.asarray(y)
+    if y.size != pred.size or y.dtype.kind not in "fiu":
+        raise ValueError(f"targets y must be {pred.size} numbers (one per output), "
+                         f"got {y.dtype} values of shape {y.shape}")
+    values("targets y", y)
+    y = y.reshape(pred.shape)
     diff = np.subtract(pred, y, out=out)
     loss = np.vdot(diff, diff) / diff.size
     diff *= 2 / diff.size

@@ -32,7 +32,7 @@ def lr_range_test(model, X, y, opt, start_lr=1e-5, end_lr=10.0, steps=100, batch
     if end_lr <= start_lr:
         raise ValueError(f"end_lr must be larger than start_lr, got {end_lr:g} <= {start_lr:g}")
     steps = _check.integer("number of steps", steps, low=2)
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = model.check_data(X, y)
     n = len(X)
     batch_size = n if batch_size is None else _check.integer("batch size", batch_size, 1, n)
     beta = _check.number("beta", beta, low=0, high=1, high_open=True)
@@ -40,7 +40,7 @@ def lr_range_test(model, X, y, opt, start_lr=1e-5, end_lr=10.0, steps=100, batch
 
     model, opt = model.copy(), copy.deepcopy(opt)
     opt.reset()
-    rng = np.random.default_rng(seed)
+    rng = _check.generator(seed)
     lrs = np.geomspace(start_lr, end_lr, steps)
     losses, smoothed = [], []
     avg, best = 0.0, math.inf

@@ -18,11 +18,13 @@ import copy
 import numpy as np
 
 from nnlib import losses
-from nnlib._check import choice, integer, number
+from nnlib._check import choice, integer, number, values
 from nnlib.activations import ACTIVATIONS
-from nnlib.init import INITS
+from nnlib.init import INITS, MAX_WIDTH
 
 DTYPES = ("float64", "float32")
+MAX_PARAMS = 1_000_000   # like MAX_WIDTH (units per layer): a toy-data network needs far fewer,
+                         # and memory stays bounded whatever is asked
 MAX_WORKSPACES = 8   # batch sizes remembered per model (training, last partial batch, evaluation)
 
 
@@ -103,7 +105,7 @@ class MLP:
 
     def loss(self, X, y):
         """The loss on (X, y) in eval mode (no dropout), including the l2 penalty."""
-        X, y = self._check_Xy(X, y)
+        X, y = self.check_data(X, y)
         out, (ws, _) = self._forward(X, train=False, rng=None)
         return self._loss_fn(out, y, out=ws.dz[-1])[0] + self.penalty()
 
@@ -113,7 +115,7 @@ class MLP:
         grad is the model's own array, overwritten by the next call: copy it to keep it.
         Dropout masks come from rng, or from the model's generator when rng is None.
         """
-        X, y = self._check_Xy(X, y)
+        X, y = self.check_data(X, y)
         out, cache = self._forward(X, train, rng)
         loss, dout = self._loss_fn(out, y, out=cache[0].dz[-1])
         self._backward(dout, cache)
@@ -238,10 +240,12 @@ class MLP:
             raise ValueError("X is empty: give at least one example")
         if X.dtype.kind not in "fiu":
             raise ValueError(f"X must hold numbers, got dtype {X.dtype}")
+        values("X", X)
         return X
 
-    def _check_Xy(self, X, y):
-        """Check X and the shape of y (the loss checks the labels' values)."""
+    def check_data(self, X, y):
+        """(X, y) as every method checks them: ValueError unless X is a non-empty finite
+        (n, n_inputs) array and y has one target per row (the loss checks the labels' values)."""
         X = self._check_X(X)
         y = np.asarray(y)
         if y.ndim == 0 or len(y) != len(X):
@@ -257,13 +261,17 @@ class MLP:
 
 def _check_sizes(sizes, loss):
     try:
-        sizes = [integer("every layer size", n, low=1) for n in sizes]
+        sizes = [integer("every layer size", n, low=1, high=MAX_WIDTH) for n in sizes]
     except TypeError:
         raise ValueError(f"sizes must be a list of layer widths like [2, 16, 2], got {sizes!r}") from None
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least an input and an output size, e.g. [2, 16, 2], got {sizes}")
     if loss == "cross_entropy" and sizes[-1] < 2:
         raise ValueError(f"cross_entropy needs one output per class (at least 2), got {sizes[-1]}")
+    n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    if n_params > MAX_PARAMS:
+        raise ValueError(f"the network {sizes} has {n_params:,} parameters; at most "
+                         f"{MAX_PARAMS:,} are allowed")
     return sizes
 
 

@@ -8,7 +8,7 @@ from functools import partial
 
 import numpy as np
 
-from nnlib._check import choice, number, positive
+from nnlib._check import choice, number, positive, settings
 
 
 def _ema(avg, x, decay, scratch):
@@ -109,6 +109,9 @@ class Adam(Optimizer):
     """
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2) such as (0.9, 0.999), "
+                             f"got {betas!r}")
         beta1, beta2 = betas
         self.betas = (_unit_interval("beta1", beta1), _unit_interval("beta2", beta2))
         self.eps = positive("eps", eps)
@@ -241,4 +244,6 @@ LABELS = {
 
 def get(name, **kwargs):
     """The optimizer registered as `name`: get("momentum", lr=0.1) is SGD(lr=0.1, momentum=0.9)."""
-    return OPTIMIZERS[choice("optimizer", name, OPTIMIZERS)](**kwargs)
+    factory = OPTIMIZERS[choice("optimizer", name, OPTIMIZERS)]
+    settings(f"the {LABELS[name]} optimizer", factory, kwargs)
+    return factory(**kwargs)

@@ -9,8 +9,10 @@ import math
 
 import numpy as np
 
-from nnlib._check import choice, integer, number, positive
+from nnlib._check import choice, integer, number, settings
 from nnlib.optim import SGD
+
+MAX_CURVE = 1_000_000   # points of an lr curve drawn without training
 
 
 class LRScheduler:
@@ -32,6 +34,11 @@ class LRScheduler:
         raise NotImplementedError
 
 
+def _decay_factor(gamma):
+    """gamma in (0, 1]: a factor > 1 would make the lr grow without bound."""
+    return number("gamma", gamma, low=0, high=1, low_open=True)
+
+
 class StepLR(LRScheduler):
     """Multiply the lr by gamma every step_size steps."""
 
@@ -39,7 +46,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, opt, step_size, gamma=0.1):
         self.step_size = integer("step size", step_size, low=1)
-        self.gamma = positive("gamma", gamma)
+        self.gamma = _decay_factor(gamma)
         super().__init__(opt)
 
     def lr_at(self, t):
@@ -52,7 +59,7 @@ class ExponentialLR(LRScheduler):
     latex = r"\eta_t = \eta_0\,\gamma^{t}"
 
     def __init__(self, opt, gamma):
-        self.gamma = positive("gamma", gamma)
+        self.gamma = _decay_factor(gamma)
         super().__init__(opt)
 
     def lr_at(self, t):
@@ -188,6 +195,7 @@ def get(name, opt, **kwargs):
         if kwargs:
             raise ValueError(f"the constant schedule takes no settings, got {', '.join(kwargs)}")
         return None
+    settings(f"the {LABELS[name]} schedule", cls, kwargs, given=("opt",))
     return cls(opt, **kwargs)
 
 
@@ -198,5 +206,5 @@ def lr_curve(name, lr0, steps, **kwargs):
                          "without training")
     opt = SGD(lr=lr0)
     sched = get(name, opt, **kwargs)
-    t = np.arange(integer("steps", steps, low=1))
+    t = np.arange(integer("steps", steps, low=1, high=MAX_CURVE))
     return np.full(len(t), opt.lr) if sched is None else sched.lr_at(t)

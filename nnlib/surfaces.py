@@ -160,6 +160,7 @@ SURFACES = {s.name: s for s in (BOWL, valley(), ROSENBROCK, HIMMELBLAU, BEALE, S
 # ---- descent on a surface ---------------------------------------------------------------
 
 DIVERGED_BEYOND = 1e6   # a coordinate this far out (or inf/NaN) means the run has diverged
+MAX_PATH = 10_000_000   # positions per call, steps × runs: bounded memory
 
 
 def run(surface, optimizer, start, steps, noise_std=0.0, seed=0, schedule=None):
@@ -233,8 +234,9 @@ def _descend(surface, theta, steppers, steps, noise_std, seed, noise_shape):
     Returns the path (steps + 1,) + theta.shape, NaN after any run's divergence.
     """
     steps = _check.integer("steps", steps, low=0)
+    _check.integer("steps × runs", (steps + 1) * max(1, theta.size // 2), high=MAX_PATH)
     noise_std = _check.number("noise std", noise_std, low=0)
-    rng = np.random.default_rng(seed)
+    rng = _check.generator(seed)
     noise = rng.normal(0.0, noise_std, (steps,) + noise_shape) if noise_std else None
     path = np.empty((steps + 1,) + theta.shape)
     path[0] = theta

@@ -21,6 +21,7 @@ from nnlib import _check, losses
 from nnlib.schedules import ReduceLROnPlateau
 
 MAX_LOSS = 1e8   # a loss above this (or inf/NaN) means the run has blown up
+MAX_STEPS = 1_000_000   # updates per run (epochs × batches per epoch): bounded History memory
 METRICS = ("train_loss", "train_acc", "val_loss", "val_acc")
 
 
@@ -141,7 +142,7 @@ def fit(model, X, y, opt, batch_size=32, epochs=100, schedule=None, val=None,
     if early_stopping is not None:
         early_stopping.on_train_begin()
 
-    rng = np.random.default_rng(seed)
+    rng = _check.generator(seed)
     log = _Log(model, epochs, math.ceil(len(X) / batch_size), record_thetas,
                first_row)
     with np.errstate(all="ignore"):       # blow-ups are detected, not warned about
@@ -271,6 +272,10 @@ def _check_data(model, X, y, what):
                          f"{model.sizes[0]})), got shape {X.shape}")
     if y.ndim == 0 or len(y) != len(X):
         raise ValueError(f"{len(X)} {what} inputs but {y.size} targets: give one per input")
+    try:
+        X, y = model.check_data(X, y)
+    except ValueError as error:
+        raise ValueError(f"{what} data: {error}") from None
     return X.astype(model.dtype, copy=False), y
 
 
@@ -282,4 +287,8 @@ def _check_settings(n, batch_size, epochs, record_thetas, schedule_per):
                          "use batch_size=None for full batch")
     _check.choice("record_thetas", record_thetas, (None, "epoch", "step"))
     _check.choice("schedule_per", schedule_per, ("step", "epoch"))
-    return batch_size, _check.integer("number of epochs", epochs, low=1)
+    epochs = _check.integer("number of epochs", epochs, low=1)
+    if epochs * math.ceil(n / batch_size) > MAX_STEPS:
+        raise ValueError(f"{epochs} epochs of {math.ceil(n / batch_size)} batches is more than "
+                         f"{MAX_STEPS:,} updates; use fewer epochs or larger batches")
+    return batch_size, epochs

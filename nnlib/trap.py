@@ -19,12 +19,13 @@ SPREAD = 1.25         # standard deviation of the per-example tilts c_a
 DATA_SEED = 0
 LOCAL_MIN, BARRIER, GLOBAL_MIN = -1.0, -0.5, 1.5
 START = -2.0
+MAX_DRAWS = 10_000_000   # runs × steps (or batches × batch size) per call: about a second
 FORMULA = r"\ell_a(\theta) = \tfrac14\theta^4 - \tfrac78\theta^2 - \tfrac34\theta + c_a\,\theta"
 
 
 def tilts(n=N_EXAMPLES, spread=SPREAD, seed=DATA_SEED):
     """The per-example tilts c_a: n normal draws shifted and scaled to mean 0 and std `spread`."""
-    z = np.random.default_rng(seed).standard_normal(n)
+    z = _check.generator(seed).standard_normal(n)
     return spread * (z - z.mean()) / z.std()
 
 
@@ -58,7 +59,8 @@ def sample_batches(batch_size, size, rng, n=N_EXAMPLES):
     from 0..j and take t, or j if t is already in the batch. Every B-subset is equally likely.
     """
     batch_size = _check.integer("batch size", batch_size, low=1, high=n)
-    size = (size,) if np.isscalar(size) else tuple(size)
+    size = tuple(_check.integer("number of batches", k, low=0) for k in np.atleast_1d(size))
+    _check.integer("number of draws", np.prod(size, dtype=float) * batch_size, high=MAX_DRAWS)
     picks = np.empty(size + (batch_size,), dtype=np.intp)
     for k, j in enumerate(range(n - batch_size, n)):
         t = rng.integers(0, j + 1, size)
@@ -78,7 +80,8 @@ def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=S
     batch_size = _check.integer("batch size", batch_size, low=1, high=N_EXAMPLES)
     steps = _check.integer("steps", steps, low=0)
     n_runs = _check.integer("number of runs", n_runs, low=1)
-    rng = np.random.default_rng(seed)
+    _check.integer("runs × steps", n_runs * steps, high=MAX_DRAWS)
+    rng = _check.generator(seed)
     c = tilts()
     opt = optim.SGD(lr=lr, momentum=momentum)
     theta = np.full(n_runs, _check.number("start", start), dtype=float)
