@@ -47,7 +47,7 @@ def lr_range_test(model, X, y, opt, start_lr=1e-5, end_lr=10.0, steps=100, batch
     with np.errstate(all="ignore"):
         for i, (lr, (Xb, yb)) in enumerate(zip(lrs, _batches(X, y, batch_size, rng))):
             opt.lr = float(lr)
-            loss, grad = model.loss_and_grad(Xb, yb, rng=rng)
+            loss, grad = model.batch_loss_and_grad(Xb, yb, rng=rng)
             if not math.isfinite(loss):
                 break
             avg = beta * avg + (1 - beta) * loss

@@ -115,7 +115,11 @@ class MLP:
         grad is the model's own array, overwritten by the next call: copy it to keep it.
         Dropout masks come from rng, or from the model's generator when rng is None.
         """
-        X, y = self.check_data(X, y)
+        return self.batch_loss_and_grad(*self.check_data(X, y), train, rng)
+
+    def batch_loss_and_grad(self, X, y, train=True, rng=None):
+        """loss_and_grad on data that already passed check_data: training loops check their
+        data once, not at every step (the check is ~1 µs of a ~20 µs step)."""
         out, cache = self._forward(X, train, rng)
         loss, dout = self._loss_fn(out, y, out=cache[0].dz[-1])
         self._backward(dout, cache)

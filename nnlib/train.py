@@ -181,7 +181,7 @@ def _train_epoch(model, X, y, opt, batch_size, shuffle, rng, schedule, log):
         X, y = X[order], y[order]
     for i in range(0, n, batch_size):
         lr = opt.lr
-        loss, grad = model.loss_and_grad(X[i:i + batch_size], y[i:i + batch_size], rng=rng)
+        loss, grad = model.batch_loss_and_grad(X[i:i + batch_size], y[i:i + batch_size], rng=rng)
         opt.step(model.theta, grad)
         if _blown_up(loss, model.theta):
             log.diverged_at = log.s + 1
