@@ -6,35 +6,40 @@ to the address bar, offers classroom presets, hides controls listed in ?hide=a,b
 ?preset=<name> once (a classroom link: `preset_query`), and shows "Copy link to this view".
 
     from lab.settings import Setting, seed, settings_panel
+    from nnlib import optim
 
     TABLE = [
         Setting("lr", "Learning rate", "log", 0.1, low=1e-4, high=10, group="Optimizer"),
         Setting("steps", "Steps", "int", 50, low=1, high=500),
-        Setting("opt", "Optimizer", "choice", "adam", options=("sgd", "adam")),
+        Setting("opt", "Optimizer", "choice", "adam", options=("sgd", "adam"),
+                labels=optim.LABELS),            # widgets show "SGD", the URL keeps opt=sgd
         seed(),
     ]
     PRESETS = {"Too big": {"values": {"lr": 3.0}, "question": "What happens if lr = 3?"}}
     s = settings_panel(TABLE, PRESETS)        # {"lr": 0.1, "steps": 50, "opt": "adam", "seed": 0}
 
-Kinds: "float" (slider low..high by step), "log" (select_slider over a 1-2-3-5 grid per decade
-from low to high), "int" (slider; a number box when high - low > 100), "choice" (radio for up
-to 4 options, else a select box), "multi" (multiselect, value is a tuple), "bool" (checkbox).
+Kinds: "float" (slider low..high by step), "log" (select_slider over a 1-1.5-2-3-5-7 grid per
+decade from low to high), "int" (slider; a number box when high - low > 100), "choice" (radio
+for up to 4 options, else a select box), "multi" (multiselect, value is a tuple), "bool"
+(checkbox). A "choice" or "multi" may give `labels` (value -> what the widget shows, e.g. a
+registry such as nnlib.optim.LABELS); links keep the raw values. A page that keeps its own URL
+parameter (e.g. ?stage=7) names it in `settings_panel(..., extra=("stage",))`.
 Values are plain hashable Python values, ready for st.cache_data. A preset's "values" start
 from the defaults; a preset with a "question" stops the page after the question until the
-learner presses "Reveal the run". `parse`, `serialize`, `validate`, `log_grid`, `read_params`,
-`preset_query` and `page_settings` (a page's TABLE and PRESETS, read without running it) are
-pure (no streamlit) and unit-tested.
+learner presses "Reveal the run". `parse`, `serialize`, `validate`, `label_of`, `log_grid`,
+`read_params`, `preset_query` and `page_settings` (a page's TABLE and PRESETS, read without
+running it) are pure (no streamlit) and unit-tested.
 """
 import ast
 import inspect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 KINDS = ("float", "log", "int", "choice", "multi", "bool")
-MANTISSAS = (1, 2, 3, 5)          # log grid: 0.001, 0.002, 0.003, 0.005, 0.01, ...
+MANTISSAS = (1, 1.5, 2, 3, 5, 7)  # log grid: 0.001, 0.0015, 0.002, 0.003, 0.005, 0.007, 0.01, ...
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 RESERVED = ("hide", "present", "preset")   # URL parameters of the app, not of a page
 
@@ -52,6 +57,7 @@ class Setting:
     options: tuple | None = None
     help: str = ""
     group: str = ""               # sidebar sub-heading drawn when the group changes
+    labels: dict | None = field(default=None, compare=False)   # option -> label shown
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -60,6 +66,12 @@ class Setting:
             raise ValueError(f"setting name {self.name!r} is reserved for the app")
         if self.options is not None:
             object.__setattr__(self, "options", tuple(self.options))
+        if self.labels is not None:
+            if self.kind not in ("choice", "multi"):
+                raise ValueError(f"setting {self.name!r}: only choice and multi settings take labels")
+            # keep this setting's options only, so a whole registry can be passed
+            object.__setattr__(self, "labels", {o: self.labels[o] for o in self.options
+                                                if o in self.labels})
         # a bad default fails at import time; a "log" default snaps to its grid
         object.__setattr__(self, "default", validate(self, self.default))
 
@@ -70,8 +82,13 @@ def seed(default=0, name="seed", label="Seed", group=""):
                    help="Same seed, same data, same initial weights, same batches: the same run.")
 
 
+def label_of(setting, value):
+    """What a widget shows for one option: its label, or the value itself."""
+    return (setting.labels or {}).get(value, str(value))
+
+
 def log_grid(setting):
-    """The values a "log" slider offers: 1, 2, 3, 5 times powers of ten within [low, high]."""
+    """The values a "log" slider offers: 1, 1.5, 2, 3, 5, 7 times powers of ten in [low, high]."""
     lo, hi = setting.low, setting.high
     decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
     grid = {float(f"{m}e{d}") for d in decades for m in MANTISSAS} | {float(lo), float(hi)}
@@ -136,11 +153,12 @@ def serialize(setting, value):
     return str(value)
 
 
-def read_params(table, params):
+def read_params(table, params, extra=()):
     """Values for `table` from a URL mapping name -> text, and the notices about bad entries.
 
     A missing parameter gives the default; a broken, out-of-range or unknown one gives the
-    default and a notice naming it. Never raises.
+    default and a notice naming it; the names in `extra` belong to the page and are passed
+    over. Never raises.
     """
     values, notices = {}, []
     for s in table:
@@ -151,7 +169,7 @@ def read_params(table, params):
             except ValueError as exc:
                 notices.append(f"Ignored the link's `{s.name}={params[s.name]}` ({exc}); "
                                f"using {serialize(s, s.default) or 'none'}.")
-    names = {s.name for s in table} | set(RESERVED)
+    names = {s.name for s in table} | set(RESERVED) | set(extra)
     notices += [f"Ignored the unknown link parameter `{k}`." for k in params if k not in names]
     return values, notices
 
@@ -195,18 +213,20 @@ def page_settings(path):
 
 # ---- streamlit glue (streamlit is imported inside, so the helpers above work without it) ----
 
-def settings_panel(table, presets=None, container=None, page=None):
+def settings_panel(table, presets=None, container=None, page=None, extra=()):
     """Draw the widgets of `table` (default: in the sidebar) and return {name: value}.
 
     `page` namespaces the session_state keys (default: the calling file's name), so values
-    survive reruns and page switches without clashing with another page's "lr".
+    survive reruns and page switches without clashing with another page's "lr". `extra`
+    names URL parameters the page reads and writes itself: they stay in the link (and in
+    "Copy link") without a warning.
     """
     import streamlit as st
     page = page or Path(inspect.currentframe().f_back.f_code.co_filename).stem
     box = container if container is not None else st.sidebar
     keys = {s.name: f"{page}.{s.name}" for s in table}
     params = st.query_params.to_dict()
-    from_url, notices = read_params(table, params)
+    from_url, notices = read_params(table, params, extra)
     for s in table:   # first visit in this session: start from the link
         st.session_state.setdefault(keys[s.name], from_url[s.name])
     notices += _preset_from_link(params, table, presets or {}, keys, page)
@@ -215,7 +235,7 @@ def settings_panel(table, presets=None, container=None, page=None):
         _preset_buttons(box, table, presets, keys, page)
     for notice in notices:
         st.warning(notice, icon=":material/link_off:")
-    for k in set(params) - {s.name for s in table} - set(RESERVED):
+    for k in set(params) - {s.name for s in table} - set(RESERVED) - set(extra):
         del st.query_params[k]
     hidden, group = hidden_names(params), None
     values = {}
@@ -279,12 +299,14 @@ def _widget(box, s, key):
     if s.kind == "int":
         draw = box.number_input if s.high - s.low > 100 else box.slider
         return draw(min_value=int(s.low), max_value=int(s.high), step=int(s.step or 1), **common)
+    if s.kind in ("choice", "multi"):
+        common |= dict(options=s.options, format_func=lambda v: label_of(s, v))
     if s.kind == "choice":
         if len(s.options) <= 4:
-            return box.radio(options=s.options, horizontal=True, **common)
-        return box.selectbox(options=s.options, **common)
+            return box.radio(horizontal=True, **common)
+        return box.selectbox(**common)
     if s.kind == "multi":
-        return tuple(box.multiselect(options=s.options, **common))
+        return tuple(box.multiselect(**common))
     return box.checkbox(**common)
 
 

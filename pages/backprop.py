@@ -8,12 +8,14 @@ from lab.settings import Setting, seed, settings_panel
 from nnlib.activations import ACTIVATIONS
 from viz import backprop as draw
 
+ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "tanh": "tanh",
+                     "sigmoid": "sigmoid", "identity": "identity (linear)"}
 STEP = "backprop.stage"      # the stepper's position, 1..number of steps; ?stage=7 in the link
 TABLE = [
     Setting("arch", "network (inputs-hidden-outputs)", "choice", "2-3-2",
             options=tuple(exp.ARCHITECTURES), group="Network"),
     Setting("activation", "activation f of the hidden units", "choice", "relu",
-            options=tuple(ACTIVATIONS), group="Network"),
+            options=tuple(ACTIVATIONS), labels=ACTIVATION_LABELS, group="Network"),
     Setting("sigma", "initial weights ~ N(0, σ²): σ", "log", 1.0, low=0.1, high=10, group="Network",
             help="Biases start at 0. Large σ pushes sigmoid and tanh units into saturation."),
     seed(label="weights seed", group="Network"),
@@ -40,12 +42,10 @@ walk = st.cache_data(max_entries=64)(exp.walk)
 
 
 def stage_from_link():
-    """Take ?stage= out of the link before settings_panel (whose table it is not in) sees it."""
-    text = st.query_params.get("stage")
-    if text is not None:
-        del st.query_params["stage"]
-    if STEP not in st.session_state:
-        st.session_state[STEP] = int(text) if text and text.isdigit() else 1
+    """First visit: start at the link's ?stage=; then keep the link's stage up to date."""
+    text = st.query_params.get("stage", "")
+    st.session_state.setdefault(STEP, int(text) if text.isdigit() else 1)
+    st.query_params["stage"] = str(st.session_state[STEP])
 
 
 def move(delta, n):
@@ -91,7 +91,7 @@ lesson("Backpropagation, step by step",
                  "Raise η until the loss after the update is larger than before.",
                  "Change x₁ while on a backward step: every number on the graph follows."])
 stage_from_link()
-s = settings_panel(TABLE, PRESETS)
+s = settings_panel(TABLE, PRESETS, extra=("stage",))
 with friendly():
     w = walk(s["arch"], s["activation"], s["x1"], s["x2"], int(s["label"]) - 1, s["sigma"],
              s["seed"], s["lr"])

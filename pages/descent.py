@@ -8,28 +8,28 @@ from nnlib import optim, schedules, surfaces
 from viz import descent as draw
 from viz.animation import SPEEDS
 
-LR_DEFAULTS = {"sgd": 1.0, "momentum": 2.0, "nesterov": 1.0, "adam": 0.5, "rmsprop": 0.1,
+LR_DEFAULTS = {"sgd": 1.5, "momentum": 2.0, "nesterov": 1.0, "adam": 0.5, "rmsprop": 0.1,
                "adagrad": 1.0}
 TABLE = [
     Setting("surface", "surface", "choice", "valley", options=tuple(surfaces.SURFACES),
-            group="Surface", help="bowl, ill-conditioned valley, Rosenbrock's banana, Himmelblau "
-            "(four minima), Beale, saddle, six-hump camel, tilted double well."),
+            labels={name: surf.label for name, surf in surfaces.SURFACES.items()}
+            | {"valley": "Ill-conditioned valley (set κ below)"}, group="Surface"),
     Setting("kappa", "condition number κ (valley only)", "log", 100.0, low=1, high=1000,
             group="Surface", help="How many times steeper the valley's walls are than its floor."),
     Setting("own_start", "choose my own start point", "bool", False, group="Surface"),
     Setting("x0", "start x", "float", -1.5, low=-10, high=10, step=0.1, group="Surface"),
     Setting("y0", "start y", "float", 1.0, low=-10, high=10, step=0.1, group="Surface"),
     Setting("optimizers", "optimizers in the race", "multi", ("sgd", "momentum", "adam"),
-            options=exp.OPTIMIZERS, group="Optimizers"),
+            options=exp.OPTIMIZERS, labels=optim.LABELS, group="Optimizers"),
     *(Setting(f"lr_{name}", f"learning rate η, {optim.LABELS[name]}", "log", lr, low=1e-4,
               high=10, group="Optimizers") for name, lr in LR_DEFAULTS.items()),
     Setting("beta", "momentum β (SGD + momentum, Nesterov)", "float", 0.8, low=0.0, high=0.99,
             step=0.01, group="Optimizers", help="The fraction of the previous step kept in the next."),
     Setting("schedule", "learning-rate schedule", "choice", "constant",
-            options=tuple(schedules.SCHEDULES), group="Run",
-            help="constant, step (halve every quarter of the run), exponential (to 1%), "
-                 "inverse_time (1/t, to 1/10), cosine (to 0), warmup (first 10%), "
-                 "plateau (halve after 10 steps without progress)."),
+            options=tuple(schedules.SCHEDULES), labels=schedules.LABELS, group="Run",
+            help="step decay: halve every quarter of the run; exponential decay: to 1%; "
+                 "1/t decay: to 1/10; cosine annealing: to 0; linear warm-up: the first 10%; "
+                 "reduce on plateau: halve after 10 steps without progress."),
     Setting("steps", "steps", "int", 150, low=10, high=1000, group="Run"),
     Setting("arrows", "arrows: slope −∇f and the step taken", "bool", True, group="Display"),
     Setting("speed", "playback speed", "choice", "normal", options=tuple(SPEEDS), group="Display"),
@@ -67,13 +67,15 @@ rate_map = st.cache_data(max_entries=64)(exp.rate_map)
 lesson("Descent on a surface",
        "Each dot is an optimizer rolling downhill on the same surface from the same start; the "
        "faint lines are their whole routes. On the default valley the walls curve 100 times more "
-       "sharply than the floor: plain SGD drops to the floor, then crawls; momentum builds up speed along "
-       "the floor; Adam scales each direction by itself. Press **▶ Play**, then read the verdicts.",
+       "sharply than the floor: plain SGD zig-zags across the steep walls, then crawls along the "
+       "floor; momentum builds up speed along the floor; Adam scales each direction by itself. "
+       "Press **▶ Play**, then read the verdicts.",
        formula=[r"\text{SGD: } \theta \leftarrow \theta - \eta\,\nabla f(\theta)",
                 r"\text{momentum: } v \leftarrow \beta v + \nabla f(\theta), \quad "
                 r"\theta \leftarrow \theta - \eta\, v",
                 r"\text{quadratic: stable only if } \eta < 2/\lambda_{\max}"],
-       try_this=["Set SGD's η to 0.5, 1, 2 and 3 on the valley: smooth, one jump, bouncing, diverging.",
+       try_this=["Set SGD's η to 0.5, 1, 1.5, 2 and 3 on the valley: smooth, one jump, zig-zag, "
+                 "bouncing for ever, diverging.",
                  "Raise κ to 1000: SGD's crawl along the floor gets 10 times slower.",
                  "Move your momentum point on the rate map (η and β) to the ★.",
                  "Pick *Double well trap*: does momentum's speed carry it over the hump?",

@@ -12,10 +12,10 @@ TABLE = [
     Setting("activation", "activation", "choice", "tanh", options=("tanh", "relu", "sigmoid"),
             group="Network"),
     Setting("scheme", "scheme to look at closely", "choice", "xavier_normal", options=exp.SCHEMES,
-            group="Initialization", help="Its activations and gradients are drawn layer by layer."),
+            labels=exp.LABELS, group="Initialization", help="Its activations and gradients are drawn layer by layer."),
     Setting("compare", "schemes to compare", "multi",
             ("zeros", "constant", "normal", "xavier_normal", "he_normal"), options=exp.SCHEMES,
-            group="Initialization"),
+            labels=exp.LABELS, group="Initialization"),
     Setting("sigma", "σ of normal and uniform", "log", 0.05, low=0.001, high=10,
             group="Initialization", help="normal draws N(0, σ²); uniform draws U(−√3σ, √3σ), "
                                          "which has the same standard deviation σ."),

@@ -4,15 +4,17 @@ import streamlit as st
 from experiments import landscape as exp
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
-from nnlib import optim
+from nnlib import data, optim
 from viz import landscape as draw
 
 TABLE = [
-    Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, group="Network"),
+    Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, labels=data.LABELS,
+            group="Network"),
     Setting("noise", "noise", "float", 0.2, low=0.0, high=0.5, step=0.05, group="Network"),
     Setting("hidden", "hidden layers", "choice", "16-16", options=exp.HIDDEN, group="Network",
             help="Units per hidden layer: 16-16 is two layers of 16."),
-    Setting("optimizer", "optimizer", "choice", "adam", options=exp.OPTIMIZERS, group="Training"),
+    Setting("optimizer", "optimizer", "choice", "adam", options=exp.OPTIMIZERS, labels=optim.LABELS,
+            group="Training"),
     Setting("lr", "learning rate η", "log", 0.01, low=1e-4, high=1.0, group="Training"),
     Setting("batch_size", "batch size", "int", 20, low=1, high=exp.N_POINTS, group="Training",
             help=f"{exp.N_POINTS} is full batch."),

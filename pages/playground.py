@@ -1,6 +1,7 @@
 """Playground: every knob in one place; the decision regions change while the network trains."""
 import streamlit as st
 
+from experiments import initialization
 from experiments import playground as exp
 from experiments import schedules
 from experiments import upload as csv_format
@@ -12,12 +13,15 @@ from nnlib.activations import ACTIVATIONS
 from nnlib.init import INITS
 from viz import playground as draw
 
-FEATURE_HELP = ", ".join(f"{name} = {label}" for name, label in data.FEATURE_LABELS.items())
+ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "tanh": "tanh",
+                     "sigmoid": "sigmoid", "identity": "identity (linear)"}
+INIT_LABELS = initialization.LABELS | {"normal": "normal N(0, 0.05²)",
+                                       "uniform": "uniform U(−0.05, 0.05)"}
 TABLE = [
     Setting("problem", "problem type", "choice", "classification", options=csv_format.TASKS,
             group="Data", help="Regression fits a curve through noisy points of a sine."),
     Setting("dataset", "data set (classification)", "choice", "spirals",
-            options=exp.CLASSIFICATION_SETS, group="Data",
+            options=exp.CLASSIFICATION_SETS, labels=data.LABELS, group="Data",
             help="Or upload your own CSV under *Bring your own data*."),
     Setting("classes", "classes (spirals and blobs)", "int", 2, low=2, high=6, group="Data"),
     Setting("n", "number of points", "int", 300, low=20, high=1000, step=10, group="Data"),
@@ -25,22 +29,23 @@ TABLE = [
     Setting("val_fraction", "share kept for validation", "float", 0.25, low=0.1, high=0.5,
             step=0.05, group="Data", help="The network never trains on these points."),
     Setting("features", "input features", "multi", ("x", "y"), options=tuple(data.FEATURES),
-            group="Features", help=f"{FEATURE_HELP}. Regression has one input: x, x2, sinx."),
+            labels=data.FEATURE_LABELS, group="Features",
+            help="Regression has one input, x: use x, x² or sin x."),
     Setting("layers", "hidden layers", "int", 2, low=0, high=6, group="Network",
             help="0 hidden layers is a linear model: one straight boundary."),
     Setting("width", "neurons per hidden layer", "int", 16, low=1, high=64, group="Network"),
     Setting("activation", "activation", "choice", "relu", options=tuple(ACTIVATIONS),
-            group="Network"),
+            labels=ACTIVATION_LABELS, group="Network"),
     Setting("init", "initialization", "choice", "he_normal", options=tuple(INITS),
-            group="Network"),
+            labels=INIT_LABELS, group="Network"),
     Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.9, step=0.05, group="Network"),
     Setting("l2", "L2 weight decay λ", "float", 0.0, low=0.0, high=0.05, step=0.001,
             group="Network", help="Adds λ/2 · ΣW² (weights, not biases) to the loss."),
     Setting("optimizer", "optimizer", "choice", "adam", options=tuple(optim.OPTIMIZERS),
-            group="Training"),
+            labels=optim.LABELS, group="Training"),
     Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group="Training"),
     Setting("schedule", "learning-rate schedule", "choice", "constant",
-            options=schedules.SCHEDULES, group="Training"),
+            options=schedules.SCHEDULES, labels=schedules.LABELS, group="Training"),
     Setting("batch_size", "batch size", "int", 16, low=1, high=1000, group="Training",
             help="More than the training points means full batch."),
     Setting("epochs", "epochs", "int", 200, low=1, high=1000, group="Training"),
@@ -81,7 +86,7 @@ lesson("Playground",
        formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
                r"\tfrac{\lambda}{2} \sum W^2\Big)",
        try_this=["Press *XOR needs a hidden layer*, then add one hidden layer.",
-                 "Remove every hidden layer on the circles, then add the features x2 and y2.",
+                 "Remove every hidden layer on the circles, then add the features x² and y².",
                  "Raise the noise to 0.3 and the width to 64: the validation accuracy falls "
                  "behind (overfitting); dropout or L2 narrow the gap.",
                  "Set η to 1 with SGD: watch the training diverge.",

@@ -4,14 +4,17 @@ import streamlit as st
 from experiments import schedules as exp
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel, validate
+from nnlib import optim
 from viz import schedules as draw
 
 LR = Setting("lr", "learning rate η₀", "log", 0.3, low=1e-4, high=100, group="Training",
              help="The four runs use η₀ ÷ 10, η₀, η₀ × 10 and η₀ × 100.")
 TABLE = [
     LR,
-    Setting("schedule", "schedule", "choice", "constant", options=exp.SCHEDULES, group="Training"),
-    Setting("optimizer", "optimizer", "choice", "sgd", options=exp.OPTIMIZERS, group="Training"),
+    Setting("schedule", "schedule", "choice", "constant", options=exp.SCHEDULES, labels=exp.LABELS,
+            group="Training"),
+    Setting("optimizer", "optimizer", "choice", "sgd", options=exp.OPTIMIZERS, labels=optim.LABELS,
+            group="Training"),
     Setting("epochs", "epochs", "int", 40, low=2, high=100, group="Training"),
     Setting("batch_size", "batch size", "int", 32, low=1, high=exp.N, group="Training"),
     seed(group="Training"),
@@ -35,9 +38,14 @@ cached_curves = st.cache_data(exp.schedule_curves, max_entries=64)
 cached_range_test = st.cache_data(exp.range_test, max_entries=64)
 
 
+def on_grid(value):
+    """`value` moved into the lr slider's range and snapped to its grid."""
+    return validate(LR, min(max(value, LR.low), LR.high))
+
+
 def use_lr(value):
     """Button callback: put `value` (snapped to the slider's grid) into the lr slider."""
-    st.session_state["schedules.lr"] = validate(LR, value)
+    st.session_state["schedules.lr"] = on_grid(value)
 
 
 lesson("Learning rate & schedules",
@@ -84,5 +92,5 @@ with friendly():
 show_figure(draw.range_test(sweep, suggested, s["lr"]), "schedules-range-test", data=sweep,
             settings=s)
 if suggested is not None:
-    st.button(f"Use the suggested η ≈ {validate(LR, suggested):g}", key="schedules.use_suggested",
+    st.button(f"Use the suggested η ≈ {on_grid(suggested):g}", key="schedules.use_suggested",
               type="primary", on_click=use_lr, args=(suggested,))

@@ -171,6 +171,7 @@ def test_next_back_reset_and_the_slider_move_the_highlight(app):
     before = (lit_nodes(app), app.latex[-1].value)
     app.button(key="backprop.next").click().run()
     assert app.slider(key="backprop.stage").value == 2 and app.query_params["stage"] == "2"
+    assert "stage=2" in app.code[0].value             # "Copy link to this view" is up to date
     assert (lit_nodes(app), app.latex[-1].value) != before and "z^{(1)}_{1}" in app.latex[-1].value
     app.button(key="backprop.back").click().run()
     assert (lit_nodes(app), app.latex[-1].value) == before

@@ -12,7 +12,7 @@ from viz import descent as draw
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = dict(surface_name="valley", kappa=100.0, optimizers=("sgd", "momentum", "adam"),
-               lrs=(1.0, 2.0, 0.5), beta=0.8, schedule="constant", steps=150)
+               lrs=(1.5, 2.0, 0.5), beta=0.8, schedule="constant", steps=150)
 
 
 def by_name(verdicts):
@@ -80,9 +80,15 @@ def test_momentum_run_contracts_at_the_predicted_rate():
     assert measured == pytest.approx(exp.heavy_ball_rate(2.0, 0.8, 0.01, 1.0), rel=0.01)
 
 
-def test_default_race_momentum_wins_adam_arrives_sgd_still_crawls():
-    v = by_name(exp.verdicts(exp.race(**DEFAULT), "valley", 100.0))
-    assert v.loc["sgd", "verdict"] == "still going" and v.loc["sgd", "final_gap"] > 0.01
+def test_default_race_sgd_zig_zags_then_crawls_momentum_wins_adam_arrives():
+    runs = exp.race(**DEFAULT)
+    sgd = runs.query("optimizer == 'sgd'")
+    # η = 1.5 across the steep walls (λ = 1): y ← (1 − 1.5) y, from y = 3 flipping side each step
+    assert np.allclose(sgd["y"].iloc[:6], 3 * (-0.5) ** np.arange(6))
+    # ... and along the floor (λ = 1/100): x ← (1 − 0.015) x, still far from 0 after 150 steps
+    assert sgd["x"].iloc[150] == pytest.approx(-9 * 0.985 ** 150) and sgd["x"].iloc[150] < -0.9
+    v = by_name(exp.verdicts(runs, "valley", 100.0))
+    assert v.loc["sgd", "verdict"] == "still going" and v.loc["sgd", "final_gap"] > 10 * exp.CLOSE
     assert v.loc["momentum", "verdict"] == "converged" and v.loc["momentum", "step"] < 60
     assert v.loc["adam", "verdict"] == "converged" and v.loc["adam", "step"] > v.loc["momentum", "step"]
     assert "SGD is still going after 150 steps" in v.loc["sgd", "sentence"]

@@ -1,24 +1,31 @@
 """lab.settings: URL text <-> values (pure), and the panel's URL, preset and hide behaviour."""
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab.settings import Setting, hidden_names, log_grid, parse, read_params, seed, serialize, validate
+from lab.settings import (Setting, hidden_names, label_of, log_grid, parse, read_params, seed,
+                          serialize, validate)
 
 LR = Setting("lr", "Learning rate", "log", 0.1, low=1e-3, high=1.0)
 STEPS = Setting("steps", "Steps", "int", 50, low=1, high=500)
 MOM = Setting("momentum", "Momentum", "float", 0.9, low=0.0, high=0.99, step=0.01)
-OPT = Setting("opt", "Optimizer", "choice", "adam", options=("sgd", "adam"))
+OPT = Setting("opt", "Optimizer", "choice", "adam", options=("sgd", "adam"),
+              labels={"sgd": "plain SGD", "adam": "Adam", "lbfgs": "L-BFGS"})
 OPTS = Setting("opts", "Optimizers", "multi", ("sgd",), options=("sgd", "adam", "rmsprop"))
 NOISY = Setting("noisy", "Noisy", "bool", False)
 TABLE = [LR, STEPS, MOM, OPT, OPTS, NOISY, seed()]
 
 
-def test_log_grid_is_1_2_3_5_per_decade_within_bounds():
-    assert log_grid(LR) == [0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]
+def test_log_grid_is_1_1p5_2_3_5_7_per_decade_within_bounds():
+    assert log_grid(LR) == [0.001, 0.0015, 0.002, 0.003, 0.005, 0.007, 0.01, 0.015, 0.02, 0.03,
+                            0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0]
+    odd = Setting("eta", "η", "log", 1.0, low=0.4, high=12)     # the bounds join the grid
+    assert log_grid(odd) == [0.4, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0, 12.0]
 
 
 @pytest.mark.parametrize("setting, text, value", [
-    (LR, "0.01", 0.01), (LR, "0.011", 0.01), (STEPS, "7", 7), (MOM, "0.5", 0.5),
+    (LR, "0.01", 0.01), (LR, "0.011", 0.01), (LR, "0.0016", 0.0015), (STEPS, "7", 7), (MOM, "0.5", 0.5),
     (OPT, "sgd", "sgd"), (OPTS, "rmsprop,sgd", ("rmsprop", "sgd")), (OPTS, "", ()),
     (NOISY, "1", True), (NOISY, "false", False)])
 def test_parse_reads_url_text(setting, text, value):
@@ -39,6 +46,14 @@ def test_serialize_then_parse_gives_the_value_back(setting):
     assert parse(setting, serialize(setting, setting.default)) == setting.default
 
 
+def test_labels_are_shown_for_options_and_the_rest_show_their_value():
+    assert label_of(OPT, "sgd") == "plain SGD" and label_of(OPTS, "rmsprop") == "rmsprop"
+    assert OPT.labels == {"sgd": "plain SGD", "adam": "Adam"}   # a registry is cut to the options
+    assert serialize(OPT, "sgd") == "sgd" and parse(OPT, "sgd") == "sgd"   # links keep raw values
+    with pytest.raises(ValueError, match="only choice and multi"):
+        Setting("lr", "lr", "float", 0.5, low=0, high=1, labels={0.5: "half"})
+
+
 def test_a_bad_default_or_kind_fails_when_the_table_is_written():
     with pytest.raises(ValueError, match="between"):
         Setting("lr", "lr", "float", 5.0, low=0, high=1)
@@ -50,6 +65,8 @@ def test_a_bad_default_or_kind_fails_when_the_table_is_written():
 
 def test_validate_snaps_log_values_and_dedupes_multi():
     assert validate(LR, 0.0029) == 0.003
+    assert validate(LR, 0.0065) == 0.007
+    assert validate(LR, 0.58) == 0.5 and validate(LR, 0.6) == 0.7   # √(0.5 · 0.7) ≈ 0.592 splits them
     assert validate(OPTS, ["adam", "adam", "sgd"]) == ("adam", "sgd")
 
 
@@ -57,6 +74,12 @@ def test_read_params_falls_back_to_defaults_and_names_each_problem():
     values, notices = read_params(TABLE, {"lr": "oops", "steps": "20", "colour": "red", "hide": "lr"})
     assert values == {s.name: s.default for s in TABLE} | {"steps": 20}
     assert len(notices) == 2 and "lr=oops" in notices[0] and "colour" in notices[1]
+
+
+def test_read_params_passes_over_the_pages_own_parameters():
+    values, notices = read_params(TABLE, {"steps": "20", "stage": "7"}, extra=("stage",))
+    assert values["steps"] == 20 and "stage" not in values and notices == []
+    assert "stage" in read_params(TABLE, {"stage": "7"})[1][0]
 
 
 def test_hidden_names():
@@ -71,10 +94,11 @@ def panel_script():
     from lab.settings import Setting, settings_panel
     table = [Setting("lr", "Learning rate", "log", 0.1, low=1e-3, high=1.0),
              Setting("steps", "Steps", "int", 50, low=1, high=500),
-             Setting("opt", "Optimizer", "choice", "adam", options=("sgd", "adam"))]
+             Setting("opt", "Optimizer", "choice", "adam", options=("sgd", "adam"),
+                     labels={"sgd": "plain SGD", "adam": "Adam"})]
     presets = {"Tiny steps": {"values": {"lr": 0.001}},
                "Guess": {"values": {"steps": 5}, "question": "What happens in 5 steps?"}}
-    values = settings_panel(table, presets, page="test")
+    values = settings_panel(table, presets, page="test", extra=("stage",))
     st.write(values)
 
 
@@ -95,6 +119,21 @@ def test_panel_starts_from_the_link_and_writes_values_back():
     assert at.query_params["opt"] == "adam"
     at.radio(key="test.opt").set_value("sgd").run()
     assert at.query_params["opt"] == "sgd" and at.query_params["lr"] == "0.01"
+
+
+def test_choices_show_their_labels_and_the_link_keeps_the_raw_value():
+    at = run_panel(opt="sgd")
+    radio = at.radio(key="test.opt")
+    assert radio.options == ["plain SGD", "Adam"] and radio.value == "sgd"
+    radio.set_value("adam").run()
+    assert at.query_params["opt"] == "adam" and json.loads(at.json[0].value)["opt"] == "adam"
+
+
+def test_the_pages_own_parameter_stays_in_the_link_without_a_warning():
+    at = run_panel(stage="7", colour="red")
+    assert not at.exception and len(at.warning) == 1 and "colour" in at.warning[0].value
+    assert at.query_params["stage"] == "7" and "colour" not in at.query_params
+    assert "stage=7" in at.code[0].value          # "Copy link to this view" keeps it too
 
 
 def test_panel_warns_about_a_broken_link_and_uses_the_default():
