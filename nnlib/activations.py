@@ -102,3 +102,5 @@ ACTIVATIONS = {
                           r"f'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr)"),
     "identity": Activation("identity", identity, identity_df, r"f(z) = z", r"f'(z) = 1"),
 }
+LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "tanh": "tanh", "sigmoid": "sigmoid",
+          "identity": "identity (linear)"}

@@ -5,11 +5,9 @@ import streamlit as st
 from experiments import backprop as exp
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
-from nnlib.activations import ACTIVATIONS
+from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
 from viz import backprop as draw
 
-ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "tanh": "tanh",
-                     "sigmoid": "sigmoid", "identity": "identity (linear)"}
 STEP = "backprop.stage"      # the stepper's position, 1..number of steps; ?stage=7 in the link
 TABLE = [
     Setting("arch", "network (inputs-hidden-outputs)", "choice", "2-3-2",

@@ -9,12 +9,10 @@ from lab import upload
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
 from nnlib import data, optim
-from nnlib.activations import ACTIVATIONS
+from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
 from nnlib.init import INITS
 from viz import playground as draw
 
-ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "tanh": "tanh",
-                     "sigmoid": "sigmoid", "identity": "identity (linear)"}
 INIT_LABELS = initialization.LABELS | {"normal": "normal N(0, 0.05²)",
                                        "uniform": "uniform U(−0.05, 0.05)"}
 TABLE = [
