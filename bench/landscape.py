@@ -49,7 +49,7 @@ def loop_of_trap_runs(n_runs, steps, lr=0.1, seed=0):
         rng = np.random.default_rng([seed, r])
         theta = trap.START
         for a in rng.integers(0, trap.N_EXAMPLES, steps):
-            theta -= lr * (theta**3 - 1.75 * theta - 0.75 + c[a])
+            theta -= lr * (0.6 * theta**3 - 0.9 * theta**2 - 1.5 * theta + c[a])
         ends.append(theta)
     return ends
 

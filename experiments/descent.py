@@ -36,14 +36,17 @@ def schedule_maker(name, steps):
     """opt -> scheduler for schedule `name`, with settings scaled to a run of `steps` steps.
 
     step: halve the lr every quarter of the run; exponential: down to 1% at the end; 1/t: down
-    to 1/10; cosine: one half cosine to 0; warm-up: the first 10% of the run; plateau: halve
-    after 10 steps without improvement.
+    to 1/10; cosine: one half cosine to 0; warm-up: the first 10% of the run; warm-up then
+    cosine: both, the cosine reaching 0 at the end; plateau: halve after 10 steps without
+    improvement.
     """
     _check.choice("schedule", name, schedules.SCHEDULES)
+    warm = max(1, steps // 10)
     kwargs = {"constant": {}, "step": {"step_size": max(1, steps // 4), "gamma": 0.5},
               "exponential": {"gamma": 0.01 ** (1 / max(steps, 1))},
               "inverse_time": {"decay": 9 / max(steps, 1)}, "cosine": {"T_max": max(steps, 1)},
-              "warmup": {"warmup_steps": max(1, steps // 10)},
+              "warmup": {"warmup_steps": warm},
+              "warmup_cosine": {"warmup_steps": warm, "T_max": max(steps, warm + 1)},
               "plateau": {"factor": 0.5, "patience": 10}}[name]
     return lambda opt: schedules.get(name, opt, **kwargs)
 

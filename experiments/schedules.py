@@ -22,34 +22,8 @@ OPTIMIZERS = ("sgd", "momentum", "adam")
 PLATEAU = dict(factor=0.5, patience=2, threshold=0.03)   # halve η after 3 epochs < 3% better
 
 
-class WarmupCosine:
-    """Linear warm-up for warmup_steps, then cosine annealing to 0 at step T_max: torch's
-    SequentialLR([LinearLR, CosineAnnealingLR], milestones=[warmup_steps]) built from
-    nnlib's two closed forms."""
-
-    latex = (r"\eta_t = \begin{cases} \eta_0\left(f_0 + (1 - f_0)\frac{t}{T_w}\right) & t < T_w"
-             r"\\ \tfrac{1}{2}\eta_0\left(1 + \cos\frac{\pi (t - T_w)}{T_{\max} - T_w}\right)"
-             r" & t \ge T_w \end{cases}")
-
-    def __init__(self, opt, warmup_steps, T_max):
-        self.opt, self.warmup_steps, self.last_step = opt, warmup_steps, 0
-        self.cosine = schedules.CosineAnnealingLR(opt, T_max - warmup_steps)
-        self.warmup = schedules.LinearWarmup(opt, warmup_steps)   # last: sets opt.lr = lr_at(0)
-
-    def lr_at(self, t):
-        t = np.asarray(t)
-        return np.where(t < self.warmup_steps, self.warmup.lr_at(t),
-                        self.cosine.lr_at(t - self.warmup_steps))
-
-    def step(self):
-        self.last_step += 1
-        self.opt.lr = float(self.lr_at(self.last_step))
-
-
-SCHEDULES = ("constant", "step", "exponential", "inverse_time", "cosine", "warmup",
-             "warmup_cosine", "plateau")
-LABELS = schedules.LABELS | {"warmup_cosine": "warm-up then cosine"}
-LATEX = schedules.LATEX | {"warmup_cosine": WarmupCosine.latex}
+SCHEDULES = tuple(schedules.SCHEDULES)
+LABELS, LATEX = schedules.LABELS, schedules.LATEX
 
 
 def schedule_kwargs(name, total):
@@ -70,8 +44,6 @@ def describe(name, total):
 
 def make_schedule(name, opt, total):
     """The scheduler `name` driving opt over a run of `total` updates (None for constant)."""
-    if name == "warmup_cosine":
-        return WarmupCosine(opt, **schedule_kwargs(name, total))
     return schedules.get(name, opt, **schedule_kwargs(name, total))
 
 
@@ -135,17 +107,12 @@ def schedule_curves(lr=0.3, optimizer="sgd", epochs=40, batch_size=32, seed=0):
     run with this lr (it follows the training loss). Frame: schedule, step (0..T-1), lr."""
     total = total_steps(epochs, batch_size)
     t = np.arange(total)
-    curves = {name: _closed_form(name, lr, total) for name in SCHEDULES if name != "plateau"}
+    curves = {name: schedules.lr_curve(name, lr, total, **schedule_kwargs(name, total))
+              for name in SCHEDULES if name != "plateau"}
     plateau = train(lr, "plateau", optimizer, epochs, batch_size, seed).steps["lr"]
     curves["plateau"] = np.r_[plateau, np.full(total - len(plateau), np.nan)]  # NaN once diverged
     return pd.DataFrame({"schedule": np.repeat(list(curves), total), "step": np.tile(t, len(curves)),
                          "lr": np.concatenate(list(curves.values()))})
-
-
-def _closed_form(name, lr, total):
-    if name == "warmup_cosine":
-        return make_schedule(name, optim.SGD(lr=lr), total).lr_at(np.arange(total))
-    return schedules.lr_curve(name, lr, total, **schedule_kwargs(name, total))
 
 
 def range_test(optimizer="sgd", batch_size=32, seed=0, start_lr=1e-5, end_lr=10.0, steps=100):

@@ -1,54 +1,36 @@
 """Local-minimum traps (seed note 000, Figs. 1 and 2): full-batch descent stuck, mini-batches escape.
 
-The objective is nnlib.trap's finite sum: the full loss L(θ) has a shallow local minimum at
-θ = −1 and the global one at θ = 3/2; a batch B sees L(B)(θ) = L(θ) + c̄_B θ, a tilted copy.
+The objective is nnlib.trap's finite sum: the full loss L(θ) has a local minimum at θ = −1
+and a twelve times deeper global one at θ = 5/2; a batch B sees L(B)(θ) = L(θ) + c̄_B θ,
+a tilted copy.
 Every number here comes from nnlib.trap.trap_runs (many seeded runs at once) or, for the few
-runs drawn step by step, from the same SGD on the same batches (`paths`).
+runs drawn step by step, from nnlib.trap.trap_paths (the same loop, recording every step).
 """
 import numpy as np
 import pandas as pd
 
-from nnlib import _check, optim, trap
+from nnlib import trap
 
 FULL = trap.N_EXAMPLES            # batch size of full-batch gradient descent
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, FULL)
 LEARNING_RATES = (0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
-THETA_RANGE = (-2.5, 2.5)
 N_SHOWN = 4                       # mini-batch runs drawn as balls in the animation
 
 
 def curve(n=201):
     """The full loss on a grid: frame with columns theta, loss."""
-    theta = np.linspace(*THETA_RANGE, n)
+    theta = np.linspace(*trap.RANGE, n)
     return pd.DataFrame({"theta": theta, "loss": trap.full_loss(theta)})
 
 
 def paths(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=N_SHOWN, seed=0):
-    """Every step of trap_runs(batch_size, lr, momentum, steps, n_runs, start, seed).
-
-    Same generator, same batches, same nnlib.optim.SGD, so the last row equals trap_runs' ends.
-    Returns (thetas of shape (steps + 1, n_runs), NaN once a run has blown up, and the batch
-    indices of run 0 at each step, shape (steps, batch_size); empty for full batch).
+    """Every step of trap_runs(batch_size, lr, momentum, steps, n_runs, start, seed), from
+    nnlib.trap.trap_paths (same loop, so the last row equals trap_runs' ends). Returns (thetas
+    of shape (steps + 1, n_runs), NaN once a run has blown up, and the batch indices of run 0
+    at each step, shape (steps, batch_size); empty for full batch).
     """
-    batch_size = _check.integer("batch size", batch_size, low=1, high=FULL)
-    steps = _check.integer("steps", steps, low=0)
-    rng, c = np.random.default_rng(seed), trap.tilts()
-    opt = optim.SGD(lr=lr, momentum=momentum)
-    theta = np.full(n_runs, _check.number("start", start))
-    thetas, first = [theta.copy()], np.empty((steps, batch_size if batch_size < FULL else 0), int)
-    with np.errstate(all="ignore"):
-        for k in range(steps):
-            if batch_size < FULL:
-                batches = trap.sample_batches(batch_size, n_runs, rng)
-                first[k] = batches[0]
-                grad = trap.batch_grad(theta, batches, c)
-            else:
-                grad = trap.full_grad(theta)
-            opt.step(theta, grad)
-            thetas.append(theta.copy())
-    thetas = np.array(thetas)
-    thetas[~(np.abs(thetas) < 1e6)] = np.nan
-    return thetas, first
+    thetas, batches = trap.trap_paths(batch_size, lr, momentum, steps, n_runs, start, seed, shown=1)
+    return thetas, batches[:, 0]
 
 
 def animation(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0):

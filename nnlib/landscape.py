@@ -13,7 +13,7 @@ np.matmul over the leading chunk axis (no Python loop per point).
 """
 import numpy as np
 
-from nnlib import _check
+from nnlib import _check, losses
 from nnlib.activations import ACTIVATIONS
 from nnlib.surfaces import SURFACES, Surface, diverged_at, race, run, valley  # noqa: F401
 
@@ -44,9 +44,11 @@ def random_directions(model, filter_normalize=True, seed=0):
 def pca_directions(thetas):
     """The top two principal directions of a trajectory, relative to its final point.
 
-    thetas (T, n_params), T >= 3 snapshots. With D = thetas − thetas[-1] and D = U S Vᵀ, returns
+    thetas (T, n_params), T >= 3 snapshots. With D = thetas − thetas[-1] = U S Vᵀ, returns
     (d1, d2, explained_variance_ratio): the first two rows of Vᵀ (orthonormal) and S²/Σ S² of
     the two; each direction's sign is chosen so the first snapshot has a positive coordinate.
+    Computed from the smaller of the Gram matrices: D Dᵀ = U S² Uᵀ (T × T) gives Vᵀ's rows as
+    Dᵀu / s, normalized by a QR step, or Dᵀ D = V S² Vᵀ gives them directly.
     """
     thetas = np.asarray(thetas, dtype=float)
     if thetas.ndim != 2 or len(thetas) < 3 or thetas.shape[1] < 2:
@@ -55,12 +57,16 @@ def pca_directions(thetas):
     if not np.isfinite(thetas).all():
         raise ValueError("thetas must hold finite numbers: a snapshot has a NaN or an infinity")
     offsets = thetas - thetas[-1]
-    _, s, vt = np.linalg.svd(offsets, full_matrices=False)
-    if s[0] == 0:
+    total = np.vdot(offsets, offsets)                    # Σ S²
+    if total == 0:
         raise ValueError("every snapshot is the same, so the trajectory has no principal "
                          "directions; use random directions")
-    d1, d2 = (v if offsets[0] @ v >= 0 else -v for v in vt[:2])
-    return d1, d2, s[:2] ** 2 / np.sum(s**2)
+    wide = len(offsets) <= offsets.shape[1]
+    squares, vectors = np.linalg.eigh(offsets @ offsets.T if wide else offsets.T @ offsets)
+    top = vectors[:, -1:-3:-1]                           # eigh sorts ascending: the two largest
+    directions = np.linalg.qr(offsets.T @ top)[0] if wide else top
+    d1, d2 = (v if offsets[0] @ v >= 0 else -v for v in directions.T)
+    return d1, d2, np.maximum(squares[-1:-3:-1], 0) / total
 
 
 def project(thetas, origin, d1, d2):
@@ -153,7 +159,7 @@ def _chunk_rows(model, n_examples):
 
 def _inputs(model, X, y):
     """Features-first copies of the data: X with a row of ones appended, (n_in + 1, N), and the
-    targets (n_out, N): one-hot labels for cross_entropy, the values for mse."""
+    targets: the labels (N,) for cross_entropy, the values (n_out, N) for mse."""
     X, y = np.asarray(X), np.asarray(y)
     n, n_out = len(X), model.sizes[-1]
     if X.ndim != 2 or X.shape[1] != model.sizes[0] or n == 0 or len(y) != n:
@@ -162,11 +168,7 @@ def _inputs(model, X, y):
     Xt = np.vstack([X.T, np.ones(n)]).astype(model.dtype)
     if model.loss_name == "mse":
         return Xt, np.reshape(y, (n, n_out)).T.astype(model.dtype)
-    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_out:
-        raise ValueError(f"y must hold integer class labels in 0..{n_out - 1}")
-    onehot = np.zeros((n_out, n), model.dtype)
-    onehot[y, np.arange(n)] = 1
-    return Xt, onehot
+    return Xt, y
 
 
 def _stacked_loss(model, thetas, layers, Xt, targets, outputs):
@@ -175,6 +177,7 @@ def _stacked_loss(model, thetas, layers, Xt, targets, outputs):
     Features-first, with the bias trick: layer l maps a (P, n_in + 1, N), whose last row is
     ones, to z = [Wᵀ b] @ a of shape (P, n_out, N) with one batched np.matmul over the P sets.
     A hidden layer writes z into the first rows of its buffer and applies the activation there.
+    The output z is overwritten by nnlib.losses, one mean per set.
     """
     activation = ACTIVATIONS[model.activation].f
     a = Xt
@@ -183,22 +186,6 @@ def _stacked_loss(model, thetas, layers, Xt, targets, outputs):
         activation(z, out=z)
         a = out
     z = np.matmul(thetas[:, layers[-1]], a, out=outputs[-1])
-    return _mean_loss(z, targets, model.loss_name)
-
-
-def _mean_loss(z, targets, loss_name):
-    """Per parameter set, the mean loss over the N examples; z (P, n_out, N) is overwritten.
-
-    cross_entropy, one-hot targets t: mean_i [log Σ_k e^{z_ki} − Σ_k t_ki z_ki], with the max
-    over k taken out of the log first (stable); mse: mean of (z − t)² over every entry.
-    """
-    if loss_name == "mse":
-        z -= targets
-        return np.square(z, out=z).mean(axis=(1, 2))
-    picked = z.reshape(len(z), -1) @ targets.ravel()          # Σ_i z of the true class
-    top = z.max(axis=1)
-    z -= top[:, None]
-    np.exp(z, out=z)
-    log_sum = np.log(z.sum(axis=1))
-    log_sum += top
-    return (log_sum.sum(axis=1) - picked) / z.shape[2]
+    if model.loss_name == "mse":
+        return losses.mean_squared_error(z, targets, out=z)
+    return losses.cross_entropy(z, targets, axis=-2, out=z)

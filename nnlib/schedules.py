@@ -91,8 +91,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(opt)
 
     def lr_at(self, t):
-        cosine = np.cos(math.pi * t / self.T_max)
-        return self.eta_min + (self.base_lr - self.eta_min) * (1 + cosine) / 2
+        return _cosine(self.base_lr, self.eta_min, t / self.T_max)
 
 
 class LinearWarmup(LRScheduler):
@@ -106,9 +105,42 @@ class LinearWarmup(LRScheduler):
         super().__init__(opt)
 
     def lr_at(self, t):
-        f0 = self.start_factor
         done = np.minimum(t, self.warmup_steps) / self.warmup_steps
-        return self.base_lr * (f0 + (1 - f0) * done)
+        return _warmup(self.base_lr, self.start_factor, done)
+
+
+class WarmupCosine(LRScheduler):
+    """Linear warm-up from start_factor·η₀ to η₀ in warmup_steps, then half a cosine down to
+    eta_min at step T_max: torch's SequentialLR([LinearLR(opt, start_factor, total_iters=T_w),
+    CosineAnnealingLR(opt, T_max − T_w, eta_min)], milestones=[T_w]). Past T_max the cosine
+    comes back up, as in torch."""
+
+    latex = (r"\eta_t = \begin{cases} \eta_0\left(f_0 + (1 - f_0)\frac{t}{T_w}\right) & t < T_w"
+             r"\\ \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
+             r"\left(1 + \cos\frac{\pi (t - T_w)}{T_{\max} - T_w}\right) & t \ge T_w \end{cases}")
+
+    def __init__(self, opt, warmup_steps, T_max, start_factor=1 / 3, eta_min=0.0):
+        self.warmup_steps = integer("warm-up steps", warmup_steps, low=1)
+        self.T_max = integer("T_max (the step the cosine ends, after the warm-up)", T_max,
+                             low=self.warmup_steps + 1)
+        self.start_factor = number("start factor", start_factor, low=0, high=1, low_open=True)
+        self.eta_min = number("eta_min", eta_min, low=0)
+        super().__init__(opt)
+
+    def lr_at(self, t):
+        t, warm = np.asarray(t), self.warmup_steps
+        return np.where(t < warm, _warmup(self.base_lr, self.start_factor, t / warm),
+                        _cosine(self.base_lr, self.eta_min, (t - warm) / (self.T_max - warm)))
+
+
+def _warmup(eta0, f0, done):
+    """η₀ (f₀ + (1 − f₀) d): from f₀η₀ at d = 0 to η₀ at d = 1."""
+    return eta0 * (f0 + (1 - f0) * done)
+
+
+def _cosine(eta0, eta_min, done):
+    """η_min + ½ (η₀ − η_min)(1 + cos πd): from η₀ at d = 0 to η_min at d = 1."""
+    return eta_min + (eta0 - eta_min) * (1 + np.cos(math.pi * done)) / 2
 
 
 class ReduceLROnPlateau:
@@ -171,6 +203,7 @@ SCHEDULES = {
     "inverse_time": InverseTimeLR,
     "cosine": CosineAnnealingLR,
     "warmup": LinearWarmup,
+    "warmup_cosine": WarmupCosine,
     "plateau": ReduceLROnPlateau,
 }
 
@@ -181,6 +214,7 @@ LABELS = {
     "inverse_time": "1/t decay",
     "cosine": "cosine annealing",
     "warmup": "linear warm-up",
+    "warmup_cosine": "warm-up then cosine",
     "plateau": "reduce on plateau",
 }
 

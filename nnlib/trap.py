@@ -2,25 +2,29 @@ r"""The local-minimum trap (seed note 000, Figs. 1 and 2): a finite-sum loss in 
 
 θ stands in for all the parameters of a network. Example a has its own loss
 
-    ℓ_a(θ) = L(θ) + c_a θ,   with   L(θ) = θ⁴/4 − 7θ²/8 − 3θ/4   and   Σ_a c_a = 0,
+    ℓ_a(θ) = L(θ) + c_a θ,   with   L(θ) = 3θ⁴/20 − 3θ³/10 − 3θ²/4   and   Σ_a c_a = 0,
 
-so the full loss (1/N) Σ_a ℓ_a is exactly L, with L'(θ) = (θ + 1)(θ + 1/2)(θ − 3/2): a shallow
-local minimum at θ = −1, the top of the barrier at −1/2 and the deep global minimum at 3/2.
-A batch B sees L(B)(θ) = L(θ) + c̄_B θ, L tilted by the mean tilt c̄_B of its examples; a tilt
-below −max L' on [−1, −1/2] ≈ −0.14 wipes the local minimum out. Full-batch gradient descent
-from the left settles in the local minimum; small batches tilt it away often enough to escape.
+so the full loss (1/N) Σ_a ℓ_a is exactly L, with L'(θ) = (3/5)(θ + 1) θ (θ − 5/2): a local
+minimum at θ = −1 (L = −0.3, a dip of 0.3 below the barrier), the top of the barrier at 0
+(L = 0) and the global minimum at 5/2 (L ≈ −3.52), twelve times deeper. A batch B sees
+L(B)(θ) = L(θ) + c̄_B θ, L tilted by the mean tilt c̄_B of its examples; a tilt below
+−max L' on [−1, 0] ≈ −0.45 wipes the local minimum out, while wiping the global one takes a
+tilt above 2.25. Full-batch gradient descent from the left settles in the local minimum; small
+batches tilt it away often enough to escape, and rarely come back.
 """
 import numpy as np
 
 from nnlib import _check, optim
 
 N_EXAMPLES = 64
-SPREAD = 1.25         # standard deviation of the per-example tilts c_a
+SPREAD = 2.8          # standard deviation of the per-example tilts c_a
 DATA_SEED = 0
-LOCAL_MIN, BARRIER, GLOBAL_MIN = -1.0, -0.5, 1.5
-START = -2.0
+LOCAL_MIN, BARRIER, GLOBAL_MIN = -1.0, 0.0, 2.5
+START = -2.2
+RANGE = (-2.5, 3.5)   # the θ worth drawing: the start, both minima and the walls
 MAX_DRAWS = 10_000_000   # runs × steps (or batches × batch size) per call: about a second
-FORMULA = r"\ell_a(\theta) = \tfrac14\theta^4 - \tfrac78\theta^2 - \tfrac34\theta + c_a\,\theta"
+FORMULA = (r"\ell_a(\theta) = \tfrac{3}{20}\theta^4 - \tfrac{3}{10}\theta^3 - \tfrac34\theta^2"
+           r" + c_a\,\theta")
 
 
 def tilts(n=N_EXAMPLES, spread=SPREAD, seed=DATA_SEED):
@@ -30,14 +34,14 @@ def tilts(n=N_EXAMPLES, spread=SPREAD, seed=DATA_SEED):
 
 
 def full_loss(theta):
-    """L(θ) = θ⁴/4 − 7θ²/8 − 3θ/4, elementwise (e.g. on a grid of θ)."""
-    t2 = np.square(theta)
-    return t2 * (t2 / 4 - 7 / 8) - 0.75 * np.asarray(theta)
+    """L(θ) = 3θ⁴/20 − 3θ³/10 − 3θ²/4, elementwise (e.g. on a grid of θ)."""
+    theta = np.asarray(theta)
+    return np.square(theta) * (theta * (0.15 * theta - 0.3) - 0.75)
 
 
 def full_grad(theta):
-    """L'(θ) = θ³ − 7θ/4 − 3/4 = (θ + 1)(θ + 1/2)(θ − 3/2)."""
-    return theta * (np.square(theta) - 1.75) - 0.75
+    """L'(θ) = 3θ³/5 − 9θ²/10 − 3θ/2 = (3/5)(θ + 1) θ (θ − 5/2)."""
+    return theta * (theta * (0.6 * theta - 0.9) - 1.5)
 
 
 def batch_loss(theta, batches, c=None):
@@ -77,22 +81,49 @@ def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=S
     ends: the final θ of each run (NaN if it diverged); escaped: ended right of the barrier,
     in the global minimum's basin.
     """
+    thetas, _ = _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown=None)
+    return thetas[-1], thetas[-1] > BARRIER
+
+
+def trap_paths(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=4, start=START, seed=0,
+               shown=1):
+    """trap_runs with every step recorded: the same generator, batches and SGD, so the last row
+    is trap_runs' ends. Returns (thetas, batches): thetas (steps + 1, n_runs), row k the θ after
+    k steps (NaN once a run has blown up); batches (steps, shown, batch_size), the example
+    indices drawn by runs 0..shown − 1 at each step (batch_size 0 for full batch).
+    """
+    shown = _check.integer("number of runs shown", shown, low=0, high=n_runs)
+    return _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown)
+
+
+def _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown):
+    """The SGD loop of trap_runs and trap_paths. With shown=None only the final θ is kept
+    (thetas of shape (1, n_runs), batches None)."""
     batch_size = _check.integer("batch size", batch_size, low=1, high=N_EXAMPLES)
     steps = _check.integer("steps", steps, low=0)
     n_runs = _check.integer("number of runs", n_runs, low=1)
     _check.integer("runs × steps", n_runs * steps, high=MAX_DRAWS)
+    mini = batch_size < N_EXAMPLES
     rng = _check.generator(seed)
     c = tilts()
     opt = optim.SGD(lr=lr, momentum=momentum)
     theta = np.full(n_runs, _check.number("start", start), dtype=float)
+    path = None if shown is None else [theta.copy()]
+    batches = None if shown is None else np.empty((steps, shown, batch_size * mini), np.intp)
     with np.errstate(all="ignore"):
-        for _ in range(steps):
+        for k in range(steps):
             grad = full_grad(theta)
-            if batch_size < N_EXAMPLES:
-                grad += _mean_tilt(sample_batches(batch_size, n_runs, rng), c)
+            if mini:
+                drawn = sample_batches(batch_size, n_runs, rng)
+                grad += _mean_tilt(drawn, c)
+                if path is not None:
+                    batches[k] = drawn[:shown]
             opt.step(theta, grad)
-        theta[~(np.abs(theta) < 1e6)] = np.nan
-    return theta, theta > BARRIER
+            if path is not None:
+                path.append(theta.copy())
+    thetas = theta[None] if path is None else np.array(path)
+    thetas[~(np.abs(thetas) < 1e6)] = np.nan
+    return thetas, batches
 
 
 def _mean_tilt(batches, c):

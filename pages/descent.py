@@ -29,6 +29,7 @@ TABLE = [
             options=tuple(schedules.SCHEDULES), labels=schedules.LABELS, group="Run",
             help="step decay: halve every quarter of the run; exponential decay: to 1%; "
                  "1/t decay: to 1/10; cosine annealing: to 0; linear warm-up: the first 10%; "
+                 "warm-up then cosine: 10% warm-up, then a cosine to 0; "
                  "reduce on plateau: halve after 10 steps without progress."),
     Setting("steps", "steps", "int", 150, low=10, high=1000, group="Run"),
     Setting("arrows", "arrows: slope −∇f and the step taken", "bool", True, group="Display"),

@@ -9,7 +9,7 @@ from viz import traps as draw
 
 TABLE = [
     Setting("start", "start θ₀", "float", trap.START, low=-2.5, high=2.5, step=0.1, group="Descent",
-            help="Where every run starts; left of −0.5 is the local minimum's basin."),
+            help="Where every run starts; left of 0 (the top of the hump) is the local minimum's basin."),
     Setting("batch_size", "batch size", "int", 4, low=1, high=exp.FULL, group="Descent",
             help=f"Examples per step, out of {exp.FULL}; {exp.FULL} is full-batch gradient descent."),
     Setting("lr", "learning rate η", "float", 0.17, low=0.01, high=1.0, step=0.01, group="Descent"),
@@ -35,7 +35,7 @@ PRESETS = {
 }
 
 lesson("Local-minimum traps",
-       "The thick black curve is the full loss L(θ): a shallow dip on the left (a **local minimum**) "
+       "The thick black curve is the full loss L(θ): a dip on the left (a **local minimum**) "
        "and a deeper one on the right. Full-batch gradient descent (blue ball) rolls into the "
        "first dip and stays there. A mini-batch step follows the loss of its own batch, the "
        "dashed curve L(B), which is tilted differently every step: sometimes the dip vanishes "
@@ -47,7 +47,7 @@ lesson("Local-minimum traps",
        try_this=["Drag the batch size from 1 to 64 and watch the escape rate fall.",
                  "Keep batch 64 and raise the learning rate: big steps can jump the barrier too.",
                  "Add momentum: the ball keeps some speed and rolls over the hump.",
-                 "Start at θ₀ = 0: already in the good basin, everyone wins.",
+                 "Start at θ₀ = 1: already in the good basin, everyone wins.",
                  "Change the seed: the red balls take other paths, the rates barely move."])
 s = settings_panel(TABLE, PRESETS)
 run = dict(start=s["start"], batch_size=s["batch_size"], lr=s["lr"], momentum=s["momentum"],

@@ -75,6 +75,32 @@ def test_cross_entropy_rejects_bad_labels(y):
         losses.softmax_cross_entropy(np.zeros((2, 2)), np.array(y))
 
 
+@pytest.mark.parametrize("n_sets", [3, 400])    # 400 × 8 × 3 entries: the max-shifted lse
+def test_stacked_cross_entropy_is_one_mean_per_set_in_either_layout(n_sets):
+    rng = np.random.default_rng(3)
+    logits, y = rng.normal(size=(n_sets, 8, 3)) * 300, rng.integers(0, 3, 8)   # huge logits too
+    expected = [losses.softmax_cross_entropy(z, y)[0] for z in logits]
+    np.testing.assert_allclose(losses.cross_entropy(logits, y), expected, rtol=1e-13)
+    features_first = np.ascontiguousarray(logits.transpose(0, 2, 1))
+    np.testing.assert_allclose(losses.cross_entropy(features_first, y, axis=-2), expected,
+                               rtol=1e-13)
+    z = logits[0, :2]        # by hand: −(log p of the label) per row, averaged
+    by_hand = np.mean([math.log(sum(math.exp(v - row.max()) for v in row)) + row.max() - row[k]
+                       for row, k in zip(z, y[:2])])
+    assert losses.cross_entropy(z, y[:2]) == pytest.approx(by_hand, rel=1e-13)
+
+
+def test_stacked_mean_squared_error_is_one_mean_per_set():
+    pred = np.array([[[1.0, 2.0], [3.0, 4.0]], [[0.0, 0.0], [0.0, 0.0]]])
+    y = np.array([[0.0, 2.0], [5.0, 3.0]])
+    np.testing.assert_allclose(losses.mean_squared_error(pred, y),
+                               [(1 + 0 + 4 + 1) / 4, (0 + 4 + 25 + 9) / 4])
+    with pytest.raises(ValueError, match="targets y must be 4 numbers"):
+        losses.mean_squared_error(pred, [1.0, 2.0])
+    with pytest.raises(ValueError, match="unknown class axis 0"):
+        losses.cross_entropy(pred, np.array([0, 1]), axis=0)
+
+
 # ---- mean squared error ---------------------------------------------------------------
 
 def test_mse_is_torch_mean_over_all_entries():

@@ -27,6 +27,10 @@ CASES = [
      [0.01 + 0.09 * (1 + math.cos(math.pi * t / 4)) / 2 for t in range(10)]),
     ("warmup", dict(warmup_steps=4, start_factor=0.25),
      [0.025, 0.04375, 0.0625, 0.08125, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]),
+    # warm-up over 4 steps, then the cosine from 0.1 down to 0.01 over steps 4..8, then back up
+    ("warmup_cosine", dict(warmup_steps=4, T_max=8, start_factor=0.25, eta_min=0.01),
+     [0.025, 0.04375, 0.0625, 0.08125]
+     + [0.01 + 0.09 * (1 + math.cos(math.pi * (t - 4) / 4)) / 2 for t in range(4, 10)]),
 ]
 
 
@@ -45,6 +49,18 @@ def test_lr_at_and_lr_curve_are_vectorized(name, kwargs, expected):
     curve = schedules.lr_curve(name, 0.1, 10, **kwargs)
     assert curve.shape == (10,)
     np.testing.assert_allclose(curve, expected, rtol=1e-12)
+
+
+def test_warmup_then_cosine_with_the_default_settings_by_hand():
+    opt = SGD(lr=1.0)
+    sched = schedules.WarmupCosine(opt, warmup_steps=4, T_max=12)
+    assert opt.lr == pytest.approx(1 / 3)                       # f0 = 1/3 at t = 0
+    expected = [1 / 3, 1 / 3 + 2 / 3 * 1 / 4, 1 / 3 + 2 / 3 * 2 / 4, 1 / 3 + 2 / 3 * 3 / 4,
+                1.0, 0.5 * (1 + math.cos(math.pi / 8)), 0.5 * (1 + math.cos(math.pi * 2 / 8)),
+                0.5 * (1 + math.cos(math.pi * 3 / 8)), 0.5, 0.5 * (1 + math.cos(math.pi * 5 / 8)),
+                0.5 * (1 + math.cos(math.pi * 6 / 8)), 0.5 * (1 + math.cos(math.pi * 7 / 8)), 0.0]
+    np.testing.assert_allclose(sched.lr_at(np.arange(13)), expected, atol=1e-15)
+    np.testing.assert_allclose(lrs(sched, opt, 12), expected, atol=1e-15)
 
 
 def test_construction_sets_the_lr_of_step_zero():
@@ -116,7 +132,8 @@ def test_plateau_mode_max_wants_the_metric_to_grow():
 
 
 def test_registry_labels_and_formulas():
-    names = {"constant", "step", "exponential", "inverse_time", "cosine", "warmup", "plateau"}
+    names = {"constant", "step", "exponential", "inverse_time", "cosine", "warmup",
+             "warmup_cosine", "plateau"}
     assert set(schedules.SCHEDULES) == names
     assert schedules.LABELS.keys() == names and schedules.LATEX.keys() == names
     assert all(schedules.LATEX[name].startswith(r"\eta") for name in names)
@@ -135,6 +152,9 @@ def test_registry_labels_and_formulas():
     ("cosine", dict(T_max=10, eta_min=-1), "eta_min must be >= 0"),
     ("warmup", dict(warmup_steps=5, start_factor=0), "start factor must be > 0"),
     ("inverse_time", dict(decay=-0.1), "decay must be >= 0"),
+    ("warmup_cosine", dict(warmup_steps=5, T_max=5), r"T_max \(the step the cosine ends, after "
+                                                     r"the warm-up\) must be >= 6, got 5"),
+    ("warmup_cosine", dict(T_max=10), "needs the setting warmup_steps"),
     ("plateau", dict(factor=1.0), "factor must be < 1"),
     ("plateau", dict(mode="lowest"), "unknown mode 'lowest'"),
     ("plateau", dict(threshold_mode="relative"), "unknown threshold mode"),

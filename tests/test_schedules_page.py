@@ -1,6 +1,5 @@
 """Learning rate & schedules: the lesson holds on the defaults, with numbers; and the page runs."""
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from experiments import schedules as exp
-from nnlib import optim
+from nnlib import optim, schedules
 from viz import schedules as draw
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,20 +47,13 @@ def test_constant_and_step_schedules_write_the_expected_lr_into_the_run():
     assert lr[187] == pytest.approx(0.003) and lr[280] == pytest.approx(0.0003)
 
 
-def test_warmup_then_cosine_by_hand():
-    opt = optim.SGD(lr=1.0)
-    sched = exp.WarmupCosine(opt, warmup_steps=4, T_max=12)
-    assert opt.lr == pytest.approx(1 / 3)                       # f0 = 1/3 at t = 0
-    expected = [1 / 3, 1 / 3 + 2 / 3 * 1 / 4, 1 / 3 + 2 / 3 * 2 / 4, 1 / 3 + 2 / 3 * 3 / 4,
-                1.0, 0.5 * (1 + math.cos(math.pi / 8)), 0.5 * (1 + math.cos(math.pi * 2 / 8)),
-                0.5 * (1 + math.cos(math.pi * 3 / 8)), 0.5, 0.5 * (1 + math.cos(math.pi * 5 / 8)),
-                0.5 * (1 + math.cos(math.pi * 6 / 8)), 0.5 * (1 + math.cos(math.pi * 7 / 8)), 0.0]
-    assert np.allclose(sched.lr_at(np.arange(13)), expected)
-    seen = []
-    for _ in range(12):
-        sched.step()
-        seen.append(opt.lr)
-    assert np.allclose(seen, expected[1:])
+def test_warmup_then_cosine_is_nnlibs_over_the_whole_run():
+    # 280 updates: warm-up over the first tenth, the cosine reaches 0 at the last update
+    sched = exp.make_schedule("warmup_cosine", optim.SGD(lr=0.3), 280)
+    assert isinstance(sched, schedules.WarmupCosine)
+    assert (sched.warmup_steps, sched.T_max, sched.eta_min) == (28, 280, 0.0)
+    assert sched.lr_at(0) == pytest.approx(0.1) and sched.lr_at(28) == pytest.approx(0.3)
+    assert sched.lr_at(154) == pytest.approx(0.15) and sched.lr_at(280) == pytest.approx(0.0)
 
 
 def test_schedule_curves_cover_every_schedule_over_the_whole_run():

@@ -11,8 +11,8 @@ GRID = np.linspace(-2.5, 2.5, 41)
 
 
 def example_loss(theta, c_a):
-    """ℓ_a(θ) = θ⁴/4 − 7θ²/8 − 3θ/4 + c_a θ, written out from the formula."""
-    return theta**4 / 4 - 7 * theta**2 / 8 - 3 * theta / 4 + c_a * theta
+    """ℓ_a(θ) = 3θ⁴/20 − 3θ³/10 − 3θ²/4 + c_a θ, written out from the formula."""
+    return 3 * theta**4 / 20 - 3 * theta**3 / 10 - 3 * theta**2 / 4 + c_a * theta
 
 
 def test_tilts_sum_to_zero_with_the_stated_spread():
@@ -53,8 +53,13 @@ def test_shape_of_the_full_loss():
                                                 trap.full_loss(trap.LOCAL_MIN - h))
     assert trap.full_loss(trap.BARRIER) > max(trap.full_loss(trap.BARRIER + h),
                                               trap.full_loss(trap.BARRIER - h))
-    assert trap.full_loss(trap.GLOBAL_MIN) < trap.full_loss(trap.LOCAL_MIN) - 1
     assert trap.START < trap.LOCAL_MIN < trap.BARRIER < trap.GLOBAL_MIN
+    # a dip you can see: 0.3 below the barrier; the global minimum 12 times deeper
+    assert trap.full_loss(trap.BARRIER) - trap.full_loss(trap.LOCAL_MIN) == pytest.approx(0.3)
+    # L(5/2) = 0.15·2.5⁴ − 0.3·2.5³ − 0.75·2.5²
+    assert trap.full_loss(trap.GLOBAL_MIN) == pytest.approx(-3.515625)
+    lo, hi = trap.RANGE
+    assert lo <= trap.START and trap.GLOBAL_MIN < hi
 
 
 def test_some_batches_have_no_local_minimum():
@@ -83,8 +88,8 @@ def test_sample_batches_are_distinct_and_uniform():
 def test_full_batch_gradient_descent_by_hand():
     ends, escaped = trap.trap_runs(batch_size=trap.N_EXAMPLES, lr=0.1, steps=30, n_runs=3)
     theta = trap.START
-    for _ in range(30):                     # θ ← θ − η (θ³ − 7θ/4 − 3/4)
-        theta -= 0.1 * (theta**3 - 1.75 * theta - 0.75)
+    for _ in range(30):                     # θ ← θ − η (3θ³/5 − 9θ²/10 − 3θ/2)
+        theta -= 0.1 * (0.6 * theta**3 - 0.9 * theta**2 - 1.5 * theta)
     np.testing.assert_allclose(ends, theta, rtol=1e-14)
     assert not escaped.any()
 
@@ -98,17 +103,34 @@ def test_full_batch_is_deterministic_and_stuck():
 
 
 def test_small_batches_escape_and_big_batches_do_not():
-    rates = {b: trap.trap_runs(batch_size=b, n_runs=400, seed=7)[1].mean() for b in (1, 4, 16)}
-    assert 0.6 <= rates[1] <= 0.97
+    rates = {b: trap.trap_runs(batch_size=b, lr=0.17, n_runs=400, seed=7)[1].mean()
+             for b in (1, 4, 16)}
+    assert 0.95 <= rates[1] < 1                # nearly all escape, and a few hop back
+    assert 0.6 <= rates[4] <= 0.85
     assert rates[1] > rates[4] > rates[16]
     assert rates[16] < 0.05
 
 
 def test_escaped_runs_end_in_the_global_basin():
-    ends, escaped = trap.trap_runs(batch_size=1, n_runs=300, seed=2)
+    ends, escaped = trap.trap_runs(batch_size=4, lr=0.17, steps=300, n_runs=300, seed=2)
     np.testing.assert_array_equal(escaped, ends > trap.BARRIER)
     assert abs(np.median(ends[escaped]) - trap.GLOBAL_MIN) < 0.1
     assert abs(np.median(ends[~escaped]) - trap.LOCAL_MIN) < 0.1
+
+
+def test_paths_record_every_step_of_trap_runs():
+    thetas, batches = trap.trap_paths(batch_size=3, lr=0.17, steps=40, n_runs=5, seed=4, shown=2)
+    ends, _ = trap.trap_runs(batch_size=3, lr=0.17, steps=40, n_runs=5, seed=4)
+    assert thetas.shape == (41, 5) and batches.shape == (40, 2, 3)
+    np.testing.assert_array_equal(thetas[0], trap.START)
+    np.testing.assert_array_equal(thetas[-1], ends)
+    c = trap.tilts()
+    for run in (0, 1):   # θ ← θ − η (3θ³/5 − 9θ²/10 − 3θ/2 + mean c over the recorded batch)
+        theta = thetas[:-1, run]
+        slope = 0.6 * theta**3 - 0.9 * theta**2 - 1.5 * theta + c[batches[:, run]].mean(axis=1)
+        np.testing.assert_allclose(thetas[1:, run], theta - 0.17 * slope, rtol=1e-12, atol=1e-15)
+    full, none = trap.trap_paths(batch_size=trap.N_EXAMPLES, steps=10, n_runs=2)
+    assert none.shape == (10, 1, 0) and (full[:, 0] == full[:, 1]).all()
 
 
 def test_runs_are_seeded():

@@ -3,15 +3,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnlib import trap
 from viz import theme
 from viz.animation import animate, frame_steps, rounded
 
-Y_RANGE = (-3.0, 7.0)
+Y_RANGE = (-4.0, 4.0)   # the global minimum (−3.5) and the start (3.1) with room; the dip of 0.3 shows
 BASINS = {"local": ("stuck in the local minimum", theme.VERMILLION),
           "global": ("escaped to the global minimum", theme.GREEN)}
 
 
-def race(curve, runs, batch_curves, minima=(-1.0, 1.5)):
+def race(curve, runs, batch_curves, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN)):
     """L(θ) thick and static; the current batch's L(B) and the balls move, one frame per step.
 
     curve: theta, loss of the full loss; runs: run, step, theta, loss (experiments.traps.animation);
@@ -66,20 +67,21 @@ def _mark_divergence(fig, theta, names):
                            font=dict(color=theme.VERMILLION), bgcolor="rgba(255,255,255,0.85)")
 
 
-def endings(ends, minima=(-1.0, 1.5), barrier=-0.5):
+def endings(ends, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN), barrier=trap.BARRIER):
     """Histogram of where the seeded runs ended, stuck (local basin) and escaped coloured apart."""
     fig = go.Figure()
     for basin, (label, colour) in BASINS.items():
         theta = ends.loc[ends["basin"] == basin, "theta"]
         fig.add_histogram(x=theta, name=f"{label}: {len(theta)}", marker_color=colour,
-                          xbins=dict(start=-2.5, end=2.5, size=0.05),
+                          xbins=dict(start=trap.RANGE[0], end=trap.RANGE[1], size=0.05),
                           hovertemplate="θ ≈ %{x}: %{y} runs<extra></extra>")
     fig.add_vline(x=barrier, line=dict(color=theme.GREY, dash="dash", width=2),
                   annotation=dict(text="barrier", font_color=theme.GREY))
     diverged = int((ends["basin"] == "diverged").sum())
     title = f"where {len(ends)} runs ended" + (f" ({diverged} diverged, not shown)" if diverged else "")
     fig.update_layout(title=title, barmode="overlay", height=420, bargap=0,
-                      xaxis=dict(title="final θ", range=[-2.5, 2.5], tickvals=[-2, *minima, 2]),
+                      xaxis=dict(title="final θ", range=list(trap.RANGE),
+                                 tickvals=sorted({-2, *minima, barrier, 3})),
                       yaxis_title="runs", legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
     return theme.apply(fig)
 
