@@ -1,0 +1,200 @@
+"""Reliability sweeps: every catalog page under AppTest at the edges of every setting.
+
+Each page's settings table is read from the page itself: `settings_panel` is wrapped while
+the page runs once with its defaults, so the sweep follows whatever TABLE the page declares.
+Every run starts a fresh session from a link (settings_panel starts its widgets from the URL),
+which is exactly what a learner or a shared link can do. For every page:
+
+- each setting alone at its lowest and highest value (every option of a choice, an empty and
+  a full multi-select) and a random value per number, the others at their defaults;
+- random combinations of every setting at once (fixed seed), then every number at its low end
+  at once and at its high end at once;
+- broken links: garbage text, NaN, infinities, huge numbers, markup and unknown names.
+
+A run passes when it raises nothing within RUN_TIMEOUT and the learner sees something: the
+page's charts with data, or a sentence saying why a chart is missing. Each page's run count,
+CPU seconds and slowest links are written to tests/artifacts/sweeps.json.
+"""
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import lab.settings
+from lab import catalog
+from lab.settings import log_grid, serialize
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+RANDOM_VALUES = 1        # random values per numeric setting, on top of its edges
+RANDOM_COMBINATIONS = 2  # random settings of the whole table per page, plus all-low and all-high
+RUN_TIMEOUT = 60         # seconds; a learner will not wait longer for one change
+BROKEN_TEXT = ["abc", "nan", "-inf", "1e999", "<b>0x1F;1,2</b>"]
+NUMERIC = ("float", "log", "int")
+LESSONS = catalog.available()
+
+
+class Opener:
+    """Opens pages from links and keeps each run's CPU and wall seconds, per page."""
+
+    def __init__(self):
+        self.timings = {}
+
+    def __call__(self, lesson, params=()):
+        """A fresh session of `lesson` opened from a link with `params`, after its run."""
+        at = AppTest.from_file(str(catalog.ROOT / lesson.path), default_timeout=RUN_TIMEOUT)
+        for name, text in dict(params).items():
+            at.query_params[name] = text
+        wall, cpu = time.perf_counter(), time.process_time()
+        at.run()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        self.timings.setdefault(lesson.slug, []).append((round(cpu, 2), round(wall, 2), dict(params)))
+        return at
+
+    def write(self, path):
+        path.write_text(json.dumps({slug: {
+            "runs": len(runs), "cpu_seconds": round(sum(r[0] for r in runs), 1),
+            "wall_seconds": round(sum(r[1] for r in runs), 1),
+            "slowest (cpu s, wall s, link)": sorted(runs, key=lambda r: -r[0])[:3]}
+            for slug, runs in self.timings.items()}, indent=1))
+
+
+@pytest.fixture(scope="module")
+def run_page():
+    """run_page(lesson, params) -> AppTest after the run; timings go to tests/artifacts/sweeps.json."""
+    opener = Opener()
+    yield opener
+    ARTIFACTS.mkdir(exist_ok=True)
+    opener.write(ARTIFACTS / "sweeps.json")
+
+
+@pytest.fixture(scope="module")
+def pages(run_page, monkeypatch_module):
+    """slug -> (settings table, number of charts and the captions drawn with the defaults)."""
+    tables = {}
+    panel = lab.settings.settings_panel
+
+    def recording_panel(table, *args, **kwargs):
+        page = kwargs.setdefault("page", Path(sys._getframe(1).f_code.co_filename).stem)
+        tables[page] = list(table)
+        return panel(table, *args, **kwargs)
+
+    monkeypatch_module.setattr(lab.settings, "settings_panel", recording_panel)
+    found = {}
+    for lesson in LESSONS:
+        at = run_page(lesson)
+        assert not at.exception, f"{lesson.slug} fails on its defaults: {at.exception[0].message}"
+        found[lesson.slug] = (tables.get(lesson.slug, []), len(at.get("plotly_chart")),
+                              {c.value for c in at.caption})
+    monkeypatch_module.undo()
+    return found
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def edges(s):
+    """The values at the edges of one setting: lowest, highest, every option, none and all."""
+    if s.kind == "log":
+        return [log_grid(s)[0], log_grid(s)[-1]]
+    if s.kind in ("float", "int"):
+        return [s.low, s.high]
+    if s.kind == "choice":
+        return list(s.options)
+    if s.kind == "multi":
+        return [(), s.options]
+    return [True, False]
+
+
+def values_alone(s, rng):
+    """The values one setting is swept through (its default is covered by the first run)."""
+    randoms = [random_value(s, rng) for _ in range(RANDOM_VALUES)] if s.kind in NUMERIC else []
+    return [v for v in dict.fromkeys(edges(s) + randoms) if v != s.default]
+
+
+def random_value(s, rng):
+    """A value the setting's widget can produce."""
+    if s.kind == "log":
+        return rng.choice(log_grid(s))
+    if s.kind == "float":
+        return round(s.low + s.step * rng.randint(0, round((s.high - s.low) / s.step)), 10)
+    if s.kind == "int":
+        return rng.randint(int(s.low), int(s.high))
+    if s.kind == "choice":
+        return rng.choice(s.options)
+    if s.kind == "multi":
+        return tuple(o for o in s.options if rng.random() < 0.5)
+    return rng.random() < 0.5
+
+
+def what_went_wrong(at, default_charts, default_captions):
+    """None if the learner sees a working page, else a sentence saying what they see instead.
+
+    A chart may go missing if the page says why: an error, warning or info box, or a caption
+    that the default view does not show.
+    """
+    if at.exception:
+        return f"exception: {at.exception[0].message}"
+    charts = at.get("plotly_chart")
+    empty = [c.proto.spec[:80] for c in charts if not json.loads(c.proto.spec).get("data")]
+    if empty:
+        return f"a chart without data: {empty[0]}"
+    told = at.error or at.warning or at.info or {c.value for c in at.caption} - default_captions
+    if len(charts) < default_charts and not told:
+        return f"{len(charts)} of {default_charts} charts and no message saying why"
+    return None
+
+
+def sweep(run_page, lesson, default_view, links):
+    """Run every link; return the failures as 'link: what went wrong' lines."""
+    failures = []
+    for params in links:
+        try:
+            problem = what_went_wrong(run_page(lesson, params), *default_view)
+        except RuntimeError as exc:   # AppTest's "script run timed out"
+            problem = str(exc)
+        if problem:
+            failures.append(f"?{'&'.join(f'{k}={v}' for k, v in params.items())}: {problem}")
+    return failures
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_setting_alone_at_its_edges_and_random_values(run_page, pages, lesson):
+    table, *default_view = pages[lesson.slug]
+    assert table, f"{lesson.slug} declares no settings table"
+    rng = random.Random(f"{lesson.slug}-alone")
+    links = [{s.name: serialize(s, v)} for s in table for v in values_alone(s, rng)]
+    failures = sweep(run_page, lesson, default_view, links)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_random_combinations_and_every_number_at_once_at_its_low_and_high_end(run_page, pages, lesson):
+    table, *default_view = pages[lesson.slug]
+    rng = random.Random(f"{lesson.slug}-together")
+    links = [{s.name: serialize(s, random_value(s, rng)) for s in table}
+             for _ in range(RANDOM_COMBINATIONS)]
+    links += [{s.name: serialize(s, edges(s)[end]) for s in table if s.kind in NUMERIC}
+              for end in (0, -1)]
+    failures = sweep(run_page, lesson, default_view, links)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_broken_links_fall_back_to_defaults_with_a_notice(run_page, pages, lesson):
+    table, default_charts, _ = pages[lesson.slug]
+    for text in BROKEN_TEXT:
+        at = run_page(lesson, {**{s.name: text for s in table}, "no_such_knob": text})
+        assert not at.exception, f"?...={text}: {at.exception[0].message}"
+        notices = " ".join(w.value for w in at.warning)
+        ignored = [s.name for s in table if f"`{s.name}=" not in notices]
+        assert not ignored, f"no notice for {ignored} = {text!r}"
+        assert "no_such_knob" in notices
+        assert len(at.get("plotly_chart")) == default_charts, f"defaults not drawn for {text!r}"
