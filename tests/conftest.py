@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """Base URL of a streamlit server running app.py for the whole test session."""
+def healthy(url):
+    """True when the streamlit server at `url` answers its health check."""
+    try:
+        return urllib.request.urlopen(url + "/_stcore/health", timeout=5).read() == b"ok"
+    except OSError:
+        return False
+
+
+@contextmanager
+def streamlit_server():
+    """A real `streamlit run app.py` on a free 127.0.0.1 port: yields (base URL, process)."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -39,18 +48,21 @@ def app_url():
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                if server.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("streamlit did not start; run `streamlit run app.py` to see why")
-                time.sleep(0.25)
-        yield url
+        while not healthy(url):
+            if server.poll() is not None or time.time() > deadline:
+                raise RuntimeError("streamlit did not start; run `streamlit run app.py` to see why")
+            time.sleep(0.25)
+        yield url, server
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """Base URL of a streamlit server running app.py for the whole test session."""
+    with streamlit_server() as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -23,12 +23,10 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -40,7 +38,7 @@ from streamlit.testing.v1 import AppTest
 from websockets.asyncio.client import connect
 
 from lab.settings import label_of, page_settings
-from tests.conftest import ARTIFACTS, ROOT, free_port
+from tests.conftest import ARTIFACTS, ROOT, healthy, streamlit_server
 
 pytestmark = pytest.mark.e2e
 LEARNERS = 30
@@ -198,28 +196,15 @@ def rss_mib(pid):
 @pytest.fixture(scope="module")
 def server():
     """Our own `streamlit run app.py` (so its memory is ours alone to measure): (port, pid)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 60
-        while not healthy(port):
-            assert proc.poll() is None and time.time() < deadline, "streamlit did not start"
-            time.sleep(0.25)
-        yield port, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with streamlit_server() as (url, proc):
+        yield int(url.rsplit(":", 1)[1]), proc.pid
 
 
-def healthy(port):
-    try:
-        return urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5).read() == b"ok"
-    except OSError:
-        return False
+def run(coroutine):
+    """asyncio.run in a thread of its own: pytest-playwright's sync API may already be running
+    an event loop in this one (asyncio.run refuses to start a second)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class MemoryWatch(threading.Thread):
@@ -256,7 +241,7 @@ def reference_view(page, query):
 
 def test_thirty_learners_at_once(server):
     port, pid = server
-    asyncio.run(visit(port, "softmax"))   # the first request of the server's life
+    run(visit(port, "softmax"))   # the first request of the server's life
     idle = rss_mib(pid)
     watch = MemoryWatch(pid)
     watch.start()
@@ -267,7 +252,7 @@ def test_thirty_learners_at_once(server):
                                     return_exceptions=True)
 
     start = time.perf_counter()
-    results = asyncio.run(class_())
+    results = run(class_())
     wall = time.perf_counter() - start
     peak = watch.stop()
     broken = [f"learner {i}: {r!r}" for i, r in enumerate(results) if isinstance(r, BaseException)]
@@ -297,7 +282,7 @@ def test_thirty_learners_at_once(server):
     seen = [f"learner {i} ({learner.page}): {e}" for i, learner in enumerate(learners)
             for e in learner.exceptions]
     assert not seen, "\n".join(seen)
-    assert healthy(port), "the server stopped answering its health check"
+    assert healthy(f"http://127.0.0.1:{port}"), "the server stopped answering its health check"
     assert peak < RSS_LIMIT_MIB, f"server memory peaked at {peak:.0f} MiB"
     for i, learner in enumerate(learners):
         assert f"seed={100 + i}" in learner.query.split("&"), f"learner {i} lost its seed: {learner.query}"

@@ -10,7 +10,6 @@ import struct
 import zlib
 
 import numpy as np
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from viz import theme
