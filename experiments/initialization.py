@@ -33,6 +33,7 @@ N_POINTS, NOISE, BATCH_SIZE, MOMENTUM = 300, 0.15, 32, 0.9
 BINS = 31
 IDENTICAL = 1e-12     # units closer than this are identical (BLAS may differ in the last bit)
 PROBE = 60            # examples shown in the symmetry heat map
+MAX_LAYER_UPDATES = 45_000   # per view: schemes × epochs × batches × hidden layers
 
 
 def initializer(scheme, sigma=0.05):
@@ -95,6 +96,17 @@ def spread(schemes, sigma=0.05, depth=6, width=16, activation="tanh", seed=0):
             for quantity, layers in signals(scheme, sigma, depth, width, activation, seed).items()
             for l, values in enumerate(layers, start=1)]
     return pd.DataFrame(rows, columns=["scheme", "quantity", "layer", "std"])
+
+
+def check_work(schemes, depth=6, epochs=60):
+    """ValueError if training `schemes` networks of `depth` hidden layers for `epochs` epochs
+    takes more than MAX_LAYER_UPDATES layer updates, so that one view stays quick."""
+    work = schemes * epochs * math.ceil(N_POINTS / BATCH_SIZE) * depth
+    if work > MAX_LAYER_UPDATES:
+        raise ValueError(f"this view trains {schemes} networks of {depth} hidden layers for "
+                         f"{epochs} epochs: {work:,} layer updates, and the limit is "
+                         f"{MAX_LAYER_UPDATES:,} so that the page stays quick for everyone: "
+                         "compare fewer schemes, or use fewer epochs or fewer layers")
 
 
 def train(scheme, sigma=0.05, depth=6, width=16, activation="tanh", lr=0.05, epochs=60, seed=0):

@@ -9,6 +9,8 @@ in a row brought no improvement larger than min_delta. Dropout switches each hid
 with probability p in every training step, so no unit can rely on another one: the gap between
 training and validation loss narrows.
 """
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -21,6 +23,7 @@ N_VAL, BATCH_SIZE = 200, 16
 GRID, MARGIN = 40, 0.5       # the decision-boundary grid: GRID × GRID points around the data
 MAX_FRAMES = 60
 GAP_PS = (0.0, 0.2, 0.5)
+MAX_UPDATES = 15_000  # per view, over its networks: 400 points × 200 epochs for three networks
 
 
 def dataset(n_train=80, noise=0.3, seed=0):
@@ -41,6 +44,17 @@ def train(n_train=80, noise=0.3, width=128, dropout=0.0, lr=0.01, epochs=200, se
                epochs=epochs, val=(Xv, yv), seed=seed, callback=callback,
                record_thetas=record_thetas, early_stopping=early_stopping)
     return model, hist, split
+
+
+def check_work(networks, n_train=80, epochs=200):
+    """ValueError if training `networks` networks on n_train points for `epochs` epochs takes
+    more than MAX_UPDATES updates in all, so that one view stays quick on a shared server."""
+    per_network = epochs * math.ceil(n_train / BATCH_SIZE)
+    if networks * per_network > MAX_UPDATES:
+        raise ValueError(f"this view trains {networks} networks for {epochs} epochs of "
+                         f"{math.ceil(n_train / BATCH_SIZE)} batches: {networks * per_network:,} "
+                         f"updates, and the limit is {MAX_UPDATES:,} so that the page stays quick "
+                         "for everyone: use fewer epochs or fewer training points")
 
 
 def watch(stopper):
@@ -134,13 +148,21 @@ def _points(Xt, Xv, yt, yv):
 def dropout_gaps(ps=GAP_PS, n_train=80, noise=0.3, width=128, lr=0.01, epochs=200, seed=0):
     """For each dropout p, train all epochs (no early stopping) and measure the overfitting gap
     at the last epoch: frame dropout, train_loss, val_loss, gap = val_loss − train_loss."""
-    rows = []
-    for p in ps:
-        _, hist, _ = train(n_train, noise, width, p, lr, epochs, seed)
-        train_loss, val_loss = hist.epochs["train_loss"][-1], hist.epochs["val_loss"][-1]
-        rows.append({"dropout": p, "train_loss": train_loss, "val_loss": val_loss,
-                     "gap": val_loss - train_loss})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_gap(p, train(n_train, noise, width, p, lr, epochs, seed)[1].epochs)
+                         for p in ps], columns=["dropout", "train_loss", "val_loss", "gap"])
+
+
+def with_gap(table, result, p):
+    """dropout_gaps' table plus the row for the dropout p of `result` (a run(), which trains
+    every epoch whatever early stopping says, so no second training), sorted by p."""
+    row = pd.DataFrame([_gap(p, result["curves"])])
+    return pd.concat([table[table["dropout"] != p], row]).sort_values("dropout", ignore_index=True)
+
+
+def _gap(p, epochs):
+    train_loss, val_loss = np.asarray(epochs["train_loss"])[-1], np.asarray(epochs["val_loss"])[-1]
+    return {"dropout": p, "train_loss": train_loss, "val_loss": val_loss,
+            "gap": val_loss - train_loss}
 
 
 def verdict(result, monitor="val_loss"):

@@ -79,8 +79,9 @@ def escape_rates(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=20
     rows = [("batch size", b, lr) for b in sorted({*BATCH_SIZES, batch_size})]
     rows += [("learning rate", batch_size, r) for r in sorted({*LEARNING_RATES, lr})]
     frame = pd.DataFrame(rows, columns=["vary", "batch_size", "lr"])
-    frame["escape_rate"] = [escape_rate(b, r, momentum, start, steps, n_runs, seed)
-                            for _, b, r in rows]
+    rates = {(b, r): escape_rate(b, r, momentum, start, steps, n_runs, seed)     # the chosen
+             for b, r in dict.fromkeys((b, r) for _, b, r in rows)}             # pair once
+    frame["escape_rate"] = [rates[b, r] for _, b, r in rows]
     frame["current"] = (frame["batch_size"] == batch_size) & (frame["lr"] == lr)
     return frame
 

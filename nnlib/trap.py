@@ -61,16 +61,30 @@ def sample_batches(batch_size, size, rng, n=N_EXAMPLES):
 
     Floyd's algorithm, vectorized over the batches: for j = n − B, ..., n − 1 draw t uniformly
     from 0..j and take t, or j if t is already in the batch. Every B-subset is equally likely.
+    A batch of more than n/2 examples is drawn as the n − B examples it leaves out (then in
+    increasing order), so no batch takes more than n/2 rounds.
     """
     batch_size = _check.integer("batch size", batch_size, low=1, high=n)
     size = tuple(_check.integer("number of batches", k, low=0) for k in np.atleast_1d(size))
     _check.integer("number of draws", np.prod(size, dtype=float) * batch_size, high=MAX_DRAWS)
-    picks = np.empty(size + (batch_size,), dtype=np.intp)
-    for k, j in enumerate(range(n - batch_size, n)):
+    if batch_size <= n // 2:
+        return _floyd(batch_size, size, rng, n)[0]
+    _, left_out = _floyd(n - batch_size, size, rng, n)
+    return (np.flatnonzero(~left_out) % n).reshape(size + (batch_size,))
+
+
+def _floyd(k, size, rng, n):
+    """(picks, taken): k distinct indices per batch by Floyd's algorithm, shape size + (k,),
+    and the same sets as a mask of shape size + (n,) (which also answers "already in?")."""
+    picks = np.empty(size + (k,), dtype=np.intp)
+    taken = np.zeros(size + (n,), dtype=bool)
+    flat = taken.reshape(-1)
+    rows = np.arange(0, flat.size, n).reshape(size)        # where each batch's mask starts
+    for i, j in enumerate(range(n - k, n)):
         t = rng.integers(0, j + 1, size)
-        taken = (picks[..., :k] == t[..., None]).any(axis=-1)
-        picks[..., k] = np.where(taken, j, t)
-    return picks
+        picks[..., i] = pick = np.where(flat[rows + t], j, t)
+        flat[rows + pick] = True
+    return picks, taken
 
 
 def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=START, seed=0):

@@ -69,9 +69,11 @@ lesson("Early stopping & dropout",
 s = settings_panel(TABLE, PRESETS)
 data = {k: s[k] for k in ("n_train", "noise", "width", "lr", "epochs", "seed")}
 
+others = tuple(p for p in exp.GAP_PS if p != s["dropout"])   # yours comes from the run itself
 with friendly():
+    exp.check_work(1 + len(others), s["n_train"], s["epochs"])
     result = run(**data, **{k: v for k, v in s.items() if k not in data})
-    gap_table = dropout_gaps(tuple(sorted({*exp.GAP_PS, s["dropout"]})), **data)
+    gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])
 
 st.header("Training vs validation")
 st.markdown(exp.verdict(result, s["monitor"]))

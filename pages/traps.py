@@ -15,7 +15,7 @@ TABLE = [
     Setting("lr", "learning rate η", "float", 0.17, low=0.01, high=1.0, step=0.01, group="Descent"),
     Setting("momentum", "momentum μ", "float", 0.0, low=0.0, high=0.95, step=0.05, group="Descent"),
     Setting("steps", "steps", "int", 200, low=10, high=500, group="Descent"),
-    Setting("n_runs", "number of seeded runs", "int", 200, low=10, high=1000, step=10, group="Runs",
+    Setting("n_runs", "number of seeded runs", "int", 200, low=10, high=500, step=10, group="Runs",
             help="How many runs with different batches the histogram and escape rates count."),
     seed(group="Runs"),
 ]

@@ -83,6 +83,12 @@ def test_histograms_are_fractions_and_zero_init_is_one_spike():
     assert hist.groupby(["quantity", "layer"])["fraction"].max().eq(1.0).all()
 
 
+def test_work_budget_allows_ten_layers_and_refuses_the_largest_views():
+    exp.check_work(5, depth=10, epochs=60)            # "Add layers (depth 10)"
+    with pytest.raises(ValueError, match="5 networks of 10 hidden layers for 200 epochs: 100,000"):
+        exp.check_work(5, depth=10, epochs=200)
+
+
 def test_figures_show_the_symmetry_the_zero_note_and_divergence(runs):
     fig = draw.symmetry(runs)
     assert len(fig.data) == 4 and "identical units" in fig.layout.annotations[0].text

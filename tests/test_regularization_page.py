@@ -97,6 +97,21 @@ def test_dropout_narrows_the_gap_over_seeds():
     assert half < 0.7 * no_dropout
 
 
+def test_your_dropout_gap_comes_from_the_run_itself():
+    settings = dict(n_train=40, width=16, epochs=30, seed=1)
+    result = exp.run(**settings, dropout=0.3, patience=2)          # early stopping watching
+    table = exp.with_gap(exp.dropout_gaps((0.0, 0.5), **settings), result, 0.3)
+    assert table["dropout"].tolist() == [0.0, 0.3, 0.5]
+    alone = exp.dropout_gaps((0.3,), **settings)                   # trained on its own
+    assert table.iloc[1].tolist() == alone.iloc[0].tolist()
+
+
+def test_work_budget_keeps_the_lesson_and_refuses_the_largest_views():
+    exp.check_work(3, n_train=400, epochs=200)       # "Give it 400 training points"
+    with pytest.raises(ValueError, match="4 networks for 400 epochs of 25 batches: 40,000"):
+        exp.check_work(4, n_train=400, epochs=400)
+
+
 def test_boundary_figure_is_light_and_opens_on_the_last_epoch(default):
     fig = draw.boundaries(default, "kept")
     assert 2 <= len(fig.frames) <= exp.MAX_FRAMES and fig.frames[-1].name == "200"

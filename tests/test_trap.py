@@ -85,6 +85,18 @@ def test_sample_batches_are_distinct_and_uniform():
     assert np.abs(freq - 0.1).max() < 0.01
 
 
+def test_large_batches_are_the_complement_of_a_uniform_small_one():
+    rng = np.random.default_rng(0)
+    picks = trap.sample_batches(61, (300, 2), rng)      # drawn as the 3 examples left out
+    assert picks.shape == (300, 2, 61) and picks.min() >= 0 and picks.max() < trap.N_EXAMPLES
+    assert (np.sort(picks, axis=-1)[..., 1:] > np.sort(picks, axis=-1)[..., :-1]).all()
+    left_out = [tuple(sorted(set(range(5)) - set(b))) for b in
+                trap.sample_batches(3, 20000, rng, n=5).tolist()]
+    counts = {pair: left_out.count(pair) for pair in combinations(range(5), 2)}
+    freq = np.array(list(counts.values())) / 20000      # each of the 10 pairs: 0.1 ± 0.002
+    assert np.abs(freq - 0.1).max() < 0.01
+
+
 def test_full_batch_gradient_descent_by_hand():
     ends, escaped = trap.trap_runs(batch_size=trap.N_EXAMPLES, lr=0.1, steps=30, n_runs=3)
     theta = trap.START
