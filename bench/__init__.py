@@ -2,6 +2,7 @@
 
 BLAS runs on one thread, as in the app (lab/__init__.py): at these sizes threads only add overhead.
 """
+import numpy  # noqa: F401  (threadpoolctl can only limit a BLAS library that is already loaded)
 from threadpoolctl import threadpool_limits
 
 threadpool_limits(limits=1, user_api="blas")

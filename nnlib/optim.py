@@ -11,6 +11,22 @@ import numpy as np
 from nnlib._check import choice, number, positive, settings
 
 
+FLUSH_EVERY = 64   # steps between two sweeps of the state for subnormal numbers
+
+
+def _flush_subnormals(state):
+    """Set state entries smaller than the smallest normal float to exactly 0.
+
+    A unit whose gradient stays 0 (a dead ReLU) lets Adam's averages decay into subnormal
+    numbers, which x86 computes up to 100x slower (a long width-128 run went from 75 to 475 µs
+    per step); they would move θ by less than 1e-300. Sweeping every FLUSH_EVERY steps costs
+    almost nothing per step.
+    """
+    for name, array in state.items():
+        if name != "scratch":
+            array[np.abs(array) < np.finfo(array.dtype).tiny] = 0
+
+
 def _ema(avg, x, decay, scratch):
     """Exponential moving average in place: avg ← decay·avg + (1 − decay)·x (x may be scratch)."""
     avg *= decay
@@ -53,6 +69,8 @@ class Optimizer:
         self.t += 1
         with np.errstate(all="ignore"):
             self._update(theta, self._decayed(theta, grad), self.state)
+        if self.t % FLUSH_EVERY == 0:
+            _flush_subnormals(self.state)
 
     def _decayed(self, theta, grad):
         """L2 weight decay folded into the gradient: g ← g + λθ (a new array, grad untouched)."""

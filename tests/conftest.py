@@ -12,6 +12,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy  # noqa: F401  (threadpoolctl can only limit a BLAS library that is already loaded)
 import pytest
 from threadpoolctl import threadpool_limits
 

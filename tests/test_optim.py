@@ -258,3 +258,15 @@ def test_registry_names_defaults_and_labels():
 def test_bad_arguments_raise_a_clear_value_error(make, words):
     with pytest.raises(ValueError, match=words):
         make()
+
+
+def test_subnormal_state_is_flushed_to_zero_every_few_steps():
+    """Dead units decay Adam's averages into subnormals, which are slow: they become exactly 0."""
+    theta, grad = np.zeros(2), np.array([1.0, 0.0])
+    opt = optim.Adam(lr=0.1)
+    opt.step(theta, grad)
+    opt.state["exp_avg"][1] = opt.state["exp_avg_sq"][1] = 1e-310     # subnormal
+    while opt.t % optim.FLUSH_EVERY:
+        opt.step(theta, grad)
+    assert opt.state["exp_avg"][1] == 0 and opt.state["exp_avg_sq"][1] == 0
+    assert opt.state["exp_avg"][0] > 0.1 and opt.state["exp_avg_sq"][0] > 1e-3   # normal ones kept
