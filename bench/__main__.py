@@ -8,9 +8,7 @@ import bench
 
 def modules(selected):
     for info in pkgutil.iter_modules(bench.__path__):
-        if info.name in ("harness",) or info.name.startswith("_"):
-            continue
-        if not selected or info.name in selected:
+        if not info.name.startswith("_") and (not selected or info.name in selected):
             yield importlib.import_module(f"bench.{info.name}")
 
 
@@ -18,7 +16,7 @@ def main(argv):
     print(f"{'benchmark':58s} {'ours':>12s} {'reference':>12s} {'ratio':>7s}  target")
     failed = 0
     for module in modules(argv):
-        for bench_fn in module.BENCHES:
+        for bench_fn in getattr(module, "BENCHES", ()):   # harness and references have none
             for r in bench_fn():
                 ref = f"{r.reference:10.4g} {r.unit}" if r.reference else ""
                 ratio = f"{r.ratio:6.1f}x" if r.ratio else ""
