@@ -8,10 +8,13 @@ instead of the full loss L (eq. 4):
 
 Small batches take many cheap, noisy steps per epoch; full batch takes one exact step.
 Every run starts from the same weights on the same data; only the batches differ.
+The data are two noisy moons, or an uploaded classification CSV (experiments.upload) with its
+features standardized; then N is the file's number of rows.
 """
 import numpy as np
 import pandas as pd
 
+from experiments import upload
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -20,6 +23,7 @@ SIZES = ("full", "256", "64", "16", "8", "1")
 HIDDEN = (16, 16)
 NOISE = 0.2            # two moons with this much noise: not perfectly separable
 BAND_SEEDS = 5         # shuffle orders behind the spread band
+MAX_EXAMPLES = 60_000  # epochs × N per run: the largest built-in run, 60 epochs of 1000
 
 
 def batch_size(size, n):
@@ -32,36 +36,55 @@ def batch_size(size, n):
     return int(size)
 
 
-def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None):
-    """Train the seed's network on the seed's moons with plain SGD; return (model, History).
+def examples(n=200, seed=0, csv=None):
+    """(X, y): the uploaded CSV bytes (classification, features standardized) if given, else
+    n of the seed's noisy moons."""
+    if csv is None:
+        return data.make_moons(n, noise=NOISE, seed=seed)
+    table = upload.parse(csv, "classification", tasks=("classification",))
+    return upload.standardize(table.X), table.y
+
+
+def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, csv=None):
+    """Train the seed's network on the seed's moons (or the CSV) with plain SGD; return
+    (model, History).
 
     The data and the initial weights come from `seed`; the batch order from `shuffle_seed`
     (default: seed), so runs with other shuffle seeds start from the very same point.
     """
-    X, y = data.make_moons(n, noise=NOISE, seed=seed)
-    model = MLP([2, *HIDDEN, 2], seed=seed)
+    X, y = examples(n, seed, csv)
+    n = len(X)
+    if epochs * n > MAX_EXAMPLES:
+        raise ValueError(f"{epochs} epochs of {n:,} examples is {epochs * n:,} examples per run; "
+                         f"the limit is {MAX_EXAMPLES:,} so that the page stays quick: use at "
+                         f"most {MAX_EXAMPLES // n} epochs")
+    model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     B = batch_size(size, n)
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
                seed=seed if shuffle_seed is None else shuffle_seed)
     return model, hist
 
 
-def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False):
+def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False, csv=None):
     """One run per batch size; returns tidy frames (steps, epochs, summary).
+
+    n is the number of moons, ignored when csv (the bytes of an uploaded CSV) is given.
 
     steps:  batch, step, epoch, examples, seconds, loss (the mini-batch loss L(B) before the update)
     epochs: batch, epoch, step, examples, seconds, loss (the full training loss L), and with
             band=True loss_min, loss_max over BAND_SEEDS shuffle seeds seed, seed+1, ...
-    summary: batch, updates_per_epoch, final_loss, diverged_at (step or NaN), seconds.
+    summary: batch, n (training examples), updates_per_epoch, final_loss, diverged_at (step or
+             NaN), seconds.
     `examples` counts the training examples the run has looked at; `seconds` is training time.
     """
     if not sizes:
         raise ValueError("choose at least one batch size")
+    n = len(examples(n, seed, csv)[1])
     steps, epochs_, summary = [], [], []
     for size in sizes:
         B = batch_size(size, n)
         per_epoch = -(-n // B)
-        _, hist = train(size, lr, epochs, n, seed)
+        _, hist = train(size, lr, epochs, n, seed, csv=csv)
         s, e = pd.DataFrame(hist.steps), pd.DataFrame(hist.epochs)
         within = s["step"] - (s["epoch"] - 1) * per_epoch              # 1..per_epoch
         steps.append(pd.DataFrame({
@@ -72,9 +95,10 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
                               "examples": e["epoch"] * n, "seconds": e["time"],
                               "loss": e["train_loss"]})
         if band:
-            frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame))
+            frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame),
+                                                           csv)
         epochs_.append(frame)
-        summary.append({"batch": size, "updates_per_epoch": per_epoch,
+        summary.append({"batch": size, "n": n, "updates_per_epoch": per_epoch,
                         "final_loss": frame["loss"].iloc[-1],
                         "diverged_at": np.nan if hist.diverged_at is None else hist.diverged_at,
                         "seconds": frame["seconds"].iloc[-1]})
@@ -82,11 +106,11 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         pd.DataFrame(summary)
 
 
-def _spread(size, lr, epochs, n, seed, rows):
+def _spread(size, lr, epochs, n, seed, rows, csv):
     """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders (first `rows`)."""
     curves = np.full((BAND_SEEDS, epochs + 1), np.nan)
     for k in range(BAND_SEEDS):
-        loss = train(size, lr, epochs, n, seed, shuffle_seed=seed + k)[1].epochs["train_loss"]
+        loss = train(size, lr, epochs, n, seed, seed + k, csv)[1].epochs["train_loss"]
         curves[k, :len(loss)] = loss
     return np.fmin.reduce(curves, axis=0)[:rows], np.fmax.reduce(curves, axis=0)[:rows]
 
@@ -125,21 +149,22 @@ def _count(k, word):
 
 
 def slice_losses(size="8", where="start", lr=0.1, epochs=20, n=200, seed=0, n_batches=8,
-                 span=1.0, points=61):
+                 span=1.0, points=61, csv=None):
     """The full loss L and n_batches mini-batch losses L(B) along one line through θ.
 
     θ is the initial network (where="start") or the one trained with this batch size
     ("trained"); the line is θ + t d for t in [-span, span], d a filter-normalized random
     direction (nnlib.landscape). Batches are consecutive chunks of shuffled epochs, as in
     training, so the first ⌊N/B⌋ of them are disjoint. Returns a frame: curve ("L" or
-    "B1", "B2", ...), t, loss.
+    "B1", "B2", ...), t, loss. The data are n moons, or the uploaded csv as in `runs`.
     """
     _check.choice("slice point", where, ("start", "trained"))
-    X, y = data.make_moons(n, noise=NOISE, seed=seed)
+    X, y = examples(n, seed, csv)
+    n = len(X)
     B = batch_size(size, n)
-    model = MLP([2, *HIDDEN, 2], seed=seed)
+    model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     if where == "trained":
-        model, hist = train(size, lr, epochs, n, seed)
+        model, hist = train(size, lr, epochs, n, seed, csv=csv)
         if hist.diverged_at is not None:
             raise ValueError(f"training with {_name(size)} diverged at step {hist.diverged_at}, so "
                              "there is no trained network to slice through: lower the learning "

@@ -5,6 +5,8 @@ The plane goes through the trained parameters θ* (Li et al. 2018):
 with d₁, d₂ filter-normalized random directions or the top two principal directions of the
 training path (whose snapshots are projected onto the plane). The line goes from the
 initial parameters θ₀ to θ* (Goodfellow et al. 2015): L(θ₀ + t (θ* − θ₀)).
+The data are N_POINTS noisy points of a toy set, or an uploaded classification CSV
+(experiments.upload) with its features standardized.
 Everything is computed by nnlib (train.fit, landscape.*); this module only wires it up.
 """
 import math
@@ -12,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from experiments import upload
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -23,24 +26,40 @@ DIRECTIONS = ("PCA", "random")
 N_POINTS = 200
 MAX_STEP_SNAPSHOTS = 4000   # record every step up to this many updates, else every epoch
 MAX_PATH = 200              # points of the drawn path (one animation frame each)
+MAX_EXAMPLES = 60_000       # epochs × rows per run: the largest built-in run, 300 epochs of 200
 
 
-def sizes(hidden):
-    """"16-16" -> [2, 16, 16, 2]."""
-    return [2, *(int(n) for n in hidden.split("-")), 2]
+def sizes(hidden, classes=2):
+    """"16-16" -> [2, 16, 16, 2] (the last is the number of classes)."""
+    return [2, *(int(n) for n in hidden.split("-")), classes]
+
+
+def points(dataset="moons", noise=0.2, seed=0, csv=None):
+    """(X, y): the uploaded CSV bytes (classification, features standardized) if given, else
+    N_POINTS noisy points of `dataset`."""
+    if csv is None:
+        make = data.DATASETS[_check.choice("dataset", dataset, DATASETS)]
+        return make(n=N_POINTS, noise=noise, seed=seed)
+    table = upload.parse(csv, "classification", tasks=("classification",))
+    return upload.standardize(table.X), table.y
 
 
 def train(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01, batch_size=20,
-          epochs=100, seed=0):
-    """Train a fresh MLP on N_POINTS noisy points of `dataset`; return (model, X, y, history).
+          epochs=100, seed=0, csv=None):
+    """Train a fresh MLP on N_POINTS noisy points of `dataset` (or the uploaded csv); return
+    (model, X, y, history). A batch size above the number of rows means full batch.
 
     history.thetas holds snapshots after every step when the run has at most
     MAX_STEP_SNAPSHOTS updates, else after every epoch (initial parameters first).
     """
-    X, y = data.DATASETS[_check.choice("dataset", dataset, DATASETS)](n=N_POINTS, noise=noise, seed=seed)
-    model = MLP(sizes(hidden), seed=seed)
-    batch_size = _check.integer("batch size", batch_size, low=1, high=N_POINTS)
-    updates = epochs * math.ceil(N_POINTS / batch_size)
+    X, y = points(dataset, noise, seed, csv)
+    if epochs * len(X) > MAX_EXAMPLES:
+        raise ValueError(f"{epochs} epochs of {len(X):,} rows is {epochs * len(X):,} examples; the "
+                         f"limit is {MAX_EXAMPLES:,} so that the page stays quick: use at most "
+                         f"{MAX_EXAMPLES // len(X)} epochs")
+    model = MLP(sizes(hidden, int(y.max()) + 1), seed=seed)
+    batch_size = min(_check.integer("batch size", batch_size, low=1, high=upload.MAX_ROWS), len(X))
+    updates = epochs * math.ceil(len(X) / batch_size)
     hist = fit(model, X, y, optim.get(optimizer, lr=lr), batch_size=batch_size, epochs=epochs,
                seed=seed, record_thetas="step" if updates <= MAX_STEP_SNAPSHOTS else "epoch")
     return model, X, y, hist
@@ -89,29 +108,29 @@ def interpolation(model, X, y, theta0, extend=False, n=101):
 
 
 def explore(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01, batch_size=20,
-            epochs=100, seed=0, directions="PCA", resolution=41, span=1.25, extend=False):
+            epochs=100, seed=0, directions="PCA", resolution=41, span=1.25, extend=False, csv=None):
     """Train, slice, project and interpolate; plain results for the page and its figures.
 
     The path is at most MAX_PATH snapshots evenly spread over training (first and last
     included); PCA directions are computed from these.
     Returns a dict: alphas, betas, Z (the plane), explained (PCA ratios or None), path (frame:
     snapshot, update, alpha, beta, loss),
-    line (frame t, loss), init_loss, final_loss, final_acc, diverged_at, n_params.
+    line (frame t, loss), init_loss, final_loss, final_acc, diverged_at, n_params, n (rows).
     """
-    model, X, y, hist = train(dataset, noise, hidden, optimizer, lr, batch_size, epochs, seed)
+    model, X, y, hist = train(dataset, noise, hidden, optimizer, lr, batch_size, epochs, seed, csv)
     if hist.diverged_at is not None:          # the blown-up parameters have no landscape
         model.theta = hist.thetas[-1]
     keep = np.unique(np.linspace(0, len(hist.thetas) - 1, min(len(hist.thetas), MAX_PATH)).round().astype(int))
     thetas = hist.thetas[keep]                # the path drawn, and the snapshots PCA sees
     alphas, betas, Z, explained, (a, b) = plane(model, X, y, thetas, directions, resolution, span, seed)
-    per_snapshot = 1 if len(hist.thetas) - 1 == len(hist.steps["step"]) else math.ceil(N_POINTS / batch_size)
+    per_snapshot = 1 if len(hist.thetas) - 1 == len(hist.steps["step"]) else math.ceil(len(X) / batch_size)
     path = pd.DataFrame({"snapshot": keep, "update": keep * per_snapshot, "alpha": a, "beta": b,
                          "loss": _losses_at(model, thetas, X, y)})
     return dict(alphas=alphas, betas=betas, Z=Z, explained=explained, path=path,
                 line=interpolation(model, X, y, thetas[0], extend),
                 init_loss=float(hist.epochs["train_loss"][0]), final_loss=float(model.loss(X, y)),
                 final_acc=float(np.mean(model.predict(X) == y)), diverged_at=hist.diverged_at,
-                n_params=model.n_params)
+                n_params=model.n_params, n=len(X))
 
 
 def _losses_at(model, thetas, X, y):
@@ -127,10 +146,10 @@ def _losses_at(model, thetas, X, y):
 COMPARISONS = ("none", "full batch", "SGD vs Adam", "other directions")
 
 
-def rival(settings, compare):
+def rival(settings, compare, n=N_POINTS):
     """The run to set beside `settings` (explore's keyword arguments), and a name for each.
 
-    "full batch": the same with batch_size = N_POINTS; "SGD vs Adam": Adam swapped for SGD (any
+    "full batch": the same with batch_size = n, the number of rows; "SGD vs Adam": Adam swapped for SGD (any
     other optimizer for Adam), same lr; "other directions": the same run, PCA <-> random.
     Returns (name of the run in settings, rival settings, rival's name), or None for "none".
     """
@@ -139,7 +158,7 @@ def rival(settings, compare):
     if compare == "none":
         return None
     if compare == "full batch":
-        return f"batch {s['batch_size']}", s | {"batch_size": N_POINTS}, f"full batch ({N_POINTS})"
+        return f"batch {s['batch_size']}", s | {"batch_size": n}, f"full batch ({n})"
     if compare == "SGD vs Adam":
         other = "sgd" if s["optimizer"] == "adam" else "adam"
         return optim.LABELS[s["optimizer"]], s | {"optimizer": other}, optim.LABELS[other]

@@ -56,12 +56,16 @@ class Dataset:
     classes: tuple = ()
 
 
-def parse(raw, task):
-    """The Dataset in the CSV bytes `raw` for `task` ("classification" or "regression")."""
+def parse(raw, task, tasks=TASKS):
+    """The Dataset in the CSV bytes `raw` for `task` ("classification" or "regression").
+
+    tasks: the tasks the lesson offers; a file laid out for another one is refused with a
+    hint to switch the problem type if the lesson has it, else with "this lesson needs ...".
+    """
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
     rows = _rows(_text(raw))
-    header = _header(rows[0], task)
+    header = _header(rows[0], task, tasks)
     body = rows[1:]
     if not body:
         raise ValueError("the file has a header but no data rows")
@@ -83,6 +87,13 @@ def parse(raw, task):
         return Dataset(X, y, task, columns)
     y, classes = _labels([row[target].strip() for row in body], header[target])
     return Dataset(X, y, task, columns, classes)
+
+
+def standardize(X):
+    """Each column of X to mean 0 and standard deviation 1 (a constant column to 0), so that
+    data in any units trains alike: (X − mean) / std."""
+    std = np.std(X, axis=0)
+    return (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
 
 
 def _text(raw):
@@ -110,7 +121,7 @@ def _rows(text):
         raise ValueError(f"the file is not valid CSV ({exc})") from None
 
 
-def _header(row, task):
+def _header(row, task, tasks):
     """The column names; ValueError for another separator, missing or repeated names."""
     names = [name.strip() for name in row]
     if len(names) == 1:
@@ -124,9 +135,13 @@ def _header(row, task):
     expected = len(LAYOUTS[task].split(","))
     if len(names) != expected:
         other = [t for t in TASKS if len(LAYOUTS[t].split(",")) == len(names)]
+        columns = (f"the header has {len(names)} column{'s' * (len(names) != 1)} "
+                   f"({', '.join(names)})")
+        if other and other[0] not in tasks:
+            raise ValueError(f"{columns}, a {other[0]} file: this lesson needs a {task} file "
+                             f"with {expected} columns: {LAYOUTS[task]}")
         hint = f" (or switch the problem type to {other[0]})" if other else ""
-        raise ValueError(f"the header has {len(names)} column{'s' * (len(names) != 1)} "
-                         f"({', '.join(names)}); {task} needs {expected}: {LAYOUTS[task]}{hint}")
+        raise ValueError(f"{columns}; {task} needs {expected}: {LAYOUTS[task]}{hint}")
     for j, name in enumerate(names, start=1):
         if not name:
             raise ValueError(f"column {j} has no name in the header")

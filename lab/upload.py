@@ -9,35 +9,42 @@ memory); nothing is written to disk. Draw the uploader before anything that may 
     s = settings_panel(TABLE, PRESETS)
     csv = checked(file, s["problem"], box)     # the CSV bytes, or None (message shown)
 
-The bytes are hashable, so they can go straight into a st.cache_data experiment.
+The bytes are hashable, so they can go straight into a st.cache_data experiment. A lesson
+that takes one kind of file only passes tasks=("classification",) to both functions.
 """
 from experiments import upload
 
-HELP = ("A header row, then one row per point. Classification: x1,x2,label (label = a whole "
-        "number or a name). Regression: x,y. Rows are counted as in a spreadsheet "
-        "(header = row 1).")
+LAYOUT_HELP = {"classification": "Classification: x1,x2,label (label = a whole number or a name).",
+               "regression": "Regression: x,y."}
 
 
-def uploader(box, key):
-    """Template downloads and the file uploader in `box`; returns the uploaded file or None."""
+def help_text(tasks):
+    """The uploader's tooltip: the layout of each task the lesson takes."""
+    return " ".join(["A header row, then one row per point.", *(LAYOUT_HELP[t] for t in tasks),
+                     "Rows are counted as in a spreadsheet (header = row 1)."])
+
+
+def uploader(box, key, tasks=upload.TASKS):
+    """Template downloads (one per task) and the file uploader in `box`; returns the uploaded
+    file or None."""
     box.markdown(f"At most {upload.MAX_ROWS:,} rows, {upload.MAX_BYTES // upload.MB} MB, "
                  f"{upload.MAX_CLASSES} classes with at least {upload.MIN_PER_CLASS} rows each. "
                  "Start from a template:")
-    for col, task in zip(box.columns(2), upload.TASKS):
+    for col, task in zip(box.columns(2), tasks):
         col.download_button(f"{task} template", upload.template(task), file_name=f"{task}.csv",
                             mime="text/csv", key=f"{key}.template.{task}", on_click="ignore",
                             icon=":material/download:", width="stretch")
-    return box.file_uploader("Your CSV file", type=["csv", "txt"], key=key, help=HELP,
+    return box.file_uploader("Your CSV file", type=["csv", "txt"], key=key, help=help_text(tasks),
                              max_upload_size=upload.MAX_BYTES // upload.MB)
 
 
-def checked(file, task, box):
+def checked(file, task, box, tasks=upload.TASKS):
     """The file's bytes if they hold valid `task` data, else None; says which in `box`."""
     if file is None:
         return None
     raw = file.getvalue()
     try:
-        data = upload.parse(raw, task)
+        data = upload.parse(raw, task, tasks)
     except ValueError as exc:
         box.error(f"**{file.name}** cannot be used: {exc}. Training on the built-in data "
                   "instead.", icon=":material/error:")

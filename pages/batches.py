@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from experiments import batches as exp
+from lab import upload
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
 from viz import batches as draw
@@ -12,7 +13,8 @@ TABLE = [
             group="Training", help="Every run starts from the same weights on the same data."),
     Setting("lr", "learning rate η", "log", 0.1, low=0.001, high=10, group="Training"),
     Setting("epochs", "epochs (passes over the data)", "int", 20, low=1, high=60, group="Training"),
-    Setting("n", "training examples N", "int", 200, low=100, high=1000, step=50, group="Training"),
+    Setting("n", "training examples N", "int", 200, low=100, high=1000, step=50, group="Training",
+            help="Of the two moons; an uploaded CSV brings its own rows."),
     seed(group="Training"),
     Setting("axis", "x-axis: cost measured in", "choice", "steps",
             options=("steps", "examples", "seconds"), group="Loss curves",
@@ -56,13 +58,22 @@ lesson("Full batch vs mini-batch",
                  "Tick the spread band: full batch gives the same run for every shuffle, "
                  "batch 1 a different run each time.",
                  "Raise the learning rate to 1: which batch size misbehaves first?",
-                 "In the slice, pick batch 1, then full: the red curves close in on the blue one."])
+                 "In the slice, pick batch 1, then full: the red curves close in on the blue one.",
+                 "Upload your own points under *Bring your own data*."])
+CLASSIFICATION = ("classification",)
+box = st.expander("Bring your own data (CSV)", icon=":material/upload_file:")
+file = upload.uploader(box, key="batches.csv", tasks=CLASSIFICATION)
 s = settings_panel(TABLE, PRESETS)
+csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
 sizes = tuple(size for size in exp.SIZES if size in s["sizes"])
 
 st.header("Loss curves")
 with friendly():
-    steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"])
+    steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"],
+                                         csv)
+if csv:
+    st.caption(f"Your CSV: N = {summary['n'].iloc[0]} examples, features standardized; "
+               "the setting *training examples N* is not used.")
 st.markdown(f"**{exp.verdict(epochs, summary)}**")
 numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
 show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
@@ -75,5 +86,6 @@ st.markdown("The network has thousands of weights, so we walk along one random d
             "slope and its lowest point (diamond) move from batch to batch, and they move more "
             "the smaller the batch.")
 with friendly():
-    cut = cached_slice(s["slice_batch"], s["slice_at"], s["lr"], s["epochs"], s["n"], s["seed"])
+    cut = cached_slice(s["slice_batch"], s["slice_at"], s["lr"], s["epochs"], s["n"], s["seed"],
+                       csv=csv)
 show_figure(draw.loss_slice(cut, s["slice_batch"]), "batches-slice", data=cut, settings=s)

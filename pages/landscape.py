@@ -2,6 +2,7 @@
 import streamlit as st
 
 from experiments import landscape as exp
+from lab import upload
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
 from nnlib import data, optim
@@ -9,7 +10,7 @@ from viz import landscape as draw
 
 TABLE = [
     Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, labels=data.LABELS,
-            group="Network"),
+            group="Network", help="Or upload your own CSV under *Bring your own data*."),
     Setting("noise", "noise", "float", 0.2, low=0.0, high=0.5, step=0.05, group="Network"),
     Setting("hidden", "hidden layers", "choice", "16-16", options=exp.HIDDEN, group="Network",
             help="Units per hidden layer: 16-16 is two layers of 16."),
@@ -54,10 +55,15 @@ lesson("Network loss landscape",
                  "Try spirals with one hidden layer of 8: a rougher landscape.",
                  "Batch size 1 against full batch: a wiggly path against a smooth one.",
                  "Tick *3-D surface* and drag to rotate.",
-                 "Extend the line past t = 1: the loss rises again on the far side of the valley."])
+                 "Extend the line past t = 1: the loss rises again on the far side of the valley.",
+                 "Upload your own points under *Bring your own data*."])
+CLASSIFICATION = ("classification",)
+box = st.expander("Bring your own data (CSV)", icon=":material/upload_file:")
+file = upload.uploader(box, key="landscape.csv", tasks=CLASSIFICATION)
 s = settings_panel(TABLE, PRESETS)
+csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
 run = {k: s[k] for k in ("dataset", "noise", "hidden", "optimizer", "lr", "batch_size", "epochs",
-                         "seed", "directions", "resolution", "span", "extend")}
+                         "seed", "directions", "resolution", "span", "extend")} | {"csv": csv}
 explore = st.cache_data(exp.explore, max_entries=64)
 
 
@@ -73,11 +79,15 @@ def summary(name, result):
 
 
 with friendly():
-    pair = exp.rival(run, s["compare"])
-    runs = {optim.LABELS[s["optimizer"]] if pair is None else pair[0]: explore(**run)}
+    main = explore(**run)
+    pair = exp.rival(run, s["compare"], n=main["n"])
+    runs = {optim.LABELS[s["optimizer"]] if pair is None else pair[0]: main}
     if pair is not None:
         runs[pair[2]] = explore(**pair[1])
 
+if csv:
+    st.caption(f"Your CSV: {main['n']} rows, features standardized; the settings *data set* "
+               "and *noise* are not used.")
 for column, (name, result) in zip(st.columns(len(runs), gap="medium"), runs.items()):
     with column:
         st.markdown(summary(name, result))

@@ -7,9 +7,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from experiments import batches as exp
+from experiments import upload
 from viz import batches as draw
 
 ROOT = Path(__file__).resolve().parent.parent
+NAMES = (ROOT / "tests" / "data" / "names.csv").read_bytes()    # 90 rows, 3 named classes
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +109,23 @@ def test_figures_have_a_trace_per_run_and_the_chosen_axis(default_runs):
     assert [t.name for t in cut.data].count("L(B), batch 8") == 8 and cut.data[-1].line.width == 5
 
 
+def test_an_uploaded_csv_is_standardized_and_sets_n():
+    X, y = exp.examples(csv=NAMES)
+    assert X.shape == (90, 2) and set(y) == {0, 1, 2}
+    assert np.allclose(X.mean(axis=0), 0) and np.allclose(X.std(axis=0), 1)
+    steps, epochs, summary = exp.runs(("full", "8"), epochs=3, csv=NAMES)
+    assert list(summary["n"]) == [90, 90] and list(summary["updates_per_epoch"]) == [1, 12]
+    assert epochs["examples"].max() == 3 * 90 and steps["examples"].max() == 3 * 90
+
+
+def test_a_regression_file_or_too_much_work_is_refused_with_a_sentence():
+    with pytest.raises(ValueError, match="a regression file: this lesson needs a classification"):
+        exp.runs(csv=upload.template("regression").encode())
+    big = "x1,x2,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(5000))
+    with pytest.raises(ValueError, match="use at most 12 epochs"):
+        exp.runs(("full",), csv=big.encode())
+
+
 # ---- the page ----------------------------------------------------------------------------
 
 def spec(at, i=0):
@@ -154,3 +173,15 @@ def test_every_preset_applies(app):
         assert not app.exception and len(app.get("plotly_chart")) == 2, name
         assert app.session_state[f"batches.{key}"] == value
     assert spec(app, 1)["data"][0]["name"] == "L(B), full batch"   # the last preset's slice
+
+
+def test_uploaded_csv_trains_and_a_bad_one_is_explained(app):
+    app.file_uploader(key="batches.csv").set_value(("names.csv", NAMES, "text/csv")).run()
+    assert not app.exception and "names.csv" in app.success[0].value
+    assert any("N = 90 examples" in c.value for c in app.caption)
+    assert len(app.get("plotly_chart")) == 2
+    assert any("down to 0.11" in m.value for m in app.markdown)        # the default says 0.32
+    app.file_uploader(key="batches.csv").set_value(
+        ("sine.csv", upload.template("regression").encode(), "text/csv")).run()
+    assert not app.exception and "this lesson needs a classification file" in app.error[0].value
+    assert any("down to 0.32" in m.value for m in app.markdown)        # back on the moons

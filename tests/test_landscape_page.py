@@ -11,6 +11,7 @@ from experiments import landscape as exp
 from viz import landscape as draw
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,17 @@ def test_rival_changes_one_thing():
         exp.rival(s, "everything")
 
 
+def test_an_uploaded_csv_trains_full_batch_on_all_its_rows():
+    raw = (DATA / "names.csv").read_bytes()              # 90 rows, 3 named classes
+    model, X, y, hist = exp.train(batch_size=200, epochs=5, csv=raw)
+    assert X.shape == (90, 2) and np.allclose(X.std(axis=0), 1) and model.sizes[-1] == 3
+    assert len(hist.steps["step"]) == 5                   # batch 200 > 90 rows: one step per epoch
+    assert exp.rival({"batch_size": 20}, "full batch", n=90)[1:] == ({"batch_size": 90},
+                                                                     "full batch (90)")
+    with pytest.raises(ValueError, match="use at most 666 epochs"):
+        exp.train(epochs=1000, csv=raw)
+
+
 def test_figure_keeps_the_map_static_and_few_light_frames(default):
     fig = draw.surface(default)
     assert fig.layout.images[0].source.startswith("data:image/png;base64,")   # survives Play
@@ -120,3 +132,16 @@ def test_each_preset_asks_then_compares_two_runs(app):
         assert not app.exception and len(app.get("plotly_chart")) == 3, preset
         titles = [spec(app, i)["layout"]["title"]["text"] for i in (0, 1)]
         assert titles[0] != titles[1], preset
+
+
+def test_uploaded_csv_trains_and_a_bad_one_is_explained(app):
+    uploader = app.file_uploader(key="landscape.csv")
+    uploader.set_value(("names.csv", (DATA / "names.csv").read_bytes(), "text/csv")).run()
+    assert not app.exception and "names.csv" in app.success[0].value
+    assert any("90 rows" in c.value for c in app.caption) and len(app.get("plotly_chart")) == 2
+    trained = [m.value for m in app.markdown if "training accuracy" in m.value]
+    app.file_uploader(key="landscape.csv").set_value(
+        ("bad.csv", (DATA / "one_class.csv").read_bytes(), "text/csv")).run()
+    assert not app.exception and "only one class" in app.error[0].value
+    assert [m.value for m in app.markdown if "training accuracy" in m.value] != trained
+    assert not any("90 rows" in c.value for c in app.caption)                # built-in data
