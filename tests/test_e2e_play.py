@@ -11,6 +11,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 ANIMATED = ["descent", "traps", "landscape", "regularization", "playground"]
+STILL = ["batches", "schedules", "initialization"]   # softmax and backprop have tests of their own
 # JS: for each animated chart, its index and a fingerprint of every trace's data
 ANIMATED_CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
     .map((gd, i) => [i, gd]).filter(([i, gd]) => gd._transitionData && gd._transitionData._frames.length)
@@ -48,7 +49,7 @@ def test_play_moves_the_picture_and_keeps_the_map(page, app_url, wait_settled, s
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-@pytest.mark.parametrize("slug", ANIMATED)
+@pytest.mark.parametrize("slug", ANIMATED + STILL)
 def test_a_slider_step_redraws_the_charts(page, app_url, wait_settled, slug):
     open_page(page, f"{app_url}/{slug}", wait_settled)
     before = page.evaluate(ALL_CHARTS)
