@@ -15,6 +15,7 @@ from plotly.colors import sample_colorscale
 from viz import theme
 
 LEVELS = 24     # contour bands on a map
+PIXELS = 241    # the image's side: coarser grids are interpolated up so bands have smooth edges
 HOVER_POINTS = 41   # invisible hover points per side (a 161 x 161 map would weigh too much)
 
 
@@ -51,7 +52,7 @@ def bands(z, levels=LEVELS):
 def contour_image(z, lighten=0.0, levels=LEVELS):
     """A filled contour map of z as a PNG data URL: colour bands with a darker line where the
     band changes. z[i, j] has y rising with i (flipped for the image, whose rows go down)."""
-    band = bands(z, levels)
+    band = bands(upsample(z), levels)
     palette = np.array([[int(v) for v in c[4:-1].split(",")]
                         for c in sample_colorscale(theme.SEQUENTIAL, np.linspace(0, 1, levels))])
     rgb = (1 - lighten) * palette[band] + lighten * 255
@@ -60,6 +61,18 @@ def contour_image(z, lighten=0.0, levels=LEVELS):
     edge[:, 1:] |= band[:, 1:] != band[:, :-1]
     rgb[edge] = 0.75 * palette[band[edge]] + 0.25 * 255 * lighten
     return "data:image/png;base64," + base64.b64encode(png(rgb[::-1].astype(np.uint8))).decode()
+
+
+def upsample(z, size=PIXELS):
+    """z bilinearly interpolated onto a size x size grid (unchanged if it is at least that fine)."""
+    if min(z.shape) >= size:
+        return z
+    return _stretch_rows(_stretch_rows(z, size).T, size).T
+
+
+def _stretch_rows(a, n):
+    """Every row of a linearly interpolated onto n evenly spaced points."""
+    return np.array([np.interp(np.linspace(0, len(row) - 1, n), np.arange(len(row)), row) for row in a])
 
 
 def png(rgb):
