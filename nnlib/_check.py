@@ -44,6 +44,14 @@ def integer(name, value, low=-math.inf, high=math.inf):
     return int(value)
 
 
+def flag(name, value):
+    """Return value as a bool if it is True/False (or 1/0), else raise ValueError: a string
+    such as "no" would otherwise count as switched on."""
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, numbers.Integral) and value in (0, 1)):
+        return bool(value)
+    raise ValueError(f"{name} must be True or False, got {value!r}")
+
+
 def choice(name, value, options):
     """Return value if it is one of options, else raise ValueError listing them."""
     if value not in options:

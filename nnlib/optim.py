@@ -8,7 +8,7 @@ from functools import partial
 
 import numpy as np
 
-from nnlib._check import choice, number, positive, settings
+from nnlib._check import choice, flag, number, positive, settings
 
 
 FLUSH_EVERY = 64   # steps between two sweeps of the state for subnormal numbers
@@ -91,7 +91,7 @@ class SGD(Optimizer):
     def __init__(self, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
         self.momentum = _unit_interval("momentum", momentum)
         self.dampening = number("dampening", dampening, low=0, high=1)
-        self.nesterov = bool(nesterov)
+        self.nesterov = flag("nesterov", nesterov)
         if self.nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("Nesterov momentum requires momentum > 0 and dampening = 0")
         super().__init__(lr, weight_decay, ("momentum_buffer",) if self.momentum else ())
@@ -133,7 +133,7 @@ class Adam(Optimizer):
         beta1, beta2 = betas
         self.betas = (_unit_interval("beta1", beta1), _unit_interval("beta2", beta2))
         self.eps = positive("eps", eps)
-        self.amsgrad = bool(amsgrad)
+        self.amsgrad = flag("amsgrad", amsgrad)
         names = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if self.amsgrad else ())
         super().__init__(lr, weight_decay, names)
 
@@ -180,7 +180,7 @@ class RMSprop(Optimizer):
         self.alpha = _unit_interval("alpha", alpha)
         self.eps = positive("eps", eps)
         self.momentum = _unit_interval("momentum", momentum)
-        self.centered = bool(centered)
+        self.centered = flag("centered", centered)
         names = (("square_avg",) + (("grad_avg",) if self.centered else ())
                  + (("momentum_buffer",) if self.momentum else ()))
         super().__init__(lr, weight_decay, names)

@@ -68,7 +68,7 @@ class EarlyStopping:
         mode = _check.choice("mode", mode, ("auto", "min", "max"))
         self.mode = ("min" if monitor.endswith("loss") else "max") if mode == "auto" else mode
         self.baseline = None if baseline is None else _check.number("baseline", baseline)
-        self.restore_best_weights = bool(restore_best_weights)
+        self.restore_best_weights = _check.flag("restore_best_weights", restore_best_weights)
         self.start_from_epoch = _check.integer("start_from_epoch", start_from_epoch, low=0)
         self.on_train_begin()
 

@@ -270,3 +270,12 @@ def test_subnormal_state_is_flushed_to_zero_every_few_steps():
         opt.step(theta, grad)
     assert opt.state["exp_avg"][1] == 0 and opt.state["exp_avg_sq"][1] == 0
     assert opt.state["exp_avg"][0] > 0.1 and opt.state["exp_avg_sq"][0] > 1e-3   # normal ones kept
+
+
+@pytest.mark.parametrize("make", [lambda v: optim.SGD(lr=0.1, momentum=0.9, nesterov=v),
+                                  lambda v: optim.Adam(amsgrad=v),
+                                  lambda v: optim.RMSprop(centered=v)])
+def test_switches_take_true_or_false_not_any_truthy_string(make):
+    assert make(True) is not None and make(False) is not None
+    with pytest.raises(ValueError, match="must be True or False, got 'no'"):
+        make("no")
