@@ -1,5 +1,4 @@
 """Backprop lesson: every number the stepper shows is nnlib's, checked by hand and by finite differences."""
-import json
 import math
 import time
 from pathlib import Path
@@ -10,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from experiments import backprop as exp
 from viz import backprop as draw
+from tests.helpers import chart_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = [dict(), dict(arch="2-2-2", activation="sigmoid", x1=-1.3, x2=2.0, label=0, sigma=2.0),
@@ -143,10 +143,6 @@ def test_graph_highlights_the_stage_and_keeps_what_was_revealed():
     assert sum("→" in t for t in texts(last)) == 12 + 1                    # every weight, and L
     assert "step 33 of 33" in last.layout.title.text
     assert len(last.to_json()) < 100_000
-
-
-def spec(at, k=0):
-    return json.loads(at.get("plotly_chart")[k].proto.spec)
 
 
 def lit_nodes(at):

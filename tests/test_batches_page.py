@@ -1,5 +1,4 @@
 """Full batch vs mini-batch: the lesson holds on the defaults, with numbers; and the page runs."""
-import json
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from experiments import batches as exp
 from experiments import upload
 from viz import batches as draw
+from tests.helpers import chart_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = (ROOT / "tests" / "data" / "names.csv").read_bytes()    # 90 rows, 3 named classes
@@ -127,9 +127,6 @@ def test_a_regression_file_or_too_much_work_is_refused_with_a_sentence():
 
 
 # ---- the page ----------------------------------------------------------------------------
-
-def spec(at, i=0):
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
 @pytest.fixture

@@ -5,15 +5,10 @@ Screenshots land in tests/artifacts/<page>.png for a human to look at.
 import pytest
 
 from lab import catalog
+from tests.helpers import open_page
 
 pytestmark = pytest.mark.e2e
 CHART_DATA = "() => [...document.querySelectorAll('.js-plotly-plot')].map(d => d.data || [])"
-
-
-def open_page(page, url, wait_settled):
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]')
-    wait_settled(page)
 
 
 def test_home_links_to_every_lesson(page, app_url, wait_settled, shoot):

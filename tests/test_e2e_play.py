@@ -7,6 +7,7 @@ background images (viz/raster.py) or heat maps redrawn in every frame, and this 
 import time
 
 import pytest
+from tests.helpers import open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -22,13 +23,6 @@ MAP_DRAWN = """i => { const gd = document.querySelectorAll('.js-plotly-plot')[i]
     return gd.querySelectorAll('.layer-below image, .imagelayer image, .hm image').length; }"""
 ALL_CHARTS = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')].map(gd => gd._fullData
     .map(t => [t.x, t.y, t.z].map(a => a && Array.from(a).slice(0, 4000)))))"""
-
-
-def open_page(page, url, wait_settled):
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]')
-    wait_settled(page)
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 @pytest.mark.parametrize("slug", ANIMATED)

@@ -8,16 +8,10 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
+from tests.helpers import open_page
 
 pytestmark = pytest.mark.e2e
 CHARTS = "() => [...document.querySelectorAll('.js-plotly-plot')].map(d => d.data.map(t => [t.x, t.y]))"
-
-
-def open_page(page, url, wait_settled):
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]')
-    wait_settled(page)
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def download(page, button, timeout=90_000):

@@ -1,6 +1,5 @@
 """Network loss landscape: the slice and the line agree with the trained model, and the page."""
 import base64
-import json
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from experiments import landscape as exp
 from viz import landscape as draw
+from tests.helpers import chart_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -87,10 +87,6 @@ def test_figure_keeps_the_map_static_and_few_light_frames(default):
     assert all({fig.data[i].name for i in f.traces} == moving for f in fig.frames)
     assert len(fig.to_json()) < 1.5e6
     assert draw.surface(default, three_d=True).data[0].type == "surface"
-
-
-def spec(at, i=0):
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
 def values(array):

@@ -1,6 +1,5 @@
 """Playground: each preset's lesson holds with numbers, the figures animate the right traces,
 and the page (with an uploaded CSV too) runs under AppTest."""
-import json
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from experiments import playground as exp
 from experiments import upload
 from viz import playground as draw
+from tests.helpers import chart_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SINE = dict(problem="regression", noise=0.1, activation="tanh", init="xavier_uniform", lr=0.01)
@@ -122,9 +122,6 @@ def test_loss_axis_ticks_are_readable_numbers():
 
 
 # ---- the page -------------------------------------------------------------------------------
-
-def spec(at, i=0):
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
 @pytest.fixture

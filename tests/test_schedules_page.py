@@ -1,5 +1,4 @@
 """Learning rate & schedules: the lesson holds on the defaults, with numbers; and the page runs."""
-import json
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from experiments import schedules as exp
 from nnlib import optim, schedules
 from viz import schedules as draw
+from tests.helpers import chart_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,9 +93,6 @@ def test_bad_batch_size_says_why():
 
 
 # ---- the page ----------------------------------------------------------------------------
-
-def spec(at, i):
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
 @pytest.fixture

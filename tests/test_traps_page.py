@@ -1,5 +1,4 @@
 """Local-minimum traps: the lesson holds on the defaults (full batch stuck, mini-batches escape), and the page."""
-import json
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from experiments import traps as exp
 from nnlib import trap
 from viz import traps as draw
+from tests.helpers import chart_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = dict(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0)
@@ -79,10 +79,6 @@ def test_race_animates_only_the_moving_traces_and_marks_divergence():
     runs, curves = exp.animation(**{**DEFAULTS, "lr": 1.0})
     fig = draw.race(exp.curve(), runs, curves)
     assert any("diverged at step" in a.text for a in fig.layout.annotations)
-
-
-def spec(at, i=0):
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
 def sentence(at):
