@@ -4,14 +4,15 @@ The file stays in the learner's browser session (Streamlit keeps uploads per ses
 memory); nothing is written to disk. Draw the uploader before anything that may stop the page
 (a preset's question), so the file survives that rerun, then check it for the page's task:
 
-    box = st.expander("Bring your own data (CSV)")
-    file = uploader(box, key="playground.csv")
+    box, file = uploader(key="playground.csv")
     s = settings_panel(TABLE, PRESETS)
     csv = checked(file, s["problem"], box)     # the CSV bytes, or None (message shown)
 
 The bytes are hashable, so they can go straight into a st.cache_data experiment. A lesson
 that takes one kind of file only passes tasks=("classification",) to both functions.
 """
+import streamlit as st
+
 from experiments import upload
 
 LAYOUT_HELP = {"classification": "Classification: x1,x2,label (label = a whole number or a name).",
@@ -24,9 +25,10 @@ def help_text(tasks):
                      "Rows are counted as in a spreadsheet (header = row 1)."])
 
 
-def uploader(box, key, tasks=upload.TASKS):
-    """Template downloads (one per task) and the file uploader in `box`; returns the uploaded
-    file or None."""
+def uploader(key, tasks=upload.TASKS):
+    """A "Bring your own data" expander with template downloads (one per task) and the file
+    uploader; returns (the expander, the uploaded file or None)."""
+    box = st.expander("Bring your own data (CSV)", icon=":material/upload_file:")
     box.markdown(f"At most {upload.MAX_ROWS:,} rows, {upload.MAX_BYTES // upload.MB} MB, "
                  f"{upload.MAX_CLASSES} classes with at least {upload.MIN_PER_CLASS} rows each. "
                  "Start from a template:")
@@ -34,8 +36,8 @@ def uploader(box, key, tasks=upload.TASKS):
         col.download_button(f"{task} template", upload.template(task), file_name=f"{task}.csv",
                             mime="text/csv", key=f"{key}.template.{task}", on_click="ignore",
                             icon=":material/download:", width="stretch")
-    return box.file_uploader("Your CSV file", type=["csv", "txt"], key=key, help=help_text(tasks),
-                             max_upload_size=upload.MAX_BYTES // upload.MB)
+    return box, box.file_uploader("Your CSV file", type=["csv", "txt"], key=key, help=help_text(tasks),
+                                  max_upload_size=upload.MAX_BYTES // upload.MB)
 
 
 def checked(file, task, box, tasks=upload.TASKS):

@@ -61,8 +61,7 @@ lesson("Full batch vs mini-batch",
                  "In the slice, pick batch 1, then full: the red curves close in on the blue one.",
                  "Upload your own points under *Bring your own data*."])
 CLASSIFICATION = ("classification",)
-box = st.expander("Bring your own data (CSV)", icon=":material/upload_file:")
-file = upload.uploader(box, key="batches.csv", tasks=CLASSIFICATION)
+box, file = upload.uploader(key="batches.csv", tasks=CLASSIFICATION)
 s = settings_panel(TABLE, PRESETS)
 csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
 sizes = tuple(size for size in exp.SIZES if size in s["sizes"])

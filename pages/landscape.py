@@ -58,8 +58,7 @@ lesson("Network loss landscape",
                  "Extend the line past t = 1: the loss rises again on the far side of the valley.",
                  "Upload your own points under *Bring your own data*."])
 CLASSIFICATION = ("classification",)
-box = st.expander("Bring your own data (CSV)", icon=":material/upload_file:")
-file = upload.uploader(box, key="landscape.csv", tasks=CLASSIFICATION)
+box, file = upload.uploader(key="landscape.csv", tasks=CLASSIFICATION)
 s = settings_panel(TABLE, PRESETS)
 csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
 run = {k: s[k] for k in ("dataset", "noise", "hidden", "optimizer", "lr", "batch_size", "epochs",

@@ -89,8 +89,7 @@ lesson("Playground",
                  "behind (overfitting); dropout or L2 narrow the gap.",
                  "Set η to 1 with SGD: watch the training diverge.",
                  "Download a template under *Bring your own data*, edit it, upload it."])
-box = st.expander("Bring your own data (CSV)", icon=":material/upload_file:")
-file = upload.uploader(box, key="playground.csv")
+box, file = upload.uploader(key="playground.csv")
 s = settings_panel(TABLE, PRESETS)
 csv = upload.checked(file, s["problem"], box)
 
