@@ -4,7 +4,7 @@ A step is θ ← θ − η_t ∇L(B)(θ). Too small an η crawls, a good one fal
 bounces or blows up. A schedule changes η_t during training (nnlib.schedules); its settings
 here are chosen relative to the run's length T (total updates), so every schedule spans the
 same run. The LR range test (nnlib.lr_finder) sweeps η upwards during one short run and
-suggests where the loss falls fastest.
+suggests a tenth of the η where the smoothed loss is lowest.
 """
 import math
 
@@ -115,7 +115,7 @@ def schedule_curves(lr=0.3, optimizer="sgd", epochs=40, batch_size=32, seed=0):
                          "lr": np.concatenate(list(curves.values()))})
 
 
-def range_test(optimizer="sgd", batch_size=32, seed=0, start_lr=1e-5, end_lr=10.0, steps=100):
+def range_test(optimizer="sgd", batch_size=32, seed=0, start_lr=1e-5, end_lr=10.0, steps=200):
     """The LR range test on the seed's network and data; returns (frame lr, loss, smoothed;
     suggested lr or None)."""
     X, y, model, opt = _setup(optimizer, start_lr, batch_size, seed)

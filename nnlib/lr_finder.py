@@ -10,6 +10,11 @@ recording each batch loss and its exponentially smoothed, bias-corrected average
 
 The loss first barely moves (lr too small), then falls fast, then blows up (lr too big).
 The test stops early once smoothed_i > diverge_factor × min(smoothed so far).
+
+The suggested lr is a tenth of the lr where the smoothed loss is lowest (fastai's "minimum / 10"
+rule): the minimum sits just before the blow-up, so a tenth of it is still on the fast-falling
+part. The other classic rule, the steepest point of the curve, is fragile: on noisy curves it
+often lands on the flat start (lr ~ 1e-5, nothing learns) or on the blow-up itself.
 """
 import copy
 import math
@@ -24,7 +29,7 @@ def lr_range_test(model, X, y, opt, start_lr=1e-5, end_lr=10.0, steps=100, batch
     """Run the range test on copies of model and opt (the caller's are left untouched).
 
     Returns a dict: lrs, losses, smoothed (arrays, one entry per step taken), suggested_lr
-    (where the smoothed loss falls fastest per unit of log lr, see _steepest) and
+    (a tenth of the lr of the lowest smoothed loss, not below start_lr; see suggest) and
     stopped_early (bool). One np.random.default_rng(seed) draws the batches and dropout masks.
     """
     start_lr = _check.positive("start_lr", start_lr)
@@ -59,7 +64,7 @@ def lr_range_test(model, X, y, opt, start_lr=1e-5, end_lr=10.0, steps=100, batch
             opt.step(model.theta, grad)
     k = len(losses)
     return {"lrs": lrs[:k], "losses": np.array(losses), "smoothed": np.array(smoothed),
-            "suggested_lr": _steepest(lrs[:k], np.array(smoothed)), "stopped_early": k < steps}
+            "suggested_lr": suggest(lrs[:k], np.array(smoothed)), "stopped_early": k < steps}
 
 
 def _batches(X, y, batch_size, rng):
@@ -71,17 +76,11 @@ def _batches(X, y, batch_size, rng):
             yield X[order[i:i + batch_size]], y[order[i:i + batch_size]]
 
 
-def _steepest(lrs, smoothed):
-    """The lr where the smoothed loss drops fastest against log lr (fastai's "steep" point).
+def suggest(lrs, smoothed):
+    """A tenth of the lr where the smoothed loss is lowest, not below the first lr:
 
-    The first tenth of the run (the average is still settling) and the last few points (the
-    blow-up) are ignored, as fastai does. With too few points: the lr of the lowest loss / 10
-    (not below the first lr); None if not a single step could be taken.
+        suggested = max(lrs[0], lrs[argmin smoothed] / 10);   None if no step could be taken.
     """
     if len(lrs) == 0:
         return None
-    lo, hi = len(lrs) // 10, len(lrs) - 5
-    if hi - lo < 2:
-        return float(max(lrs[0], lrs[np.argmin(smoothed)] / 10))
-    slopes = np.diff(smoothed[lo:hi]) / np.diff(np.log(lrs[lo:hi]))
-    return float(lrs[lo + np.argmin(slopes)])
+    return float(max(lrs[0], lrs[int(np.argmin(smoothed))] / 10))

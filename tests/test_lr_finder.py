@@ -69,3 +69,11 @@ def test_bad_arguments_raise_clear_errors(moons, kwargs, message):
     X, y = moons
     with pytest.raises(ValueError, match=message):
         lr_range_test(MLP([2, 4, 2]), X, y, optim.SGD(), **kwargs)
+
+
+def test_suggest_is_a_tenth_of_the_lowest_smoothed_loss_and_not_below_the_first_lr():
+    from nnlib.lr_finder import suggest
+    lrs = np.geomspace(1e-3, 10, 5)          # 0.001, 0.01, 0.1, 1, 10
+    assert suggest(lrs, np.array([1.0, 0.9, 0.5, 0.2, 3.0])) == pytest.approx(0.1)
+    assert suggest(lrs, np.array([0.1, 0.9, 0.5, 0.2, 3.0])) == pytest.approx(1e-3)   # floor
+    assert suggest(lrs[:0], np.array([])) is None
