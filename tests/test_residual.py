@@ -75,18 +75,32 @@ def test_forward_matches_a_textbook_residual_network(activation):
     np.testing.assert_allclose(model.forward(X), textbook_output(model, X), rtol=1e-12, atol=1e-12)
 
 
-def test_skips_change_the_function_but_not_the_parameters():
-    """Same sizes and seed: the same initial theta as MLP, a different output."""
-    plain, res = MLP([2, 8, 8, 8, 2], seed=4), ResidualMLP([2, 8, 8, 8, 2], seed=4)
-    np.testing.assert_array_equal(plain.theta, res.theta)
-    X = np.random.default_rng(0).normal(size=(5, 2))
-    assert not np.allclose(plain.forward(X), res.forward(X))
+def test_blocks_start_scaled_by_one_over_root_k_and_the_rest_as_mlp():
+    """Same sizes and seed as MLP: the projections equal, the 3 blocks' W times 1/√3, biases 0."""
+    plain, res = MLP([2, 8, 8, 8, 8, 2], seed=4), ResidualMLP([2, 8, 8, 8, 8, 2], seed=4)
+    assert res.skips == (False, True, True, True)
+    for l, ((W, b), (W0, b0)) in enumerate(zip(res.layers, plain.layers)):
+        np.testing.assert_allclose(W, W0 / 3**0.5 if 1 <= l <= 3 else W0, rtol=1e-15)
+        np.testing.assert_array_equal(b, b0)
+    assert ResidualMLP([2, 8, 8, 2], branch_scale=1.0, seed=4).layers[1][0] == pytest.approx(
+        MLP([2, 8, 8, 2], seed=4).layers[1][0])
+
+
+def test_the_signal_grows_far_less_than_two_to_the_k():
+    """12 blocks of 32 ReLU units: the output spread stays within 20 times the plain MLP's with
+    the default 1/√K, and is more than 200 times it with unscaled blocks (~2^K)."""
+    X = np.random.default_rng(0).normal(size=(500, 2))
+    sizes = [2] + [32] * 13 + [2]                      # 12 blocks
+    spread = lambda model: model.forward(X).std()
+    assert spread(ResidualMLP(sizes, seed=0)) < 20 * spread(MLP(sizes, seed=0))
+    assert spread(ResidualMLP(sizes, branch_scale=1.0, seed=0)) > 200 * spread(MLP(sizes, seed=0))
 
 
 def test_copy_is_an_independent_residual_network():
     model, X, _ = problem(depth=3)
     twin = model.copy()
     assert isinstance(twin, ResidualMLP) and twin.skips == model.skips
+    assert twin.branch_scale == model.branch_scale
     np.testing.assert_array_equal(twin.forward(X), model.forward(X))
     twin.theta = twin.theta + 1.0
     assert not np.allclose(twin.forward(X), model.forward(X))
