@@ -22,14 +22,14 @@ at the default settings (tests/test_landscape_papers.py measures them again).
 import numpy as np
 import pandas as pd
 
-from experiments.landscape import points
+from experiments.landscape import DIRECTIONS, plane, points  # noqa: F401 (DIRECTIONS: the page's options)
 from nnlib import _check, data, hessian, landscape, optim
 from nnlib.model import MLP
 from nnlib.residual import ResidualMLP
 from nnlib.train import fit
 
 DATASETS = ("moons", "circles", "spirals", "xor")
-NETS = ("shallow", "deep", "deep + skips", "deep, wide")
+NETS = ("shallow", "deep", "deep + skips", "deep wide")
 SHALLOW_DEPTH = 2      # hidden layers of the shallow network
 WIDTH, WIDE = 16, 32   # units per hidden layer: narrow (every net but one) and wide
 LR, BATCH = 0.01, 20   # Adam's learning rate η and the batch size of the comparison
@@ -47,7 +47,7 @@ def architecture(net, depth):
     _check.choice("network", net, NETS)
     depth = _check.integer("hidden layers of the deep networks", depth, low=3, high=16)
     layers = {"shallow": [WIDTH] * SHALLOW_DEPTH, "deep": [WIDTH] * depth,
-              "deep + skips": [WIDTH] * depth, "deep, wide": [WIDE] * depth}[net]
+              "deep + skips": [WIDTH] * depth, "deep wide": [WIDE] * depth}[net]
     return [2, *layers, 2], net == "deep + skips"
 
 
@@ -62,7 +62,7 @@ def train(net, dataset="moons", noise=0.2, depth=10, epochs=50, seed=0):
     return (model, X, y, history) with a parameter snapshot after every epoch. A run that blew
     up keeps its last finite weights."""
     sizes, skips = architecture(net, depth)
-    epochs = _check.integer("epochs", epochs, low=1, high=200)
+    epochs = _check.integer("epochs", epochs, low=5, high=200)
     X, y = points(_check.choice("dataset", dataset, DATASETS), noise, seed)
     model = (ResidualMLP if skips else MLP)(sizes, seed=seed)
     hist = fit(model, X, y, optim.Adam(lr=LR), batch_size=BATCH, epochs=epochs, seed=seed,
@@ -78,27 +78,29 @@ def axis(resolution, span):
     return np.linspace(-span, span, _check.integer("grid points per side", resolution, low=3) | 1)
 
 
-def panel(net, dataset="moons", noise=0.2, depth=10, epochs=50, resolution=25, span=1.0, seed=0):
-    """One network's slice: train it, cut its loss along filter-normalized random directions
-    (from default_rng(seed)) through θ*, project the path of every epoch onto the plane.
+def panel(net, dataset="moons", noise=0.2, depth=10, epochs=50, resolution=25, span=1.0, seed=0,
+          directions="random"):
+    """One network's slice: train it, cut its loss along a plane through θ* (experiments.landscape
+    .plane: filter-normalized random directions from default_rng(seed), ±span; or the path's two
+    principal directions, span times its extent), project the path of every epoch onto it.
 
-    Returns a dict: net, label, alphas, betas, Z (Z[i, j] at alphas[j], betas[i]), path (frame:
-    epoch, alpha, beta, loss = the true training loss L(θ_t)), final_loss, minima, median,
-    n_params.
+    Returns a dict: net, label, alphas, betas, Z (Z[i, j] at alphas[j], betas[i]), explained
+    (PCA ratios or None), path (frame: epoch, alpha, beta, loss = the true training loss L(θ_t),
+    not the loss on the plane), final_loss, minima, median, n_params.
     """
     coords = axis(resolution, span)
     if len(coords) ** 2 > MAX_GRID_POINTS:
         raise ValueError(f"at most {int(MAX_GRID_POINTS ** 0.5)} grid points per side keep the "
                          f"comparison quick, got {len(coords)}")
     model, X, y, hist = train(net, dataset, noise, depth, epochs, seed)
-    d1, d2 = landscape.random_directions(model, seed=seed)
-    Z = landscape.loss_grid(model, X, y, d1, d2, coords, coords)
-    losses = hist.epochs["train_loss"][:len(hist.thetas)]
-    a, b = landscape.project(hist.thetas[:len(losses)], model.theta, d1, d2)
-    path = pd.DataFrame({"epoch": np.arange(len(losses)), "alpha": a, "beta": b, "loss": losses})
-    return dict(net=net, label=describe(net, depth), alphas=coords, betas=coords, Z=Z, path=path,
-                final_loss=float(model.loss(X, y)), minima=slice_minima(Z),
-                median=float(np.median(Z)), n_params=model.n_params)
+    thetas = hist.thetas[:len(hist.epochs["train_loss"])]
+    alphas, betas, Z, explained, (a, b) = plane(model, X, y, thetas, directions, len(coords),
+                                                 span, seed)
+    path = pd.DataFrame({"epoch": np.arange(len(thetas)), "alpha": a, "beta": b,
+                         "loss": hist.epochs["train_loss"][:len(thetas)]})
+    return dict(net=net, label=describe(net, depth), alphas=alphas, betas=betas, Z=Z,
+                explained=explained, path=path, final_loss=float(model.loss(X, y)),
+                minima=slice_minima(Z), median=float(np.median(Z)), n_params=model.n_params)
 
 
 def slice_minima(Z):
@@ -219,7 +221,7 @@ def seed_outcomes(seed):
         "deep_more_dips": p["deep"]["minima"] > p["shallow"]["minima"],
         "skips_fewer_dips": p["deep + skips"]["minima"] < p["deep"]["minima"],
         "skips_lower_walls": p["deep + skips"]["median"] < p["deep"]["median"],
-        "wide_fewer_dips": p["deep, wide"]["minima"] < p["deep"]["minima"],
+        "wide_fewer_dips": p["deep wide"]["minima"] < p["deep"]["minima"],
         "deep_less_convex": c["deep"]["mean_ratio"] > c["shallow"]["mean_ratio"],
         "skips_more_convex": c["deep + skips"]["mean_ratio"] < c["deep"]["mean_ratio"],
         "large_batch_higher_curvature": big.lambda_max > small.lambda_max,
@@ -246,3 +248,29 @@ def sentence(claim, rates=None):
     k, n = (rates or RATES)[claim]
     text = how_often(k, n)
     return f"{text[0].upper()}{text[1:]}, {CLAIMS[claim]}."
+
+
+def frequency(k, n):
+    """A word for k of n: "always", "usually" (≥ 70 %), "about half the time", "rarely"
+    (≤ 30 %), "never"."""
+    if k == n:
+        return "always"
+    if k == 0:
+        return "never"
+    return "usually" if k >= 0.7 * n else "rarely" if k <= 0.3 * n else "about half the time"
+
+
+def sharp_flat_verdict(rates=None):
+    """What the three sharp/flat rates say together, in plain words (from the rates themselves)."""
+    rates = rates or RATES
+    curvature = frequency(*rates["large_batch_higher_curvature"])
+    line = frequency(*rates["large_batch_steeper_line"])
+    worse = frequency(*rates["large_batch_worse_validation"])
+    agree = (curvature in ("always", "usually")) == (line in ("always", "usually"))
+    text = (f"By λ_max the large-batch minimum is {curvature} the sharper one; along the "
+            f"filter-normalized line it is {line} the steeper one"
+            + ("" if agree else ": the two measures of sharpness disagree") + ". ")
+    if worse in ("always", "usually"):
+        return text + f"Its validation loss is {worse} higher, as Keskar et al. found."
+    return text + (f"Its validation loss is {worse} the higher one, so at this small scale large "
+                   "batches did not generalize worse, unlike Keskar et al.'s large networks.")

@@ -12,7 +12,7 @@ def test_the_compared_networks_differ_only_in_what_their_names_say():
     assert sizes["shallow"] == ([2, 16, 16, 2], False)
     assert sizes["deep"] == ([2] + [16] * 10 + [2], False)
     assert sizes["deep + skips"] == ([2] + [16] * 10 + [2], True)
-    assert sizes["deep, wide"] == ([2] + [32] * 10 + [2], False)
+    assert sizes["deep wide"] == ([2] + [32] * 10 + [2], False)
     assert lp.describe("deep + skips", 8) == "8 hidden layers of 16, with skips"
 
 
