@@ -69,21 +69,16 @@ sharp_flat = st.cache_data(exp.sharp_flat, max_entries=16)
 def page():
     lesson("Loss landscapes in the papers",
            "Four networks learn the same points the same way; only their shape differs. Each "
-           "picture is the loss on a plane through the network's trained weights θ* (the black "
-           "star), along two random directions scaled to the size of the network's own weights, "
-           "so every panel is cut the same way and shares **one colour scale**: dark blue is low "
-           "loss, yellow high. Li et al. (2018) found that depth without skip connections makes "
-           "this picture chaotic, and that skips smooth it; Keskar et al. (2017) that large "
-           "batches end in sharp minima. Here is what the same measurements say at small scale.",
-           formula=[r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2), \qquad "
-                    r"d_{l,j} \leftarrow \frac{d_{l,j}}{\lVert d_{l,j}\rVert}\,\lVert \theta_{l,j}\rVert",
-                    r"\text{skip: } a_l = a_{l-1} + f(a_{l-1} W_l + b_l) \qquad "
-                    r"\text{no skip: } a_l = f(a_{l-1} W_l + b_l)"],
-           try_this=["Raise the depth to 12: count the dips of the deep slice.",
-                     "Switch the 3-D view and drag to rotate: a crater against a bowl.",
-                     "Switch the directions to PCA: now the red training path shows.",
-                     "Make the small batch 1 or the large batch 100: does the verdict change?",
-                     "Try spirals: a harder problem for every network."])
+           "picture is the loss on a plane through the trained weights θ* (black star) along two "
+           "random directions scaled to the network's own weights, on **one colour scale** (dark "
+           "blue low, yellow high). Li et al. (2018) found depth without skips makes it chaotic, "
+           "Keskar et al. (2017) that large batches end in sharp minima. At small scale:",
+           formula=r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2), \quad "
+                   r"d_{l,j} \leftarrow \frac{d_{l,j}}{\lVert d_{l,j}\rVert}\,\lVert \theta_{l,j}\rVert",
+           try_this=["Depth 12: count the dips of the deep slice.",
+                     "Rotate the 3-D view: which surface is a bowl?",
+                     "Directions PCA: the red training path shows.",
+                     "Small batch 1, large batch 100: the same verdict?"])
     s = settings_panel(TABLE, PRESETS)
     comparison(s)
     convexity(s)
@@ -92,7 +87,6 @@ def page():
 
 def comparison(s):
     """The four slices side by side (2-D, one colour scale), then a pair of them in 3-D."""
-    st.header("Depth, skips and width (Li et al. 2018)")
     keys = ("dataset", "noise", "depth", "epochs", "resolution", "span", "seed", "directions")
     progress = st.progress(0.0, text="Training and slicing the networks…")
     with friendly():
@@ -103,6 +97,9 @@ def comparison(s):
     progress.empty()
     show_figure(draw.contours(list(panels.values()), exp.CAP), "papers-slices",
                 data=_minima_table(panels), settings=s)
+    st.subheader("Depth, skips and width (Li et al. 2018)")
+    st.latex(r"\text{skip: } a_l = a_{l-1} + f(a_{l-1} W_l + b_l) \qquad "
+             r"\text{no skip: } a_l = f(a_{l-1} W_l + b_l)")
     st.markdown("**On this run**, dips in each slice (grid points lower than all 8 neighbours): "
                 + ", ".join(f"{net} {p['minima']}" for net, p in panels.items())
                 + "; median loss on the slice: "
@@ -113,8 +110,8 @@ def comparison(s):
     st.caption(f"The skip network's blocks start with their weights scaled by 1/√{s['depth'] - 1}"
                " (as Fixup does for residual networks without normalization); otherwise the "
                "signal would roughly double at every block. The red line is the training path "
-               "projected on the plane; its hover shows the true loss L(θ_t), measured in all "
-               "dimensions. On random directions it barely moves: the path is almost "
+               "projected on the plane (it ends at θ*, the black star); its hover shows the "
+               "true loss L(θ_t), measured in all dimensions. On random directions it barely moves: the path is almost "
                "perpendicular to a random plane. Losses above "
                f"{exp.CAP:g} share the top colour.")
     pair = [panels[net] for net in PAIRS[s["pair"]]]

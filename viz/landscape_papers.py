@@ -49,7 +49,8 @@ def _log_loss(Z, cap):
 
 def contours(panels, cap):
     """The slices side by side, one subplot per network, one shared colour scale; the training
-    path projected on each plane (hover: its true loss), θ* a star."""
+    path projected on each plane (hover: its true loss), θ* a star. No legend (the page names
+    the red path and the black star), so the picture fits the first screen."""
     lo, hi = shared_range(panels, cap)
     fig = make_subplots(1, len(panels), subplot_titles=[p["label"] for p in panels],
                         horizontal_spacing=0.04)
@@ -64,10 +65,11 @@ def contours(panels, cap):
         fig.update_xaxes(title_text="α along d₁", range=_edges(p["alphas"]), row=1, col=col)
         fig.update_yaxes(range=_edges(p["betas"]), row=1, col=col)
     fig.update_yaxes(title_text="β along d₂", row=1, col=1)
-    fig.update_layout(coloraxis=_colour_axis(lo, hi, "loss (log scale)"), height=460,
+    fig.update_layout(coloraxis=_colour_axis(lo, hi, "loss (log scale)"), height=400,
+                      showlegend=False,
                       title=f"loss on a plane through the trained weights θ* ({_method(panels)}, "
                             "one colour scale)",
-                      legend=dict(orientation="h", y=-0.22, x=0))
+                      margin=dict(t=80, b=50))
     return theme.apply(fig)
 
 
