@@ -180,10 +180,13 @@ def _stacked_loss(model, thetas, layers, Xt, targets, outputs):
     The output z is overwritten by nnlib.losses, one mean per set.
     """
     activation = ACTIVATIONS[model.activation].f
-    a = Xt
-    for at, out in zip(layers[:-1], outputs[:-1]):
+    skips = getattr(model, "skips", ())   # nnlib.residual.ResidualMLP: hidden layers that add
+    a = Xt                                # their input back, a_l = a_{l−1} + f(z_l)
+    for l, (at, out) in enumerate(zip(layers[:-1], outputs[:-1])):
         z = np.matmul(thetas[:, at], a, out=out[:, :-1])
         activation(z, out=z)
+        if l < len(skips) and skips[l]:
+            z += a[:, :-1]
         a = out
     z = np.matmul(thetas[:, layers[-1]], a, out=outputs[-1])
     if model.loss_name == "mse":
