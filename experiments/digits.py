@@ -122,6 +122,26 @@ def curves(hist):
     return frame.rename(columns={"val_loss": "test_loss", "val_acc": "test_acc", "time": "seconds"})
 
 
+def weight_frame(result):
+    """The recorded first-layer weights as a tidy frame: epoch, neuron (from 1), row, column
+    (of the 8×8 image), weight."""
+    W = result["weights"]                                       # (frames, 64, shown)
+    frames, pixels, shown = W.shape
+    epoch, neuron, pixel = np.meshgrid(result["epochs"], np.arange(1, shown + 1),
+                                       np.arange(pixels), indexing="ij")
+    return pd.DataFrame({"epoch": epoch.ravel(), "neuron": neuron.ravel(),
+                         "row": pixel.ravel() // DIGITS_SHAPE[1],
+                         "column": pixel.ravel() % DIGITS_SHAPE[1],
+                         "weight": W.transpose(0, 2, 1).ravel()})
+
+
+def confusion_frame(result):
+    """Per true digit: digit, test_digits, correct, accuracy and its row of the confusion
+    matrix (read_as_0 .. read_as_9)."""
+    counts = pd.DataFrame(result["confusion"], columns=[f"read_as_{j}" for j in range(CLASSES)])
+    return pd.concat([result["per_class"], counts], axis=1)
+
+
 def full_batch(hidden=(32,), activation="relu", init="he_normal", optimizer="adam", lr=0.01,
                epochs=20, test_share=0.25, seed=0):
     """The same network from the same start, trained with full batch (one exact step per epoch)
@@ -168,12 +188,19 @@ def verdict(result):
         text = (f"Training **diverged at step {result['diverged_at']}**: the numbers below are "
                 f"from epoch {result['last_epoch']}, the last finite one. Try a smaller η. ")
     text += (f"After {result['last_epoch']} epochs the network reads **{result['accuracy']:.1%}** "
-             f"of the {n} test digits right ({wrong} mistakes); it never trained on them.")
+             f"of the {n} test digits right ({wrong} mistake{'s' * (wrong != 1)}); it never "
+             "trained on them.")
     off = result["confusion"] - np.diag(np.diag(result["confusion"]))
     if off.max() > 1:
         i, j = np.unravel_index(off.argmax(), off.shape)
-        text += f" Its most common mistake: a {i} read as a {j} ({off[i, j]} times)."
+        text += (f" Its most common mistake: {_a(i)} {i} read as {_a(j)} {j} "
+                 f"({off[i, j]} times).")
     return text
+
+
+def _a(digit):
+    """The article before a digit's name: "an 8", "a 3"."""
+    return "an" if digit == 8 else "a"
 
 
 def race_verdict(mini, full, batch, n_train):
