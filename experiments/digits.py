@@ -214,8 +214,9 @@ def race_verdict(mini, full, batch, n_train):
     reached = upto["train_loss"].iloc[-1]
     epochs = int(upto["epoch"].iloc[-1])
     finished = epochs == int(full["epoch"].iloc[-1])
-    tail = (f"full batch finished all its {epochs} epochs in that time, ending at {reached:.3f}"
-            if finished else f"full batch managed {epochs} epochs and got to {reached:.3f}")
+    tail = (f"full batch needed only {upto['seconds'].iloc[-1]:.2f} s for all its {epochs} "
+            f"epochs and ended at {reached:.3f}" if finished
+            else f"full batch managed {epochs} epochs and got to {reached:.3f}")
     return (f"In {budget:.2f} s of training, batch {batch} did {int(mini['epoch'].iloc[-1])} "
             f"epochs and brought the training loss down to {mini['train_loss'].iloc[-1]:.3f}; "
             f"{tail}.")

@@ -54,36 +54,26 @@ cached_full = st.cache_data(exp.full_batch, max_entries=32)
 
 def page():
     lesson("Real images: handwritten digits",
-           "Each digit is an 8×8 picture: 64 pixels, one input each, from 0 (blank paper) to 1 "
-           "(full ink). A neuron of the first layer adds up the pixels, each times its own "
-           "weight, so its 64 weights are a picture too: **red** pixels raise its output where "
-           "there is ink, **blue** ones lower it, white ones do not matter. Press **▶ Play** to "
-           "watch these pictures change from their random start while the network learns. "
-           "Softmax turns the last layer's ten outputs into probabilities p₀ … p₉; the answer "
-           "is the largest.",
-           formula=[r"z_j = \sum_{i=1}^{64} x_i W_{ij} + b_j \qquad "
-                    r"p_k = \frac{e^{y_k}}{\sum_{l=0}^{9} e^{y_l}} \qquad "
-                    r"\mathcal{L}(B) = -\frac{1}{|B|}\sum_{a \in B} \log p^a_{k_a} \qquad "
-                    r"\theta \leftarrow \theta - \eta\, \nabla_\theta \mathcal{L}(B)"],
-           try_this=["Press ▶ Play under the weights and watch them change epoch by epoch.",
-                     "Set *neurons per hidden layer* to 2: how much of the digits survives?",
-                     "Choose *small normal* initial weights and press ▶ Play: the pictures "
-                     "start almost blank.",
-                     "Hover a misclassified digit: how sure was the network of its answer?",
-                     "Set the batch size to 1797 (full batch) and compare the accuracy.",
-                     "Try η = 1 with Adam, then with SGD."])
+           "Each digit is an 8×8 picture: 64 pixels from 0 (blank) to 1 (full ink), one input "
+           "each. A first-layer neuron adds up the pixels times its 64 weights, so its weights "
+           "are a picture too: **red** pixels raise its output where there is ink, **blue** ones "
+           "lower it, white ones do not count. Press **▶ Play** to watch them change from their "
+           "random start. Softmax turns the ten outputs into probabilities p₀ … p₉.",
+           formula=r"z_j = \sum_{i=1}^{64} x_i W_{ij} + b_j \qquad "
+                   r"p_k = \frac{e^{y_k}}{\sum_{l=0}^{9} e^{y_l}} \qquad "
+                   r"\theta \leftarrow \theta - \eta\, \nabla_\theta \mathcal{L}(B)",
+           try_this=["Press ▶ Play under the weights.",
+                     "Set *neurons per hidden layer* to 2.",
+                     "Pick *small normal* initial weights, then ▶ Play: the pictures start "
+                     "almost blank.",
+                     "Batch size 1797 (full batch): compare the accuracy.",
+                     "η = 1 with Adam, then with SGD."])
     s = settings_panel(TABLE, PRESETS)
     settings = dict(hidden=(s["width"],) * s["layers"], activation=s["activation"],
                     init=s["init"], optimizer=s["optimizer"], lr=s["lr"], epochs=s["epochs"],
                     test_share=s["test_share"], seed=s["seed"])
     with friendly():
         result = cached_run(batch_size=s["batch_size"], **settings)
-    sizes = " → ".join(map(str, result["sizes"]))
-    st.caption(f"Network {sizes}; {result['n_train']:,} training digits, {result['n_test']} test "
-               f"digits; batch size {result['batch_size']}"
-               + (" (full batch)." if result["batch_size"] == result["n_train"] else "."))
-    (st.error if result["diverged_at"] is not None else st.markdown)(exp.verdict(result))
-
     weights, matrix = st.columns([3, 2], gap="medium")
     with weights:
         show_figure(draw.weights(result), "digits-weights", data=exp.weight_frame(result),
@@ -91,8 +81,13 @@ def page():
     with matrix:
         show_figure(draw.confusion(result), "digits-confusion", data=exp.confusion_frame(result),
                     settings=s)
-    st.caption("Confusion matrix: row k counts the test images of digit k, column j the ones "
-               "read as j, so the diagonal holds the right answers and every other number is a "
+    (st.error if result["diverged_at"] is not None else st.markdown)(exp.verdict(result))
+    sizes = " → ".join(map(str, result["sizes"]))
+    st.caption(f"Network {sizes}; {result['n_train']:,} training digits, {result['n_test']} test "
+               f"digits; batch size {result['batch_size']}"
+               + (" (full batch)." if result["batch_size"] == result["n_train"] else ". ")
+               + "Weights: one colour scale for every epoch, white = 0. Confusion matrix: row k "
+               "counts the test images of digit k, column j the ones read as j, so the diagonal holds the right answers and every other number is a "
                "mistake (empty cells: none). A digit's accuracy is C[k, k] / Σⱼ C[k, j], the "
                "share of its test images read right.")
 
@@ -111,6 +106,8 @@ def page():
                 f"same optimizer and η; full batch trains {exp.FULL_FACTOR}× the epochs (at "
                 f"most {exp.MAX_FULL_EPOCHS}). **Blue**: batch {result['batch_size']}; "
                 "**dashed vermillion**: full batch.")
+    st.latex(r"\mathcal{L}(B) = -\frac{1}{|B|}\sum_{a \in B} \log p^a_{k_a}, \qquad "
+             r"|B| = %d \text{ or all } %d" % (result["batch_size"], result["n_train"]))
     with friendly():
         full, full_diverged = cached_full(**settings)
     st.markdown(exp.race_verdict(result["curves"], full, result["batch_size"], result["n_train"]))

@@ -64,13 +64,13 @@ def weights(result):
     shown, width = W.shape[2], result["width"]
     which = "every neuron" if shown == width else f"the first {shown} of {width} neurons"
     fig.update_layout(title=f"first-layer weights: one 8×8 image per hidden neuron ({which})",
-                      height=170 + 90 * math.ceil(shown / COLUMNS))
+                      height=110 + 72 * math.ceil(shown / COLUMNS))
     frames = [[go.Heatmap(z=rounded(mosaic(w.T)[0], WEIGHT_DIGITS))] for w in W]
     labels = [int(e) for e in result["epochs"]]
     animate(fig, frames, traces=[0], labels=labels, prefix="epoch ", redraw=True,
             duration=SPEEDS["slow"], y=-0.02)
     fig.layout.sliders[0].active = len(labels) - 1            # opens on the trained network
-    fig.update_layout(margin=dict(b=110, t=60, l=20, r=20))
+    fig.update_layout(margin=dict(b=95, t=45, l=10, r=10))
     return theme.apply(fig)
 
 
@@ -132,8 +132,8 @@ def confusion(result):
     fig.update_yaxes(title="true digit (its accuracy)", tickmode="array", tickvals=list(range(k)),
                      ticktext=[f"{d}  {a:.0%}" for d, a in enumerate(acc)], autorange="reversed",
                      scaleanchor="x", showgrid=False, constrain="domain")
-    fig.update_layout(height=560, title=f"confusion matrix: {result['accuracy']:.1%} of "
-                                         f"{result['n_test']} test digits right (the diagonal)")
+    fig.update_layout(height=400, margin=dict(t=45, l=10, r=10, b=50),
+                      title=f"confusion matrix: {result['accuracy']:.1%} right")
     return theme.apply(fig)
 
 
