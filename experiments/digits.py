@@ -209,6 +209,9 @@ def race_verdict(mini, full, batch, n_train):
     if batch >= n_train:
         return ("Your batch size is the whole training set, so both curves are full batch: "
                 "choose a smaller batch size to compare.")
+    if len(mini) == 1:
+        return (f"Batch {batch} diverged in its first epoch, so there is no run to compare: "
+                "try a smaller η.")
     budget = mini["seconds"].iloc[-1]
     upto = full[full["seconds"] <= budget]
     reached = upto["train_loss"].iloc[-1]

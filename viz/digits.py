@@ -153,12 +153,19 @@ def race(mini, full, batch):
                             hovertemplate=f"{name}, {unit}: L = %{{y:.3f}}<extra></extra>")
     both = np.r_[mini["train_loss"], full["train_loss"]]
     seconds = np.r_[mini["seconds"], full["seconds"]]
-    fig.update_yaxes(type="log", **log_ticks(both[np.isfinite(both)]))
+    fig.update_yaxes(type="log", **_ticks(both))
     fig.update_yaxes(title_text="training loss L (log scale)", row=1, col=1)
     fig.update_xaxes(title_text="epoch", row=1, col=1)
-    fig.update_xaxes(title_text="seconds of training (log scale)", type="log",
-                     **log_ticks(seconds[seconds > 0]), row=1, col=2)
+    fig.update_xaxes(title_text="seconds of training (log scale)", type="log", **_ticks(seconds),
+                     row=1, col=2)
     fig.update_layout(height=480, legend=dict(orientation="h", y=1.1, yanchor="bottom", x=1,
                                               xanchor="right"),
                       title="full batch vs mini-batch on the real digits", margin=dict(t=130))
     return theme.apply(fig)
+
+
+def _ticks(values):
+    """log_ticks over the positive finite values; none (Plotly's own) if there are none."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    return log_ticks(values) if len(values) else {}
