@@ -57,6 +57,9 @@ LESSONS = [
     Lesson("Early stopping & dropout", "pages/regularization.py", "Networks",
            "Train vs validation curves, the best epoch kept, dropout narrowing the gap.",
            ":material/front_hand:"),
+    Lesson("Real images: handwritten digits", "pages/digits.py", "Networks",
+           "A network learns 1,797 real 8×8 digits: its weights as images, its mistakes, "
+           "its confusion matrix.", ":material/draw:"),
     Lesson("Playground", "pages/playground.py", "Play",
            "Every knob in one place: watch the decision boundary while a network trains.",
            ":material/sports_esports:"),
