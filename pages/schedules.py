@@ -83,10 +83,12 @@ show_figure(draw.schedule_curves(curves, s["schedule"], exp.LABELS), "schedules-
             settings=s)
 
 st.header("Finding a good η: the LR range test")
-st.markdown("One short run of 100 steps in which η grows by the same factor every step, "
+st.markdown("One short run of 200 steps in which η grows by the same factor every step, "
             "from 0.00001 to 10. "
-            "The loss first barely moves, then falls fast, then blows up. A good η is where it "
-            "falls fastest, a little before the bottom.")
+            "The loss first barely moves, then falls fast, then blows up. The suggestion is a "
+            "tenth of the η where the smoothed loss is lowest (fastai's *minimum ÷ 10* rule): "
+            "applied as a constant η it ends within 2× of the best of nine fixed η in 10 of "
+            "10 seeds, for SGD and for Adam.")
 with friendly():
     sweep, suggested = cached_range_test(s["optimizer"], s["batch_size"], s["seed"])
 show_figure(draw.range_test(sweep, suggested, s["lr"]), "schedules-range-test", data=sweep,
