@@ -12,7 +12,7 @@ for item in catalog.menu():
     sections.setdefault(item.group, []).append(
         st.Page(item.path, title=item.title, icon=item.icon, url_path=item.slug,
                 default=item is catalog.HOME))
-page = st.navigation(sections)
+page = st.navigation(sections, expanded=True)   # every lesson in view, no "View more"
 
 presentation_toggle()
 st.sidebar.caption("Gradient Descent Lab: change one thing and watch what happens. "
