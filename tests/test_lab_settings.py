@@ -1,4 +1,4 @@
-"""lab.settings: URL text <-> values (pure), and the panel's URL, preset and hide behaviour."""
+"""lab.settings: URL text <-> values (pure), and lab.panel's URL, preset and hide behaviour."""
 import json
 
 import pytest
@@ -91,7 +91,8 @@ def test_hidden_names():
 
 def panel_script():
     import streamlit as st
-    from lab.settings import Setting, settings_panel
+    from lab.panel import settings_panel
+    from lab.settings import Setting
     table = [Setting("lr", "Learning rate", "log", 0.1, low=1e-3, high=1.0),
              Setting("steps", "Steps", "int", 50, low=1, high=500),
              Setting("opt", "Optimizer", "choice", "adam", options=("sgd", "adam"),
