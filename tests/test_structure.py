@@ -76,3 +76,24 @@ def test_every_page_module_ends_with_the_first_request_bridge(entry):
     text = (ROOT / "pages" / f"{entry.slug}.py").read_text(encoding="utf-8")
     assert text.rstrip().endswith('if __name__ == "__main__":   # run as a file: a shared link as '
                                   'the server\'s first request\n    first_request.hand_over()')
+
+
+def test_the_settings_schema_works_without_streamlit():
+    script = ("import sys; from lab import settings; "
+              "s = settings.Setting('lr', 'η', 'log', 0.1, low=1e-3, high=1.0); "
+              "assert settings.parse(s, settings.serialize(s, 0.3)) == 0.3; "
+              "assert not [m for m in sys.modules if m.split('.')[0] == 'streamlit'], 'streamlit imported'")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_pages_cache_through_lab_cache_only():
+    raw = [entry.slug for entry in catalog.menu()
+           if "cache_data" in (ROOT / "pages" / f"{entry.slug}.py").read_text(encoding="utf-8")]
+    assert not raw, f"st.cache_data called directly in {raw}: use lab.cache.cached"
+
+
+def test_app_py_sets_one_blas_thread_at_start():
+    text = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert "threads.one_blas_thread()" in text.split("st.set_page_config")[0]
