@@ -1,20 +1,22 @@
-"""Gradient Descent Lab: `streamlit run app.py`. The menu comes from lab/catalog.py."""
+"""Gradient Descent Lab: `streamlit run app.py`. The menu comes from lab/catalog.py.
+
+Every page is a module pages/<slug>.py whose `page()` is registered as an st.Page; this file
+is the one script Streamlit runs, on every rerun, around whichever page is open.
+"""
 import streamlit as st
 
-from lab import catalog
-from lab.page import presentation_toggle
+from lab import catalog, navigation, threads
+from lab.page import app_sidebar
 
+threads.one_blas_thread()
 st.set_page_config(page_title="Gradient Descent Lab", page_icon=":material/downhill_skiing:",
                    layout="wide")
 
+menu = {entry: navigation.st_page(entry) for entry in catalog.menu()}
 sections = {}
-for item in catalog.menu():
-    sections.setdefault(item.group, []).append(
-        st.Page(item.path, title=item.title, icon=item.icon, url_path=item.slug,
-                default=item is catalog.HOME))
-page = st.navigation(sections, expanded=True)   # every lesson in view, no "View more"
-
-presentation_toggle()
-st.sidebar.caption("Gradient Descent Lab: change one thing and watch what happens. "
-                   "Every setting is in the address bar, so a link reproduces the run.")
-page.run()
+for entry, page in menu.items():
+    sections.setdefault(entry.group, []).append(page)
+shown = st.navigation(sections, expanded=True)   # every lesson in view, no "View more"
+navigation.record(next(entry for entry, page in menu.items() if page is shown))
+app_sidebar()
+shown.run()

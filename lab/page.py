@@ -1,20 +1,16 @@
 """Page scaffold: the lesson text, figures with export buttons, friendly errors, presentation mode.
 
-A lesson page is a few dozen lines: text, settings, a cached experiment, a figure.
+A lesson is a module pages/<slug>.py (see pages/__init__.py): TABLE, PRESETS, cached
+experiments at module level, and a `page()` function of a few dozen lines that draws it.
 
-    import streamlit as st
-    from experiments import descent
-    from lab.page import friendly, lesson, show_figure
-    from lab.settings import settings_panel
-    from viz import descent as draw
-
-    lesson("Descent on a surface", "Each optimizer is a dot rolling downhill. Watch ...",
-           formula=r"\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)",
-           try_this=["Raise the learning rate until SGD diverges.", "..."])
-    s = settings_panel(TABLE, PRESETS)
-    with friendly():                       # nnlib's ValueError -> a red sentence, no traceback
-        runs = st.cache_data(descent.run)(**s)
-    show_figure(draw.race(runs), "race", data=runs, settings=s)
+    def page():
+        lesson("Descent on a surface", "Each optimizer is a dot rolling downhill. Watch ...",
+               formula=r"\\theta \\leftarrow \\theta - \\eta \\nabla L(\\theta)",
+               try_this=["Raise the learning rate until SGD diverges.", "..."])
+        s = settings_panel(TABLE, PRESETS)
+        with friendly():                   # nnlib's ValueError -> a red sentence, no traceback
+            runs = race(**s)               # race = lab.cache.cached(descent.race)
+        show_figure(draw.race(runs), "race", data=runs, settings=s)
 
 `show_figure` draws the chart (camera button = PNG at 3x) and a row of downloads: HTML (keeps
 the animation, works offline), CSV of `data` (a tidy DataFrame), the settings as JSON, and
@@ -22,23 +18,22 @@ PNG/SVG through kaleido when a Chrome/Chromium is on the server (else one senten
 "Add to report", which collects the figure, its settings and link for the Report page
 (lab/report.py). The files themselves are made in lab/export.py. Builders in viz/ need not
 care about presentation mode: show_figure re-applies viz.theme with `big=presenting()`.
-Call `lesson()` first on every lesson page (it also makes sure app.py's menu runs around a page
-opened from a shared link), and `settings_panel()` after it (a preset's question shows there).
-A new page is one line in lab/catalog.py plus its file in pages/.
+Call `lesson()` first on every lesson page and `settings_panel()` after it (a preset's
+question shows there). The page's title and slug come from lab.navigation, which app.py sets.
+`app_sidebar()` is what app.py draws under the menu; `draw_alone(slug)` runs one page the way
+app.py shows it, without the menu (tests, the bench, the spec recorder).
 """
-import inspect
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 import streamlit as st
 
-from lab import export, report
-from lab.settings import share_url
+from lab import catalog, export, navigation, report
+from lab.navigation import current_page
+from lab.panel import share_url
 from viz import theme
 
 PRESENT_KEY = "present"
-PAGE_KEY = "lab.page"
 BIG_CSS = """<style>
 .stMain p, .stMain li, .stMain label { font-size: 1.35rem !important; }
 .stMain h1 { font-size: 3.2rem !important; } .stMain h2 { font-size: 2.6rem !important; }
@@ -64,14 +59,31 @@ def presentation_toggle():
         del st.query_params[PRESENT_KEY]
 
 
+def app_sidebar():
+    """What app.py draws in the sidebar under the menu: presentation mode and one line on links."""
+    presentation_toggle()
+    st.sidebar.caption("Gradient Descent Lab: change one thing and watch what happens. "
+                       "Every setting is in the address bar, so a link reproduces the run.")
+
+
+def draw_alone(slug, sidebar=False):
+    """Run one catalog page as app.py shows it (recorded as the page on show), without the menu.
+
+    `sidebar` adds app.py's own sidebar (presentation mode). For tests, the bench and the
+    spec recorder: `AppTest.from_string("from lab.page import draw_alone; draw_alone('traps')")`.
+    """
+    entry = catalog.find(slug)
+    navigation.record(entry)
+    if sidebar:
+        app_sidebar()
+    catalog.module(entry).page()
+
+
 def lesson(title, look_at, formula=None, try_this=()):
     """The top of a lesson: title, 2-3 sentences on what to look at, formulas, things to try.
 
     `formula` is one LaTeX string or a list of them (one st.latex each).
     """
-    _hand_over_to_app()
-    caller = Path(inspect.currentframe().f_back.f_code.co_filename).stem
-    st.session_state[PAGE_KEY] = {"title": title, "slug": caller}
     st.title(title)
     text, side = st.columns([3, 2], gap="large")
     text.markdown(look_at)
@@ -80,19 +92,6 @@ def lesson(title, look_at, formula=None, try_this=()):
     if try_this:
         with side.expander("Things to try", expanded=True, icon=":material/science:"):
             st.markdown("\n".join(f"- {t}" for t in try_this))
-
-
-def _hand_over_to_app():
-    """Make sure app.py (menu, page config, presentation mode) runs around this page.
-
-    Streamlit takes a folder named pages/ next to app.py for an old-style multipage app until
-    app.py has called st.navigation once in the server's life; a shared link to a lesson that
-    is the server's first request would run the page file alone. Flip that flag and rerun.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 @contextmanager
@@ -129,11 +128,6 @@ def _figure_title(fig, key):
     """The figure's own title, else the page's title and the figure's key."""
     title = re.sub(r"<[^>]+>", "", fig.layout.title.text or "")
     return title or f"{current_page()['title']}: {key}"
-
-
-def current_page():
-    """{"title", "slug"} of the lesson being drawn (recorded by `lesson`)."""
-    return st.session_state.get(PAGE_KEY, {"title": "Gradient Descent Lab", "slug": ""})
 
 
 @st.cache_resource

@@ -3,8 +3,11 @@ import pandas as pd
 import streamlit as st
 
 from experiments import backprop as exp
+from lab import first_request
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
 from viz import backprop as draw
 
@@ -36,7 +39,7 @@ PRESETS = {
         "question": "The gradient points downhill, and η = 10 takes a big step along it. "
                     "Will the loss go down, stay, or go up?"},
 }
-walk = st.cache_data(max_entries=64)(exp.walk)
+walk = cached(exp.walk)
 
 
 def stage_from_link():
@@ -72,47 +75,52 @@ def stage_table(stages):
                          for k, s in enumerate(stages)])
 
 
-lesson("Backpropagation, step by step",
-       "A tiny network sees **one** training example. Press **Next ▶**: the forward pass computes "
-       "each unit's weighted sum z and activation a, then the loss. The backward pass then walks "
-       "back from the loss, one node or weight at a time: each gradient is the gradient arriving "
-       "from above times a *local* derivative (the chain rule). Last, every weight takes one step "
-       "downhill.",
-       formula=[r"\frac{dy}{dx} = \frac{df}{dg}\,\frac{dg}{dx} \qquad "
-                r"\frac{\partial L}{\partial w} = \frac{\partial L}{\partial z}\cdot"
-                r"\frac{\partial z}{\partial w} = \frac{\partial L}{\partial z}\cdot a_{\text{in}}",
-                r"\frac{\partial L}{\partial z_k} = p_k - y_k \qquad "
-                r"\theta \leftarrow \theta - \eta\,\frac{\partial L}{\partial \theta}"],
-       try_this=["Step through once; at each ∂L/∂w check: (gradient from above) × (input of the weight).",
-                 "Pick *ReLU unit that is off*: which weights get a zero gradient, and why?",
-                 "Switch to sigmoid and raise σ to 3: watch f'(z) shrink the gradients.",
-                 "Raise η until the loss after the update is larger than before.",
-                 "Change x₁ while on a backward step: every number on the graph follows."])
-stage_from_link()
-s = settings_panel(TABLE, PRESETS, extra=("stage",))
-with friendly():
-    w = walk(s["arch"], s["activation"], s["x1"], s["x2"], int(s["label"]) - 1, s["sigma"],
-             s["seed"], s["lr"])
-stages = w["stages"]
-index = stepper(len(stages))
-stage = stages[index]
-st.container(key="backprop-stage").latex(stage["latex"])
-show_figure(draw.graph(w, index), "backprop-graph", data=stage_table(stages),
-            settings={**s, "stage": index + 1})
+def page():
+    lesson("Backpropagation, step by step",
+           "A tiny network sees **one** training example. Press **Next ▶**: the forward pass computes "
+           "each unit's weighted sum z and activation a, then the loss. The backward pass then walks "
+           "back from the loss, one node or weight at a time: each gradient is the gradient arriving "
+           "from above times a *local* derivative (the chain rule). Last, every weight takes one step "
+           "downhill.",
+           formula=[r"\frac{dy}{dx} = \frac{df}{dg}\,\frac{dg}{dx} \qquad "
+                    r"\frac{\partial L}{\partial w} = \frac{\partial L}{\partial z}\cdot"
+                    r"\frac{\partial z}{\partial w} = \frac{\partial L}{\partial z}\cdot a_{\text{in}}",
+                    r"\frac{\partial L}{\partial z_k} = p_k - y_k \qquad "
+                    r"\theta \leftarrow \theta - \eta\,\frac{\partial L}{\partial \theta}"],
+           try_this=["Step through once; at each ∂L/∂w check: (gradient from above) × (input of the weight).",
+                     "Pick *ReLU unit that is off*: which weights get a zero gradient, and why?",
+                     "Switch to sigmoid and raise σ to 3: watch f'(z) shrink the gradients.",
+                     "Raise η until the loss after the update is larger than before.",
+                     "Change x₁ while on a backward step: every number on the graph follows."])
+    stage_from_link()
+    s = settings_panel(TABLE, PRESETS, extra=("stage",))
+    with friendly():
+        w = walk(s["arch"], s["activation"], s["x1"], s["x2"], int(s["label"]) - 1, s["sigma"],
+                 s["seed"], s["lr"])
+    stages = w["stages"]
+    index = stepper(len(stages))
+    stage = stages[index]
+    st.container(key="backprop-stage").latex(stage["latex"])
+    show_figure(draw.graph(w, index), "backprop-graph", data=stage_table(stages),
+                settings={**s, "stage": index + 1})
 
-st.header("The whole gradient, checked, and the update")
-for sentence in exp.verdict(w, s["lr"]):
-    st.markdown(f"- {sentence}")
-table, line = st.columns([1, 1], gap="large")
-table.markdown("Each backprop gradient next to a central finite difference "
-               r"$\frac{L(\theta_i + \varepsilon) - L(\theta_i - \varepsilon)}{2\varepsilon}$, "
-               r"$\varepsilon = 10^{-5}$, and the parameter after the update.")
-table.dataframe(w["check"], hide_index=True, column_config={
-    "parameter": "θ", "value": st.column_config.NumberColumn("θ before", format="%.4f"),
-    "backprop": st.column_config.NumberColumn("∂L/∂θ backprop", format="%.6f"),
-    "finite_difference": st.column_config.NumberColumn("finite difference", format="%.6f"),
-    "relative_error": st.column_config.NumberColumn("relative error", format="%.1e"),
-    "after_update": st.column_config.NumberColumn("θ after", format="%.4f")})
-with line:
-    show_figure(draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",
-                data=w["line"], settings=s)
+    st.header("The whole gradient, checked, and the update")
+    for sentence in exp.verdict(w, s["lr"]):
+        st.markdown(f"- {sentence}")
+    table, line = st.columns([1, 1], gap="large")
+    table.markdown("Each backprop gradient next to a central finite difference "
+                   r"$\frac{L(\theta_i + \varepsilon) - L(\theta_i - \varepsilon)}{2\varepsilon}$, "
+                   r"$\varepsilon = 10^{-5}$, and the parameter after the update.")
+    table.dataframe(w["check"], hide_index=True, column_config={
+        "parameter": "θ", "value": st.column_config.NumberColumn("θ before", format="%.4f"),
+        "backprop": st.column_config.NumberColumn("∂L/∂θ backprop", format="%.6f"),
+        "finite_difference": st.column_config.NumberColumn("finite difference", format="%.6f"),
+        "relative_error": st.column_config.NumberColumn("relative error", format="%.1e"),
+        "after_update": st.column_config.NumberColumn("θ after", format="%.4f")})
+    with line:
+        show_figure(draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",
+                    data=w["line"], settings=s)
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

@@ -3,11 +3,14 @@ import pandas as pd
 import streamlit as st
 
 from experiments import batches as exp
-from lab import upload
+from lab import first_request, upload
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from viz import batches as draw
 
+CLASSIFICATION = ("classification",)   # the only task this lesson takes
 TABLE = [
     Setting("sizes", "batch sizes", "multi", ("full", "64", "8", "1"), options=exp.SIZES,
             group="Training", help="Every run starts from the same weights on the same data."),
@@ -40,51 +43,56 @@ PRESETS = {
     "Full batch is smooth but slow": {
         "values": {"sizes": ("full", "8"), "axis": "steps", "epochs": 40, "slice_batch": "full"}},
 }
-cached_runs = st.cache_data(exp.runs, max_entries=64)
-cached_slice = st.cache_data(exp.slice_losses, max_entries=64)
+cached_runs = cached(exp.runs)
+cached_slice = cached(exp.slice_losses)
 
-lesson("Full batch vs mini-batch",
-       "Every run starts from the **same weights** on the **same points** with the same learning "
-       "rate; only the batch size changes. One epoch shows the network every example once: full "
-       "batch turns it into one exact step, batch 1 into N small noisy ones. The top panel shows "
-       "the loss of each mini-batch, the bottom one the full loss after each epoch.",
-       formula=[r"\mathcal{L} = \frac{1}{N}\sum_{a=1}^{N} \ell^a \qquad "
-                r"\mathcal{L}(B) = \frac{1}{|B|}\sum_{a \in B} \ell^a \qquad "
-                r"\theta \leftarrow \theta - \eta\, \nabla_\theta \mathcal{L}(B)"],
-       try_this=["Switch the x-axis to *examples*: per example seen, small batches are far ahead.",
-                 "Switch to *steps*: per update, full batch keeps up with the small batches, as "
-                 "each of its steps is exact; it just takes far fewer of them.",
-                 "Switch to *seconds*: batch 1 pays for its many updates in time.",
-                 "Tick the spread band: full batch gives the same run for every shuffle, "
-                 "batch 1 a different run each time.",
-                 "Raise the learning rate to 1: which batch size misbehaves first?",
-                 "In the slice, pick batch 1, then full: the red curves close in on the blue one.",
-                 "Upload your own points under *Bring your own data*."])
-CLASSIFICATION = ("classification",)
-box, file = upload.uploader(key="batches.csv", tasks=CLASSIFICATION)
-s = settings_panel(TABLE, PRESETS)
-csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
-sizes = tuple(size for size in exp.SIZES if size in s["sizes"])
 
-st.header("Loss curves")
-with friendly():
-    steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"],
-                                         csv)
-if csv:
-    st.caption(f"Your CSV: N = {summary['n'].iloc[0]} examples, features standardized; "
-               "the setting *training examples N* is not used.")
-st.markdown(f"**{exp.verdict(epochs, summary)}**")
-numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
-show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
-            settings=s)
+def page():
+    lesson("Full batch vs mini-batch",
+           "Every run starts from the **same weights** on the **same points** with the same learning "
+           "rate; only the batch size changes. One epoch shows the network every example once: full "
+           "batch turns it into one exact step, batch 1 into N small noisy ones. The top panel shows "
+           "the loss of each mini-batch, the bottom one the full loss after each epoch.",
+           formula=[r"\mathcal{L} = \frac{1}{N}\sum_{a=1}^{N} \ell^a \qquad "
+                    r"\mathcal{L}(B) = \frac{1}{|B|}\sum_{a \in B} \ell^a \qquad "
+                    r"\theta \leftarrow \theta - \eta\, \nabla_\theta \mathcal{L}(B)"],
+           try_this=["Switch the x-axis to *examples*: per example seen, small batches are far ahead.",
+                     "Switch to *steps*: per update, full batch keeps up with the small batches, as "
+                     "each of its steps is exact; it just takes far fewer of them.",
+                     "Switch to *seconds*: batch 1 pays for its many updates in time.",
+                     "Tick the spread band: full batch gives the same run for every shuffle, "
+                     "batch 1 a different run each time.",
+                     "Raise the learning rate to 1: which batch size misbehaves first?",
+                     "In the slice, pick batch 1, then full: the red curves close in on the blue one.",
+                     "Upload your own points under *Bring your own data*."])
+    box, file = upload.uploader(key="batches.csv", tasks=CLASSIFICATION)
+    s = settings_panel(TABLE, PRESETS)
+    csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
+    sizes = tuple(size for size in exp.SIZES if size in s["sizes"])
 
-st.header("Why the small batches are noisy: L(B) scatters around L")
-st.markdown("The network has thousands of weights, so we walk along one random direction d "
-            "through them. The thick blue curve is the full loss L; each thin red curve is the "
-            "loss L(B) of one mini-batch. A step follows a red curve, not the blue one: its "
-            "slope and its lowest point (diamond) move from batch to batch, and they move more "
-            "the smaller the batch.")
-with friendly():
-    cut = cached_slice(s["slice_batch"], s["slice_at"], s["lr"], s["epochs"], s["n"], s["seed"],
-                       csv=csv)
-show_figure(draw.loss_slice(cut, s["slice_batch"]), "batches-slice", data=cut, settings=s)
+    st.header("Loss curves")
+    with friendly():
+        steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"],
+                                             csv)
+    if csv:
+        st.caption(f"Your CSV: N = {summary['n'].iloc[0]} examples, features standardized; "
+                   "the setting *training examples N* is not used.")
+    st.markdown(f"**{exp.verdict(epochs, summary)}**")
+    numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
+    show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
+                settings=s)
+
+    st.header("Why the small batches are noisy: L(B) scatters around L")
+    st.markdown("The network has thousands of weights, so we walk along one random direction d "
+                "through them. The thick blue curve is the full loss L; each thin red curve is the "
+                "loss L(B) of one mini-batch. A step follows a red curve, not the blue one: its "
+                "slope and its lowest point (diamond) move from batch to batch, and they move more "
+                "the smaller the batch.")
+    with friendly():
+        cut = cached_slice(s["slice_batch"], s["slice_at"], s["lr"], s["epochs"], s["n"], s["seed"],
+                           csv=csv)
+    show_figure(draw.loss_slice(cut, s["slice_batch"]), "batches-slice", data=cut, settings=s)
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

@@ -2,8 +2,11 @@
 import streamlit as st
 
 from experiments import descent as exp
+from lab import first_request
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting
 from nnlib import optim, schedules, surfaces
 from viz import descent as draw
 from viz.animation import SPEEDS
@@ -61,73 +64,79 @@ PRESETS = {
         "question": "All three start high on the left. The right-hand well is deeper. "
                     "Which optimizers end up there?"},
 }
-race = st.cache_data(max_entries=64)(exp.race)
-contour_grid = st.cache_data(max_entries=64)(exp.contour_grid)
-rate_map = st.cache_data(max_entries=64)(exp.rate_map)
+race = cached(exp.race)
+contour_grid = cached(exp.contour_grid)
+rate_map = cached(exp.rate_map)
 
-lesson("Descent on a surface",
-       "Each dot is an optimizer rolling downhill on the same surface from the same start; the "
-       "faint lines are their whole routes. On the default valley the walls curve 100 times more "
-       "sharply than the floor: plain SGD zig-zags across the steep walls, then crawls along the "
-       "floor; momentum builds up speed along the floor; Adam scales each direction by itself. "
-       "Press **▶ Play**, then read the verdicts.",
-       formula=[r"\text{SGD: } \theta \leftarrow \theta - \eta\,\nabla f(\theta)",
-                r"\text{momentum: } v \leftarrow \beta v + \nabla f(\theta), \quad "
-                r"\theta \leftarrow \theta - \eta\, v",
-                r"\text{quadratic: stable only if } \eta < 2/\lambda_{\max}"],
-       try_this=["Set SGD's η to 0.5, 1, 1.5, 2 and 3 on the valley: smooth, one jump, zig-zag, "
-                 "bouncing for ever, diverging.",
-                 "Raise κ to 1000: SGD's crawl along the floor gets 10 times slower.",
-                 "Move your momentum point on the rate map (η and β) to the ★.",
-                 "Pick *Double well trap*: does momentum's speed carry it over the hump?",
-                 "Try the cosine schedule on Rosenbrock."])
-s = settings_panel(TABLE, PRESETS)
-names = s["optimizers"]
-start = (s["x0"], s["y0"]) if s["own_start"] else None
-with friendly():
-    surf = exp.surface(s["surface"], s["kappa"])
-    runs = race(s["surface"], s["kappa"], names, tuple(s[f"lr_{n}"] for n in names), s["beta"],
-                s["schedule"], s["steps"], start)
-    verdicts = exp.verdicts(runs, s["surface"], s["kappa"])
-    grid = contour_grid(s["surface"], s["kappa"], n=401)
 
-st.latex(surf.formula)
-show_figure(draw.race(runs, grid, surf, verdicts, arrows=s["arrows"], speed=s["speed"]),
-            "descent-race", data=runs, settings=s)
-st.caption(f"A learning rate that suits plain SGD here: η ≈ {surf.lr:g}. Contour lines are spaced "
-           "logarithmically, so the steep walls and the flat floor both show.")
+def page():
+    lesson("Descent on a surface",
+           "Each dot is an optimizer rolling downhill on the same surface from the same start; the "
+           "faint lines are their whole routes. On the default valley the walls curve 100 times more "
+           "sharply than the floor: plain SGD zig-zags across the steep walls, then crawls along the "
+           "floor; momentum builds up speed along the floor; Adam scales each direction by itself. "
+           "Press **▶ Play**, then read the verdicts.",
+           formula=[r"\text{SGD: } \theta \leftarrow \theta - \eta\,\nabla f(\theta)",
+                    r"\text{momentum: } v \leftarrow \beta v + \nabla f(\theta), \quad "
+                    r"\theta \leftarrow \theta - \eta\, v",
+                    r"\text{quadratic: stable only if } \eta < 2/\lambda_{\max}"],
+           try_this=["Set SGD's η to 0.5, 1, 1.5, 2 and 3 on the valley: smooth, one jump, zig-zag, "
+                     "bouncing for ever, diverging.",
+                     "Raise κ to 1000: SGD's crawl along the floor gets 10 times slower.",
+                     "Move your momentum point on the rate map (η and β) to the ★.",
+                     "Pick *Double well trap*: does momentum's speed carry it over the hump?",
+                     "Try the cosine schedule on Rosenbrock."])
+    s = settings_panel(TABLE, PRESETS)
+    names = s["optimizers"]
+    start = (s["x0"], s["y0"]) if s["own_start"] else None
+    with friendly():
+        surf = exp.surface(s["surface"], s["kappa"])
+        runs = race(s["surface"], s["kappa"], names, tuple(s[f"lr_{n}"] for n in names), s["beta"],
+                    s["schedule"], s["steps"], start)
+        verdicts = exp.verdicts(runs, s["surface"], s["kappa"])
+        grid = contour_grid(s["surface"], s["kappa"], n=401)
 
-verdict_col, loss_col = st.columns([2, 3], gap="large")
-with verdict_col:
-    st.subheader("Verdicts")
-    st.markdown("\n".join(f"- {sentence}" for sentence in verdicts["sentence"]))
-    st.dataframe(verdicts[["label", "verdict", "step", "final_gap"]], hide_index=True, column_config={
-        "label": "optimizer", "step": st.column_config.NumberColumn(format="%d"),
-        "final_gap": st.column_config.NumberColumn("f − f* at the end", format="%.3g")})
-with loss_col:
-    show_figure(draw.loss_curves(runs, verdicts, exp.CLOSE), "descent-loss", data=runs, settings=s)
+    st.latex(surf.formula)
+    show_figure(draw.race(runs, grid, surf, verdicts, arrows=s["arrows"], speed=s["speed"]),
+                "descent-race", data=runs, settings=s)
+    st.caption(f"A learning rate that suits plain SGD here: η ≈ {surf.lr:g}. Contour lines are spaced "
+               "logarithmically, so the steep walls and the flat floor both show.")
 
-if surf.hessian_eigs is None:
-    st.caption("The momentum rate map below needs a quadratic: pick the bowl or the valley.")
-    st.stop()
-st.header("Why momentum helps: the rate map")
-lam_min, lam_max = surf.hessian_eigs
-best = exp.best_rates(lam_min, lam_max)
-alphas, betas, rates = rate_map(lam_min, lam_max)
-mine = [(optim.LABELS[n], s[f"lr_{n}"], s["beta"] if n == "momentum" else 0.0, draw.colour(n), "circle")
-        for n in ("sgd", "momentum") if n in names]
-st.markdown(
-    "On a quadratic the error along each direction shrinks by a fixed factor per step, the "
-    "**rate**: 0.9 means 10% closer every step, 1 or more means it never settles. The rate of "
-    "heavy-ball momentum depends only on η, β and the curvatures λ_min, λ_max "
-    "(Goh, *Why Momentum Really Works*, Distill 2017). Dark is fast, grey diverges.")
-st.latex(r"\text{rate}(\eta, \beta) = \max_{\lambda \in \{\lambda_{\min}, \lambda_{\max}\}} "
-         r"\rho\begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix}, \qquad "
-         r"\text{best: } \frac{\kappa - 1}{\kappa + 1} \text{ without momentum}, \ "
-         r"\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1} \text{ with}")
-show_figure(draw.rate_map(alphas, betas, rates, best, mine), "descent-rate-map", settings=s)
-lines = [f"- {exp.rate_sentence(label, a, b, lam_min, lam_max)}" for label, a, b, *_ in mine]
-lines.append(f"- Best without momentum: η = {best['gd_alpha']:.3g}, rate {best['gd_rate']:.4g}; "
-             f"best with momentum: η = {best['hb_alpha']:.3g}, β = {best['hb_beta']:.2f}, "
-             f"rate {best['hb_rate']:.4g} (κ = {best['kappa']:g}).")
-st.markdown("\n".join(lines))
+    verdict_col, loss_col = st.columns([2, 3], gap="large")
+    with verdict_col:
+        st.subheader("Verdicts")
+        st.markdown("\n".join(f"- {sentence}" for sentence in verdicts["sentence"]))
+        st.dataframe(verdicts[["label", "verdict", "step", "final_gap"]], hide_index=True, column_config={
+            "label": "optimizer", "step": st.column_config.NumberColumn(format="%d"),
+            "final_gap": st.column_config.NumberColumn("f − f* at the end", format="%.3g")})
+    with loss_col:
+        show_figure(draw.loss_curves(runs, verdicts, exp.CLOSE), "descent-loss", data=runs, settings=s)
+
+    if surf.hessian_eigs is None:
+        st.caption("The momentum rate map below needs a quadratic: pick the bowl or the valley.")
+        st.stop()
+    st.header("Why momentum helps: the rate map")
+    lam_min, lam_max = surf.hessian_eigs
+    best = exp.best_rates(lam_min, lam_max)
+    alphas, betas, rates = rate_map(lam_min, lam_max)
+    mine = [(optim.LABELS[n], s[f"lr_{n}"], s["beta"] if n == "momentum" else 0.0, draw.colour(n), "circle")
+            for n in ("sgd", "momentum") if n in names]
+    st.markdown(
+        "On a quadratic the error along each direction shrinks by a fixed factor per step, the "
+        "**rate**: 0.9 means 10% closer every step, 1 or more means it never settles. The rate of "
+        "heavy-ball momentum depends only on η, β and the curvatures λ_min, λ_max "
+        "(Goh, *Why Momentum Really Works*, Distill 2017). Dark is fast, grey diverges.")
+    st.latex(r"\text{rate}(\eta, \beta) = \max_{\lambda \in \{\lambda_{\min}, \lambda_{\max}\}} "
+             r"\rho\begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix}, \qquad "
+             r"\text{best: } \frac{\kappa - 1}{\kappa + 1} \text{ without momentum}, \ "
+             r"\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1} \text{ with}")
+    show_figure(draw.rate_map(alphas, betas, rates, best, mine), "descent-rate-map", settings=s)
+    lines = [f"- {exp.rate_sentence(label, a, b, lam_min, lam_max)}" for label, a, b, *_ in mine]
+    lines.append(f"- Best without momentum: η = {best['gd_alpha']:.3g}, rate {best['gd_rate']:.4g}; "
+                 f"best with momentum: η = {best['hb_alpha']:.3g}, β = {best['hb_beta']:.2f}, "
+                 f"rate {best['hb_rate']:.4g} (κ = {best['kappa']:g}).")
+    st.markdown("\n".join(lines))
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

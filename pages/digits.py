@@ -3,8 +3,11 @@ import pandas as pd
 import streamlit as st
 
 from experiments import digits as exp
+from lab import first_request
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from nnlib import optim
 from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
 from viz import digits as draw
@@ -48,8 +51,8 @@ PRESETS = {
     "Start from small weights": {"values": {"init": "normal"}},
     "Plain SGD": {"values": {"optimizer": "sgd", "lr": 0.1, "epochs": 30}},
 }
-cached_run = st.cache_data(exp.run, max_entries=32)
-cached_full = st.cache_data(exp.full_batch, max_entries=32)
+cached_run = cached(exp.run)
+cached_full = cached(exp.full_batch)
 
 
 def page():
@@ -119,5 +122,5 @@ def page():
                 data=curves, settings=s)
 
 
-if __name__ == "__main__":      # run as a script by st.navigation until pages become modules
-    page()
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

@@ -3,8 +3,11 @@ import streamlit as st
 
 from experiments import initialization as exp
 from nnlib import activations
+from lab import first_request
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from viz import initialization as draw
 
 TABLE = [
@@ -45,51 +48,57 @@ PRESETS = {
                                    "compare": ("normal", "xavier_normal", "he_normal",
                                                "lecun_normal")}},
 }
-histograms = st.cache_data(max_entries=64)(exp.histograms)
-spread = st.cache_data(max_entries=64)(exp.spread)
-train = st.cache_data(max_entries=64)(exp.train)
+histograms = cached(exp.histograms)
+spread = cached(exp.spread)
+train = cached(exp.train)
 
-lesson("Initialization",
-       "Before training, every weight needs a first value. If they are all equal, every hidden "
-       "unit of a layer computes the same thing and receives the same gradient, so they stay "
-       "twins forever. If they are random but too small, the signal shrinks layer after layer "
-       "(**vanishing**); too large, it blows up or saturates the activation. Look at how the "
-       "spread of the activations and gradients changes from layer to layer.",
-       formula=[r"\mathrm{Var}(z_l) \approx n_{\text{in}}\,\mathrm{Var}(W_l)\,\mathrm{Var}(a_{l-1})",
-                r"\text{Xavier: } \mathrm{Var}(W) = \frac{2}{n_{\text{in}} + n_{\text{out}}} \qquad "
-                r"\text{He: } \frac{2}{n_{\text{in}}} \qquad \text{LeCun: } \frac{1}{n_{\text{in}}}"],
-       try_this=["Pick *Zero initialization*: the heat map has identical rows and the loss stays flat.",
-                 "Slide σ from 0.001 to 10 with *normal*: the std lines tilt down, then up.",
-                 "Switch the activation to relu: Xavier's lines now fall, He's stay flat.",
-                 "Add layers (depth 10): a bad scheme gets worse with every layer.",
-                 "Change the seed: the random schemes change, the zeros stay stuck."])
-s = settings_panel(TABLE, PRESETS)
-net = {k: s[k] for k in ("sigma", "depth", "width", "activation", "seed")}
-shown = tuple(dict.fromkeys((*s["compare"], s["scheme"])))
 
-with friendly():
-    exp.check_work(len(shown), s["depth"], s["epochs"])
-    runs = {scheme: train(scheme, **net, lr=s["lr"], epochs=s["epochs"]) for scheme in shown}
-    hist = histograms(s["scheme"], **net)
-    stds = spread(shown, **net)
+def page():
+    lesson("Initialization",
+           "Before training, every weight needs a first value. If they are all equal, every hidden "
+           "unit of a layer computes the same thing and receives the same gradient, so they stay "
+           "twins forever. If they are random but too small, the signal shrinks layer after layer "
+           "(**vanishing**); too large, it blows up or saturates the activation. Look at how the "
+           "spread of the activations and gradients changes from layer to layer.",
+           formula=[r"\mathrm{Var}(z_l) \approx n_{\text{in}}\,\mathrm{Var}(W_l)\,\mathrm{Var}(a_{l-1})",
+                    r"\text{Xavier: } \mathrm{Var}(W) = \frac{2}{n_{\text{in}} + n_{\text{out}}} \qquad "
+                    r"\text{He: } \frac{2}{n_{\text{in}}} \qquad \text{LeCun: } \frac{1}{n_{\text{in}}}"],
+           try_this=["Pick *Zero initialization*: the heat map has identical rows and the loss stays flat.",
+                     "Slide σ from 0.001 to 10 with *normal*: the std lines tilt down, then up.",
+                     "Switch the activation to relu: Xavier's lines now fall, He's stay flat.",
+                     "Add layers (depth 10): a bad scheme gets worse with every layer.",
+                     "Change the seed: the random schemes change, the zeros stay stuck."])
+    s = settings_panel(TABLE, PRESETS)
+    net = {k: s[k] for k in ("sigma", "depth", "width", "activation", "seed")}
+    shown = tuple(dict.fromkeys((*s["compare"], s["scheme"])))
 
-st.header("Start equal, stay equal")
-st.markdown("Each heat map shows the first hidden layer after training: one row per unit, one "
-            "column per training example. Identical rows mean the units are copies of each other.")
-for scheme, run in runs.items():
-    if exp.identical(run) or scheme == s["scheme"]:
-        st.markdown("- " + exp.symmetry_sentence(scheme, run, s["epochs"]))
-show_figure(draw.symmetry(runs), "init-symmetry", settings=s)
+    with friendly():
+        exp.check_work(len(shown), s["depth"], s["epochs"])
+        runs = {scheme: train(scheme, **net, lr=s["lr"], epochs=s["epochs"]) for scheme in shown}
+        hist = histograms(s["scheme"], **net)
+        stds = spread(shown, **net)
 
-st.header("Signals at initialization, layer by layer")
-st.markdown(f"One forward and one backward pass over the {exp.N_POINTS} training points, before "
-            "any training. If the curves narrow from layer to layer, the signal vanishes; if "
-            "they pile up at ±1 (tanh) or spread ever wider, it saturates or explodes.")
-show_figure(draw.histograms(hist, s["scheme"]), "init-histograms", data=hist, settings=s)
-show_figure(draw.spread(stds), "init-spread", data=stds, settings=s)
+    st.header("Start equal, stay equal")
+    st.markdown("Each heat map shows the first hidden layer after training: one row per unit, one "
+                "column per training example. Identical rows mean the units are copies of each other.")
+    for scheme, run in runs.items():
+        if exp.identical(run) or scheme == s["scheme"]:
+            st.markdown("- " + exp.symmetry_sentence(scheme, run, s["epochs"]))
+    show_figure(draw.symmetry(runs), "init-symmetry", settings=s)
 
-st.header("Training")
-table = exp.curves(runs)
-show_figure(draw.training(table, {k: r["diverged_at"] for k, r in runs.items()}), "init-training",
-            data=table, settings=s)
-st.markdown(exp.verdict(runs))
+    st.header("Signals at initialization, layer by layer")
+    st.markdown(f"One forward and one backward pass over the {exp.N_POINTS} training points, before "
+                "any training. If the curves narrow from layer to layer, the signal vanishes; if "
+                "they pile up at ±1 (tanh) or spread ever wider, it saturates or explodes.")
+    show_figure(draw.histograms(hist, s["scheme"]), "init-histograms", data=hist, settings=s)
+    show_figure(draw.spread(stds), "init-spread", data=stds, settings=s)
+
+    st.header("Training")
+    table = exp.curves(runs)
+    show_figure(draw.training(table, {k: r["diverged_at"] for k, r in runs.items()}), "init-training",
+                data=table, settings=s)
+    st.markdown(exp.verdict(runs))
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

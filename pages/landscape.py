@@ -2,12 +2,15 @@
 import streamlit as st
 
 from experiments import landscape as exp
-from lab import upload
+from lab import first_request, upload
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from nnlib import data, optim
 from viz import landscape as draw
 
+CLASSIFICATION = ("classification",)   # the only task this lesson takes
 TABLE = [
     Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, labels=data.LABELS,
             group="Network", help="Or upload your own CSV under *Bring your own data*."),
@@ -43,27 +46,7 @@ PRESETS = {
                                  "question": "On a slice along two random directions, will you "
                                              "still see the path the training took?"},
 }
-
-lesson("Network loss landscape",
-       "A network's loss depends on hundreds of weights at once, so we can only look at a slice: "
-       "a plane through the trained weights θ*. The colours are the loss on that plane (dark is "
-       "low), the red line is the training path projected onto it. Press ▶ Play to watch it. "
-       "Below, the loss on the straight line from the first weights to the last.",
-       formula=[r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2)",
-                r"\mathcal{L}\big(\theta_0 + t\,(\theta^* - \theta_0)\big), \quad t \in [0, 1]"],
-       try_this=["Switch the directions between PCA and random: where did the path go?",
-                 "Try spirals with one hidden layer of 8: a rougher landscape.",
-                 "Batch size 1 against full batch: a wiggly path against a smooth one.",
-                 "Tick *3-D surface* and drag to rotate.",
-                 "Extend the line past t = 1: the loss rises again on the far side of the valley.",
-                 "Upload your own points under *Bring your own data*."])
-CLASSIFICATION = ("classification",)
-box, file = upload.uploader(key="landscape.csv", tasks=CLASSIFICATION)
-s = settings_panel(TABLE, PRESETS)
-csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
-run = {k: s[k] for k in ("dataset", "noise", "hidden", "optimizer", "lr", "batch_size", "epochs",
-                         "seed", "directions", "resolution", "span", "extend")} | {"csv": csv}
-explore = st.cache_data(exp.explore, max_entries=64)
+explore = cached(exp.explore)
 
 
 def summary(name, result):
@@ -77,31 +60,55 @@ def summary(name, result):
     return text + "."
 
 
-with friendly():
-    main = explore(**run)
-    pair = exp.rival(run, s["compare"], n=main["n"])
-    runs = {optim.LABELS[s["optimizer"]] if pair is None else pair[0]: main}
-    if pair is not None:
-        runs[pair[2]] = explore(**pair[1])
+def page():
+    lesson("Network loss landscape",
+           "A network's loss depends on hundreds of weights at once, so we can only look at a slice: "
+           "a plane through the trained weights θ*. The colours are the loss on that plane (dark is "
+           "low), the red line is the training path projected onto it. Press ▶ Play to watch it. "
+           "Below, the loss on the straight line from the first weights to the last.",
+           formula=[r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2)",
+                    r"\mathcal{L}\big(\theta_0 + t\,(\theta^* - \theta_0)\big), \quad t \in [0, 1]"],
+           try_this=["Switch the directions between PCA and random: where did the path go?",
+                     "Try spirals with one hidden layer of 8: a rougher landscape.",
+                     "Batch size 1 against full batch: a wiggly path against a smooth one.",
+                     "Tick *3-D surface* and drag to rotate.",
+                     "Extend the line past t = 1: the loss rises again on the far side of the valley.",
+                     "Upload your own points under *Bring your own data*."])
+    box, file = upload.uploader(key="landscape.csv", tasks=CLASSIFICATION)
+    s = settings_panel(TABLE, PRESETS)
+    csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
+    run = {k: s[k] for k in ("dataset", "noise", "hidden", "optimizer", "lr", "batch_size", "epochs",
+                             "seed", "directions", "resolution", "span", "extend")} | {"csv": csv}
 
-if csv:
-    st.caption(f"Your CSV: {main['n']} rows, features standardized; the settings *data set* "
-               "and *noise* are not used.")
-for column, (name, result) in zip(st.columns(len(runs), gap="medium"), runs.items()):
-    with column:
-        st.markdown(summary(name, result))
-        show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
-                    f"landscape-{'-'.join(name.lower().split())}", data=result["path"], settings=s)
-st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
-           "on the plane. Random directions through θ* usually miss most of it, while PCA "
-           "directions are chosen to capture most of its movement.")
+    with friendly():
+        main = explore(**run)
+        pair = exp.rival(run, s["compare"], n=main["n"])
+        runs = {optim.LABELS[s["optimizer"]] if pair is None else pair[0]: main}
+        if pair is not None:
+            runs[pair[2]] = explore(**pair[1])
 
-st.header("From the first weights to the last (Goodfellow et al. 2015)")
-same_training = s["compare"] == "other directions"     # one run, two slices: one line
-lines = {name: result["line"] for name, result in list(runs.items())[:1 if same_training else 2]}
-first = next(iter(runs.values()))
-show_figure(draw.interpolation(lines), "landscape-interpolation", data=first["line"], settings=s)
-st.markdown(f"Loss at the start (t = 0) {first['init_loss']:.3f}, at the trained weights (t = 1) "
-            f"{first['final_loss']:.3f}. If the line falls without a bump, a straight path would "
-            "have worked too: the hard part of training is finding the direction, not climbing "
-            "over walls.")
+    if csv:
+        st.caption(f"Your CSV: {main['n']} rows, features standardized; the settings *data set* "
+                   "and *noise* are not used.")
+    for column, (name, result) in zip(st.columns(len(runs), gap="medium"), runs.items()):
+        with column:
+            st.markdown(summary(name, result))
+            show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
+                        f"landscape-{'-'.join(name.lower().split())}", data=result["path"], settings=s)
+    st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
+               "on the plane. Random directions through θ* usually miss most of it, while PCA "
+               "directions are chosen to capture most of its movement.")
+
+    st.header("From the first weights to the last (Goodfellow et al. 2015)")
+    same_training = s["compare"] == "other directions"     # one run, two slices: one line
+    lines = {name: result["line"] for name, result in list(runs.items())[:1 if same_training else 2]}
+    first = next(iter(runs.values()))
+    show_figure(draw.interpolation(lines), "landscape-interpolation", data=first["line"], settings=s)
+    st.markdown(f"Loss at the start (t = 0) {first['init_loss']:.3f}, at the trained weights (t = 1) "
+                f"{first['final_loss']:.3f}. If the line falls without a bump, a straight path would "
+                "have worked too: the hard part of training is finding the direction, not climbing "
+                "over walls.")
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

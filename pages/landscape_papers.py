@@ -3,8 +3,11 @@
 import streamlit as st
 
 from experiments import landscape_papers as exp
+from lab import first_request
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from nnlib import data
 from viz import landscape_papers as draw
 
@@ -61,9 +64,9 @@ PRESETS = {
     "Paths on PCA planes": {"values": {"directions": "PCA"}},
 }
 
-panel = st.cache_data(exp.panel, max_entries=64)
-convexity_map = st.cache_data(exp.convexity_map, max_entries=32)
-sharp_flat = st.cache_data(exp.sharp_flat, max_entries=16)
+panel = cached(exp.panel)
+convexity_map = cached(exp.convexity_map)
+sharp_flat = cached(exp.sharp_flat)
 
 
 def page():
@@ -184,5 +187,5 @@ def sharpness(s):
                "use it. With the same epochs the large-batch run also takes far fewer steps.")
 
 
-if __name__ == "__main__":   # run as a script (streamlit run, AppTest) until pages are imported
-    page()
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

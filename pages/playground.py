@@ -5,9 +5,11 @@ from experiments import initialization
 from experiments import playground as exp
 from experiments import schedules
 from experiments import upload as csv_format
-from lab import upload
+from lab import first_request, upload
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from nnlib import data, optim
 from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
 from nnlib.init import INITS
@@ -74,47 +76,53 @@ PRESETS = {
 METRICS = {"classification": (("train_acc", "training accuracy"),
                               ("val_acc", "validation accuracy")),
            "regression": (("train_loss", "training MSE"), ("val_loss", "validation MSE"))}
-cached_run = st.cache_data(exp.run, max_entries=64)
+cached_run = cached(exp.run)
 
-lesson("Playground",
-       "Every knob in one place. The big picture shows what the network predicts everywhere "
-       "in the plane: the colour is the class it would choose, deeper where it is surer. "
-       "Press **▶ Play** to watch the regions bend around the data while it trains. "
-       "Circles are training points, diamonds validation points it never trains on.",
-       formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
-               r"\tfrac{\lambda}{2} \sum W^2\Big)",
-       try_this=["Press *XOR needs a hidden layer*, then add one hidden layer.",
-                 "Remove every hidden layer on the circles, then add the features x² and y².",
-                 "Raise the noise to 0.3 and the width to 64: the validation accuracy falls "
-                 "behind (overfitting); dropout or L2 narrow the gap.",
-                 "Set η to 1 with SGD: watch the training diverge.",
-                 "Download a template under *Bring your own data*, edit it, upload it."])
-box, file = upload.uploader(key="playground.csv")
-s = settings_panel(TABLE, PRESETS)
-csv = upload.checked(file, s["problem"], box)
 
-with friendly():
-    result = cached_run(problem=s["problem"], dataset=s["dataset"], n=s["n"], noise=s["noise"],
-                        classes=s["classes"], val_fraction=s["val_fraction"],
-                        features=s["features"], hidden=(s["width"],) * s["layers"],
-                        activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
-                        lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
-                        dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
-                        csv=csv)
+def page():
+    lesson("Playground",
+           "Every knob in one place. The big picture shows what the network predicts everywhere "
+           "in the plane: the colour is the class it would choose, deeper where it is surer. "
+           "Press **▶ Play** to watch the regions bend around the data while it trains. "
+           "Circles are training points, diamonds validation points it never trains on.",
+           formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
+                   r"\tfrac{\lambda}{2} \sum W^2\Big)",
+           try_this=["Press *XOR needs a hidden layer*, then add one hidden layer.",
+                     "Remove every hidden layer on the circles, then add the features x² and y².",
+                     "Raise the noise to 0.3 and the width to 64: the validation accuracy falls "
+                     "behind (overfitting); dropout or L2 narrow the gap.",
+                     "Set η to 1 with SGD: watch the training diverge.",
+                     "Download a template under *Bring your own data*, edit it, upload it."])
+    box, file = upload.uploader(key="playground.csv")
+    s = settings_panel(TABLE, PRESETS)
+    csv = upload.checked(file, s["problem"], box)
 
-sizes = " → ".join(map(str, result["sizes"]))
-st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
-           + ("your CSV, standardized for training (losses in standardized units)." if csv
-              else "built-in data."))
-verdict = exp.verdict(result)
-(st.error if result["diverged_at"] is not None else st.markdown)(verdict)
+    with friendly():
+        result = cached_run(problem=s["problem"], dataset=s["dataset"], n=s["n"], noise=s["noise"],
+                            classes=s["classes"], val_fraction=s["val_fraction"],
+                            features=s["features"], hidden=(s["width"],) * s["layers"],
+                            activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
+                            lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
+                            dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
+                            csv=csv)
 
-picture, side = st.columns([3, 2], gap="medium")
-with picture:
-    show_figure(draw.training(result), "playground-training", data=result["points"], settings=s)
-with side:
-    last = result["curves"].iloc[-1]
-    for col, (name, label) in zip(st.columns(2), METRICS[s["problem"]]):
-        col.metric(label, f"{last[name]:.1%}" if name.endswith("acc") else f"{last[name]:.3g}",
-                   help=f"After epoch {result['last_epoch']}.")
-    show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s)
+    sizes = " → ".join(map(str, result["sizes"]))
+    st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
+               + ("your CSV, standardized for training (losses in standardized units)." if csv
+                  else "built-in data."))
+    verdict = exp.verdict(result)
+    (st.error if result["diverged_at"] is not None else st.markdown)(verdict)
+
+    picture, side = st.columns([3, 2], gap="medium")
+    with picture:
+        show_figure(draw.training(result), "playground-training", data=result["points"], settings=s)
+    with side:
+        last = result["curves"].iloc[-1]
+        for col, (name, label) in zip(st.columns(2), METRICS[s["problem"]]):
+            col.metric(label, f"{last[name]:.1%}" if name.endswith("acc") else f"{last[name]:.3g}",
+                       help=f"After epoch {result['last_epoch']}.")
+        show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s)
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

@@ -2,8 +2,11 @@
 import streamlit as st
 
 from experiments import regularization as exp
+from lab import first_request
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from viz import regularization as draw
 
 TABLE = [
@@ -47,52 +50,58 @@ PRESETS = {
         "question": "With patience 1, training stops at the first epoch that does not improve. "
                     "Is the model you get the best one?"},
 }
-run = st.cache_data(max_entries=64)(exp.run)
-dropout_gaps = st.cache_data(max_entries=64)(exp.dropout_gaps)
+run = cached(exp.run)
+dropout_gaps = cached(exp.dropout_gaps)
 
-lesson("Early stopping & dropout",
-       "A network with 128 + 128 hidden units is far too large for 80 noisy points: it can learn "
-       "the noise itself. Watch the **training** loss keep falling while the **validation** loss, "
-       "measured on points the network never trains on, turns round and climbs. Early stopping "
-       "keeps the parameters of the best validation epoch (the checkpoint) and stops once "
-       "`patience` epochs brought nothing better; dropout makes memorising harder.",
-       formula=[r"\text{improvement at epoch } e:\quad L_{\text{val}}(e) < "
-                r"\min_{e' < e} L_{\text{val}}(e') - \texttt{min\_delta}",
-                r"\text{dropout: } \tilde a = \frac{m \odot a}{1 - p}, \qquad "
-                r"m_j \sim \text{Bernoulli}(1 - p)"],
-       try_this=["Pick *No early stopping*: the validation loss ends several times its minimum.",
-                 "Compare the two maps: the last epoch bends around single noisy points.",
-                 "Pick *Patience too small*: it stops at the first wobble, before the real minimum.",
-                 "Turn off restore_best_weights: you keep the epoch where patience ran out.",
-                 "Raise dropout p and watch the gap bars shrink.",
-                 "Give it 400 training points: the gap closes without any trick."])
-s = settings_panel(TABLE, PRESETS)
-data = {k: s[k] for k in ("n_train", "noise", "width", "lr", "epochs", "seed")}
 
-others = tuple(p for p in exp.GAP_PS if p != s["dropout"])   # yours comes from the run itself
-with friendly():
-    exp.check_work(1 + len(others), s["n_train"], s["epochs"])
-    result = run(**data, **{k: v for k, v in s.items() if k not in data})
-    gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])
+def page():
+    lesson("Early stopping & dropout",
+           "A network with 128 + 128 hidden units is far too large for 80 noisy points: it can learn "
+           "the noise itself. Watch the **training** loss keep falling while the **validation** loss, "
+           "measured on points the network never trains on, turns round and climbs. Early stopping "
+           "keeps the parameters of the best validation epoch (the checkpoint) and stops once "
+           "`patience` epochs brought nothing better; dropout makes memorising harder.",
+           formula=[r"\text{improvement at epoch } e:\quad L_{\text{val}}(e) < "
+                    r"\min_{e' < e} L_{\text{val}}(e') - \texttt{min\_delta}",
+                    r"\text{dropout: } \tilde a = \frac{m \odot a}{1 - p}, \qquad "
+                    r"m_j \sim \text{Bernoulli}(1 - p)"],
+           try_this=["Pick *No early stopping*: the validation loss ends several times its minimum.",
+                     "Compare the two maps: the last epoch bends around single noisy points.",
+                     "Pick *Patience too small*: it stops at the first wobble, before the real minimum.",
+                     "Turn off restore_best_weights: you keep the epoch where patience ran out.",
+                     "Raise dropout p and watch the gap bars shrink.",
+                     "Give it 400 training points: the gap closes without any trick."])
+    s = settings_panel(TABLE, PRESETS)
+    data = {k: s[k] for k in ("n_train", "noise", "width", "lr", "epochs", "seed")}
 
-st.header("Training vs validation")
-st.markdown(exp.verdict(result, s["monitor"]))
-metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
-table = result["curves"]
-show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),
-            "regularization-curves", data=table, settings=s)
+    others = tuple(p for p in exp.GAP_PS if p != s["dropout"])   # yours comes from the run itself
+    with friendly():
+        exp.check_work(1 + len(others), s["n_train"], s["epochs"])
+        result = run(**data, **{k: v for k, v in s.items() if k not in data})
+        gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])
 
-st.header("The kept model vs the last epoch")
-kept = result["kept_epoch"] if s["early_stopping"] else result["lowest_epoch"]
-left = (f"epoch {kept}, the model early stopping gives you" if s["early_stopping"]
-        else f"epoch {kept}, lowest validation loss")
-st.markdown("Background: the network's probability of class 1 (vermillion); dots: the training "
-            "points. Press ▶ under the right map to watch the boundary form and then chase the noise.")
-show_figure(draw.boundaries(result, left), "regularization-boundaries", data=result["points"],
-            settings=s)
+    st.header("Training vs validation")
+    st.markdown(exp.verdict(result, s["monitor"]))
+    metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
+    table = result["curves"]
+    show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),
+                "regularization-curves", data=table, settings=s)
 
-st.header("Dropout narrows the gap")
-st.markdown(f"The same network trained for all {s['epochs']} epochs without early stopping, for "
-            "several dropout probabilities (yours in orange). The gap between validation and "
-            "training loss at the end measures how much the network memorised.")
-show_figure(draw.gaps(gap_table, s["dropout"]), "regularization-gaps", data=gap_table, settings=s)
+    st.header("The kept model vs the last epoch")
+    kept = result["kept_epoch"] if s["early_stopping"] else result["lowest_epoch"]
+    left = (f"epoch {kept}, the model early stopping gives you" if s["early_stopping"]
+            else f"epoch {kept}, lowest validation loss")
+    st.markdown("Background: the network's probability of class 1 (vermillion); dots: the training "
+                "points. Press ▶ under the right map to watch the boundary form and then chase the noise.")
+    show_figure(draw.boundaries(result, left), "regularization-boundaries", data=result["points"],
+                settings=s)
+
+    st.header("Dropout narrows the gap")
+    st.markdown(f"The same network trained for all {s['epochs']} epochs without early stopping, for "
+                "several dropout probabilities (yours in orange). The gap between validation and "
+                "training loss at the end measures how much the network memorised.")
+    show_figure(draw.gaps(gap_table, s["dropout"]), "regularization-gaps", data=gap_table, settings=s)
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

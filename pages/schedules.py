@@ -2,8 +2,11 @@
 import streamlit as st
 
 from experiments import schedules as exp
+from lab import first_request
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel, validate
+from lab.panel import settings_panel
+from lab.settings import Setting, seed, validate
 from nnlib import optim
 from viz import schedules as draw
 
@@ -33,9 +36,9 @@ PRESETS = {
                                         "third of it, and ending at 0, rescue it?"},
     "Step decay": {"values": {"lr": 1.0, "schedule": "step"}},
 }
-cached_runs = st.cache_data(exp.lr_runs, max_entries=64)
-cached_curves = st.cache_data(exp.schedule_curves, max_entries=64)
-cached_range_test = st.cache_data(exp.range_test, max_entries=64)
+cached_runs = cached(exp.lr_runs)
+cached_curves = cached(exp.schedule_curves)
+cached_range_test = cached(exp.range_test)
 
 
 def on_grid(value):
@@ -48,51 +51,56 @@ def use_lr(value):
     st.session_state["schedules.lr"] = on_grid(value)
 
 
-lesson("Learning rate & schedules",
-       "The learning rate η is the size of each step downhill. Four runs start from the same "
-       "weights with η₀ ÷ 10, η₀, η₀ × 10 and η₀ × 100: too small crawls, a good one falls "
-       "fast, too big bounces or gets stuck, and far too big blows up. A **schedule** changes "
-       "η during training, usually large steps first and small ones at the end.",
-       formula=r"\theta_{t+1} = \theta_t - \eta_t\, \nabla_\theta \mathcal{L}(B_t)",
-       try_this=["Press *Too small*, *Just right*, *Too big* and *Diverging* in turn: which "
-                 "curve is yours each time?",
-                 "Switch the schedule to cosine: the wiggles of the η = 0.3 run die down as η "
-                 "shrinks to 0.",
-                 "Press *Warm-up then cosine*: a rate that fails when constant can work after "
-                 "a gentle start.",
-                 "Run the LR range test and press *Use the suggested η*.",
-                 "Switch to Adam: the good η is about ten times smaller than for SGD."])
-s = settings_panel(TABLE, PRESETS)
-run_args = (s["optimizer"], s["epochs"], s["batch_size"], s["seed"])
+def page():
+    lesson("Learning rate & schedules",
+           "The learning rate η is the size of each step downhill. Four runs start from the same "
+           "weights with η₀ ÷ 10, η₀, η₀ × 10 and η₀ × 100: too small crawls, a good one falls "
+           "fast, too big bounces or gets stuck, and far too big blows up. A **schedule** changes "
+           "η during training, usually large steps first and small ones at the end.",
+           formula=r"\theta_{t+1} = \theta_t - \eta_t\, \nabla_\theta \mathcal{L}(B_t)",
+           try_this=["Press *Too small*, *Just right*, *Too big* and *Diverging* in turn: which "
+                     "curve is yours each time?",
+                     "Switch the schedule to cosine: the wiggles of the η = 0.3 run die down as η "
+                     "shrinks to 0.",
+                     "Press *Warm-up then cosine*: a rate that fails when constant can work after "
+                     "a gentle start.",
+                     "Run the LR range test and press *Use the suggested η*.",
+                     "Switch to Adam: the good η is about ten times smaller than for SGD."])
+    s = settings_panel(TABLE, PRESETS)
+    run_args = (s["optimizer"], s["epochs"], s["batch_size"], s["seed"])
 
-st.header("Four learning rates")
-with friendly():
-    steps, epochs, summary = cached_runs(s["lr"], s["schedule"], *run_args)
-st.markdown(f"**{exp.verdict(summary, s['epochs'])}**")
-show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s)
+    st.header("Four learning rates")
+    with friendly():
+        steps, epochs, summary = cached_runs(s["lr"], s["schedule"], *run_args)
+    st.markdown(f"**{exp.verdict(summary, s['epochs'])}**")
+    show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s)
 
-st.header("The schedule: how η changes during training")
-total = exp.total_steps(s["epochs"], s["batch_size"])
-st.latex(exp.LATEX[s["schedule"]])
-st.caption(f"{exp.LABELS[s['schedule']]} over {total} updates: "
-           f"{exp.describe(s['schedule'], total) or 'no settings'}. Reduce-on-plateau is "
-           "drawn from a real run with your η₀, because it reacts to the training loss.")
-with friendly():
-    curves = cached_curves(s["lr"], *run_args)
-show_figure(draw.schedule_curves(curves, s["schedule"], exp.LABELS), "schedules-lr", data=curves,
-            settings=s)
+    st.header("The schedule: how η changes during training")
+    total = exp.total_steps(s["epochs"], s["batch_size"])
+    st.latex(exp.LATEX[s["schedule"]])
+    st.caption(f"{exp.LABELS[s['schedule']]} over {total} updates: "
+               f"{exp.describe(s['schedule'], total) or 'no settings'}. Reduce-on-plateau is "
+               "drawn from a real run with your η₀, because it reacts to the training loss.")
+    with friendly():
+        curves = cached_curves(s["lr"], *run_args)
+    show_figure(draw.schedule_curves(curves, s["schedule"], exp.LABELS), "schedules-lr", data=curves,
+                settings=s)
 
-st.header("Finding a good η: the LR range test")
-st.markdown("One short run of 200 steps in which η grows by the same factor every step, "
-            "from 0.00001 to 10. "
-            "The loss first barely moves, then falls fast, then blows up. The suggestion is a "
-            "tenth of the η where the smoothed loss is lowest (fastai's *minimum ÷ 10* rule): "
-            "applied as a constant η it ends within 2× of the best of nine fixed η in 10 of "
-            "10 seeds, for SGD and for Adam.")
-with friendly():
-    sweep, suggested = cached_range_test(s["optimizer"], s["batch_size"], s["seed"])
-show_figure(draw.range_test(sweep, suggested, s["lr"]), "schedules-range-test", data=sweep,
-            settings=s)
-if suggested is not None:
-    st.button(f"Use the suggested η ≈ {on_grid(suggested):g}", key="schedules.use_suggested",
-              type="primary", on_click=use_lr, args=(suggested,))
+    st.header("Finding a good η: the LR range test")
+    st.markdown("One short run of 200 steps in which η grows by the same factor every step, "
+                "from 0.00001 to 10. "
+                "The loss first barely moves, then falls fast, then blows up. The suggestion is a "
+                "tenth of the η where the smoothed loss is lowest (fastai's *minimum ÷ 10* rule): "
+                "applied as a constant η it ends within 2× of the best of nine fixed η in 10 of "
+                "10 seeds, for SGD and for Adam.")
+    with friendly():
+        sweep, suggested = cached_range_test(s["optimizer"], s["batch_size"], s["seed"])
+    show_figure(draw.range_test(sweep, suggested, s["lr"]), "schedules-range-test", data=sweep,
+                settings=s)
+    if suggested is not None:
+        st.button(f"Use the suggested η ≈ {on_grid(suggested):g}", key="schedules.use_suggested",
+                  type="primary", on_click=use_lr, args=(suggested,))
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

@@ -2,8 +2,10 @@
 import streamlit as st
 
 from experiments import softmax as exp
+from lab import first_request
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from viz import softmax as draw
 
 LOGIT_DEFAULTS = dict(zip(exp.CLASSES, (2.0, 1.0, 0.2, -1.0)))
@@ -41,48 +43,54 @@ PRESETS = {
     "One-hot target": {"values": {"p1": 0.0, "p2": 1.0, "p3": 0.0}},
 }
 
-lesson("Softmax and cross-entropy",
-       "A classifier outputs one number per class, the **logits** z. Softmax turns them into "
-       "probabilities p, and the loss of an example of class k is $-\\log p_k$: near 0 "
-       "when the model is sure and right, huge when it is sure and wrong. Its gradient with "
-       "respect to the logits is simply $p - y$: push the true class up, the others down.",
-       formula=[r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}} \qquad \ell = -\log p_k \qquad "
-                r"\frac{\partial \ell}{\partial z_i} = p_i - y_i",
-                r"\mathcal{L} = \frac{1}{N}\sum_{a=1}^{N} \ell^a \qquad "
-                r"\mathcal{L}(B) = \frac{1}{N_B}\sum_{a \in B} \ell^a",
-                r"H(p, q) = -\sum_i p_i \log q_i = H(p) + \mathrm{KL}(p\,\|\,q)"],
-       try_this=["Make the true class's logit the largest: watch the loss fall towards 0.",
-                 "Add the same amount to every logit: nothing changes (softmax only sees differences).",
-                 "Pick *Extreme logits ±1000*: the loss is 2000, large but finite.",
-                 "Change the batch seed: L(B) jumps around the full loss L.",
-                 "Set q equal to p: KL is 0 and the cross-entropy equals the entropy."])
-s = settings_panel(TABLE, PRESETS)
-label = exp.CLASSES.index(s["true"])
-logits = tuple(s["scale"] * s[f"z_{c}"] for c in exp.CLASSES)
 
-st.header("One example")
-frame, loss = exp.one_example(logits, label)
-show_figure(draw.one_example(frame, loss, label), "softmax-one-example", data=frame, settings=s)
+def page():
+    lesson("Softmax and cross-entropy",
+           "A classifier outputs one number per class, the **logits** z. Softmax turns them into "
+           "probabilities p, and the loss of an example of class k is $-\\log p_k$: near 0 "
+           "when the model is sure and right, huge when it is sure and wrong. Its gradient with "
+           "respect to the logits is simply $p - y$: push the true class up, the others down.",
+           formula=[r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}} \qquad \ell = -\log p_k \qquad "
+                    r"\frac{\partial \ell}{\partial z_i} = p_i - y_i",
+                    r"\mathcal{L} = \frac{1}{N}\sum_{a=1}^{N} \ell^a \qquad "
+                    r"\mathcal{L}(B) = \frac{1}{N_B}\sum_{a \in B} \ell^a",
+                    r"H(p, q) = -\sum_i p_i \log q_i = H(p) + \mathrm{KL}(p\,\|\,q)"],
+           try_this=["Make the true class's logit the largest: watch the loss fall towards 0.",
+                     "Add the same amount to every logit: nothing changes (softmax only sees differences).",
+                     "Pick *Extreme logits ±1000*: the loss is 2000, large but finite.",
+                     "Change the batch seed: L(B) jumps around the full loss L.",
+                     "Set q equal to p: KL is 0 and the cross-entropy equals the entropy."])
+    s = settings_panel(TABLE, PRESETS)
+    label = exp.CLASSES.index(s["true"])
+    logits = tuple(s["scale"] * s[f"z_{c}"] for c in exp.CLASSES)
 
-st.header("A batch: the full loss L and the mini-batch loss L(B)")
-st.markdown("Example 1 is yours (above); seven more were scored by the same model. "
-            "L averages all eight losses; a training step only sees L(B), the average over its batch.")
-examples, full, in_batch = exp.batch(logits, label, s["batch_size"], s["seed"])
-chart, table = st.columns([3, 2], gap="medium")
-with chart:
-    show_figure(draw.batch(examples, full, in_batch), "softmax-batch", data=examples, settings=s)
-table.dataframe(examples, hide_index=True, column_config={
-    "example": st.column_config.NumberColumn("#", width="small"),
-    "true_class": st.column_config.TextColumn("class", width="small"),
-    "p_true": st.column_config.NumberColumn("p true", format="%.3f"),
-    "loss": st.column_config.NumberColumn("loss", format="%.3f"),
-    "in_batch": st.column_config.CheckboxColumn("in B", width="small")})
+    st.header("One example")
+    frame, loss = exp.one_example(logits, label)
+    show_figure(draw.one_example(frame, loss, label), "softmax-one-example", data=frame, settings=s)
 
-st.header("Cross-entropy = entropy + KL divergence")
-st.markdown("Edit p (the data's distribution) and q (the model's) in the sidebar. The cross-entropy "
-            "is the entropy of p, which the model cannot change, plus how far q is from p: "
-            "minimising cross-entropy minimises KL(p‖q). A one-hot p has entropy 0, "
-            "so its cross-entropy is the loss $-\\log q_k$ above.")
-with friendly():
-    dists, stats = exp.entropy_split([s[f"p{i}"] for i in (1, 2, 3)], [s[f"q{i}"] for i in (1, 2, 3)])
-show_figure(draw.entropy_split(dists, stats), "softmax-entropy-kl", data=dists, settings=s)
+    st.header("A batch: the full loss L and the mini-batch loss L(B)")
+    st.markdown("Example 1 is yours (above); seven more were scored by the same model. "
+                "L averages all eight losses; a training step only sees L(B), the average over its batch.")
+    examples, full, in_batch = exp.batch(logits, label, s["batch_size"], s["seed"])
+    chart, table = st.columns([3, 2], gap="medium")
+    with chart:
+        show_figure(draw.batch(examples, full, in_batch), "softmax-batch", data=examples, settings=s)
+    table.dataframe(examples, hide_index=True, column_config={
+        "example": st.column_config.NumberColumn("#", width="small"),
+        "true_class": st.column_config.TextColumn("class", width="small"),
+        "p_true": st.column_config.NumberColumn("p true", format="%.3f"),
+        "loss": st.column_config.NumberColumn("loss", format="%.3f"),
+        "in_batch": st.column_config.CheckboxColumn("in B", width="small")})
+
+    st.header("Cross-entropy = entropy + KL divergence")
+    st.markdown("Edit p (the data's distribution) and q (the model's) in the sidebar. The cross-entropy "
+                "is the entropy of p, which the model cannot change, plus how far q is from p: "
+                "minimising cross-entropy minimises KL(p‖q). A one-hot p has entropy 0, "
+                "so its cross-entropy is the loss $-\\log q_k$ above.")
+    with friendly():
+        dists, stats = exp.entropy_split([s[f"p{i}"] for i in (1, 2, 3)], [s[f"q{i}"] for i in (1, 2, 3)])
+    show_figure(draw.entropy_split(dists, stats), "softmax-entropy-kl", data=dists, settings=s)
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

@@ -2,8 +2,11 @@
 import streamlit as st
 
 from experiments import traps as exp
+from lab import first_request
+from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
-from lab.settings import Setting, seed, settings_panel
+from lab.panel import settings_panel
+from lab.settings import Setting, seed
 from nnlib import trap
 from viz import traps as draw
 
@@ -33,47 +36,52 @@ PRESETS = {
                        "question": "Momentum 0.5 keeps half of the last step's velocity. Can even "
                                    "the full-batch ball roll over the barrier now?"},
 }
+animation = cached(exp.animation)
+endings = cached(exp.endings)
+escape_rates = cached(exp.escape_rates)
 
-lesson("Local-minimum traps",
-       "The thick black curve is the full loss L(θ): a dip on the left (a **local minimum**) "
-       "and a deeper one on the right. Full-batch gradient descent (blue ball) rolls into the "
-       "first dip and stays there. A mini-batch step follows the loss of its own batch, the "
-       "dashed curve L(B), which is tilted differently every step: sometimes the dip vanishes "
-       "and the red balls roll out. Press ▶ Play.",
-       formula=[r"\mathcal{L}(\theta) = \frac{1}{N}\sum_{a=1}^{N} \ell_a(\theta) \qquad "
-                r"\mathcal{L}(B)(\theta) = \frac{1}{N_B}\sum_{a \in B} \ell_a(\theta)",
-                trap.FORMULA + r" \qquad \sum_a c_a = 0",
-                r"\theta \leftarrow \theta - \eta\, \frac{d\mathcal{L}(B)}{d\theta}"],
-       try_this=["Drag the batch size from 1 to 64 and watch the escape rate fall.",
-                 "Keep batch 64 and raise the learning rate: big steps can jump the barrier too.",
-                 "Add momentum: the ball keeps some speed and rolls over the hump.",
-                 "Start at θ₀ = 1: already in the good basin, everyone wins.",
-                 "Change the seed: the red balls take other paths, the rates barely move."])
-s = settings_panel(TABLE, PRESETS)
-run = dict(start=s["start"], batch_size=s["batch_size"], lr=s["lr"], momentum=s["momentum"],
-           steps=s["steps"], seed=s["seed"])
 
-animation = st.cache_data(exp.animation, max_entries=64)
-endings = st.cache_data(exp.endings, max_entries=64)
-escape_rates = st.cache_data(exp.escape_rates, max_entries=64)
+def page():
+    lesson("Local-minimum traps",
+           "The thick black curve is the full loss L(θ): a dip on the left (a **local minimum**) "
+           "and a deeper one on the right. Full-batch gradient descent (blue ball) rolls into the "
+           "first dip and stays there. A mini-batch step follows the loss of its own batch, the "
+           "dashed curve L(B), which is tilted differently every step: sometimes the dip vanishes "
+           "and the red balls roll out. Press ▶ Play.",
+           formula=[r"\mathcal{L}(\theta) = \frac{1}{N}\sum_{a=1}^{N} \ell_a(\theta) \qquad "
+                    r"\mathcal{L}(B)(\theta) = \frac{1}{N_B}\sum_{a \in B} \ell_a(\theta)",
+                    trap.FORMULA + r" \qquad \sum_a c_a = 0",
+                    r"\theta \leftarrow \theta - \eta\, \frac{d\mathcal{L}(B)}{d\theta}"],
+           try_this=["Drag the batch size from 1 to 64 and watch the escape rate fall.",
+                     "Keep batch 64 and raise the learning rate: big steps can jump the barrier too.",
+                     "Add momentum: the ball keeps some speed and rolls over the hump.",
+                     "Start at θ₀ = 1: already in the good basin, everyone wins.",
+                     "Change the seed: the red balls take other paths, the rates barely move."])
+    s = settings_panel(TABLE, PRESETS)
+    run = dict(start=s["start"], batch_size=s["batch_size"], lr=s["lr"], momentum=s["momentum"],
+               steps=s["steps"], seed=s["seed"])
 
-with friendly():
-    runs, batch_curves = animation(**run)
-    ends = endings(**run, n_runs=s["n_runs"])
-    rates = escape_rates(**run, n_runs=s["n_runs"])
-    full_batch = endings(**run | {"batch_size": exp.FULL}, n_runs=1)
+    with friendly():
+        runs, batch_curves = animation(**run)
+        ends = endings(**run, n_runs=s["n_runs"])
+        rates = escape_rates(**run, n_runs=s["n_runs"])
+        full_batch = endings(**run | {"batch_size": exp.FULL}, n_runs=1)
 
-st.subheader(exp.verdict(full_batch, ends, s["batch_size"]))
-diverged = int((ends["basin"] == "diverged").sum())
-if diverged:
-    st.warning(f"{diverged} of {s['n_runs']} runs diverged: the learning rate is too big for the "
-               "steep walls, and the ball flew off to infinity. Lower η.", icon=":material/warning:")
-show_figure(draw.race(exp.curve(), runs, batch_curves), "traps-race", data=runs, settings=s)
+    st.subheader(exp.verdict(full_batch, ends, s["batch_size"]))
+    diverged = int((ends["basin"] == "diverged").sum())
+    if diverged:
+        st.warning(f"{diverged} of {s['n_runs']} runs diverged: the learning rate is too big for the "
+                   "steep walls, and the ball flew off to infinity. Lower η.", icon=":material/warning:")
+    show_figure(draw.race(exp.curve(), runs, batch_curves), "traps-race", data=runs, settings=s)
 
-left, right = st.columns(2, gap="medium")
-with left:
-    show_figure(draw.endings(ends), "traps-endings", data=ends, settings=s)
-with right:
-    show_figure(draw.escape_rates(rates), "traps-escape-rates", data=rates, settings=s)
-st.caption("Each point of the right-hand chart is a fresh set of seeded runs with the other "
-           "settings unchanged; the star is your choice and matches the histogram.")
+    left, right = st.columns(2, gap="medium")
+    with left:
+        show_figure(draw.endings(ends), "traps-endings", data=ends, settings=s)
+    with right:
+        show_figure(draw.escape_rates(rates), "traps-escape-rates", data=rates, settings=s)
+    st.caption("Each point of the right-hand chart is a fresh set of seeded runs with the other "
+               "settings unchanged; the star is your choice and matches the histogram.")
+
+
+if __name__ == "__main__":   # run as a file: a shared link as the server's first request
+    first_request.hand_over()

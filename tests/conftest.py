@@ -16,7 +16,7 @@ import numpy  # noqa: F401  (threadpoolctl can only limit a BLAS library that is
 import pytest
 from threadpoolctl import threadpool_limits
 
-threadpool_limits(limits=1, user_api="blas")   # as the app runs (lab/__init__.py): tiny matrices
+threadpool_limits(limits=1, user_api="blas")   # as app.py does (lab/threads.py): tiny matrices
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",

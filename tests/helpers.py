@@ -1,6 +1,8 @@
 """Small helpers shared by the page tests (AppTest) and the browser tests (Playwright)."""
 import json
 
+from streamlit.testing.v1 import AppTest
+
 
 def chart_spec(at, i=0):
     """The i-th plotly chart an AppTest run drew, as the figure dict sent to the browser."""
@@ -13,3 +15,25 @@ def open_page(page, url, wait_settled):
     page.wait_for_selector('[data-testid="stApp"]')
     wait_settled(page)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+PAGE_SCRIPT = """
+import streamlit as st
+from lab.page import draw_alone
+draw_alone(st.session_state.get("tests.slug", {slug!r}), sidebar={sidebar})
+"""
+
+
+def open_lesson(slug, timeout=60, sidebar=False):
+    """An AppTest (not run yet) of one page as app.py shows it: lab.page.draw_alone(slug).
+
+    `sidebar` adds app.py's sidebar (presentation mode). Set at.query_params, then at.run();
+    `switch_lesson(at, other)` moves the same session to another page, like a menu click.
+    """
+    return AppTest.from_string(PAGE_SCRIPT.format(slug=slug, sidebar=sidebar), default_timeout=timeout)
+
+
+def switch_lesson(at, slug):
+    """Make the next at.run() draw page `slug` in the same session (a click in the menu)."""
+    at.session_state["tests.slug"] = slug
+    return at

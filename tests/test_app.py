@@ -3,6 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab import catalog
+from tests.helpers import open_lesson, switch_lesson
 
 ROOT = catalog.ROOT
 
@@ -22,15 +23,15 @@ def test_home_lists_every_available_lesson_with_a_link():
 
 @pytest.mark.parametrize("lesson", catalog.available(), ids=lambda lesson: lesson.slug)
 def test_lesson_runs_and_draws_a_chart(lesson):
-    at = AppTest.from_file(str(ROOT / lesson.path), default_timeout=120).run()
+    at = open_lesson(lesson.slug, timeout=120).run()
     assert not at.exception, at.exception
-    assert at.get("plotly_chart"), f"{lesson.path} drew no plotly chart"
+    assert at.get("plotly_chart"), f"{lesson.module_name} drew no plotly chart"
 
 
 def test_presentation_mode_comes_from_the_link_and_enlarges_figures():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = open_lesson("home", sidebar=True)
     at.query_params["present"] = "1"
     at.run()
     assert at.toggle(key="present").value and at.query_params["present"] == "1"
-    at.switch_page("pages/softmax.py").run()
+    switch_lesson(at, "softmax").run()
     assert not at.exception and '"size":24' in at.get("plotly_chart")[0].proto.spec.replace(" ", "")

@@ -1,17 +1,14 @@
 """Backprop lesson: every number the stepper shows is nnlib's, checked by hand and by finite differences."""
 import math
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import backprop as exp
 from viz import backprop as draw
-from tests.helpers import chart_spec as spec
+from tests.helpers import chart_spec as spec, open_lesson
 
-ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = [dict(), dict(arch="2-2-2", activation="sigmoid", x1=-1.3, x2=2.0, label=0, sigma=2.0),
            dict(arch="2-2-2-2", activation="tanh", seed=3, lr=0.1),
            dict(arch="2-3-2", activation="leaky_relu", seed=2, x1=0.7, x2=0.4)]
@@ -152,7 +149,7 @@ def lit_nodes(at):
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "backprop.py"), default_timeout=60).run()
+    return open_lesson("backprop", timeout=60).run()
 
 
 def test_page_loads_fast_with_the_graph_and_the_step_line(app):
@@ -178,7 +175,7 @@ def test_next_back_reset_and_the_slider_move_the_highlight(app):
 
 
 def test_link_opens_at_its_step_and_a_smaller_network_clamps_it():
-    at = AppTest.from_file(str(ROOT / "pages" / "backprop.py"), default_timeout=60)
+    at = open_lesson("backprop", timeout=60)
     at.query_params["stage"] = "30"
     at.run()
     assert not at.exception and not at.warning and "step 30 of 33" in spec(at)["layout"]["title"]["text"]

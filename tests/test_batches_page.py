@@ -3,12 +3,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import batches as exp
 from experiments import upload
 from viz import batches as draw
-from tests.helpers import chart_spec as spec
+from tests.helpers import chart_spec as spec, open_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = (ROOT / "tests" / "data" / "names.csv").read_bytes()    # 90 rows, 3 named classes
@@ -131,7 +130,7 @@ def test_a_regression_file_or_too_much_work_is_refused_with_a_sentence():
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "batches.py"), default_timeout=60).run()
+    return open_lesson("batches", timeout=60).run()
 
 
 def test_page_loads_with_two_charts_and_a_verdict(app):

@@ -1,16 +1,14 @@
 """Descent lesson: the race's verdicts, momentum's rate map against its closed forms, the page."""
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import descent as exp
 from viz import descent as draw
+from tests.helpers import open_lesson
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = dict(surface_name="valley", kappa=100.0, optimizers=("sgd", "momentum", "adam"),
                lrs=(1.5, 2.0, 0.5), beta=0.8, schedule="constant", steps=150)
 
@@ -175,7 +173,7 @@ def test_divergence_is_marked_on_both_figures():
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "descent.py"), default_timeout=60).run()
+    return open_lesson("descent", timeout=60).run()
 
 
 def charts(at):

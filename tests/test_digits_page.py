@@ -1,21 +1,14 @@
 """Digits lesson under AppTest: the four figures and their sentences, presets, friendly limits."""
-from pathlib import Path
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import digits as exp
-from lab.settings import page_settings
-from tests.helpers import chart_spec as spec
-
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "pages" / "digits.py"
-
+from pages import digits as page_module
+from tests.helpers import chart_spec as spec, open_lesson
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(PAGE), default_timeout=120).run()
+    return open_lesson("digits", timeout=120).run()
 
 
 def texts(app):
@@ -39,7 +32,7 @@ def test_page_draws_weights_confusion_mistakes_and_race(app):
 
 
 def test_settings_table_and_presets_read_without_running_the_page():
-    table, presets = page_settings(PAGE)
+    table, presets = page_module.TABLE, page_module.PRESETS
     assert [s.name for s in table][:2] == ["layers", "width"] and "seed" in [s.name for s in table]
     for name, preset in presets.items():
         question = preset.get("question", "")
@@ -54,7 +47,7 @@ def test_settings_table_and_presets_read_without_running_the_page():
     ("Plain SGD", "optimizer", "sgd"),
 ])
 def test_each_preset_applies_and_a_question_waits_for_reveal(app, name, key, value):
-    _, presets = page_settings(PAGE)
+    presets = page_module.PRESETS
     app.button(key=f"digits.preset.{name}").click().run()
     if "question" in presets[name]:
         assert not app.get("plotly_chart") and presets[name]["question"] in app.info[0].value

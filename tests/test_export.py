@@ -3,7 +3,6 @@ import io
 import json
 import struct
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pandas as pd
@@ -12,13 +11,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from experiments import softmax as exp
-from lab import export
-from lab.settings import page_settings, preset_query
+from lab import catalog, export
+from lab.settings import preset_query
 from viz import animation
 from viz import softmax as draw
+from tests.helpers import open_lesson, switch_lesson
 
-ROOT = Path(__file__).resolve().parent.parent
-SOFTMAX = str(ROOT / "pages" / "softmax.py")
+ROOT = catalog.ROOT
+SOFTMAX = catalog.module(catalog.find("softmax"))   # its TABLE and PRESETS, by import
 needs_chromium = pytest.mark.skipif(export.problem() is not None, reason="no kaleido/Chromium here")
 
 
@@ -99,7 +99,7 @@ def test_page_without_chromium_says_why_and_keeps_html_csv_json(monkeypatch):
     monkeypatch.setattr(page.export, "problem", lambda: "PNG/SVG export needs Chrome or Chromium.")
     page.export_problem.clear()
     try:
-        at = AppTest.from_file(SOFTMAX, default_timeout=60).run()
+        at = open_lesson("softmax").run()
     finally:
         page.export_problem.clear()
     labels = [b.proto.label for b in at.get("download_button")]
@@ -114,32 +114,32 @@ def chart_data(at, index=0):
 
 
 def test_a_link_gives_the_same_figure_as_setting_the_widgets_by_hand():
-    by_link = AppTest.from_file(SOFTMAX, default_timeout=60)
+    by_link = open_lesson("softmax")
     by_link.query_params.update({"z_owl": "3.5", "true": "fox", "batch_size": "5"})
     by_link.run()
-    by_hand = AppTest.from_file(SOFTMAX, default_timeout=60).run()
+    by_hand = open_lesson("softmax").run()
     by_hand.slider(key="softmax.z_owl").set_value(3.5)
     by_hand.radio(key="softmax.true").set_value("fox")
     by_hand.slider(key="softmax.batch_size").set_value(5).run()
-    default = chart_data(AppTest.from_file(SOFTMAX, default_timeout=60).run())
+    default = chart_data(open_lesson("softmax").run())
     assert not by_link.exception and not by_hand.exception
     assert chart_data(by_link) == chart_data(by_hand) != default
     assert chart_data(by_link, 1) == chart_data(by_hand, 1)
 
 
 def test_the_copy_link_holds_every_setting_of_the_view():
-    at = AppTest.from_file(SOFTMAX, default_timeout=60)
+    at = open_lesson("softmax")
     at.query_params.update({"z_cat": "5", "present": "1"})
     at.run()
     link = next(c.value for c in at.code if "z_cat=" in c.value)
     params = dict(parse_qsl(link.split("?", 1)[1]))
-    table, _ = page_settings(SOFTMAX)
+    table = SOFTMAX.TABLE
     assert link.startswith("/softmax?") and set(params) == {s.name for s in table}
     assert params["z_cat"] == "5" and params["true"] == "dog"   # present=1 stays with the teacher
 
 
 def test_broken_link_parameters_show_a_notice_and_the_page_still_draws():
-    at = AppTest.from_file(SOFTMAX, default_timeout=60)
+    at = open_lesson("softmax")
     at.query_params.update({"z_cat": "lots", "true": "zebra", "preset": "Nope"})
     at.run()
     notices = " ".join(w.value for w in at.warning)
@@ -148,17 +148,17 @@ def test_broken_link_parameters_show_a_notice_and_the_page_still_draws():
     assert at.slider(key="softmax.z_cat").value == 2.0
 
 
-def test_page_settings_reads_the_table_and_presets_without_running_the_page():
-    table, presets = page_settings(SOFTMAX)
+def test_the_page_module_gives_its_table_and_presets_by_import_without_running():
+    table, presets = SOFTMAX.TABLE, SOFTMAX.PRESETS
     assert [s.name for s in table][:4] == ["z_cat", "z_dog", "z_fox", "z_owl"]
     assert "Confident and wrong" in presets and presets["q equals p"]["values"]["q1"] == 0.7
 
 
 @pytest.mark.parametrize("name", ["Confident and wrong", "q equals p"])
 def test_a_preset_link_sets_the_widgets_it_claims(name):
-    table, presets = page_settings(SOFTMAX)
+    table, presets = SOFTMAX.TABLE, SOFTMAX.PRESETS
     preset = presets[name]
-    at = AppTest.from_file(SOFTMAX, default_timeout=60)
+    at = open_lesson("softmax")
     at.query_params.update(dict(parse_qsl(preset_query(table, name, preset))))
     at.run()
     assert not at.exception and "preset" not in at.query_params   # acts once, like a click
@@ -173,7 +173,7 @@ def test_a_preset_link_sets_the_widgets_it_claims(name):
 
 def test_home_lists_each_preset_as_a_classroom_link():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    table, presets = page_settings(SOFTMAX)
+    table, presets = SOFTMAX.TABLE, SOFTMAX.PRESETS
     links = " ".join(m.value for m in at.markdown)
     assert not at.exception
     for name, preset in presets.items():
@@ -181,10 +181,10 @@ def test_home_lists_each_preset_as_a_classroom_link():
 
 
 def test_presentation_mode_stays_in_the_link_across_page_switches():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = open_lesson("home", sidebar=True)
     at.query_params["present"] = "1"
     at.run()
     at.query_params.clear()   # the browser drops the old page's parameters on a page switch
-    at.switch_page("pages/softmax.py").run()
+    switch_lesson(at, "softmax").run()
     assert at.query_params["present"] == "1" and at.toggle(key="present").value
     assert at.query_params["z_cat"] == "2"   # next to the page's own settings

@@ -2,16 +2,13 @@
 against the variance formula, the figures, and the page itself."""
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import initialization as exp
 from viz import initialization as draw
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import open_lesson
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +106,7 @@ def chart(at, i):
 
 @pytest.fixture(scope="module")
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "initialization.py"), default_timeout=120).run()
+    return open_lesson("initialization", timeout=120).run()
 
 
 def test_page_loads_with_symmetry_histograms_spread_and_training(app):

@@ -1,4 +1,4 @@
-"""lab.settings: URL text <-> values (pure), and the panel's URL, preset and hide behaviour."""
+"""lab.settings: URL text <-> values (pure), and lab.panel's URL, preset and hide behaviour."""
 import json
 
 import pytest
@@ -91,7 +91,8 @@ def test_hidden_names():
 
 def panel_script():
     import streamlit as st
-    from lab.settings import Setting, settings_panel
+    from lab.panel import settings_panel
+    from lab.settings import Setting
     table = [Setting("lr", "Learning rate", "log", 0.1, low=1e-3, high=1.0),
              Setting("steps", "Steps", "int", 50, low=1, high=500),
              Setting("opt", "Optimizer", "choice", "adam", options=("sgd", "adam"),
@@ -160,3 +161,23 @@ def test_a_preset_sets_the_widgets_and_a_question_waits_for_reveal():
     assert "What happens in 5 steps?" in at.info[0].value and not at.json   # the page waits
     at.button(key="test.reveal").click().run()
     assert not at.info and at.json
+
+
+def cache_script():
+    import streamlit as st
+    from lab.cache import cached
+    calls = st.session_state.setdefault("calls", [])
+
+    def square(x):
+        calls.append(x)
+        return x * x
+
+    square = cached(square)
+    st.write(str([square(2), square(2), square(3)]))
+
+
+def test_cached_runs_an_experiment_once_per_argument_set_across_reruns():
+    at = AppTest.from_function(cache_script, default_timeout=30).run()
+    at.run()
+    assert not at.exception and at.markdown[0].value == "[4, 4, 9]"
+    assert at.session_state["calls"] == [2, 3]   # the second run and the repeated call hit the cache

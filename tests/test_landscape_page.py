@@ -4,11 +4,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import landscape as exp
 from viz import landscape as draw
-from tests.helpers import chart_spec as spec
+from tests.helpers import chart_spec as spec, open_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -98,7 +97,7 @@ def values(array):
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "landscape.py"), default_timeout=60).run()
+    return open_lesson("landscape", timeout=60).run()
 
 
 def test_page_draws_the_slice_with_the_path_and_the_line(app):

@@ -1,22 +1,17 @@
 """The "Loss landscapes in the papers" page in AppTest: every figure, one shared colour scale per
 figure, the sentences quoting the measured rates, presets that ask before they show."""
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import landscape_papers as exp
 from lab import catalog
-from tests.helpers import chart_spec as spec
+from tests.helpers import chart_spec as spec, open_lesson
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "landscape_papers.py")
 QUICK = {"epochs": "20", "resolution": "15", "map_points": "3", "seeds": "2", "sharp_epochs": "20",
          "depth": "6"}
 
 
 def run(params=QUICK):
-    at = AppTest.from_file(PAGE, default_timeout=300)
+    at = open_lesson("landscape_papers", timeout=300)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
@@ -32,7 +27,7 @@ def quick():
 
 
 def test_the_lesson_is_in_the_catalog():
-    assert "pages/landscape_papers.py" in [lesson.path for lesson in catalog.available()]
+    assert "landscape_papers" in [lesson.slug for lesson in catalog.available()]
 
 
 def test_the_slices_share_one_colour_scale_and_colour_bar(quick):

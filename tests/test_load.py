@@ -34,11 +34,12 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from streamlit.testing.v1 import AppTest
 from websockets.asyncio.client import connect
 
-from lab.settings import label_of, page_settings
-from tests.conftest import ARTIFACTS, ROOT, healthy, streamlit_server
+from lab import catalog
+from lab.settings import label_of
+from tests.conftest import ARTIFACTS, healthy, streamlit_server
+from tests.helpers import open_lesson
 
 pytestmark = pytest.mark.e2e
 LEARNERS = 30
@@ -65,7 +66,7 @@ class Learner:
 
     def __init__(self, port, page):
         self.url, self.page = f"ws://127.0.0.1:{port}/_stcore/stream", page
-        self.table = {s.name: s for s in page_settings(ROOT / "pages" / f"{page}.py")[0]}
+        self.table = {s.name: s for s in catalog.module(catalog.find(page)).TABLE}
         self.widgets, self.states = {}, {}   # setting -> widget proto; widget id -> WidgetState
         self.view, self.exceptions, self.query = {}, [], ""
         self.seconds = []                    # per change: sent -> last chart received
@@ -230,7 +231,7 @@ def percentile(values, q):
 
 def reference_view(page, query):
     """What AppTest draws, in this process, for the page opened at ?query: (markdown, chart data)."""
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
+    at = open_lesson(page, timeout=120)
     for pair in query.split("&"):
         name, _, text = pair.partition("=")
         at.query_params[name] = urllib.parse.unquote_plus(text)

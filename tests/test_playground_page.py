@@ -4,12 +4,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import playground as exp
 from experiments import upload
 from viz import playground as draw
-from tests.helpers import chart_spec as spec
+from tests.helpers import chart_spec as spec, open_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 SINE = dict(problem="regression", noise=0.1, activation="tanh", init="xavier_uniform", lr=0.01)
@@ -126,7 +125,7 @@ def test_loss_axis_ticks_are_readable_numbers():
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "playground.py"), default_timeout=60).run()
+    return open_lesson("playground", timeout=60).run()
 
 
 def test_page_loads_with_the_animated_map_the_losses_and_two_metrics(app):

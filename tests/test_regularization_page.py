@@ -2,17 +2,15 @@
 effect on the overfitting gap, the figures, and the page itself."""
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import regularization as exp
 from nnlib.train import EarlyStopping
 from viz import regularization as draw
+from tests.helpers import open_lesson
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE_SEED = 9     # the page's default seed
 
 
@@ -142,7 +140,7 @@ def names(at, i=0):
 
 @pytest.fixture(scope="module")
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "regularization.py"), default_timeout=120).run()
+    return open_lesson("regularization", timeout=120).run()
 
 
 def test_page_loads_with_curves_boundaries_and_gaps(app, default):

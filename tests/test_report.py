@@ -1,16 +1,14 @@
 """The report: collecting figures (bounded, no duplicates), the Report page, its HTML and PDF files."""
 import json
 import re
-from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab import export, report
+from tests.helpers import open_lesson
 
-ROOT = Path(__file__).resolve().parent.parent
-REPORT_PAGE = str(ROOT / "pages" / "report.py")
 
 
 def entry(number, note=""):
@@ -73,7 +71,7 @@ def test_the_report_holds_at_most_20_figures_and_no_duplicates():
 
 
 def report_page(*entries):
-    at = AppTest.from_file(REPORT_PAGE, default_timeout=60)
+    at = open_lesson("report")
     at.session_state[report.ENTRIES] = list(entries)
     return at.run()
 
@@ -101,7 +99,7 @@ def test_report_page_lists_figures_keeps_notes_reorders_and_removes():
 
 
 def test_add_to_report_under_a_figure_stores_figure_settings_and_link():
-    at = AppTest.from_file(str(ROOT / "pages" / "softmax.py"), default_timeout=60)
+    at = open_lesson("softmax")
     at.query_params["z_cat"] = "4"
     at.run()
     at.button(key="report.add.softmax-batch").click().run()

@@ -1,16 +1,12 @@
 """Learning rate & schedules: the lesson holds on the defaults, with numbers; and the page runs."""
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import schedules as exp
 from nnlib import optim, schedules
 from viz import schedules as draw
-from tests.helpers import chart_spec as spec
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import chart_spec as spec, open_lesson
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +93,7 @@ def test_bad_batch_size_says_why():
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "schedules.py"), default_timeout=60).run()
+    return open_lesson("schedules", timeout=60).run()
 
 
 def test_page_loads_with_three_charts_and_the_formula(app):

@@ -1,16 +1,13 @@
 """Softmax lesson: the experiment's numbers against hand-computed formulas, and the page itself."""
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import softmax as exp
 from viz import softmax as draw
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import open_lesson
 
 
 def test_equal_logits_give_uniform_probabilities_and_loss_log4():
@@ -84,7 +81,7 @@ def loss_title(at):
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "softmax.py"), default_timeout=60).run()
+    return open_lesson("softmax", timeout=60).run()
 
 
 def test_page_loads_with_three_charts(app):

@@ -1,8 +1,7 @@
 """Reliability sweeps: every catalog page under AppTest at the edges of every setting.
 
-Each page's settings table is read from the page itself: `settings_panel` is wrapped while
-the page runs once with its defaults, so the sweep follows whatever TABLE the page declares.
-Every run starts a fresh session from a link (settings_panel starts its widgets from the URL),
+Each page's settings table is read from its module (`TABLE`, by import), so the sweep follows
+whatever TABLE the page declares. Every run starts a fresh session from a link (settings_panel starts its widgets from the URL),
 which is exactly what a learner or a shared link can do. For every page:
 
 - each setting alone at its lowest and highest value (every option of a choice, an empty and
@@ -17,16 +16,14 @@ CPU seconds and slowest links are written to tests/artifacts/sweeps.json.
 """
 import json
 import random
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-import lab.settings
 from lab import catalog
 from lab.settings import log_grid, serialize
+from tests.helpers import open_lesson
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -46,7 +43,7 @@ class Opener:
 
     def __call__(self, lesson, params=()):
         """A fresh session of `lesson` opened from a link with `params`, after its run."""
-        at = AppTest.from_file(str(catalog.ROOT / lesson.path), default_timeout=RUN_TIMEOUT)
+        at = open_lesson(lesson.slug, timeout=RUN_TIMEOUT)
         for name, text in dict(params).items():
             at.query_params[name] = text
         wall, cpu = time.perf_counter(), time.process_time()
@@ -73,31 +70,15 @@ def run_page():
 
 
 @pytest.fixture(scope="module")
-def pages(run_page, monkeypatch_module):
+def pages(run_page):
     """slug -> (settings table, number of charts and the captions drawn with the defaults)."""
-    tables = {}
-    panel = lab.settings.settings_panel
-
-    def recording_panel(table, *args, **kwargs):
-        page = kwargs.setdefault("page", Path(sys._getframe(1).f_code.co_filename).stem)
-        tables[page] = list(table)
-        return panel(table, *args, **kwargs)
-
-    monkeypatch_module.setattr(lab.settings, "settings_panel", recording_panel)
     found = {}
     for lesson in LESSONS:
         at = run_page(lesson)
         assert not at.exception, f"{lesson.slug} fails on its defaults: {at.exception[0].message}"
-        found[lesson.slug] = (tables.get(lesson.slug, []), len(at.get("plotly_chart")),
+        found[lesson.slug] = (list(catalog.module(lesson).TABLE), len(at.get("plotly_chart")),
                               {c.value for c in at.caption})
-    monkeypatch_module.undo()
     return found
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as mp:
-        yield mp
 
 
 def edges(s):

@@ -1,18 +1,15 @@
 """Local-minimum traps: the lesson holds on the defaults (full batch stuck, mini-batches escape), and the page."""
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import traps as exp
 from nnlib import trap
 from viz import traps as draw
-from tests.helpers import chart_spec as spec
+from tests.helpers import chart_spec as spec, open_lesson
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = dict(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0)
 
 
@@ -87,7 +84,7 @@ def sentence(at):
 
 @pytest.fixture
 def app():
-    return AppTest.from_file(str(ROOT / "pages" / "traps.py"), default_timeout=60).run()
+    return open_lesson("traps", timeout=60).run()
 
 
 def test_page_shows_the_race_the_histogram_and_the_rates(app):
