@@ -136,13 +136,11 @@ def parameter_names(model):
 
 def _parameters(model):
     """(letter, layer, units) for every entry of theta, in theta's order, e.g. ("w", 1, "12")."""
-    where = model.copy()
-    where.theta = np.arange(model.n_params)      # each entry now holds its own position
     found = [None] * model.n_params
-    for l, (W, b) in enumerate(where.layers, 1):
-        for (i, j), k in np.ndenumerate(W.astype(int)):
+    for l, (W_at, b_at) in enumerate(model.positions(), 1):
+        for (i, j), k in np.ndenumerate(W_at):
             found[k] = ("w", l, f"{i + 1}{j + 1}")
-        for j, k in enumerate(b.astype(int)):
+        for j, k in enumerate(b_at):
             found[k] = ("b", l, f"{j + 1}")
     return found
 

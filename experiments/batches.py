@@ -119,28 +119,29 @@ def verdict(epochs, summary):
     """One sentence from the numbers: the epochs and updates each batch size needed to bring
     the full loss down to the worst final loss among the runs that did not diverge."""
     ok = summary[summary["diverged_at"].isna()]
-    broke = [f"{_name(b)} diverged at step {int(k)}"
+    broke = [f"{size_name(b)} diverged at step {int(k)}"
              for b, k in summary.dropna(subset=["diverged_at"])[["batch", "diverged_at"]].values]
     tail = "" if not broke else " " + "; ".join(broke).capitalize() + "."
     if ok.empty:
         return "Every run diverged: " + "; ".join(broke) + ". Lower the learning rate."
     start, worst = epochs["loss"].iloc[0], ok.loc[ok["final_loss"].idxmax()]
     if worst["final_loss"] >= start:
-        return (f"{_name(worst['batch']).capitalize()} ended at loss {worst['final_loss']:.2f}, "
+        return (f"{size_name(worst['batch']).capitalize()} ended at loss {worst['final_loss']:.2f}, "
                 f"no better than at the start ({start:.2f}): the learning rate is too large "
                 "for it." + tail)
     parts = []
     for size in ok["batch"]:
         first = epochs[(epochs["batch"] == size) & (epochs["loss"] <= worst["final_loss"])].iloc[0]
         verb = "" if parts else " needed"
-        parts.append(f"{_name(size)}{verb} {_count(first['epoch'], 'epoch')} "
+        parts.append(f"{size_name(size)}{verb} {_count(first['epoch'], 'epoch')} "
                      f"({_count(first['step'], 'update')})")
     return (f"To bring the full training loss down to {worst['final_loss']:.2f} (the worst final "
             f"value), " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "")
             + parts[-1] + "." + tail)
 
 
-def _name(size):
+def size_name(size):
+    """"full batch" or "batch 8": a batch size as the figures and sentences name it."""
     return "full batch" if size == "full" else f"batch {size}"
 
 
@@ -166,7 +167,7 @@ def slice_losses(size="8", where="start", lr=0.1, epochs=20, n=200, seed=0, n_ba
     if where == "trained":
         model, hist = train(size, lr, epochs, n, seed, csv=csv)
         if hist.diverged_at is not None:
-            raise ValueError(f"training with {_name(size)} diverged at step {hist.diverged_at}, so "
+            raise ValueError(f"training with {size_name(size)} diverged at step {hist.diverged_at}, so "
                              "there is no trained network to slice through: lower the learning "
                              "rate or slice through the start")
     d, _ = landscape.random_directions(model, seed=seed)

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments import upload
+from experiments import labels, upload
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -161,6 +161,6 @@ def rival(settings, compare, n=N_POINTS):
         return f"batch {s['batch_size']}", s | {"batch_size": n}, f"full batch ({n})"
     if compare == "SGD vs Adam":
         other = "sgd" if s["optimizer"] == "adam" else "adam"
-        return optim.LABELS[s["optimizer"]], s | {"optimizer": other}, optim.LABELS[other]
+        return labels.OPTIMIZERS[s["optimizer"]], s | {"optimizer": other}, labels.OPTIMIZERS[other]
     other = "random" if s["directions"] == "PCA" else "PCA"
     return f"{s['directions']} directions", s | {"directions": other}, f"{other} directions"

@@ -21,7 +21,7 @@ from nnlib import data, optim
 from nnlib._check import choice
 from nnlib.model import MLP
 from nnlib.train import fit
-from viz.animation import frame_steps
+from experiments.frames import frame_steps
 
 CLASSIFICATION_SETS = ("moons", "circles", "spirals", "xor", "blobs")
 MULTICLASS_SETS = ("spirals", "blobs")     # the sets that take a number of classes

@@ -17,7 +17,7 @@ import pandas as pd
 from nnlib import data, optim
 from nnlib.model import MLP
 from nnlib.train import EarlyStopping, fit
-from viz.animation import frame_steps
+from experiments.frames import frame_steps
 
 N_VAL, BATCH_SIZE = 200, 16
 GRID, MARGIN = 40, 0.5       # the decision-boundary grid: GRID × GRID points around the data

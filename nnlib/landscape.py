@@ -33,7 +33,7 @@ def random_directions(model, filter_normalize=True, seed=0):
     rng = _check.generator(seed)
     directions = rng.standard_normal((2, model.n_params))
     if filter_normalize:
-        for w_at, b_at in _positions(model):
+        for w_at, b_at in model.positions():
             filter_norms = np.linalg.norm(model.theta[w_at], axis=0)
             for d in directions:
                 d[w_at] *= filter_norms / np.linalg.norm(d[w_at], axis=0)
@@ -121,17 +121,10 @@ def _coordinates(name, values):
     return values
 
 
-def _positions(model):
-    """For each layer, where its weights W (n_in, n_out) and biases b (n_out,) sit in theta."""
-    twin = model.copy(dtype="float64")
-    twin.theta = np.arange(model.n_params)
-    return [(W.astype(np.intp), b.astype(np.intp)) for W, b in twin.layers]
-
-
 def _losses(model, X, y, origin, directions, coefs):
     """The loss at origin + coefs[p] @ directions for every row p of coefs, chunk by chunk."""
     Xt, targets = _inputs(model, X, y)
-    positions = _positions(model)
+    positions = model.positions()
     layers = [np.column_stack([w_at.T, b_at]) for w_at, b_at in positions]   # where [Wᵀ b] sits
     weights = np.concatenate([w_at.ravel() for w_at, _ in positions])
     rows, n = _chunk_rows(model, Xt.shape[1]), Xt.shape[1]

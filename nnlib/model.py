@@ -141,6 +141,13 @@ class MLP:
             return out.argmax(axis=1)
         return out[:, 0] if out.shape[1] == 1 else out
 
+    def positions(self):
+        """Where each layer's parameters sit in theta: one (W_at, b_at) pair per layer, index
+        arrays shaped like W (n_in, n_out) and b (n_out,), so theta[W_at] is W."""
+        flat = np.arange(self.n_params, dtype=np.intp)
+        blocks = _flat_blocks([b.shape for b in self._blocks], np.intp, flat)[1]
+        return [(block[:-1], block[-1]) for block in blocks]
+
     def copy(self, dtype=None):
         """An independent model with the same settings, parameters and generator state."""
         twin = MLP(self.sizes, self.activation, self.init, self.dropout, self.loss_name, self.l2,

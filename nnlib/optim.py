@@ -249,19 +249,8 @@ OPTIMIZERS = {
     "adagrad": Adagrad,
 }
 
-LABELS = {
-    "sgd": "SGD",
-    "momentum": "SGD + momentum",
-    "nesterov": "SGD + Nesterov momentum",
-    "adam": "Adam",
-    "adamw": "AdamW",
-    "rmsprop": "RMSprop",
-    "adagrad": "Adagrad",
-}
-
-
 def get(name, **kwargs):
     """The optimizer registered as `name`: get("momentum", lr=0.1) is SGD(lr=0.1, momentum=0.9)."""
     factory = OPTIMIZERS[choice("optimizer", name, OPTIMIZERS)]
-    settings(f"the {LABELS[name]} optimizer", factory, kwargs)
+    settings(f"the {name} optimizer", factory, kwargs)
     return factory(**kwargs)

@@ -3,7 +3,7 @@ r"""Learning-rate schedules giving the same lr sequence as torch.optim.lr_schedu
 A scheduler writes `opt.lr`. Each one (except ReduceLROnPlateau, which follows a metric) is a
 closed form `lr_at(t)` of the step count t, vectorized over an int array; constructing it sets
 opt.lr = lr_at(0) like torch, and `step()` advances t by one and sets opt.lr = lr_at(t).
-η₀ is the optimizer's initial learning rate; `latex` is the formula for the app.
+η₀ is the optimizer's initial learning rate.
 """
 import math
 
@@ -17,8 +17,6 @@ MAX_CURVE = 1_000_000   # points of an lr curve drawn without training
 
 class LRScheduler:
     """Base class: a subclass sets its parameters, then calls this, and defines lr_at(t)."""
-
-    latex = ""
 
     def __init__(self, opt):
         self.opt = opt
@@ -40,9 +38,7 @@ def _decay_factor(gamma):
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by gamma every step_size steps."""
-
-    latex = r"\eta_t = \eta_0\,\gamma^{\lfloor t / s \rfloor}"
+    """Multiply the lr by gamma every step_size steps: η_t = η₀ γ^⌊t / step_size⌋."""
 
     def __init__(self, opt, step_size, gamma=0.1):
         self.step_size = integer("step size", step_size, low=1)
@@ -54,9 +50,7 @@ class StepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by gamma every step."""
-
-    latex = r"\eta_t = \eta_0\,\gamma^{t}"
+    """Multiply the lr by gamma every step: η_t = η₀ γᵗ."""
 
     def __init__(self, opt, gamma):
         self.gamma = _decay_factor(gamma)
@@ -67,9 +61,8 @@ class ExponentialLR(LRScheduler):
 
 
 class InverseTimeLR(LRScheduler):
-    """The 1/t decay of stochastic approximation (Keras InverseTimeDecay with decay_steps=1)."""
-
-    latex = r"\eta_t = \frac{\eta_0}{1 + k\,t}"
+    """The 1/t decay of stochastic approximation, η_t = η₀ / (1 + decay·t) (Keras
+    InverseTimeDecay with decay_steps=1)."""
 
     def __init__(self, opt, decay):
         self.decay = number("decay", decay, low=0)
@@ -80,10 +73,8 @@ class InverseTimeLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Half a cosine from η₀ down to eta_min over T_max steps (then back up, like torch)."""
-
-    latex = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
-             r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)")
+    """Half a cosine from η₀ down to eta_min over T_max steps (then back up, like torch):
+    η_t = η_min + ½ (η₀ − η_min)(1 + cos(π t / T_max))."""
 
     def __init__(self, opt, T_max, eta_min=0.0):
         self.T_max = integer("T_max", T_max, low=1)
@@ -95,9 +86,8 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class LinearWarmup(LRScheduler):
-    """The lr grows linearly from start_factor·η₀ to η₀ in warmup_steps (torch LinearLR to 1)."""
-
-    latex = r"\eta_t = \eta_0\left(f_0 + (1 - f_0)\,\frac{\min(t,\,T_w)}{T_w}\right)"
+    """The lr grows linearly from start_factor·η₀ to η₀ in warmup_steps (torch LinearLR to 1):
+    η_t = η₀ (f₀ + (1 − f₀) min(t, T_w) / T_w)."""
 
     def __init__(self, opt, warmup_steps, start_factor=1 / 3):
         self.warmup_steps = integer("warm-up steps", warmup_steps, low=1)
@@ -114,10 +104,6 @@ class WarmupCosine(LRScheduler):
     eta_min at step T_max: torch's SequentialLR([LinearLR(opt, start_factor, total_iters=T_w),
     CosineAnnealingLR(opt, T_max − T_w, eta_min)], milestones=[T_w]). Past T_max the cosine
     comes back up, as in torch."""
-
-    latex = (r"\eta_t = \begin{cases} \eta_0\left(f_0 + (1 - f_0)\frac{t}{T_w}\right) & t < T_w"
-             r"\\ \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
-             r"\left(1 + \cos\frac{\pi (t - T_w)}{T_{\max} - T_w}\right) & t \ge T_w \end{cases}")
 
     def __init__(self, opt, warmup_steps, T_max, start_factor=1 / 3, eta_min=0.0):
         self.warmup_steps = integer("warm-up steps", warmup_steps, low=1)
@@ -151,9 +137,6 @@ class ReduceLROnPlateau:
     epochs pass before bad epochs count again. The lr never goes below min_lr, and changes
     smaller than eps are skipped. One call of step(metric) is one epoch.
     """
-
-    latex = (r"\eta \leftarrow \max(f\,\eta,\ \eta_{\min})"
-             r"\ \text{after } p + 1 \text{ epochs without improvement}")
 
     def __init__(self, opt, mode="min", factor=0.1, patience=10, threshold=1e-4,
                  threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
@@ -207,21 +190,6 @@ SCHEDULES = {
     "plateau": ReduceLROnPlateau,
 }
 
-LABELS = {
-    "constant": "constant",
-    "step": "step decay",
-    "exponential": "exponential decay",
-    "inverse_time": "1/t decay",
-    "cosine": "cosine annealing",
-    "warmup": "linear warm-up",
-    "warmup_cosine": "warm-up then cosine",
-    "plateau": "reduce on plateau",
-}
-
-LATEX = {"constant": r"\eta_t = \eta_0"} | {
-    name: cls.latex for name, cls in SCHEDULES.items() if cls is not None}
-
-
 def get(name, opt, **kwargs):
     """The schedule registered as `name` driving opt, or None for "constant" (no scheduler)."""
     cls = SCHEDULES[choice("schedule", name, SCHEDULES)]
@@ -229,7 +197,7 @@ def get(name, opt, **kwargs):
         if kwargs:
             raise ValueError(f"the constant schedule takes no settings, got {', '.join(kwargs)}")
         return None
-    settings(f"the {LABELS[name]} schedule", cls, kwargs, given=("opt",))
+    settings(f"the {name} schedule", cls, kwargs, given=("opt",))
     return cls(opt, **kwargs)
 
 

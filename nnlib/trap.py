@@ -20,11 +20,8 @@ N_EXAMPLES = 64
 SPREAD = 2.8          # standard deviation of the per-example tilts c_a
 DATA_SEED = 0
 LOCAL_MIN, BARRIER, GLOBAL_MIN = -1.0, 0.0, 2.5
-START = -2.2
-RANGE = (-2.5, 3.5)   # the θ worth drawing: the start, both minima and the walls
+OUTER_WALL = -2.2     # the default start: left of the local minimum, in its basin
 MAX_DRAWS = 10_000_000   # runs × steps (or batches × batch size) per call: about a second
-FORMULA = (r"\ell_a(\theta) = \tfrac{3}{20}\theta^4 - \tfrac{3}{10}\theta^3 - \tfrac34\theta^2"
-           r" + c_a\,\theta")
 
 
 def tilts(n=N_EXAMPLES, spread=SPREAD, seed=DATA_SEED):
@@ -87,7 +84,7 @@ def _floyd(k, size, rng, n):
     return picks, taken
 
 
-def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=START, seed=0):
+def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=OUTER_WALL, seed=0):
     """Run SGD (nnlib.optim.SGD) on the trap n_runs times at once; return (ends, escaped).
 
     Each step every run draws its own batch of distinct examples (from default_rng(seed)).
@@ -99,7 +96,7 @@ def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=S
     return thetas[-1], thetas[-1] > BARRIER
 
 
-def trap_paths(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=4, start=START, seed=0,
+def trap_paths(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=4, start=OUTER_WALL, seed=0,
                shown=1):
     """trap_runs with every step recorded: the same generator, batches and SGD, so the last row
     is trap_runs' ends. Returns (thetas, batches): thetas (steps + 1, n_runs), row k the θ after

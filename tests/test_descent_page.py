@@ -161,7 +161,7 @@ def test_race_figure_keeps_the_contour_map_out_of_at_most_200_small_frames():
     assert not any(frame.layout.images for frame in fig.frames)
     assert len(fig.to_json()) < 1.5e6
     routes = [t.name for t in fig.data if t.type == "scatter" and t.mode == "lines"]
-    assert routes == [exp.optim.LABELS[n] for n in exp.OPTIMIZERS]
+    assert routes == [exp.labels.OPTIMIZERS[n] for n in exp.OPTIMIZERS]
 
 
 def test_divergence_is_marked_on_both_figures():

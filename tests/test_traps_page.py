@@ -13,7 +13,7 @@ from viz import traps as draw
 from tests.helpers import chart_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULTS = dict(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0)
+DEFAULTS = dict(start=exp.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0)
 
 
 def test_full_batch_run_ends_in_the_local_minimum():
@@ -25,7 +25,7 @@ def test_full_batch_run_ends_in_the_local_minimum():
 
 def test_paths_are_the_steps_of_trap_runs():
     thetas, batches = exp.paths(**DEFAULTS, n_runs=6)
-    ends, _ = trap.trap_runs(4, 0.17, 0.0, 200, 6, trap.START, 0)
+    ends, _ = trap.trap_runs(4, 0.17, 0.0, 200, 6, exp.START, 0)
     assert np.array_equal(thetas[-1], ends) and batches.shape == (200, 4)
 
 
@@ -38,13 +38,13 @@ def test_batch_curve_is_the_full_loss_tilted_by_the_batch_mean():
         assert np.allclose(curves[k], 0.15 * theta**4 - 0.3 * theta**3 - 0.75 * theta**2 + tilt * theta)
     first = runs[runs["step"] == 0]
     assert list(first["run"]) == ["full batch"] + [f"batch 4 #{i}" for i in range(1, 5)]
-    assert np.allclose(first["theta"], trap.START)
+    assert np.allclose(first["theta"], exp.START)
 
 
 def test_mini_batch_escape_rate_is_trap_runs_fraction_and_above_half():
     ends = exp.endings(**DEFAULTS, n_runs=200)
     rate = (ends["basin"] == "global").mean()
-    assert rate == trap.trap_runs(4, 0.17, 0.0, 200, 200, trap.START, 0)[1].mean()
+    assert rate == trap.trap_runs(4, 0.17, 0.0, 200, 200, exp.START, 0)[1].mean()
     assert 0.6 <= rate <= 0.85
 
 
@@ -97,7 +97,7 @@ def test_page_shows_the_race_the_histogram_and_the_rates(app):
                                                      "full batch", "batch 4 runs"]
     assert len(race["frames"]) == 200
     shown = int(re.search(r"batch 4: escapes in (\d+)%", sentence(app)).group(1))
-    expected = trap.trap_runs(4, 0.17, 0.0, 200, 200, trap.START, 0)[1].mean()
+    expected = trap.trap_runs(4, 0.17, 0.0, 200, 200, exp.START, 0)[1].mean()
     assert sentence(app).startswith("Full batch: stuck in 100% of runs")
     assert shown == round(100 * expected) and 60 <= shown <= 85
     escaped = next(d for d in spec(app, 1)["data"] if d["name"].startswith("escaped"))
