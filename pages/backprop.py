@@ -3,9 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from experiments import backprop as exp
+from experiments import labels
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
-from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
+from nnlib.activations import ACTIVATIONS
 from viz import backprop as draw
 
 STEP = "backprop.stage"      # the stepper's position, 1..number of steps; ?stage=7 in the link
@@ -13,7 +14,7 @@ TABLE = [
     Setting("arch", "network (inputs-hidden-outputs)", "choice", "2-3-2",
             options=tuple(exp.ARCHITECTURES), group="Network"),
     Setting("activation", "activation f of the hidden units", "choice", "relu",
-            options=tuple(ACTIVATIONS), labels=ACTIVATION_LABELS, group="Network"),
+            options=tuple(ACTIVATIONS), labels=labels.ACTIVATIONS, group="Network"),
     Setting("sigma", "initial weights ~ N(0, σ²): σ", "log", 1.0, low=0.1, high=10, group="Network",
             help="Biases start at 0. Large σ pushes sigmoid and tanh units into saturation."),
     seed(label="weights seed", group="Network"),

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from experiments import initialization as exp
-from nnlib import activations
+from experiments import labels
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
 from viz import initialization as draw
@@ -11,7 +11,7 @@ TABLE = [
     Setting("depth", "hidden layers", "int", 6, low=2, high=10, group="Network"),
     Setting("width", "units per hidden layer", "int", 16, low=4, high=64, step=4, group="Network"),
     Setting("activation", "activation", "choice", "tanh", options=("tanh", "relu", "sigmoid"),
-            labels=activations.LABELS, group="Network"),
+            labels=labels.ACTIVATIONS, group="Network"),
     Setting("scheme", "scheme to look at closely", "choice", "xavier_normal", options=exp.SCHEMES,
             labels=exp.LABELS, group="Initialization", help="Its activations and gradients are drawn layer by layer."),
     Setting("compare", "schemes to compare", "multi",

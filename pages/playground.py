@@ -1,7 +1,7 @@
 """Playground: every knob in one place; the decision regions change while the network trains."""
 import streamlit as st
 
-from experiments import initialization
+from experiments import initialization, labels
 from experiments import playground as exp
 from experiments import schedules
 from experiments import upload as csv_format
@@ -9,7 +9,7 @@ from lab import upload
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
 from nnlib import data, optim
-from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
+from nnlib.activations import ACTIVATIONS
 from nnlib.init import INITS
 from viz import playground as draw
 
@@ -19,7 +19,7 @@ TABLE = [
     Setting("problem", "problem type", "choice", "classification", options=csv_format.TASKS,
             group="Data", help="Regression fits a curve through noisy points of a sine."),
     Setting("dataset", "data set (classification)", "choice", "spirals",
-            options=exp.CLASSIFICATION_SETS, labels=data.LABELS, group="Data",
+            options=exp.CLASSIFICATION_SETS, labels=labels.DATASETS, group="Data",
             help="Or upload your own CSV under *Bring your own data*."),
     Setting("classes", "classes (spirals and blobs)", "int", 2, low=2, high=6, group="Data"),
     Setting("n", "number of points", "int", 300, low=20, high=1000, step=10, group="Data"),
@@ -27,20 +27,20 @@ TABLE = [
     Setting("val_fraction", "share kept for validation", "float", 0.25, low=0.1, high=0.5,
             step=0.05, group="Data", help="The network never trains on these points."),
     Setting("features", "input features", "multi", ("x", "y"), options=tuple(data.FEATURES),
-            labels=data.FEATURE_LABELS, group="Features",
+            labels=labels.FEATURES, group="Features",
             help="Regression has one input, x: use x, x² or sin x."),
     Setting("layers", "hidden layers", "int", 2, low=0, high=6, group="Network",
             help="0 hidden layers is a linear model: one straight boundary."),
     Setting("width", "neurons per hidden layer", "int", 16, low=1, high=64, group="Network"),
     Setting("activation", "activation", "choice", "relu", options=tuple(ACTIVATIONS),
-            labels=ACTIVATION_LABELS, group="Network"),
+            labels=labels.ACTIVATIONS, group="Network"),
     Setting("init", "initialization", "choice", "he_normal", options=tuple(INITS),
             labels=INIT_LABELS, group="Network"),
     Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.9, step=0.05, group="Network"),
     Setting("l2", "L2 weight decay λ", "float", 0.0, low=0.0, high=0.05, step=0.001,
             group="Network", help="Adds λ/2 · ΣW² (weights, not biases) to the loss."),
     Setting("optimizer", "optimizer", "choice", "adam", options=tuple(optim.OPTIMIZERS),
-            labels=optim.LABELS, group="Training"),
+            labels=labels.OPTIMIZERS, group="Training"),
     Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group="Training"),
     Setting("schedule", "learning-rate schedule", "choice", "constant",
             options=schedules.SCHEDULES, labels=schedules.LABELS, group="Training"),

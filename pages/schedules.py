@@ -1,10 +1,10 @@
 """Learning rate & schedules: too small, just right, too big; how η changes during training."""
 import streamlit as st
 
+from experiments import labels
 from experiments import schedules as exp
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel, validate
-from nnlib import optim
 from viz import schedules as draw
 
 LR = Setting("lr", "learning rate η₀", "log", 0.3, low=1e-4, high=100, group="Training",
@@ -13,7 +13,7 @@ TABLE = [
     LR,
     Setting("schedule", "schedule", "choice", "constant", options=exp.SCHEDULES, labels=exp.LABELS,
             group="Training"),
-    Setting("optimizer", "optimizer", "choice", "sgd", options=exp.OPTIMIZERS, labels=optim.LABELS,
+    Setting("optimizer", "optimizer", "choice", "sgd", options=exp.OPTIMIZERS, labels=labels.OPTIMIZERS,
             group="Training"),
     Setting("epochs", "epochs", "int", 40, low=2, high=100, group="Training"),
     Setting("batch_size", "batch size", "int", 32, low=1, high=exp.N, group="Training"),
