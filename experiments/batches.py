@@ -14,7 +14,7 @@ features standardized; then N is the file's number of rows.
 import numpy as np
 import pandas as pd
 
-from experiments import upload
+from experiments import budget, upload
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -23,7 +23,7 @@ SIZES = ("full", "256", "64", "16", "8", "1")
 HIDDEN = (16, 16)
 NOISE = 0.2            # two moons with this much noise: not perfectly separable
 BAND_SEEDS = 5         # shuffle orders behind the spread band
-MAX_EXAMPLES = 60_000  # epochs × N per run: the largest built-in run, 60 epochs of 1000
+LIMIT_S = 13.6         # budget (experiments.budget): every size × 6 shuffles × 60 epochs of 1000, the largest view before
 
 
 def batch_size(size, n):
@@ -45,6 +45,17 @@ def examples(n=200, seed=0, csv=None):
     return upload.standardize(table.X), table.y
 
 
+def check_work(sizes, epochs, n, classes=2, runs_per_size=1):
+    """ValueError (experiments.budget) if training each batch size in `sizes` runs_per_size
+    times for `epochs` epochs on n examples is estimated above LIMIT_S."""
+    net = (2, *HIDDEN, classes)
+    work = [budget.Run(net, n, batch_size(size, n), epochs, count=runs_per_size) for size in sizes]
+    runs = f" × {runs_per_size} shuffle orders" if runs_per_size > 1 else ""
+    budget.check(work, LIMIT_S, f"{len(sizes)} batch size{'s' * (len(sizes) != 1)}{runs} for "
+                 f"{epochs} epochs of {n:,} examples",
+                 "use fewer epochs or batch sizes, or leave out the spread band")
+
+
 def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, csv=None):
     """Train the seed's network on the seed's moons (or the CSV) with plain SGD; return
     (model, History).
@@ -54,10 +65,6 @@ def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, csv=None):
     """
     X, y = examples(n, seed, csv)
     n = len(X)
-    if epochs * n > MAX_EXAMPLES:
-        raise ValueError(f"{epochs} epochs of {n:,} examples is {epochs * n:,} examples per run; "
-                         f"the limit is {MAX_EXAMPLES:,} so that the page stays quick: use at "
-                         f"most {MAX_EXAMPLES // n} epochs")
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     B = batch_size(size, n)
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
@@ -79,7 +86,9 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
     """
     if not sizes:
         raise ValueError("choose at least one batch size")
-    n = len(examples(n, seed, csv)[1])
+    y = examples(n, seed, csv)[1]
+    n = len(y)
+    check_work(sizes, epochs, n, int(y.max()) + 1, 1 + BAND_SEEDS * band)
     steps, epochs_, summary = [], [], []
     for size in sizes:
         B = batch_size(size, n)
@@ -165,6 +174,7 @@ def slice_losses(size="8", where="start", lr=0.1, epochs=20, n=200, seed=0, n_ba
     B = batch_size(size, n)
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     if where == "trained":
+        check_work((size,), epochs, n, int(y.max()) + 1)
         model, hist = train(size, lr, epochs, n, seed, csv=csv)
         if hist.diverged_at is not None:
             raise ValueError(f"training with {size_name(size)} diverged at step {hist.diverged_at}, so "

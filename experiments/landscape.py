@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments import labels, upload
+from experiments import budget, labels, upload
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -26,7 +26,7 @@ DIRECTIONS = ("PCA", "random")
 N_POINTS = 200
 MAX_STEP_SNAPSHOTS = 4000   # record every step up to this many updates, else every epoch
 MAX_PATH = 200              # points of the drawn path (one animation frame each)
-MAX_EXAMPLES = 60_000       # epochs × rows per run: the largest built-in run, 300 epochs of 200
+LIMIT_S = 1.9               # budget (experiments.budget): 300 epochs of 200 points in batches of 1
 
 
 def sizes(hidden, classes=2):
@@ -53,12 +53,12 @@ def train(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01,
     MAX_STEP_SNAPSHOTS updates, else after every epoch (initial parameters first).
     """
     X, y = points(dataset, noise, seed, csv)
-    if epochs * len(X) > MAX_EXAMPLES:
-        raise ValueError(f"{epochs} epochs of {len(X):,} rows is {epochs * len(X):,} examples; the "
-                         f"limit is {MAX_EXAMPLES:,} so that the page stays quick: use at most "
-                         f"{MAX_EXAMPLES // len(X)} epochs")
-    model = MLP(sizes(hidden, int(y.max()) + 1), seed=seed)
+    shape = sizes(hidden, int(y.max()) + 1)
     batch_size = min(_check.integer("batch size", batch_size, low=1, high=upload.MAX_ROWS), len(X))
+    budget.check([budget.Run(tuple(shape), len(X), batch_size, epochs)], LIMIT_S,
+                 f"a {'-'.join(map(str, shape))} network for {epochs} epochs of {len(X):,} rows",
+                 "use fewer epochs or a larger batch size")
+    model = MLP(shape, seed=seed)
     updates = epochs * math.ceil(len(X) / batch_size)
     hist = fit(model, X, y, optim.get(optimizer, lr=lr), batch_size=batch_size, epochs=epochs,
                seed=seed, record_thetas="step" if updates <= MAX_STEP_SNAPSHOTS else "epoch")

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments import upload
+from experiments import budget, upload
 from experiments.schedules import make_schedule
 from nnlib import data, optim
 from nnlib._check import choice
@@ -30,7 +30,7 @@ MAX_FRAMES = 60
 GRID = 44                                  # heat map: GRID × GRID points
 CURVE = 200                                # regression curve: CURVE points
 MARGIN = 0.15                              # grid beyond the data, as a fraction of its range
-MAX_UPDATES = 100_000                      # epochs × batches per epoch, to keep a run short
+LIMIT_S = 3.1                              # budget (experiments.budget): 100,000 updates of 2-16-16-2
 
 
 def load(problem, dataset, n, noise, classes, seed, csv=None):
@@ -81,11 +81,15 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     X, y, names, columns = load(problem, dataset, n, noise, classes, seed, csv)
     Xt, Xv, yt, yv = data.train_val_split(X, y, val_fraction=val_fraction, seed=seed)
     scale = _scale(Xt, yt, regression, standardize=csv is not None)
-    model = MLP([inputs(X[:1], features).shape[1], *hidden, 1 if regression else len(names)],
-                activation=activation, init=init, dropout=dropout, l2=l2, seed=seed,
-                loss="mse" if regression else "cross_entropy")
+    sizes = [inputs(X[:1], features).shape[1], *hidden, 1 if regression else len(names)]
     batch = min(batch_size, len(Xt))
-    updates = _check_work(epochs, math.ceil(len(Xt) / batch))
+    per_epoch = math.ceil(len(Xt) / batch)
+    budget.check([budget.Run(tuple(sizes), len(Xt), batch, epochs, evaluated=len(X))], LIMIT_S,
+                 f"a {'-'.join(map(str, sizes))} network for {epochs} epochs of {per_epoch} "
+                 "batches", "use fewer epochs, a larger batch size or a smaller network")
+    model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, seed=seed,
+                loss="mse" if regression else "cross_entropy")
+    updates = epochs * per_epoch
     opt = optim.get(optimizer, lr=lr)
     snaps = Snapshots(model, set(frame_steps(epochs, MAX_FRAMES).tolist()))
     hist = fit(model, _net_x(Xt, scale, features), _net_y(yt, scale), opt, batch_size=batch,
@@ -149,15 +153,6 @@ def verdict(result):
     elif gap > 0.1:
         text += " The gap between the two is overfitting."
     return text
-
-
-def _check_work(epochs, per_epoch):
-    """The number of updates of the run; ValueError if above MAX_UPDATES."""
-    if epochs * per_epoch > MAX_UPDATES:
-        raise ValueError(f"this run needs {epochs * per_epoch:,} updates ({epochs} epochs × "
-                         f"{per_epoch} batches); the limit is {MAX_UPDATES:,}: use fewer epochs "
-                         "or a larger batch size")
-    return epochs * per_epoch
 
 
 def _scale(Xt, yt, regression, standardize):

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from experiments import budget
 from nnlib import data, optim
 from nnlib.model import MLP
 from nnlib.train import EarlyStopping, fit
@@ -23,7 +24,7 @@ N_VAL, BATCH_SIZE = 200, 16
 GRID, MARGIN = 40, 0.5       # the decision-boundary grid: GRID × GRID points around the data
 MAX_FRAMES = 60
 GAP_PS = (0.0, 0.2, 0.5)
-MAX_UPDATES = 15_000  # per view, over its networks: 400 points × 200 epochs for three networks
+LIMIT_S = 2.9   # budget (experiments.budget): 4 networks × 370 epochs of 160 points, the largest view before
 
 
 def dataset(n_train=80, noise=0.3, seed=0):
@@ -46,15 +47,15 @@ def train(n_train=80, noise=0.3, width=128, dropout=0.0, lr=0.01, epochs=200, se
     return model, hist, split
 
 
-def check_work(networks, n_train=80, epochs=200):
-    """ValueError if training `networks` networks on n_train points for `epochs` epochs takes
-    more than MAX_UPDATES updates in all, so that one view stays quick on a shared server."""
-    per_network = epochs * math.ceil(n_train / BATCH_SIZE)
-    if networks * per_network > MAX_UPDATES:
-        raise ValueError(f"this view trains {networks} networks for {epochs} epochs of "
-                         f"{math.ceil(n_train / BATCH_SIZE)} batches: {networks * per_network:,} "
-                         f"updates, and the limit is {MAX_UPDATES:,} so that the page stays quick "
-                         "for everyone: use fewer epochs or fewer training points")
+def check_work(networks, n_train=80, epochs=200, width=128):
+    """ValueError (experiments.budget) if training `networks` networks of `width` units on
+    n_train points for `epochs` epochs is estimated above LIMIT_S, so that one view stays quick
+    on a shared server."""
+    run = budget.Run((2, width, width, 2), n_train, BATCH_SIZE, epochs, evaluated=n_train + N_VAL,
+                     count=networks)
+    budget.check([run], LIMIT_S, f"{networks} networks for {epochs} epochs of "
+                 f"{math.ceil(n_train / BATCH_SIZE)} batches",
+                 "use fewer epochs, fewer training points or fewer units")
 
 
 def watch(stopper):
