@@ -68,7 +68,7 @@ net = {k: s[k] for k in ("sigma", "depth", "width", "activation", "seed")}
 shown = tuple(dict.fromkeys((*s["compare"], s["scheme"])))
 
 with friendly():
-    exp.check_work(len(shown), s["depth"], s["epochs"])
+    exp.check_work(len(shown), s["depth"], s["epochs"], s["width"])
     runs = {scheme: train(scheme, **net, lr=s["lr"], epochs=s["epochs"]) for scheme in shown}
     hist = histograms(s["scheme"], **net)
     stds = spread(shown, **net)

@@ -71,7 +71,7 @@ data = {k: s[k] for k in ("n_train", "noise", "width", "lr", "epochs", "seed")}
 
 others = tuple(p for p in exp.GAP_PS if p != s["dropout"])   # yours comes from the run itself
 with friendly():
-    exp.check_work(1 + len(others), s["n_train"], s["epochs"])
+    exp.check_work(1 + len(others), s["n_train"], s["epochs"], s["width"])
     result = run(**data, **{k: v for k, v in s.items() if k not in data})
     gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])
 
