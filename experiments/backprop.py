@@ -94,8 +94,9 @@ def step_line(model, X, y, grad, lr, n=61):
     return pd.DataFrame({"eta": np.linspace(0, 2 * lr, n), "loss": losses})
 
 
-def verdict(walk, lr):
-    """Sentences computed from the numbers: the gradient check, stuck units, the update's effect."""
+def verdict(walk, *, lr):
+    """Sentences computed from walk()'s numbers: the gradient check, stuck units, the update's
+    effect with learning rate lr."""
     check, before, after = walk["check"], walk["loss_before"], walk["loss_after"]
     worst = check["relative_error"].max()
     said = [f"Backpropagation and central finite differences agree on all {len(check)} parameters: "

@@ -8,13 +8,13 @@ instead of the full loss L (eq. 4):
 
 Small batches take many cheap, noisy steps per epoch; full batch takes one exact step.
 Every run starts from the same weights on the same data; only the batches differ.
-The data are two noisy moons, or an uploaded classification CSV (experiments.upload) with its
-features standardized; then N is the file's number of rows.
+The data are two noisy moons, or the learner's classification table (experiments.sources) with
+its features standardized; then N is its number of rows.
 """
 import numpy as np
 import pandas as pd
 
-from experiments import budget, upload
+from experiments import budget, sources
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -36,13 +36,11 @@ def batch_size(size, n):
     return int(size)
 
 
-def examples(n=200, seed=0, csv=None):
-    """(X, y): the uploaded CSV bytes (classification, features standardized) if given, else
-    n of the seed's noisy moons."""
-    if csv is None:
-        return data.make_moons(n, noise=NOISE, seed=seed)
-    table = upload.parse(csv, "classification", tasks=("classification",))
-    return upload.standardize(table.X), table.y
+def examples(n=200, seed=0, uploaded=None):
+    """(X, y): the uploaded Table (classification, features standardized) if given, else n of
+    the seed's noisy moons."""
+    return sources.choose(uploaded, lambda: data.make_moons(n, noise=NOISE, seed=seed),
+                          standardized=True)
 
 
 def check_work(sizes, epochs, n, classes=2, runs_per_size=1):
@@ -56,14 +54,14 @@ def check_work(sizes, epochs, n, classes=2, runs_per_size=1):
                  "use fewer epochs or batch sizes, or leave out the spread band")
 
 
-def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, csv=None):
-    """Train the seed's network on the seed's moons (or the CSV) with plain SGD; return
+def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None):
+    """Train the seed's network on the seed's moons (or the uploaded table) with plain SGD; return
     (model, History).
 
     The data and the initial weights come from `seed`; the batch order from `shuffle_seed`
     (default: seed), so runs with other shuffle seeds start from the very same point.
     """
-    X, y = examples(n, seed, csv)
+    X, y = examples(n, seed, uploaded)
     n = len(X)
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     B = batch_size(size, n)
@@ -72,10 +70,11 @@ def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, csv=None):
     return model, hist
 
 
-def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False, csv=None):
+def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False,
+         uploaded=None):
     """One run per batch size; returns tidy frames (steps, epochs, summary).
 
-    n is the number of moons, ignored when csv (the bytes of an uploaded CSV) is given.
+    n is the number of moons, ignored when the learner's table `uploaded` is given.
 
     steps:  batch, step, epoch, examples, seconds, loss (the mini-batch loss L(B) before the update)
     epochs: batch, epoch, step, examples, seconds, loss (the full training loss L), and with
@@ -86,14 +85,14 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
     """
     if not sizes:
         raise ValueError("choose at least one batch size")
-    y = examples(n, seed, csv)[1]
+    y = examples(n, seed, uploaded)[1]
     n = len(y)
     check_work(sizes, epochs, n, int(y.max()) + 1, 1 + BAND_SEEDS * band)
     steps, epochs_, summary = [], [], []
     for size in sizes:
         B = batch_size(size, n)
         per_epoch = -(-n // B)
-        _, hist = train(size, lr, epochs, n, seed, csv=csv)
+        _, hist = train(size, lr, epochs, n, seed, uploaded=uploaded)
         s, e = pd.DataFrame(hist.steps), pd.DataFrame(hist.epochs)
         within = s["step"] - (s["epoch"] - 1) * per_epoch              # 1..per_epoch
         steps.append(pd.DataFrame({
@@ -105,7 +104,7 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
                               "loss": e["train_loss"]})
         if band:
             frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame),
-                                                           csv)
+                                                           uploaded)
         epochs_.append(frame)
         summary.append({"batch": size, "n": n, "updates_per_epoch": per_epoch,
                         "final_loss": frame["loss"].iloc[-1],
@@ -115,18 +114,20 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         pd.DataFrame(summary)
 
 
-def _spread(size, lr, epochs, n, seed, rows, csv):
+def _spread(size, lr, epochs, n, seed, rows, uploaded):
     """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders (first `rows`)."""
     curves = np.full((BAND_SEEDS, epochs + 1), np.nan)
     for k in range(BAND_SEEDS):
-        loss = train(size, lr, epochs, n, seed, seed + k, csv)[1].epochs["train_loss"]
+        loss = train(size, lr, epochs, n, seed, seed + k, uploaded)[1].epochs["train_loss"]
         curves[k, :len(loss)] = loss
     return np.fmin.reduce(curves, axis=0)[:rows], np.fmax.reduce(curves, axis=0)[:rows]
 
 
-def verdict(epochs, summary):
-    """One sentence from the numbers: the epochs and updates each batch size needed to bring
-    the full loss down to the worst final loss among the runs that did not diverge."""
+def verdict(result):
+    """One sentence from runs()'s (steps, epochs, summary): the epochs and updates each batch
+    size needed to bring the full loss down to the worst final loss among the runs that did
+    not diverge."""
+    _, epochs, summary = result
     ok = summary[summary["diverged_at"].isna()]
     broke = [f"{size_name(b)} diverged at step {int(k)}"
              for b, k in summary.dropna(subset=["diverged_at"])[["batch", "diverged_at"]].values]
@@ -159,23 +160,23 @@ def _count(k, word):
 
 
 def slice_losses(size="8", where="start", lr=0.1, epochs=20, n=200, seed=0, n_batches=8,
-                 span=1.0, points=61, csv=None):
+                 span=1.0, points=61, uploaded=None):
     """The full loss L and n_batches mini-batch losses L(B) along one line through θ.
 
     θ is the initial network (where="start") or the one trained with this batch size
     ("trained"); the line is θ + t d for t in [-span, span], d a filter-normalized random
     direction (nnlib.landscape). Batches are consecutive chunks of shuffled epochs, as in
     training, so the first ⌊N/B⌋ of them are disjoint. Returns a frame: curve ("L" or
-    "B1", "B2", ...), t, loss. The data are n moons, or the uploaded csv as in `runs`.
+    "B1", "B2", ...), t, loss. The data are n moons, or the uploaded table as in `runs`.
     """
     _check.choice("slice point", where, ("start", "trained"))
-    X, y = examples(n, seed, csv)
+    X, y = examples(n, seed, uploaded)
     n = len(X)
     B = batch_size(size, n)
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     if where == "trained":
         check_work((size,), epochs, n, int(y.max()) + 1)
-        model, hist = train(size, lr, epochs, n, seed, csv=csv)
+        model, hist = train(size, lr, epochs, n, seed, uploaded=uploaded)
         if hist.diverged_at is not None:
             raise ValueError(f"training with {size_name(size)} diverged at step {hist.diverged_at}, so "
                              "there is no trained network to slice through: lower the learning "

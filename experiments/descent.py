@@ -131,7 +131,7 @@ def race(surface_name, kappa, optimizers, lrs, beta, schedule, steps, start=None
     return pd.concat(frames, ignore_index=True)
 
 
-def verdicts(runs, surface_name, kappa):
+def verdicts(runs, *, surface_name, kappa):
     """One row per optimizer: verdict ("converged", "local minimum", "flat spot", "still going",
     "diverged"), the step it happened (None if still going), the final gap f - f*, a sentence."""
     surf = surface(surface_name, kappa)

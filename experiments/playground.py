@@ -1,7 +1,7 @@
 """Playground: every knob in one place (in the spirit of TensorFlow Playground).
 
 One network (nnlib.model.MLP) is trained by mini-batch descent (nnlib.train.fit) on a toy data
-set or an uploaded CSV. Its inputs are TensorFlow Playground's features of the point (x, y):
+set or the learner's own table (experiments.sources). Its inputs are TensorFlow Playground's features of the point (x, y):
 x, y, x², y², xy, sin x, sin y (nnlib.data.add_features). While it trains, the prediction on
 a grid is recorded at up to MAX_FRAMES epochs: the decision regions of a classifier, or the
 fitted curve of a regression, as they change.
@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments import budget, upload
+from experiments import budget, sources
 from experiments.schedules import make_schedule
 from nnlib import data, optim
 from nnlib._check import choice
@@ -33,21 +33,23 @@ MARGIN = 0.15                              # grid beyond the data, as a fraction
 LIMIT_S = 3.1                              # budget (experiments.budget): 100,000 updates of 2-16-16-2
 
 
-def load(problem, dataset, n, noise, classes, seed, csv=None):
-    """(X, y, class names, column names): the uploaded CSV bytes if given, else a built-in set.
+def load(problem, dataset, n, noise, classes, seed, uploaded=None):
+    """(X, y, class names, column names): the uploaded Table if given, else a built-in set.
 
     Classification: dataset from CLASSIFICATION_SETS (classes used by spirals and blobs).
     Regression: the noisy sine of nnlib.data.make_regression_1d (dataset is ignored).
     """
-    if csv is not None:
-        table = upload.parse(csv, problem)
-        return table.X, table.y, table.classes, table.columns
+    def built_in():
+        if problem == "regression":
+            return data.make_regression_1d(n, noise=noise, seed=seed)
+        make = data.DATASETS[choice("dataset", dataset, CLASSIFICATION_SETS)]
+        return make(n, noise=noise, seed=seed,
+                    **({"n_classes": classes} if dataset in MULTICLASS_SETS else {}))
+    X, y = sources.choose(uploaded, built_in, task=problem)
+    if uploaded is not None:
+        return X, y, uploaded.classes, uploaded.columns
     if problem == "regression":
-        X, y = data.make_regression_1d(n, noise=noise, seed=seed)
         return X, y, (), ("x", "y")
-    make = data.DATASETS[choice("dataset", dataset, CLASSIFICATION_SETS)]
-    extra = {"n_classes": classes} if dataset in MULTICLASS_SETS else {}
-    X, y = make(n, noise=noise, seed=seed, **extra)
     return X, y, tuple(str(k) for k in range(y.max() + 1)), ("x", "y", "class")
 
 
@@ -65,7 +67,7 @@ def inputs(X, features):
 def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=2,
         val_fraction=0.25, features=("x", "y"), hidden=(16, 16), activation="relu",
         init="he_normal", optimizer="adam", lr=0.003, schedule="constant", batch_size=16,
-        dropout=0.0, l2=0.0, epochs=200, seed=0, csv=None):
+        dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None):
     """Train one network and return what the page draws, as a dict:
 
     task, classes (names; empty for regression), columns (the data's column names: features,
@@ -77,10 +79,10 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     z = predicted class + confidence in [0, 0.99], see `shade`; regression: (frames, CURVE)
     predictions), last_epoch, diverged_at (None or the step that blew up).
     """
-    regression = choice("problem", problem, upload.TASKS) == "regression"
-    X, y, names, columns = load(problem, dataset, n, noise, classes, seed, csv)
+    regression = choice("problem", problem, sources.TASKS) == "regression"
+    X, y, names, columns = load(problem, dataset, n, noise, classes, seed, uploaded)
     Xt, Xv, yt, yv = data.train_val_split(X, y, val_fraction=val_fraction, seed=seed)
-    scale = _scale(Xt, yt, regression, standardize=csv is not None)
+    scale = _scale(Xt, yt, regression, standardize=uploaded is not None)
     sizes = [inputs(X[:1], features).shape[1], *hidden, 1 if regression else len(names)]
     batch = min(batch_size, len(Xt))
     per_epoch = math.ceil(len(Xt) / batch)
@@ -100,7 +102,7 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     thetas, grid = snaps.thetas(last), _grid(X, regression)
     z = [_predict(model, theta, grid, scale, features, regression) for theta in thetas.values()]
     return {"task": problem, "classes": names, "columns": columns, "sizes": model.sizes,
-            "batch_size": batch, "curves": curves, "points": _points(Xt, Xv, yt, yv),
+            "batch_size": batch, "curves": curves, "points": sources.points(Xt, Xv, yt, yv),
             "epochs": np.array(list(thetas)), "grid": grid, "z": np.array(z, dtype=np.float32),
             "last_epoch": last, "diverged_at": hist.diverged_at}
 
@@ -160,14 +162,7 @@ def _scale(Xt, yt, regression, standardize):
     not standardizing."""
     if not standardize:
         return (0.0, 1.0), (0.0, 1.0)
-    target = (yt.mean(), _std(yt)) if regression else (0.0, 1.0)
-    return (Xt.mean(axis=0), _std(Xt)), target
-
-
-def _std(a):
-    """Standard deviation per column, 1 where a column is constant."""
-    s = np.std(a, axis=0)
-    return np.where(s > 0, s, 1.0)
+    return sources.scale(Xt), sources.scale(yt) if regression else (0.0, 1.0)
 
 
 def _net_x(X, scale, features):
@@ -198,12 +193,3 @@ def _predict(model, theta, grid, scale, features, regression):
             _, (mean, std) = scale
             return model.predict(_net_x(points, scale, features)).ravel() * std + mean
         return shade(model.predict_proba(_net_x(points, scale, features))).reshape(len(grid[1]), -1)
-
-
-def _points(Xt, Xv, yt, yv):
-    """The data as a tidy frame: x1 (and x2), target, set ("training" or "validation")."""
-    X = np.vstack([Xt, Xv])
-    frame = pd.DataFrame({f"x{j + 1}": X[:, j] for j in range(X.shape[1])})
-    frame["target"] = np.r_[yt, yv]
-    frame["set"] = ["training"] * len(yt) + ["validation"] * len(yv)
-    return frame

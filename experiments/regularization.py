@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments import budget
+from experiments import budget, sources
 from nnlib import data, optim
 from nnlib.model import MLP
 from nnlib.train import EarlyStopping, fit
@@ -114,7 +114,7 @@ def run(n_train=80, noise=0.3, width=128, dropout=0.0, lr=0.01, epochs=200, earl
         "grid": {"x": grid[0], "y": grid[1], "epochs": shown,
                  "p": np.array([_proba(model, hist.thetas[e], grid) for e in shown]),
                  "kept": _proba(model, hist.thetas[kept if stopper else lowest], grid)},
-        "points": _points(Xt, Xv, yt, yv)}
+        "points": sources.points(Xt, Xv, yt, yv)}
 
 
 def _kept_epoch(stopper, last):
@@ -140,12 +140,6 @@ def _proba(model, theta, grid):
     return p.reshape(xx.shape).astype(np.float32)
 
 
-def _points(Xt, Xv, yt, yv):
-    return pd.DataFrame({"x1": np.r_[Xt[:, 0], Xv[:, 0]], "x2": np.r_[Xt[:, 1], Xv[:, 1]],
-                         "label": np.r_[yt, yv],
-                         "set": ["training"] * len(yt) + ["validation"] * len(yv)})
-
-
 def dropout_gaps(ps=GAP_PS, n_train=80, noise=0.3, width=128, lr=0.01, epochs=200, seed=0):
     """For each dropout p, train all epochs (no early stopping) and measure the overfitting gap
     at the last epoch: frame dropout, train_loss, val_loss, gap = val_loss − train_loss."""
@@ -166,8 +160,9 @@ def _gap(p, epochs):
             "gap": val_loss - train_loss}
 
 
-def verdict(result, monitor="val_loss"):
-    """A sentence with the numbers: which epoch was kept, its validation loss, and the last one's."""
+def verdict(result, *, monitor="val_loss"):
+    """A sentence with run()'s numbers: which epoch was kept, its validation loss, and the last
+    one's; monitor: the metric early stopping watched."""
     c, kept, last = result["curves"], result["kept_epoch"], result["last_epoch"]
     end = f"the last epoch ({last}) has validation loss {c['val_loss'].iloc[last]:.3f}"
     if result["diverged_at"] is not None:

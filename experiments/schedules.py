@@ -127,9 +127,11 @@ def lr_runs(lr=0.3, schedule="constant", optimizer="sgd", epochs=40, batch_size=
             pd.DataFrame(summary))
 
 
-def verdict(summary, epochs):
-    """One sentence: where each learning rate ended, divergence with its step, and the best
-    marked if it beat the starting loss."""
+def verdict(result, *, epochs):
+    """One sentence from lr_runs()'s (steps, epochs, summary) after `epochs` epochs: where each
+    learning rate ended, divergence with its step, and the best marked if it beat the starting
+    loss."""
+    summary = result[2]
     improved = summary[summary["diverged_at"].isna()
                        & (summary["final_loss"] < summary["start_loss"])]
     best = None if improved.empty else improved["final_loss"].idxmin()

@@ -90,9 +90,11 @@ def escape_rates(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_
     return frame
 
 
-def verdict(full_ends, ends, batch_size):
-    """One sentence from two endings() frames (full batch, the chosen batch), e.g. "Full batch:
-    stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs)."."""
+def verdict(result, *, batch_size):
+    """One sentence from two endings() frames, result = (full batch's, the chosen batch's), e.g.
+    "Full batch: stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs).".
+    """
+    full_ends, ends = result
     def told(frame):
         share = frame["basin"].value_counts(normalize=True)
         basin = share.idxmax()

@@ -64,11 +64,11 @@ def test_escape_rate_falls_with_batch_size_and_marks_the_choice():
 def test_verdict_reads_the_numbers():
     def ends(**counts):
         return pd.DataFrame({"basin": [b for b, n in counts.items() for _ in range(n)]})
-    assert (exp.verdict(ends(local=1), ends(local=52, **{"global": 148}), 4)
+    assert (exp.verdict((ends(local=1), ends(local=52, **{"global": 148})), batch_size=4)
             == "Full batch: stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs).")
-    assert exp.verdict(ends(diverged=1), ends(diverged=3, local=1), 2) == (
+    assert exp.verdict((ends(diverged=1), ends(diverged=3, local=1)), batch_size=2) == (
         "Full batch: diverges in 100% of runs; batch 2: diverges in 75% of runs (4 seeded runs).")
-    assert exp.verdict(ends(**{"global": 1}), None, 64).startswith("Full batch: escapes in 100% of runs (every")
+    assert exp.verdict((ends(**{"global": 1}), None), batch_size=64).startswith("Full batch: escapes in 100% of runs (every")
 
 
 def test_race_animates_only_the_moving_traces_and_marks_divergence():
