@@ -102,7 +102,7 @@ show_figure(draw.graph(w, index), "backprop-graph", data=stage_table(stages),
             settings={**s, "stage": index + 1})
 
 st.header("The whole gradient, checked, and the update")
-for sentence in exp.verdict(w, s["lr"]):
+for sentence in exp.verdict(w, lr=s["lr"]):
     st.markdown(f"- {sentence}")
 table, line = st.columns([1, 1], gap="large")
 table.markdown("Each backprop gradient next to a central finite difference "

@@ -87,7 +87,7 @@ with friendly():
     surf = exp.surface(s["surface"], s["kappa"])
     runs = race(s["surface"], s["kappa"], names, tuple(s[f"lr_{n}"] for n in names), s["beta"],
                 s["schedule"], s["steps"], start)
-    verdicts = exp.verdicts(runs, s["surface"], s["kappa"])
+    verdicts = exp.verdicts(runs, surface_name=s["surface"], kappa=s["kappa"])
     grid = contour_grid(s["surface"], s["kappa"], n=401)
 
 st.latex(surf.formula)

@@ -60,9 +60,9 @@ lesson("Network loss landscape",
 CLASSIFICATION = ("classification",)
 box, file = upload.uploader(key="landscape.csv", tasks=CLASSIFICATION)
 s = settings_panel(TABLE, PRESETS)
-csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
+uploaded = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
 run = {k: s[k] for k in ("dataset", "noise", "hidden", "optimizer", "lr", "batch_size", "epochs",
-                         "seed", "directions", "resolution", "span", "extend")} | {"csv": csv}
+                         "seed", "directions", "resolution", "span", "extend")} | {"uploaded": uploaded}
 explore = st.cache_data(exp.explore, max_entries=64)
 
 
@@ -84,7 +84,7 @@ with friendly():
     if pair is not None:
         runs[pair[2]] = explore(**pair[1])
 
-if csv:
+if uploaded:
     st.caption(f"Your CSV: {main['n']} rows, features standardized; the settings *data set* "
                "and *noise* are not used.")
 for column, (name, result) in zip(st.columns(len(runs), gap="medium"), runs.items()):

@@ -4,7 +4,7 @@ import streamlit as st
 from experiments import initialization, labels
 from experiments import playground as exp
 from experiments import schedules
-from experiments import upload as csv_format
+from experiments import sources
 from lab import upload
 from lab.page import friendly, lesson, show_figure
 from lab.settings import Setting, seed, settings_panel
@@ -16,7 +16,7 @@ from viz import playground as draw
 INIT_LABELS = initialization.LABELS | {"normal": "normal N(0, 0.05²)",
                                        "uniform": "uniform U(−0.05, 0.05)"}
 TABLE = [
-    Setting("problem", "problem type", "choice", "classification", options=csv_format.TASKS,
+    Setting("problem", "problem type", "choice", "classification", options=sources.TASKS,
             group="Data", help="Regression fits a curve through noisy points of a sine."),
     Setting("dataset", "data set (classification)", "choice", "spirals",
             options=exp.CLASSIFICATION_SETS, labels=labels.DATASETS, group="Data",
@@ -91,7 +91,7 @@ lesson("Playground",
                  "Download a template under *Bring your own data*, edit it, upload it."])
 box, file = upload.uploader(key="playground.csv")
 s = settings_panel(TABLE, PRESETS)
-csv = upload.checked(file, s["problem"], box)
+uploaded = upload.checked(file, s["problem"], box)
 
 with friendly():
     result = cached_run(problem=s["problem"], dataset=s["dataset"], n=s["n"], noise=s["noise"],
@@ -100,11 +100,11 @@ with friendly():
                         activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
                         lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
                         dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
-                        csv=csv)
+                        uploaded=uploaded)
 
 sizes = " → ".join(map(str, result["sizes"]))
 st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
-           + ("your CSV, standardized for training (losses in standardized units)." if csv
+           + ("your CSV, standardized for training (losses in standardized units)." if uploaded
               else "built-in data."))
 verdict = exp.verdict(result)
 (st.error if result["diverged_at"] is not None else st.markdown)(verdict)

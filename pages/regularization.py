@@ -76,7 +76,7 @@ with friendly():
     gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])
 
 st.header("Training vs validation")
-st.markdown(exp.verdict(result, s["monitor"]))
+st.markdown(exp.verdict(result, monitor=s["monitor"]))
 metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
 table = result["curves"]
 show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),

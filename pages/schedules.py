@@ -68,7 +68,7 @@ run_args = (s["optimizer"], s["epochs"], s["batch_size"], s["seed"])
 st.header("Four learning rates")
 with friendly():
     steps, epochs, summary = cached_runs(s["lr"], s["schedule"], *run_args)
-st.markdown(f"**{exp.verdict(summary, s['epochs'])}**")
+st.markdown(f"**{exp.verdict((steps, epochs, summary), epochs=s['epochs'])}**")
 show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s)
 
 st.header("The schedule: how η changes during training")

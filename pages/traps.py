@@ -62,7 +62,7 @@ with friendly():
     rates = escape_rates(**run, n_runs=s["n_runs"])
     full_batch = endings(**run | {"batch_size": exp.FULL}, n_runs=1)
 
-st.subheader(exp.verdict(full_batch, ends, s["batch_size"]))
+st.subheader(exp.verdict((full_batch, ends), batch_size=s["batch_size"]))
 diverged = int((ends["basin"] == "diverged").sum())
 if diverged:
     st.warning(f"{diverged} of {s['n_runs']} runs diverged: the learning rate is too big for the "
