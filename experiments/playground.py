@@ -99,31 +99,31 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
                val=(_net_x(Xv, scale, features), _net_y(yv, scale)), callback=snaps)
     curves = pd.DataFrame(hist.epochs).drop(columns=["time"])
     last = int(curves["epoch"].iloc[-1])
-    thetas, grid = snaps.thetas(last), _grid(X, regression)
-    z = [_predict(model, theta, grid, scale, features, regression) for theta in thetas.values()]
+    states, grid = snaps.states(last), _grid(X, regression)
+    z = [_predict(model, state, grid, scale, features, regression) for state in states.values()]
     return {"task": problem, "classes": names, "columns": columns, "sizes": model.sizes,
             "batch_size": batch, "curves": curves, "points": sources.points(Xt, Xv, yt, yv),
-            "epochs": np.array(list(thetas)), "grid": grid, "z": np.array(z, dtype=np.float32),
+            "epochs": np.array(list(states)), "grid": grid, "z": np.array(z, dtype=np.float32),
             "last_epoch": last, "diverged_at": hist.diverged_at}
 
 
 class Snapshots:
-    """A fit callback keeping the parameters at the epochs in `keep`, and the latest ones, so the
-    last finite epoch can be drawn even when the run diverges before a kept epoch. (Snapshots of
-    a few epochs, not fit's record_thetas="epoch": 1000 epochs of a 6 × 64 network would hold
-    21 million numbers.)"""
+    """A fit callback keeping the model's state_dict() at the epochs in `keep`, and the latest
+    one, so the last finite epoch can be drawn even when the run diverges before a kept epoch.
+    (Snapshots of a few epochs, not fit's record_thetas="epoch": 1000 epochs of a 6 × 64
+    network would hold 21 million numbers.)"""
 
     def __init__(self, model, keep):
-        self.keep, self.kept, self.latest = keep, {0: model.theta.copy()}, None
+        self.keep, self.kept, self.latest = keep, {0: model.state_dict()}, None
 
     def __call__(self, epoch, logs, model):
-        self.latest = model.theta.copy()
+        self.latest = model.state_dict()
         if epoch in self.keep:
             self.kept[epoch] = self.latest
         return False
 
-    def thetas(self, last):
-        """{epoch: theta} for the kept epochs up to `last`, with `last` itself included."""
+    def states(self, last):
+        """{epoch: state_dict} for the kept epochs up to `last`, with `last` itself included."""
         return self.kept if last in self.kept else self.kept | {last: self.latest}
 
 
@@ -183,10 +183,10 @@ def _grid(X, regression):
     return tuple(np.linspace(a, b, size) for a, b in zip(lo - pad, hi + pad))
 
 
-def _predict(model, theta, grid, scale, features, regression):
-    """The model with parameters theta on the grid: the curve (regression, in the target's
+def _predict(model, state, grid, scale, features, regression):
+    """The model loaded with `state` (a state_dict) on the grid: the curve (regression, in the target's
     units) or shade() per grid point as a (GRID, GRID) array, Plotly's z[y][x]."""
-    model.theta = theta
+    model.load_state_dict(state)
     points = np.column_stack([g.ravel() for g in np.meshgrid(*grid)])
     with np.errstate(all="ignore"):
         if regression:
