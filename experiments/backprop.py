@@ -5,7 +5,7 @@ list of *stages* a learner steps through, each a plain dict:
 
     forward   the example, then per unit  z_j = Σ_i w_ij a_i + b_j  and  a_j = f(z_j),
               the output logits z_k, then  p = softmax(z)  and  L = −log p_y
-    backward  ∂L/∂z_k = p_k − y_k, then per layer, last first (the chain rule, seed note eq. 8):
+    backward  ∂L/∂z_k = p_k − y_k, then per layer, last first (the chain rule dy/dx = df/dg · dg/dx):
               ∂L/∂w_ij = ∂L/∂z_j · a_i     ∂L/∂b_j = ∂L/∂z_j · 1
               ∂L/∂a_i = Σ_j w_ij ∂L/∂z_j    ∂L/∂z_i = ∂L/∂a_i · f'(z_i)
     update    θ ← θ − η ∂L/∂θ (nnlib's SGD) and the loss before and after

@@ -1,8 +1,9 @@
 """Full batch vs mini-batch: one data set, one initialization, several batch sizes.
 
 An epoch shows the network every example once. With batch size B it is cut into ⌈N/B⌉
-updates, each following the gradient of the mini-batch loss L(B) (seed note 000, eq. 9)
-instead of the full loss L (eq. 4):
+updates, each following the gradient of the mini-batch loss L(B), the average loss over the
+batch, instead of the full loss L, the average over all N examples (as the course notes define
+them):
 
     θ ← θ − η ∇L(B)(θ),     L(B) = (1/|B|) Σ_{a∈B} ℓᵃ,     L = (1/N) Σ_a ℓᵃ.
 

@@ -1,4 +1,5 @@
-"""Local-minimum traps (seed note 000, Figs. 1 and 2): full-batch descent stuck, mini-batches escape.
+"""Local-minimum traps: full-batch descent stuck, mini-batches escape (the course notes' cartoons
+of a local minimum on the left of the loss, and of the batch losses L(B) that move it around).
 
 The objective is nnlib.trap's finite sum: the full loss L(θ) has a local minimum at θ = −1
 and a twelve times deeper global one at θ = 5/2; a batch B sees L(B)(θ) = L(θ) + c̄_B θ,

@@ -1,7 +1,6 @@
-r"""Loss landscapes: 2-D test surfaces, and slices through the loss of a real network.
+r"""Loss landscapes: slices through the loss of a real network (2-D test surfaces: nnlib.surfaces).
 
-Surfaces (nnlib.surfaces): SURFACES, run, race, diverged_at. Networks: the loss is a function
-of every parameter at once, so we look at it along a plane through θ,
+The loss is a function of every parameter at once, so we look at it along a plane through θ,
 
     Z(α, β) = L(θ + α d₁ + β d₂),
 
@@ -15,7 +14,6 @@ import numpy as np
 
 from nnlib import _check, losses
 from nnlib.activations import ACTIVATIONS
-from nnlib.surfaces import SURFACES, Surface, diverged_at, race, run, valley  # noqa: F401
 
 MAX_POINTS = 10_000       # values per grid axis or interpolation: a 10,000 × 10,000 grid is
                           # already far more than any screen shows

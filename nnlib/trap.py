@@ -1,4 +1,7 @@
-r"""The local-minimum trap (seed note 000, Figs. 1 and 2): a finite-sum loss in one parameter θ.
+r"""The local-minimum trap: a finite-sum loss in one parameter θ, made from the course notes'
+cartoons of a loss with a local minimum on the left, where gradient descent started further
+left gets stuck, and of the mini-batch losses L(B) around it, whose local minimum "isn't always
+a minimum and moves around a lot".
 
 θ stands in for all the parameters of a network. Example a has its own loss
 
@@ -46,11 +49,6 @@ def batch_loss(theta, batches, c=None):
     theta (G,) give curves of shape (..., G). c defaults to tilts()."""
     slope = _mean_tilt(batches, c)
     return full_loss(theta) + slope[..., None] * np.asarray(theta)
-
-
-def batch_grad(theta, batch, c=None):
-    """dL(B)/dθ = L'(θ) + c̄_B; batch (..., B) of indices broadcasts against theta (...)."""
-    return full_grad(theta) + _mean_tilt(batch, c)
 
 
 def sample_batches(batch_size, size, rng, n=N_EXAMPLES):
