@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from experiments.frames import frame_steps
-from experiments.traps import RANGE
+from experiments.traps import BATCH_SIZES, FULL, RANGE
 from nnlib import trap
 from viz import theme
 from viz.animation import animate, rounded
@@ -102,8 +102,8 @@ def escape_rates(rates):
                         marker=dict(color=theme.VERMILLION, size=20, symbol="star"),
                         name="your choice", showlegend=col == 1,
                         hovertemplate="your choice: %{y:.0f}%<extra></extra>")
-    fig.update_xaxes(type="log", title_text="batch size (64 = full batch)", row=1, col=1,
-                     tickvals=[1, 2, 4, 8, 16, 32, 64])
+    fig.update_xaxes(type="log", title_text=f"batch size ({FULL} = full batch)", row=1, col=1,
+                     tickvals=list(BATCH_SIZES))
     fig.update_xaxes(title_text="learning rate η", row=1, col=2)
     fig.update_yaxes(range=[-5, 105], title_text="runs escaping (%)", row=1, col=1)
     fig.update_layout(height=420, legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
