@@ -11,8 +11,8 @@ from viz import batches as draw
 from tests.helpers import chart_spec as spec
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = upload.parse((ROOT / "tests" / "data" / "names.csv").read_bytes(),   # 90 rows,
-                     "classification")                                     # 3 named classes
+NAMES = (ROOT / "tests" / "data" / "names.csv").read_bytes()    # 90 rows, 3 named classes
+NAMES_TABLE = upload.parse(NAMES, "classification")
 
 
 @pytest.fixture(scope="module")
@@ -110,10 +110,10 @@ def test_figures_have_a_trace_per_run_and_the_chosen_axis(default_runs):
 
 
 def test_an_uploaded_csv_is_standardized_and_sets_n():
-    X, y = exp.examples(uploaded=NAMES)
+    X, y = exp.examples(uploaded=NAMES_TABLE)
     assert X.shape == (90, 2) and set(y) == {0, 1, 2}
     assert np.allclose(X.mean(axis=0), 0) and np.allclose(X.std(axis=0), 1)
-    steps, epochs, summary = exp.runs(("full", "8"), epochs=3, uploaded=NAMES)
+    steps, epochs, summary = exp.runs(("full", "8"), epochs=3, uploaded=NAMES_TABLE)
     assert list(summary["n"]) == [90, 90] and list(summary["updates_per_epoch"]) == [1, 12]
     assert epochs["examples"].max() == 3 * 90 and steps["examples"].max() == 3 * 90
 
