@@ -24,7 +24,7 @@ SIZES = ("full", "256", "64", "16", "8", "1")
 HIDDEN = (16, 16)
 NOISE = 0.2            # two moons with this much noise: not perfectly separable
 BAND_SEEDS = 5         # shuffle orders behind the spread band
-LIMIT_S = 13.6         # budget (experiments.budget): every size × 6 shuffles × 60 epochs of 1000, the largest view before
+LIMIT_S = 13.6         # experiments.budget: every size × 6 shuffles × 60 epochs of 1000
 
 
 def batch_size(size, n):

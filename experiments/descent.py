@@ -44,7 +44,7 @@ class Shown:
     hessian_eigs = property(lambda self: self.surface.hessian_eigs)
 
 
-LOOKS = {   # name -> (label, xlim, ylim, start, formula, lr); the valley's depend on κ (valley_look)
+LOOKS = {   # name -> (label, xlim, ylim, start, formula, lr); the valley's: valley_look(κ)
     "bowl": ("Isotropic bowl", (-3.0, 3.0), (-3.0, 3.0), (-2.5, 2.0),
              r"f(x, y) = \tfrac12 (x^2 + y^2)", 0.1),
     "rosenbrock": ("Rosenbrock's banana", (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.0),
@@ -70,7 +70,7 @@ def valley_look(kappa):
             rf"f(x, y) = \tfrac12 \left(\frac{{x^2}}{{{kappa:g}}} + y^2\right)", 1.7)
 
 
-SURFACE_LABELS = {name: (LOOKS[name][0] if name in LOOKS else "Ill-conditioned valley (set κ below)")
+SURFACE_LABELS = {name: LOOKS[name][0] if name in LOOKS else "Ill-conditioned valley (set κ below)"
                   for name in surfaces.SURFACES}
 
 
@@ -87,7 +87,8 @@ def best_value(surf):
 
 
 # this lesson's own schedule choices (a run here is counted in steps, not epochs)
-SCHEDULE_STYLE = {"step": {"parts": 4, "gamma": 0.5}, "plateau": {"patience": 10, "threshold": 1e-4}}
+SCHEDULE_STYLE = {"step": {"parts": 4, "gamma": 0.5},
+                  "plateau": {"patience": 10, "threshold": 1e-4}}
 
 
 def schedule_maker(name, steps):
@@ -117,7 +118,8 @@ def race(surface_name, kappa, optimizers, lrs, beta, schedule, steps, start=None
         raise ValueError(f"give one learning rate per optimizer, got {len(lrs)} for {len(optimizers)}")
     start = surf.start if start is None else _inside(surf, start)
     racers = [(name, _optimizer(name, lr, beta)) for name, lr in zip(optimizers, lrs)]
-    paths = surfaces.race(surf.surface, racers, start, steps, schedule=schedule_maker(schedule, steps))
+    paths = surfaces.race(surf.surface, racers, start, steps,
+                          schedule=schedule_maker(schedule, steps))
     f_star = best_value(surf)
     frames = []
     for name, path in paths.items():

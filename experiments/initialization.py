@@ -34,7 +34,7 @@ N_POINTS, NOISE, BATCH_SIZE, MOMENTUM = 300, 0.15, 32, 0.9
 BINS = 31
 IDENTICAL = 1e-12     # units closer than this are identical (BLAS may differ in the last bit)
 PROBE = 60            # examples shown in the symmetry heat map
-LIMIT_S = 0.55   # budget (experiments.budget): 9 schemes × 50 epochs × 10 layers of 16, the largest view before
+LIMIT_S = 0.55   # experiments.budget: 9 schemes × 50 epochs × 10 layers of 16
 
 
 def initializer(scheme, sigma=0.05):

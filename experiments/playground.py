@@ -1,8 +1,8 @@
 """Playground: every knob in one place (in the spirit of TensorFlow Playground).
 
 One network (nnlib.model.MLP) is trained by mini-batch descent (nnlib.train.fit) on a toy data
-set or the learner's own table (experiments.sources). Its inputs are TensorFlow Playground's features of the point (x, y):
-x, y, x², y², xy, sin x, sin y (nnlib.data.add_features). While it trains, the prediction on
+set or the learner's own table (experiments.sources). Its inputs are TensorFlow Playground's
+features of the point (x, y): x, y, x², y², xy, sin x, sin y (nnlib.data.add_features). While it trains, the prediction on
 a grid is recorded at up to MAX_FRAMES epochs: the decision regions of a classifier, or the
 fitted curve of a regression, as they change.
 
@@ -30,7 +30,7 @@ MAX_FRAMES = 60
 GRID = 44                                  # heat map: GRID × GRID points
 CURVE = 200                                # regression curve: CURVE points
 MARGIN = 0.15                              # grid beyond the data, as a fraction of its range
-LIMIT_S = 3.1                              # budget (experiments.budget): 100,000 updates of 2-16-16-2
+LIMIT_S = 3.1        # experiments.budget: 100,000 updates of 2-16-16-2
 
 
 def load(problem, dataset, n, noise, classes, seed, uploaded=None):
@@ -184,8 +184,8 @@ def _grid(X, regression):
 
 
 def _predict(model, state, grid, scale, features, regression):
-    """The model loaded with `state` (a state_dict) on the grid: the curve (regression, in the target's
-    units) or shade() per grid point as a (GRID, GRID) array, Plotly's z[y][x]."""
+    """The model loaded with `state` (a state_dict) on the grid: the curve (regression, in the
+    target's units) or shade() per grid point as a (GRID, GRID) array, Plotly's z[y][x]."""
     model.load_state_dict(state)
     points = np.column_stack([g.ravel() for g in np.meshgrid(*grid)])
     with np.errstate(all="ignore"):

@@ -24,7 +24,7 @@ N_VAL, BATCH_SIZE = 200, 16
 GRID, MARGIN = 40, 0.5       # the decision-boundary grid: GRID × GRID points around the data
 MAX_FRAMES = 60
 GAP_PS = (0.0, 0.2, 0.5)
-LIMIT_S = 2.9   # budget (experiments.budget): 4 networks × 370 epochs of 160 points, the largest view before
+LIMIT_S = 2.9   # experiments.budget: 4 networks × 370 epochs of 160 points
 
 
 def dataset(n_train=80, noise=0.3, seed=0):

@@ -7,7 +7,7 @@ memory); nothing is written to disk. Draw the uploader before anything that may 
 
     box, file = uploader(key="playground.csv")
     s = settings_panel(TABLE, PRESETS)
-    uploaded = checked(file, s["problem"], box)   # an experiments.sources.Table, or None (message shown)
+    uploaded = checked(file, s["problem"], box)   # a Table, or None (message shown)
 
 The table's arrays are hashable by st.cache_data, so it goes straight into a cached
 experiment. A lesson that takes one kind of file only passes tasks=("classification",) to
@@ -98,7 +98,8 @@ def template(task):
 
 
 def parse(raw, task, tasks=TASKS):
-    """The Table (experiments.sources) in the CSV bytes `raw` for `task` ("classification" or "regression").
+    """The Table (experiments.sources) in the CSV bytes `raw` for `task` ("classification" or
+    "regression").
 
     tasks: the tasks the lesson offers; a file laid out for another one is refused with a
     hint to switch the problem type if the lesson has it, else with "this lesson needs ...".

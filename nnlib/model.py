@@ -177,7 +177,8 @@ class MLP:
         try:
             rng.bit_generator.state = copy.deepcopy(state_dict["rng"])
         except (TypeError, ValueError, KeyError) as error:
-            raise ValueError(f"rng must be a generator state as state_dict() gives it: {error}") from None
+            raise ValueError(f"rng must be a generator state as state_dict() gives it: "
+                             f"{error}") from None
         for like, a in arrays:
             like[...] = a
         self.rng = rng

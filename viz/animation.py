@@ -1,8 +1,8 @@
 """Animation plumbing shared by every animated figure: frames, Play/Pause, a step slider.
 
 A builder draws the full figure at frame 0, then hands `animate` the indices of the traces
-that move and, per frame, their new data (which steps get a frame: experiments.frames). Static traces (contours, surfaces, the full loss
-curve) stay out of the frames, which keeps the payload small and works around plotly.js
+that move and, per frame, their new data (which steps get a frame: experiments.frames).
+Static traces (contours, surfaces, the full loss curve) stay out of the frames, which keeps the payload small and works around plotly.js
 #4491 (a contour redrawn with redraw=False vanishes on Play).
 
     fig = go.Figure([contour, path_trace])                    # trace 1 moves
