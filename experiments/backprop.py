@@ -5,7 +5,7 @@ list of *stages* a learner steps through, each a plain dict:
 
     forward   the example, then per unit  z_j = Σ_i w_ij a_i + b_j  and  a_j = f(z_j),
               the output logits z_k, then  p = softmax(z)  and  L = −log p_y
-    backward  ∂L/∂z_k = p_k − y_k, then per layer, last first (the chain rule, seed note eq. 8):
+    backward  ∂L/∂z_k = p_k − y_k, then per layer, last first (the chain rule dy/dx = df/dg · dg/dx):
               ∂L/∂w_ij = ∂L/∂z_j · a_i     ∂L/∂b_j = ∂L/∂z_j · 1
               ∂L/∂a_i = Σ_j w_ij ∂L/∂z_j    ∂L/∂z_i = ∂L/∂a_i · f'(z_i)
     update    θ ← θ − η ∂L/∂θ (nnlib's SGD) and the loss before and after
@@ -94,8 +94,9 @@ def step_line(model, X, y, grad, lr, n=61):
     return pd.DataFrame({"eta": np.linspace(0, 2 * lr, n), "loss": losses})
 
 
-def verdict(walk, lr):
-    """Sentences computed from the numbers: the gradient check, stuck units, the update's effect."""
+def verdict(walk, *, lr):
+    """Sentences computed from walk()'s numbers: the gradient check, stuck units, the update's
+    effect with learning rate lr."""
     check, before, after = walk["check"], walk["loss_before"], walk["loss_after"]
     worst = check["relative_error"].max()
     said = [f"Backpropagation and central finite differences agree on all {len(check)} parameters: "
@@ -136,13 +137,11 @@ def parameter_names(model):
 
 def _parameters(model):
     """(letter, layer, units) for every entry of theta, in theta's order, e.g. ("w", 1, "12")."""
-    where = model.copy()
-    where.theta = np.arange(model.n_params)      # each entry now holds its own position
     found = [None] * model.n_params
-    for l, (W, b) in enumerate(where.layers, 1):
-        for (i, j), k in np.ndenumerate(W.astype(int)):
+    for l, (W_at, b_at) in enumerate(model.positions(), 1):
+        for (i, j), k in np.ndenumerate(W_at):
             found[k] = ("w", l, f"{i + 1}{j + 1}")
-        for j, k in enumerate(b.astype(int)):
+        for j, k in enumerate(b_at):
             found[k] = ("b", l, f"{j + 1}")
     return found
 

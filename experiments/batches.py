@@ -1,20 +1,21 @@
 """Full batch vs mini-batch: one data set, one initialization, several batch sizes.
 
 An epoch shows the network every example once. With batch size B it is cut into ⌈N/B⌉
-updates, each following the gradient of the mini-batch loss L(B) (seed note 000, eq. 9)
-instead of the full loss L (eq. 4):
+updates, each following the gradient of the mini-batch loss L(B), the average loss over the
+batch, instead of the full loss L, the average over all N examples (as the course notes define
+them):
 
     θ ← θ − η ∇L(B)(θ),     L(B) = (1/|B|) Σ_{a∈B} ℓᵃ,     L = (1/N) Σ_a ℓᵃ.
 
 Small batches take many cheap, noisy steps per epoch; full batch takes one exact step.
 Every run starts from the same weights on the same data; only the batches differ.
-The data are two noisy moons, or an uploaded classification CSV (experiments.upload) with its
-features standardized; then N is the file's number of rows.
+The data are two noisy moons, or the learner's classification table (experiments.sources) with
+its features standardized; then N is its number of rows.
 """
 import numpy as np
 import pandas as pd
 
-from experiments import upload
+from experiments import budget, sources
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -23,7 +24,7 @@ SIZES = ("full", "256", "64", "16", "8", "1")
 HIDDEN = (16, 16)
 NOISE = 0.2            # two moons with this much noise: not perfectly separable
 BAND_SEEDS = 5         # shuffle orders behind the spread band
-MAX_EXAMPLES = 60_000  # epochs × N per run: the largest built-in run, 60 epochs of 1000
+LIMIT_S = 13.6         # experiments.budget: every size × 6 shuffles × 60 epochs of 1000
 
 
 def batch_size(size, n):
@@ -36,28 +37,33 @@ def batch_size(size, n):
     return int(size)
 
 
-def examples(n=200, seed=0, csv=None):
-    """(X, y): the uploaded CSV bytes (classification, features standardized) if given, else
-    n of the seed's noisy moons."""
-    if csv is None:
-        return data.make_moons(n, noise=NOISE, seed=seed)
-    table = upload.parse(csv, "classification", tasks=("classification",))
-    return upload.standardize(table.X), table.y
+def examples(n=200, seed=0, uploaded=None):
+    """(X, y): the uploaded Table (classification, features standardized) if given, else n of
+    the seed's noisy moons."""
+    return sources.choose(uploaded, lambda: data.make_moons(n, noise=NOISE, seed=seed),
+                          standardized=True)
 
 
-def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, csv=None):
-    """Train the seed's network on the seed's moons (or the CSV) with plain SGD; return
+def check_work(sizes, epochs, n, classes=2, runs_per_size=1):
+    """ValueError (experiments.budget) if training each batch size in `sizes` runs_per_size
+    times for `epochs` epochs on n examples is estimated above LIMIT_S."""
+    net = (2, *HIDDEN, classes)
+    work = [budget.Run(net, n, batch_size(size, n), epochs, count=runs_per_size) for size in sizes]
+    runs = f" × {runs_per_size} shuffle orders" if runs_per_size > 1 else ""
+    budget.check(work, LIMIT_S, f"{len(sizes)} batch size{'s' * (len(sizes) != 1)}{runs} for "
+                 f"{epochs} epochs of {n:,} examples",
+                 "use fewer epochs or batch sizes, or leave out the spread band")
+
+
+def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None):
+    """Train the seed's network on the seed's moons (or the uploaded table) with plain SGD; return
     (model, History).
 
     The data and the initial weights come from `seed`; the batch order from `shuffle_seed`
     (default: seed), so runs with other shuffle seeds start from the very same point.
     """
-    X, y = examples(n, seed, csv)
+    X, y = examples(n, seed, uploaded)
     n = len(X)
-    if epochs * n > MAX_EXAMPLES:
-        raise ValueError(f"{epochs} epochs of {n:,} examples is {epochs * n:,} examples per run; "
-                         f"the limit is {MAX_EXAMPLES:,} so that the page stays quick: use at "
-                         f"most {MAX_EXAMPLES // n} epochs")
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     B = batch_size(size, n)
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
@@ -65,10 +71,11 @@ def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, csv=None):
     return model, hist
 
 
-def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False, csv=None):
+def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False,
+         uploaded=None):
     """One run per batch size; returns tidy frames (steps, epochs, summary).
 
-    n is the number of moons, ignored when csv (the bytes of an uploaded CSV) is given.
+    n is the number of moons, ignored when the learner's table `uploaded` is given.
 
     steps:  batch, step, epoch, examples, seconds, loss (the mini-batch loss L(B) before the update)
     epochs: batch, epoch, step, examples, seconds, loss (the full training loss L), and with
@@ -79,12 +86,14 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
     """
     if not sizes:
         raise ValueError("choose at least one batch size")
-    n = len(examples(n, seed, csv)[1])
+    y = examples(n, seed, uploaded)[1]
+    n = len(y)
+    check_work(sizes, epochs, n, int(y.max()) + 1, 1 + BAND_SEEDS * band)
     steps, epochs_, summary = [], [], []
     for size in sizes:
         B = batch_size(size, n)
         per_epoch = -(-n // B)
-        _, hist = train(size, lr, epochs, n, seed, csv=csv)
+        _, hist = train(size, lr, epochs, n, seed, uploaded=uploaded)
         s, e = pd.DataFrame(hist.steps), pd.DataFrame(hist.epochs)
         within = s["step"] - (s["epoch"] - 1) * per_epoch              # 1..per_epoch
         steps.append(pd.DataFrame({
@@ -96,7 +105,7 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
                               "loss": e["train_loss"]})
         if band:
             frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame),
-                                                           csv)
+                                                           uploaded)
         epochs_.append(frame)
         summary.append({"batch": size, "n": n, "updates_per_epoch": per_epoch,
                         "final_loss": frame["loss"].iloc[-1],
@@ -106,41 +115,44 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         pd.DataFrame(summary)
 
 
-def _spread(size, lr, epochs, n, seed, rows, csv):
+def _spread(size, lr, epochs, n, seed, rows, uploaded):
     """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders (first `rows`)."""
     curves = np.full((BAND_SEEDS, epochs + 1), np.nan)
     for k in range(BAND_SEEDS):
-        loss = train(size, lr, epochs, n, seed, seed + k, csv)[1].epochs["train_loss"]
+        loss = train(size, lr, epochs, n, seed, seed + k, uploaded)[1].epochs["train_loss"]
         curves[k, :len(loss)] = loss
     return np.fmin.reduce(curves, axis=0)[:rows], np.fmax.reduce(curves, axis=0)[:rows]
 
 
-def verdict(epochs, summary):
-    """One sentence from the numbers: the epochs and updates each batch size needed to bring
-    the full loss down to the worst final loss among the runs that did not diverge."""
+def verdict(result):
+    """One sentence from runs()'s (steps, epochs, summary): the epochs and updates each batch
+    size needed to bring the full loss down to the worst final loss among the runs that did
+    not diverge."""
+    _, epochs, summary = result
     ok = summary[summary["diverged_at"].isna()]
-    broke = [f"{_name(b)} diverged at step {int(k)}"
+    broke = [f"{size_name(b)} diverged at step {int(k)}"
              for b, k in summary.dropna(subset=["diverged_at"])[["batch", "diverged_at"]].values]
     tail = "" if not broke else " " + "; ".join(broke).capitalize() + "."
     if ok.empty:
         return "Every run diverged: " + "; ".join(broke) + ". Lower the learning rate."
     start, worst = epochs["loss"].iloc[0], ok.loc[ok["final_loss"].idxmax()]
     if worst["final_loss"] >= start:
-        return (f"{_name(worst['batch']).capitalize()} ended at loss {worst['final_loss']:.2f}, "
+        return (f"{size_name(worst['batch']).capitalize()} ended at loss {worst['final_loss']:.2f}, "
                 f"no better than at the start ({start:.2f}): the learning rate is too large "
                 "for it." + tail)
     parts = []
     for size in ok["batch"]:
         first = epochs[(epochs["batch"] == size) & (epochs["loss"] <= worst["final_loss"])].iloc[0]
         verb = "" if parts else " needed"
-        parts.append(f"{_name(size)}{verb} {_count(first['epoch'], 'epoch')} "
+        parts.append(f"{size_name(size)}{verb} {_count(first['epoch'], 'epoch')} "
                      f"({_count(first['step'], 'update')})")
     return (f"To bring the full training loss down to {worst['final_loss']:.2f} (the worst final "
             f"value), " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "")
             + parts[-1] + "." + tail)
 
 
-def _name(size):
+def size_name(size):
+    """"full batch" or "batch 8": a batch size as the figures and sentences name it."""
     return "full batch" if size == "full" else f"batch {size}"
 
 
@@ -149,24 +161,25 @@ def _count(k, word):
 
 
 def slice_losses(size="8", where="start", lr=0.1, epochs=20, n=200, seed=0, n_batches=8,
-                 span=1.0, points=61, csv=None):
+                 span=1.0, points=61, uploaded=None):
     """The full loss L and n_batches mini-batch losses L(B) along one line through θ.
 
     θ is the initial network (where="start") or the one trained with this batch size
     ("trained"); the line is θ + t d for t in [-span, span], d a filter-normalized random
     direction (nnlib.landscape). Batches are consecutive chunks of shuffled epochs, as in
     training, so the first ⌊N/B⌋ of them are disjoint. Returns a frame: curve ("L" or
-    "B1", "B2", ...), t, loss. The data are n moons, or the uploaded csv as in `runs`.
+    "B1", "B2", ...), t, loss. The data are n moons, or the uploaded table as in `runs`.
     """
     _check.choice("slice point", where, ("start", "trained"))
-    X, y = examples(n, seed, csv)
+    X, y = examples(n, seed, uploaded)
     n = len(X)
     B = batch_size(size, n)
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     if where == "trained":
-        model, hist = train(size, lr, epochs, n, seed, csv=csv)
+        check_work((size,), epochs, n, int(y.max()) + 1)
+        model, hist = train(size, lr, epochs, n, seed, uploaded=uploaded)
         if hist.diverged_at is not None:
-            raise ValueError(f"training with {_name(size)} diverged at step {hist.diverged_at}, so "
+            raise ValueError(f"training with {size_name(size)} diverged at step {hist.diverged_at}, so "
                              "there is no trained network to slice through: lower the learning "
                              "rate or slice through the start")
     d, _ = landscape.random_directions(model, seed=seed)

@@ -9,10 +9,14 @@ on a quadratic whose Hessian has eigenvalues in [λ_min, λ_max], heavy-ball mom
 shrinks the error along an eigenvector of eigenvalue λ by the spectral radius of the 2x2
 iteration matrix [[1 + β − αλ, −β], [1, 0]] per step; the worst λ sets the rate of the run.
 """
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from nnlib import _check, optim, schedules, surfaces
+from experiments import labels
+from experiments import schedules as lr_schedules
+from nnlib import _check, optim, surfaces
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
 MOMENTUM = ("momentum", "nesterov")      # the optimizers that take the momentum setting β
@@ -20,11 +24,61 @@ CLOSE = 1e-4     # a run has reached a minimum once f stays within CLOSE of the 
 FLAT = 1e-3      # a slope |∇f| below this, away from any minimum, is a flat spot (a saddle)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A surface as the lesson shows it: nnlib's surface (f, grad, minima, Hessian eigenvalues)
+    with a name for people, plot limits, its formula in LaTeX, the default start and a learning
+    rate that works for plain gradient descent."""
+    surface: surfaces.Surface
+    label: str
+    xlim: tuple
+    ylim: tuple
+    start: tuple
+    formula: str
+    lr: float
+
+    name = property(lambda self: self.surface.name)
+    f = property(lambda self: self.surface.f)
+    grad = property(lambda self: self.surface.grad)
+    minima = property(lambda self: self.surface.minima)
+    hessian_eigs = property(lambda self: self.surface.hessian_eigs)
+
+
+LOOKS = {   # name -> (label, xlim, ylim, start, formula, lr); the valley's: valley_look(κ)
+    "bowl": ("Isotropic bowl", (-3.0, 3.0), (-3.0, 3.0), (-2.5, 2.0),
+             r"f(x, y) = \tfrac12 (x^2 + y^2)", 0.1),
+    "rosenbrock": ("Rosenbrock's banana", (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.0),
+                   r"f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2", 1e-3),
+    "himmelblau": ("Himmelblau (four minima)", (-5.0, 5.0), (-5.0, 5.0), (0.0, 0.0),
+                   r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2", 0.01),
+    "beale": ("Beale", (-4.5, 4.5), (-4.5, 4.5), (1.0, 1.5),
+              r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2", 1e-3),
+    "saddle": ("Saddle at the origin (walls at |y| > 1)", (-2.5, 2.5), (-2.0, 2.0), (-2.0, 0.01),
+               r"f(x, y) = \tfrac12 x^2 - \tfrac12 y^2 + \tfrac14 y^4", 0.1),
+    "camel": ("Six-hump camel", (-2.2, 2.2), (-1.2, 1.2), (-1.5, 1.0),
+              r"f(x, y) = \left(4 - 2.1 x^2 + \tfrac{x^4}{3}\right) x^2 + xy + (4y^2 - 4)\,y^2",
+              0.02),
+    "double_well": ("Tilted double well (a shallow trap on the left)", (-2.3, 2.3), (-1.5, 1.5),
+                    (-2.0, 1.0),
+                    rf"f(x, y) = (x^2 - 1)^2 - {surfaces.TILT:g}\,x + \tfrac12 y^2", 0.05),
+}
+
+
+def valley_look(kappa):
+    """The valley's (label, xlim, ylim, start, formula, lr) for condition number kappa."""
+    return (f"Ill-conditioned valley (κ = {kappa:g})", (-10.0, 10.0), (-5.0, 5.0), (-9.0, 3.0),
+            rf"f(x, y) = \tfrac12 \left(\frac{{x^2}}{{{kappa:g}}} + y^2\right)", 1.7)
+
+
+SURFACE_LABELS = {name: LOOKS[name][0] if name in LOOKS else "Ill-conditioned valley (set κ below)"
+                  for name in surfaces.SURFACES}
+
+
 def surface(name, kappa=100.0):
-    """The surface called `name`; the valley is built with condition number kappa."""
+    """The surface called `name` as the lesson shows it; the valley has condition number kappa."""
     if name == "valley":
-        return surfaces.valley(kappa)
-    return surfaces.SURFACES[_check.choice("surface", name, surfaces.SURFACES)]
+        return Shown(surfaces.valley(kappa), *valley_look(kappa))
+    return Shown(surfaces.SURFACES[_check.choice("surface", name, surfaces.SURFACES)], *LOOKS[name])
 
 
 def best_value(surf):
@@ -32,23 +86,22 @@ def best_value(surf):
     return float(surf.f(*surf.minima[0]))
 
 
+# this lesson's own schedule choices (a run here is counted in steps, not epochs)
+SCHEDULE_STYLE = {"step": {"parts": 4, "gamma": 0.5},
+                  "plateau": {"patience": 10, "threshold": 1e-4}}
+
+
 def schedule_maker(name, steps):
-    """opt -> scheduler for schedule `name`, with settings scaled to a run of `steps` steps.
+    """opt -> scheduler for schedule `name` (experiments.schedules' registry), with settings
+    scaled to a run of `steps` steps.
 
     step: halve the lr every quarter of the run; exponential: down to 1% at the end; 1/t: down
     to 1/10; cosine: one half cosine to 0; warm-up: the first 10% of the run; warm-up then
     cosine: both, the cosine reaching 0 at the end; plateau: halve after 10 steps without
     improvement.
     """
-    _check.choice("schedule", name, schedules.SCHEDULES)
-    warm = max(1, steps // 10)
-    kwargs = {"constant": {}, "step": {"step_size": max(1, steps // 4), "gamma": 0.5},
-              "exponential": {"gamma": 0.01 ** (1 / max(steps, 1))},
-              "inverse_time": {"decay": 9 / max(steps, 1)}, "cosine": {"T_max": max(steps, 1)},
-              "warmup": {"warmup_steps": warm},
-              "warmup_cosine": {"warmup_steps": warm, "T_max": max(steps, warm + 1)},
-              "plateau": {"factor": 0.5, "patience": 10}}[name]
-    return lambda opt: schedules.get(name, opt, **kwargs)
+    style = SCHEDULE_STYLE.get(_check.choice("schedule", name, lr_schedules.SCHEDULES), {})
+    return lambda opt: lr_schedules.make_schedule(name, opt, steps, **style)
 
 
 def race(surface_name, kappa, optimizers, lrs, beta, schedule, steps, start=None):
@@ -65,7 +118,8 @@ def race(surface_name, kappa, optimizers, lrs, beta, schedule, steps, start=None
         raise ValueError(f"give one learning rate per optimizer, got {len(lrs)} for {len(optimizers)}")
     start = surf.start if start is None else _inside(surf, start)
     racers = [(name, _optimizer(name, lr, beta)) for name, lr in zip(optimizers, lrs)]
-    paths = surfaces.race(surf, racers, start, steps, schedule=schedule_maker(schedule, steps))
+    paths = surfaces.race(surf.surface, racers, start, steps,
+                          schedule=schedule_maker(schedule, steps))
     f_star = best_value(surf)
     frames = []
     for name, path in paths.items():
@@ -73,13 +127,13 @@ def race(surface_name, kappa, optimizers, lrs, beta, schedule, steps, start=None
         with np.errstate(all="ignore"):
             loss = surf.f(x, y)
             gx, gy = surf.grad(x, y)
-        frames.append(pd.DataFrame({"optimizer": name, "label": optim.LABELS[name],
+        frames.append(pd.DataFrame({"optimizer": name, "label": labels.OPTIMIZERS[name],
                                     "step": np.arange(len(path)), "x": x, "y": y, "loss": loss,
                                     "gap": loss - f_star, "gx": gx, "gy": gy}))
     return pd.concat(frames, ignore_index=True)
 
 
-def verdicts(runs, surface_name, kappa):
+def verdicts(runs, *, surface_name, kappa):
     """One row per optimizer: verdict ("converged", "local minimum", "flat spot", "still going",
     "diverged"), the step it happened (None if still going), the final gap f - f*, a sentence."""
     surf = surface(surface_name, kappa)

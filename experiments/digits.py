@@ -22,7 +22,7 @@ from nnlib import data, optim
 from nnlib.datasets import DIGITS_SHAPE, load_digits
 from nnlib.model import MLP
 from nnlib.train import fit
-from viz.animation import frame_steps
+from experiments.frames import frame_steps
 
 CLASSES = 10
 MAX_FRAMES = 31           # weight images recorded at most at this many epochs (0 .. last)

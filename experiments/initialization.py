@@ -18,6 +18,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from experiments import budget
 from nnlib import data, init, optim
 from nnlib._check import choice
 from nnlib.model import MLP
@@ -33,7 +34,7 @@ N_POINTS, NOISE, BATCH_SIZE, MOMENTUM = 300, 0.15, 32, 0.9
 BINS = 31
 IDENTICAL = 1e-12     # units closer than this are identical (BLAS may differ in the last bit)
 PROBE = 60            # examples shown in the symmetry heat map
-MAX_LAYER_UPDATES = 45_000   # per view: schemes × epochs × batches × hidden layers
+LIMIT_S = 0.55   # experiments.budget: 9 schemes × 50 epochs × 10 layers of 16
 
 
 def initializer(scheme, sigma=0.05):
@@ -98,15 +99,12 @@ def spread(schemes, sigma=0.05, depth=6, width=16, activation="tanh", seed=0):
     return pd.DataFrame(rows, columns=["scheme", "quantity", "layer", "std"])
 
 
-def check_work(schemes, depth=6, epochs=60):
-    """ValueError if training `schemes` networks of `depth` hidden layers for `epochs` epochs
-    takes more than MAX_LAYER_UPDATES layer updates, so that one view stays quick."""
-    work = schemes * epochs * math.ceil(N_POINTS / BATCH_SIZE) * depth
-    if work > MAX_LAYER_UPDATES:
-        raise ValueError(f"this view trains {schemes} networks of {depth} hidden layers for "
-                         f"{epochs} epochs: {work:,} layer updates, and the limit is "
-                         f"{MAX_LAYER_UPDATES:,} so that the page stays quick for everyone: "
-                         "compare fewer schemes, or use fewer epochs or fewer layers")
+def check_work(schemes, depth=6, epochs=60, width=16):
+    """ValueError (experiments.budget) if training `schemes` networks of `depth` hidden layers
+    of `width` units for `epochs` epochs is estimated above LIMIT_S, so that one view stays quick."""
+    run = budget.Run((2, *[width] * depth, 2), N_POINTS, BATCH_SIZE, epochs, count=schemes)
+    budget.check([run], LIMIT_S, f"{schemes} networks of {depth} hidden layers for {epochs} epochs",
+                 "compare fewer schemes, or use fewer epochs, fewer layers or narrower ones")
 
 
 def train(scheme, sigma=0.05, depth=6, width=16, activation="tanh", lr=0.05, epochs=60, seed=0):

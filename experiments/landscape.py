@@ -5,8 +5,8 @@ The plane goes through the trained parameters θ* (Li et al. 2018):
 with d₁, d₂ filter-normalized random directions or the top two principal directions of the
 training path (whose snapshots are projected onto the plane). The line goes from the
 initial parameters θ₀ to θ* (Goodfellow et al. 2015): L(θ₀ + t (θ* − θ₀)).
-The data are N_POINTS noisy points of a toy set, or an uploaded classification CSV
-(experiments.upload) with its features standardized.
+The data are N_POINTS noisy points of a toy set, or the learner's classification table
+(experiments.sources) with its features standardized.
 Everything is computed by nnlib (train.fit, landscape.*); this module only wires it up.
 """
 import math
@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments import upload
+from experiments import budget, labels, sources
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -26,7 +26,7 @@ DIRECTIONS = ("PCA", "random")
 N_POINTS = 200
 MAX_STEP_SNAPSHOTS = 4000   # record every step up to this many updates, else every epoch
 MAX_PATH = 200              # points of the drawn path (one animation frame each)
-MAX_EXAMPLES = 60_000       # epochs × rows per run: the largest built-in run, 300 epochs of 200
+LIMIT_S = 1.9               # budget (experiments.budget): 300 epochs of 200 points in batches of 1
 
 
 def sizes(hidden, classes=2):
@@ -34,31 +34,30 @@ def sizes(hidden, classes=2):
     return [2, *(int(n) for n in hidden.split("-")), classes]
 
 
-def points(dataset="moons", noise=0.2, seed=0, csv=None):
-    """(X, y): the uploaded CSV bytes (classification, features standardized) if given, else
+def points(dataset="moons", noise=0.2, seed=0, uploaded=None):
+    """(X, y): the uploaded Table (classification, features standardized) if given, else
     N_POINTS noisy points of `dataset`."""
-    if csv is None:
+    def built_in():
         make = data.DATASETS[_check.choice("dataset", dataset, DATASETS)]
         return make(n=N_POINTS, noise=noise, seed=seed)
-    table = upload.parse(csv, "classification", tasks=("classification",))
-    return upload.standardize(table.X), table.y
+    return sources.choose(uploaded, built_in, standardized=True)
 
 
 def train(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01, batch_size=20,
-          epochs=100, seed=0, csv=None):
-    """Train a fresh MLP on N_POINTS noisy points of `dataset` (or the uploaded csv); return
+          epochs=100, seed=0, uploaded=None):
+    """Train a fresh MLP on N_POINTS noisy points of `dataset` (or the uploaded table); return
     (model, X, y, history). A batch size above the number of rows means full batch.
 
     history.thetas holds snapshots after every step when the run has at most
     MAX_STEP_SNAPSHOTS updates, else after every epoch (initial parameters first).
     """
-    X, y = points(dataset, noise, seed, csv)
-    if epochs * len(X) > MAX_EXAMPLES:
-        raise ValueError(f"{epochs} epochs of {len(X):,} rows is {epochs * len(X):,} examples; the "
-                         f"limit is {MAX_EXAMPLES:,} so that the page stays quick: use at most "
-                         f"{MAX_EXAMPLES // len(X)} epochs")
-    model = MLP(sizes(hidden, int(y.max()) + 1), seed=seed)
-    batch_size = min(_check.integer("batch size", batch_size, low=1, high=upload.MAX_ROWS), len(X))
+    X, y = points(dataset, noise, seed, uploaded)
+    shape = sizes(hidden, int(y.max()) + 1)
+    batch_size = min(_check.integer("batch size", batch_size, low=1, high=data.MAX_SAMPLES), len(X))
+    budget.check([budget.Run(tuple(shape), len(X), batch_size, epochs)], LIMIT_S,
+                 f"a {'-'.join(map(str, shape))} network for {epochs} epochs of {len(X):,} rows",
+                 "use fewer epochs or a larger batch size")
+    model = MLP(shape, seed=seed)
     updates = epochs * math.ceil(len(X) / batch_size)
     hist = fit(model, X, y, optim.get(optimizer, lr=lr), batch_size=batch_size, epochs=epochs,
                seed=seed, record_thetas="step" if updates <= MAX_STEP_SNAPSHOTS else "epoch")
@@ -108,7 +107,8 @@ def interpolation(model, X, y, theta0, extend=False, n=101):
 
 
 def explore(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01, batch_size=20,
-            epochs=100, seed=0, directions="PCA", resolution=41, span=1.25, extend=False, csv=None):
+            epochs=100, seed=0, directions="PCA", resolution=41, span=1.25, extend=False,
+            uploaded=None):
     """Train, slice, project and interpolate; plain results for the page and its figures.
 
     The path is at most MAX_PATH snapshots evenly spread over training (first and last
@@ -117,7 +117,8 @@ def explore(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.0
     snapshot, update, alpha, beta, loss),
     line (frame t, loss), init_loss, final_loss, final_acc, diverged_at, n_params, n (rows).
     """
-    model, X, y, hist = train(dataset, noise, hidden, optimizer, lr, batch_size, epochs, seed, csv)
+    model, X, y, hist = train(dataset, noise, hidden, optimizer, lr, batch_size, epochs, seed,
+                                   uploaded)
     if hist.diverged_at is not None:          # the blown-up parameters have no landscape
         model.theta = hist.thetas[-1]
     keep = np.unique(np.linspace(0, len(hist.thetas) - 1, min(len(hist.thetas), MAX_PATH)).round().astype(int))
@@ -161,6 +162,6 @@ def rival(settings, compare, n=N_POINTS):
         return f"batch {s['batch_size']}", s | {"batch_size": n}, f"full batch ({n})"
     if compare == "SGD vs Adam":
         other = "sgd" if s["optimizer"] == "adam" else "adam"
-        return optim.LABELS[s["optimizer"]], s | {"optimizer": other}, optim.LABELS[other]
+        return labels.OPTIMIZERS[s["optimizer"]], s | {"optimizer": other}, labels.OPTIMIZERS[other]
     other = "random" if s["directions"] == "PCA" else "PCA"
     return f"{s['directions']} directions", s | {"directions": other}, f"{other} directions"

@@ -1,8 +1,8 @@
 """Playground: every knob in one place (in the spirit of TensorFlow Playground).
 
 One network (nnlib.model.MLP) is trained by mini-batch descent (nnlib.train.fit) on a toy data
-set or an uploaded CSV. Its inputs are TensorFlow Playground's features of the point (x, y):
-x, y, x², y², xy, sin x, sin y (nnlib.data.add_features). While it trains, the prediction on
+set or the learner's own table (experiments.sources). Its inputs are TensorFlow Playground's
+features of the point (x, y): x, y, x², y², xy, sin x, sin y (nnlib.data.add_features). While it trains, the prediction on
 a grid is recorded at up to MAX_FRAMES epochs: the decision regions of a classifier, or the
 fitted curve of a regression, as they change.
 
@@ -15,13 +15,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments import upload
+from experiments import budget, sources
 from experiments.schedules import make_schedule
 from nnlib import data, optim
 from nnlib._check import choice
 from nnlib.model import MLP
 from nnlib.train import fit
-from viz.animation import frame_steps
+from experiments.frames import frame_steps
 
 CLASSIFICATION_SETS = ("moons", "circles", "spirals", "xor", "blobs")
 MULTICLASS_SETS = ("spirals", "blobs")     # the sets that take a number of classes
@@ -30,24 +30,26 @@ MAX_FRAMES = 60
 GRID = 44                                  # heat map: GRID × GRID points
 CURVE = 200                                # regression curve: CURVE points
 MARGIN = 0.15                              # grid beyond the data, as a fraction of its range
-MAX_UPDATES = 100_000                      # epochs × batches per epoch, to keep a run short
+LIMIT_S = 3.1        # experiments.budget: 100,000 updates of 2-16-16-2
 
 
-def load(problem, dataset, n, noise, classes, seed, csv=None):
-    """(X, y, class names, column names): the uploaded CSV bytes if given, else a built-in set.
+def load(problem, dataset, n, noise, classes, seed, uploaded=None):
+    """(X, y, class names, column names): the uploaded Table if given, else a built-in set.
 
     Classification: dataset from CLASSIFICATION_SETS (classes used by spirals and blobs).
     Regression: the noisy sine of nnlib.data.make_regression_1d (dataset is ignored).
     """
-    if csv is not None:
-        table = upload.parse(csv, problem)
-        return table.X, table.y, table.classes, table.columns
+    def built_in():
+        if problem == "regression":
+            return data.make_regression_1d(n, noise=noise, seed=seed)
+        make = data.DATASETS[choice("dataset", dataset, CLASSIFICATION_SETS)]
+        return make(n, noise=noise, seed=seed,
+                    **({"n_classes": classes} if dataset in MULTICLASS_SETS else {}))
+    X, y = sources.choose(uploaded, built_in, task=problem)
+    if uploaded is not None:
+        return X, y, uploaded.classes, uploaded.columns
     if problem == "regression":
-        X, y = data.make_regression_1d(n, noise=noise, seed=seed)
         return X, y, (), ("x", "y")
-    make = data.DATASETS[choice("dataset", dataset, CLASSIFICATION_SETS)]
-    extra = {"n_classes": classes} if dataset in MULTICLASS_SETS else {}
-    X, y = make(n, noise=noise, seed=seed, **extra)
     return X, y, tuple(str(k) for k in range(y.max() + 1)), ("x", "y", "class")
 
 
@@ -65,7 +67,7 @@ def inputs(X, features):
 def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=2,
         val_fraction=0.25, features=("x", "y"), hidden=(16, 16), activation="relu",
         init="he_normal", optimizer="adam", lr=0.003, schedule="constant", batch_size=16,
-        dropout=0.0, l2=0.0, epochs=200, seed=0, csv=None):
+        dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None):
     """Train one network and return what the page draws, as a dict:
 
     task, classes (names; empty for regression), columns (the data's column names: features,
@@ -77,15 +79,19 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     z = predicted class + confidence in [0, 0.99], see `shade`; regression: (frames, CURVE)
     predictions), last_epoch, diverged_at (None or the step that blew up).
     """
-    regression = choice("problem", problem, upload.TASKS) == "regression"
-    X, y, names, columns = load(problem, dataset, n, noise, classes, seed, csv)
+    regression = choice("problem", problem, sources.TASKS) == "regression"
+    X, y, names, columns = load(problem, dataset, n, noise, classes, seed, uploaded)
     Xt, Xv, yt, yv = data.train_val_split(X, y, val_fraction=val_fraction, seed=seed)
-    scale = _scale(Xt, yt, regression, standardize=csv is not None)
-    model = MLP([inputs(X[:1], features).shape[1], *hidden, 1 if regression else len(names)],
-                activation=activation, init=init, dropout=dropout, l2=l2, seed=seed,
-                loss="mse" if regression else "cross_entropy")
+    scale = _scale(Xt, yt, regression, standardize=uploaded is not None)
+    sizes = [inputs(X[:1], features).shape[1], *hidden, 1 if regression else len(names)]
     batch = min(batch_size, len(Xt))
-    updates = _check_work(epochs, math.ceil(len(Xt) / batch))
+    per_epoch = math.ceil(len(Xt) / batch)
+    budget.check([budget.Run(tuple(sizes), len(Xt), batch, epochs, evaluated=len(X))], LIMIT_S,
+                 f"a {'-'.join(map(str, sizes))} network for {epochs} epochs of {per_epoch} "
+                 "batches", "use fewer epochs, a larger batch size or a smaller network")
+    model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, seed=seed,
+                loss="mse" if regression else "cross_entropy")
+    updates = epochs * per_epoch
     opt = optim.get(optimizer, lr=lr)
     snaps = Snapshots(model, set(frame_steps(epochs, MAX_FRAMES).tolist()))
     hist = fit(model, _net_x(Xt, scale, features), _net_y(yt, scale), opt, batch_size=batch,
@@ -93,31 +99,31 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
                val=(_net_x(Xv, scale, features), _net_y(yv, scale)), callback=snaps)
     curves = pd.DataFrame(hist.epochs).drop(columns=["time"])
     last = int(curves["epoch"].iloc[-1])
-    thetas, grid = snaps.thetas(last), _grid(X, regression)
-    z = [_predict(model, theta, grid, scale, features, regression) for theta in thetas.values()]
+    states, grid = snaps.states(last), _grid(X, regression)
+    z = [_predict(model, state, grid, scale, features, regression) for state in states.values()]
     return {"task": problem, "classes": names, "columns": columns, "sizes": model.sizes,
-            "batch_size": batch, "curves": curves, "points": _points(Xt, Xv, yt, yv),
-            "epochs": np.array(list(thetas)), "grid": grid, "z": np.array(z, dtype=np.float32),
+            "batch_size": batch, "curves": curves, "points": sources.points(Xt, Xv, yt, yv),
+            "epochs": np.array(list(states)), "grid": grid, "z": np.array(z, dtype=np.float32),
             "last_epoch": last, "diverged_at": hist.diverged_at}
 
 
 class Snapshots:
-    """A fit callback keeping the parameters at the epochs in `keep`, and the latest ones, so the
-    last finite epoch can be drawn even when the run diverges before a kept epoch. (Snapshots of
-    a few epochs, not fit's record_thetas="epoch": 1000 epochs of a 6 × 64 network would hold
-    21 million numbers.)"""
+    """A fit callback keeping the model's state_dict() at the epochs in `keep`, and the latest
+    one, so the last finite epoch can be drawn even when the run diverges before a kept epoch.
+    (Snapshots of a few epochs, not fit's record_thetas="epoch": 1000 epochs of a 6 × 64
+    network would hold 21 million numbers.)"""
 
     def __init__(self, model, keep):
-        self.keep, self.kept, self.latest = keep, {0: model.theta.copy()}, None
+        self.keep, self.kept, self.latest = keep, {0: model.state_dict()}, None
 
     def __call__(self, epoch, logs, model):
-        self.latest = model.theta.copy()
+        self.latest = model.state_dict()
         if epoch in self.keep:
             self.kept[epoch] = self.latest
         return False
 
-    def thetas(self, last):
-        """{epoch: theta} for the kept epochs up to `last`, with `last` itself included."""
+    def states(self, last):
+        """{epoch: state_dict} for the kept epochs up to `last`, with `last` itself included."""
         return self.kept if last in self.kept else self.kept | {last: self.latest}
 
 
@@ -151,28 +157,12 @@ def verdict(result):
     return text
 
 
-def _check_work(epochs, per_epoch):
-    """The number of updates of the run; ValueError if above MAX_UPDATES."""
-    if epochs * per_epoch > MAX_UPDATES:
-        raise ValueError(f"this run needs {epochs * per_epoch:,} updates ({epochs} epochs × "
-                         f"{per_epoch} batches); the limit is {MAX_UPDATES:,}: use fewer epochs "
-                         "or a larger batch size")
-    return epochs * per_epoch
-
-
 def _scale(Xt, yt, regression, standardize):
     """(mean, std) of the training inputs and, for regression, of the target; identity when
     not standardizing."""
     if not standardize:
         return (0.0, 1.0), (0.0, 1.0)
-    target = (yt.mean(), _std(yt)) if regression else (0.0, 1.0)
-    return (Xt.mean(axis=0), _std(Xt)), target
-
-
-def _std(a):
-    """Standard deviation per column, 1 where a column is constant."""
-    s = np.std(a, axis=0)
-    return np.where(s > 0, s, 1.0)
+    return sources.scale(Xt), sources.scale(yt) if regression else (0.0, 1.0)
 
 
 def _net_x(X, scale, features):
@@ -193,22 +183,13 @@ def _grid(X, regression):
     return tuple(np.linspace(a, b, size) for a, b in zip(lo - pad, hi + pad))
 
 
-def _predict(model, theta, grid, scale, features, regression):
-    """The model with parameters theta on the grid: the curve (regression, in the target's
-    units) or shade() per grid point as a (GRID, GRID) array, Plotly's z[y][x]."""
-    model.theta = theta
+def _predict(model, state, grid, scale, features, regression):
+    """The model loaded with `state` (a state_dict) on the grid: the curve (regression, in the
+    target's units) or shade() per grid point as a (GRID, GRID) array, Plotly's z[y][x]."""
+    model.load_state_dict(state)
     points = np.column_stack([g.ravel() for g in np.meshgrid(*grid)])
     with np.errstate(all="ignore"):
         if regression:
             _, (mean, std) = scale
             return model.predict(_net_x(points, scale, features)).ravel() * std + mean
         return shade(model.predict_proba(_net_x(points, scale, features))).reshape(len(grid[1]), -1)
-
-
-def _points(Xt, Xv, yt, yv):
-    """The data as a tidy frame: x1 (and x2), target, set ("training" or "validation")."""
-    X = np.vstack([Xt, Xv])
-    frame = pd.DataFrame({f"x{j + 1}": X[:, j] for j in range(X.shape[1])})
-    frame["target"] = np.r_[yt, yv]
-    frame["set"] = ["training"] * len(yt) + ["validation"] * len(yv)
-    return frame

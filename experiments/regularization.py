@@ -14,16 +14,17 @@ import math
 import numpy as np
 import pandas as pd
 
+from experiments import budget, sources
 from nnlib import data, optim
 from nnlib.model import MLP
 from nnlib.train import EarlyStopping, fit
-from viz.animation import frame_steps
+from experiments.frames import frame_steps
 
 N_VAL, BATCH_SIZE = 200, 16
 GRID, MARGIN = 40, 0.5       # the decision-boundary grid: GRID × GRID points around the data
 MAX_FRAMES = 60
 GAP_PS = (0.0, 0.2, 0.5)
-MAX_UPDATES = 15_000  # per view, over its networks: 400 points × 200 epochs for three networks
+LIMIT_S = 2.9   # experiments.budget: 4 networks × 370 epochs of 160 points
 
 
 def dataset(n_train=80, noise=0.3, seed=0):
@@ -46,15 +47,15 @@ def train(n_train=80, noise=0.3, width=128, dropout=0.0, lr=0.01, epochs=200, se
     return model, hist, split
 
 
-def check_work(networks, n_train=80, epochs=200):
-    """ValueError if training `networks` networks on n_train points for `epochs` epochs takes
-    more than MAX_UPDATES updates in all, so that one view stays quick on a shared server."""
-    per_network = epochs * math.ceil(n_train / BATCH_SIZE)
-    if networks * per_network > MAX_UPDATES:
-        raise ValueError(f"this view trains {networks} networks for {epochs} epochs of "
-                         f"{math.ceil(n_train / BATCH_SIZE)} batches: {networks * per_network:,} "
-                         f"updates, and the limit is {MAX_UPDATES:,} so that the page stays quick "
-                         "for everyone: use fewer epochs or fewer training points")
+def check_work(networks, n_train=80, epochs=200, width=128):
+    """ValueError (experiments.budget) if training `networks` networks of `width` units on
+    n_train points for `epochs` epochs is estimated above LIMIT_S, so that one view stays quick
+    on a shared server."""
+    run = budget.Run((2, width, width, 2), n_train, BATCH_SIZE, epochs, evaluated=n_train + N_VAL,
+                     count=networks)
+    budget.check([run], LIMIT_S, f"{networks} networks for {epochs} epochs of "
+                 f"{math.ceil(n_train / BATCH_SIZE)} batches",
+                 "use fewer epochs, fewer training points or fewer units")
 
 
 def watch(stopper):
@@ -113,7 +114,7 @@ def run(n_train=80, noise=0.3, width=128, dropout=0.0, lr=0.01, epochs=200, earl
         "grid": {"x": grid[0], "y": grid[1], "epochs": shown,
                  "p": np.array([_proba(model, hist.thetas[e], grid) for e in shown]),
                  "kept": _proba(model, hist.thetas[kept if stopper else lowest], grid)},
-        "points": _points(Xt, Xv, yt, yv)}
+        "points": sources.points(Xt, Xv, yt, yv)}
 
 
 def _kept_epoch(stopper, last):
@@ -139,12 +140,6 @@ def _proba(model, theta, grid):
     return p.reshape(xx.shape).astype(np.float32)
 
 
-def _points(Xt, Xv, yt, yv):
-    return pd.DataFrame({"x1": np.r_[Xt[:, 0], Xv[:, 0]], "x2": np.r_[Xt[:, 1], Xv[:, 1]],
-                         "label": np.r_[yt, yv],
-                         "set": ["training"] * len(yt) + ["validation"] * len(yv)})
-
-
 def dropout_gaps(ps=GAP_PS, n_train=80, noise=0.3, width=128, lr=0.01, epochs=200, seed=0):
     """For each dropout p, train all epochs (no early stopping) and measure the overfitting gap
     at the last epoch: frame dropout, train_loss, val_loss, gap = val_loss − train_loss."""
@@ -165,8 +160,9 @@ def _gap(p, epochs):
             "gap": val_loss - train_loss}
 
 
-def verdict(result, monitor="val_loss"):
-    """A sentence with the numbers: which epoch was kept, its validation loss, and the last one's."""
+def verdict(result, *, monitor="val_loss"):
+    """A sentence with run()'s numbers: which epoch was kept, its validation loss, and the last
+    one's; monitor: the metric early stopping watched."""
     c, kept, last = result["curves"], result["kept_epoch"], result["last_epoch"]
     end = f"the last epoch ({last}) has validation loss {c['val_loss'].iloc[last]:.3f}"
     if result["diverged_at"] is not None:

@@ -7,11 +7,13 @@ same run. The LR range test (nnlib.lr_finder) sweeps η upwards during one short
 suggests a tenth of the η where the smoothed loss is lowest.
 """
 import math
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from nnlib import data, optim, schedules
+from nnlib import _check, data, optim, schedules
 from nnlib.lr_finder import lr_range_test
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -19,22 +21,57 @@ from nnlib.train import fit
 N, NOISE, HIDDEN = 200, 0.2, (16, 16)   # two noisy moons, a 2-16-16-2 ReLU network
 MULTIPLES = (0.1, 1, 10, 100)           # the learning rates compared: η times these
 OPTIMIZERS = ("sgd", "momentum", "adam")
-PLATEAU = dict(factor=0.5, patience=2, threshold=0.03)   # halve η after 3 epochs < 3% better
 
 
-SCHEDULES = tuple(schedules.SCHEDULES)
-LABELS, LATEX = schedules.LABELS, schedules.LATEX
+@dataclass(frozen=True)
+class Schedule:
+    """One learning-rate schedule as every lesson shows it: its name for people, its closed
+    form in LaTeX, and settings(T, **style) -> the nnlib.schedules arguments for a run of T
+    updates (style: a lesson's own choice, e.g. step decay by 0.5 every quarter)."""
+    label: str
+    latex: str
+    settings: Callable
 
 
-def schedule_kwargs(name, total):
-    """Teaching settings of each schedule for a run of `total` updates."""
-    warm = max(1, total // 10)
-    return {"constant": {}, "step": {"step_size": max(1, total // 3), "gamma": 0.1},
-            "exponential": {"gamma": 0.01 ** (1 / total)},          # η falls 100× over the run
-            "inverse_time": {"decay": 9 / total},                      # η falls 10× over the run
-            "cosine": {"T_max": total}, "warmup": {"warmup_steps": warm},
-            "warmup_cosine": {"warmup_steps": warm, "T_max": max(total, warm + 1)},
-            "plateau": PLATEAU}[name]
+def _plateau(T, patience=2, threshold=0.03):
+    """Halve η after patience + 1 updates (or epochs) that improve by less than threshold."""
+    return {"factor": 0.5, "patience": patience, "threshold": threshold}
+
+
+REGISTRY = {
+    "constant": Schedule("constant", r"\eta_t = \eta_0", lambda T: {}),
+    "step": Schedule("step decay", r"\eta_t = \eta_0\,\gamma^{\lfloor t / s \rfloor}",
+                     lambda T, parts=3, gamma=0.1: {"step_size": max(1, T // parts),
+                                                    "gamma": gamma}),
+    "exponential": Schedule("exponential decay", r"\eta_t = \eta_0\,\gamma^{t}",
+                            lambda T: {"gamma": 0.01 ** (1 / max(T, 1))}),  # 100× down over T
+    "inverse_time": Schedule("1/t decay", r"\eta_t = \frac{\eta_0}{1 + k\,t}",
+                             lambda T: {"decay": 9 / max(T, 1)}),            # 10× down over T
+    "cosine": Schedule("cosine annealing",
+                       r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
+                       r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)",
+                       lambda T: {"T_max": max(T, 1)}),
+    "warmup": Schedule("linear warm-up",
+                       r"\eta_t = \eta_0\left(f_0 + (1 - f_0)\,\frac{\min(t,\,T_w)}{T_w}\right)",
+                       lambda T: {"warmup_steps": max(1, T // 10)}),
+    "warmup_cosine": Schedule(
+        "warm-up then cosine",
+        r"\eta_t = \begin{cases} \eta_0\left(f_0 + (1 - f_0)\frac{t}{T_w}\right) & t < T_w"
+        r"\\ \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
+        r"\left(1 + \cos\frac{\pi (t - T_w)}{T_{\max} - T_w}\right) & t \ge T_w \end{cases}",
+        lambda T: {"warmup_steps": max(1, T // 10), "T_max": max(T, max(1, T // 10) + 1)}),
+    "plateau": Schedule("reduce on plateau",
+                        r"\eta \leftarrow \max(f\,\eta,\ \eta_{\min})"
+                        r"\ \text{after } p + 1 \text{ epochs without improvement}", _plateau),
+}
+SCHEDULES = tuple(REGISTRY)
+LABELS = {name: s.label for name, s in REGISTRY.items()}
+LATEX = {name: s.latex for name, s in REGISTRY.items()}
+
+
+def schedule_kwargs(name, total, **style):
+    """The nnlib settings of schedule `name` for a run of `total` updates."""
+    return REGISTRY[_check.choice("schedule", name, REGISTRY)].settings(total, **style)
 
 
 def describe(name, total):
@@ -42,9 +79,9 @@ def describe(name, total):
     return ", ".join(f"{key} = {value:.4g}" for key, value in schedule_kwargs(name, total).items())
 
 
-def make_schedule(name, opt, total):
+def make_schedule(name, opt, total, **style):
     """The scheduler `name` driving opt over a run of `total` updates (None for constant)."""
-    return schedules.get(name, opt, **schedule_kwargs(name, total))
+    return schedules.get(name, opt, **schedule_kwargs(name, total, **style))
 
 
 def total_steps(epochs, batch_size):
@@ -90,9 +127,11 @@ def lr_runs(lr=0.3, schedule="constant", optimizer="sgd", epochs=40, batch_size=
             pd.DataFrame(summary))
 
 
-def verdict(summary, epochs):
-    """One sentence: where each learning rate ended, divergence with its step, and the best
-    marked if it beat the starting loss."""
+def verdict(result, *, epochs):
+    """One sentence from lr_runs()'s (steps, epochs, summary) after `epochs` epochs: where each
+    learning rate ended, divergence with its step, and the best marked if it beat the starting
+    loss."""
+    summary = result[2]
     improved = summary[summary["diverged_at"].isna()
                        & (summary["final_loss"] < summary["start_loss"])]
     best = None if improved.empty else improved["final_loss"].idxmin()

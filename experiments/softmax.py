@@ -1,8 +1,9 @@
 """Softmax and cross-entropy for one example, a small batch, and a pair of distributions.
 
-Seed note 000 eqs. 4-6 and 9: for an example of class k, the loss is -log p_k with p = softmax(z);
-the full loss L averages it over all N examples and the mini-batch loss L(B) over a batch B.
-Seed note 004: cross-entropy H(p, q) = entropy H(p) + KL(p || q).
+As the course notes define them: for an example of class k, the loss is -log p_k with
+p = softmax(z); the full cross-entropy loss L averages it over all N examples and the
+mini-batch loss L(B) over a batch B. And, as their aside on cross-entropy says, minimizing
+cross-entropy minimizes the Kullback-Leibler divergence: H(p, q) = entropy H(p) + KL(p || q).
 """
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ def one_example(logits, label):
 
 
 def batch(logits, label, batch_size=3, seed=0):
-    """Eight examples (yours first, then OTHERS): per-example losses, L (eq. 4) and L(B) (eq. 9).
+    """Eight examples (yours first, then OTHERS): per-example losses, L and L(B).
 
     The batch B is batch_size examples drawn without replacement with np.random.default_rng(seed).
     Returns (frame, L, L_B); the frame has one row per example and a boolean column in_batch.

@@ -1,4 +1,5 @@
-"""Local-minimum traps (seed note 000, Figs. 1 and 2): full-batch descent stuck, mini-batches escape.
+"""Local-minimum traps: full-batch descent stuck, mini-batches escape (the course notes' cartoons
+of a local minimum on the left of the loss, and of the batch losses L(B) that move it around).
 
 The objective is nnlib.trap's finite sum: the full loss L(θ) has a local minimum at θ = −1
 and a twelve times deeper global one at θ = 5/2; a batch B sees L(B)(θ) = L(θ) + c̄_B θ,
@@ -12,6 +13,10 @@ import pandas as pd
 from nnlib import trap
 
 FULL = trap.N_EXAMPLES            # batch size of full-batch gradient descent
+START = trap.OUTER_WALL           # every run starts here unless the learner moves it
+RANGE = (-2.5, 3.5)               # the θ worth drawing: the start, both minima and the walls
+FORMULA = (r"\ell_a(\theta) = \tfrac{3}{20}\theta^4 - \tfrac{3}{10}\theta^3 - \tfrac34\theta^2"
+           r" + c_a\,\theta")
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, FULL)
 LEARNING_RATES = (0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 N_SHOWN = 4                       # mini-batch runs drawn as balls in the animation
@@ -19,11 +24,11 @@ N_SHOWN = 4                       # mini-batch runs drawn as balls in the animat
 
 def curve(n=201):
     """The full loss on a grid: frame with columns theta, loss."""
-    theta = np.linspace(*trap.RANGE, n)
+    theta = np.linspace(*RANGE, n)
     return pd.DataFrame({"theta": theta, "loss": trap.full_loss(theta)})
 
 
-def paths(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=N_SHOWN, seed=0):
+def paths(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=N_SHOWN, seed=0):
     """Every step of trap_runs(batch_size, lr, momentum, steps, n_runs, start, seed), from
     nnlib.trap.trap_paths (same loop, so the last row equals trap_runs' ends). Returns (thetas
     of shape (steps + 1, n_runs), NaN once a run has blown up, and the batch indices of run 0
@@ -33,7 +38,7 @@ def paths(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_ru
     return thetas, batches[:, 0]
 
 
-def animation(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0):
+def animation(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0):
     """The runs drawn as balls: the full-batch run and N_SHOWN mini-batch runs, every step.
 
     Tidy frame with columns run ("full batch" or "batch B #i"), step, theta, loss (L(θ));
@@ -55,7 +60,7 @@ def animation(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, 
     return frame, batch_curves
 
 
-def endings(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=200, seed=0):
+def endings(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=200, seed=0):
     """Where n_runs seeded runs end (nnlib.trap.trap_runs): frame run, theta, basin.
 
     basin is "global" (escaped: right of the barrier), "local" (stuck) or "diverged".
@@ -65,12 +70,12 @@ def endings(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_
     return pd.DataFrame({"run": np.arange(1, n_runs + 1), "theta": ends, "basin": basin})
 
 
-def escape_rate(batch_size, lr, momentum=0.0, start=trap.START, steps=200, n_runs=200, seed=0):
+def escape_rate(batch_size, lr, momentum=0.0, start=START, steps=200, n_runs=200, seed=0):
     """The fraction of n_runs trap_runs that end in the global minimum's basin."""
     return float(trap.trap_runs(batch_size, lr, momentum, steps, n_runs, start, seed)[1].mean())
 
 
-def escape_rates(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=200, seed=0):
+def escape_rates(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=200, seed=0):
     """Escape rate against batch size (at this lr) and against lr (at this batch size).
 
     Tidy frame: vary ("batch size" or "learning rate"), batch_size, lr, escape_rate, current
@@ -86,9 +91,11 @@ def escape_rates(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=20
     return frame
 
 
-def verdict(full_ends, ends, batch_size):
-    """One sentence from two endings() frames (full batch, the chosen batch), e.g. "Full batch:
-    stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs)."."""
+def verdict(result, *, batch_size):
+    """One sentence from two endings() frames, result = (full batch's, the chosen batch's), e.g.
+    "Full batch: stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs).".
+    """
+    full_ends, ends = result
     def told(frame):
         share = frame["basin"].value_counts(normalize=True)
         basin = share.idxmax()

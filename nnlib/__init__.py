@@ -1,5 +1,10 @@
 """nnlib: a compact NumPy core for training small neural networks by gradient descent.
 
+The bottom layer of the lab (pages -> lab -> viz -> experiments -> nnlib, enforced by
+.importlinter): it imports numpy and the standard library only and holds no words for people;
+labels, formulas and sentences live in experiments. Optimizers, schedules and the MLP save and
+restore their state like torch (state_dict / load_state_dict).
+
     from nnlib import MLP, data, optim, schedules
     from nnlib.train import fit
     X, y = data.make_moons(200, noise=0.1, seed=0)

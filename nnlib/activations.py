@@ -3,7 +3,6 @@ r"""Activation functions of the hidden layers: a = f(z) and the derivative f'(z)
 Each entry of `ACTIVATIONS` has
     f(z, out=None)      -> a = f(z), elementwise
     df(z, a, out=None)  -> f'(z), elementwise; a = f(z) is passed so the derivative can reuse it
-    latex, latex_df     -> the formulas shown in the app
 `out` lets the model write into its preallocated arrays; without it a new array is returned.
 Where the derivative does not exist (ReLU's kink at 0) we use torch's choice: f'(0) = 0
 (leaky ReLU: the slope).
@@ -21,8 +20,6 @@ class Activation:
     name: str
     f: Callable
     df: Callable
-    latex: str
-    latex_df: str
 
 
 def _like(z, out):
@@ -90,17 +87,10 @@ def identity_df(z, a, out=None):
     return d
 
 
-ACTIVATIONS = {
-    "relu": Activation("relu", relu, relu_df, r"\mathrm{ReLU}(z) = \max(0, z)",
-                       r"f'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}"),
-    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_df,
-                             r"f(z) = \begin{cases} z & z > 0 \\ 0.01\,z & z \le 0 \end{cases}",
-                             r"f'(z) = \begin{cases} 1 & z > 0 \\ 0.01 & z \le 0 \end{cases}"),
-    "tanh": Activation("tanh", tanh, tanh_df, r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
-                       r"f'(z) = 1 - \tanh^2(z)"),
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_df, r"\sigma(z) = \frac{1}{1 + e^{-z}}",
-                          r"f'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr)"),
-    "identity": Activation("identity", identity, identity_df, r"f(z) = z", r"f'(z) = 1"),
-}
-LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "tanh": "tanh", "sigmoid": "sigmoid",
-          "identity": "identity (linear)"}
+ACTIVATIONS = {a.name: a for a in (
+    Activation("relu", relu, relu_df),
+    Activation("leaky_relu", leaky_relu, leaky_relu_df),
+    Activation("tanh", tanh, tanh_df),
+    Activation("sigmoid", sigmoid, sigmoid_df),
+    Activation("identity", identity, identity_df),
+)}

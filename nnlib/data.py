@@ -90,16 +90,6 @@ DATASETS = {
     "regression_1d": make_regression_1d,
 }
 
-LABELS = {
-    "moons": "two moons",
-    "circles": "circles",
-    "spirals": "spirals",
-    "xor": "XOR",
-    "blobs": "blobs",
-    "regression_1d": "1-D regression (sine)",
-}
-
-
 def train_val_split(X, y, val_fraction=0.25, seed=0):
     """Shuffle and split into (X_train, X_val, y_train, y_val), like scikit-learn's order.
 
@@ -139,10 +129,6 @@ FEATURES = {
     "sinx": lambda x, y: np.sin(x),
     "siny": lambda x, y: np.sin(y),
 }
-
-FEATURE_LABELS = {"x": "x", "y": "y", "x2": "x²", "y2": "y²", "xy": "x·y",
-                  "sinx": "sin x", "siny": "sin y"}
-
 
 def add_features(X, names):
     """TensorFlow Playground's inputs: the named features of the 2-D points X, as columns (n, k)."""

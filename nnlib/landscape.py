@@ -1,7 +1,6 @@
-r"""Loss landscapes: 2-D test surfaces, and slices through the loss of a real network.
+r"""Loss landscapes: slices through the loss of a real network (2-D test surfaces: nnlib.surfaces).
 
-Surfaces (nnlib.surfaces): SURFACES, run, race, diverged_at. Networks: the loss is a function
-of every parameter at once, so we look at it along a plane through θ,
+The loss is a function of every parameter at once, so we look at it along a plane through θ,
 
     Z(α, β) = L(θ + α d₁ + β d₂),
 
@@ -15,7 +14,6 @@ import numpy as np
 
 from nnlib import _check, losses
 from nnlib.activations import ACTIVATIONS
-from nnlib.surfaces import SURFACES, Surface, diverged_at, race, run, valley  # noqa: F401
 
 MAX_POINTS = 10_000       # values per grid axis or interpolation: a 10,000 × 10,000 grid is
                           # already far more than any screen shows
@@ -33,7 +31,7 @@ def random_directions(model, filter_normalize=True, seed=0):
     rng = _check.generator(seed)
     directions = rng.standard_normal((2, model.n_params))
     if filter_normalize:
-        for w_at, b_at in _positions(model):
+        for w_at, b_at in model.positions():
             filter_norms = np.linalg.norm(model.theta[w_at], axis=0)
             for d in directions:
                 d[w_at] *= filter_norms / np.linalg.norm(d[w_at], axis=0)
@@ -121,17 +119,10 @@ def _coordinates(name, values):
     return values
 
 
-def _positions(model):
-    """For each layer, where its weights W (n_in, n_out) and biases b (n_out,) sit in theta."""
-    twin = model.copy(dtype="float64")
-    twin.theta = np.arange(model.n_params)
-    return [(W.astype(np.intp), b.astype(np.intp)) for W, b in twin.layers]
-
-
 def _losses(model, X, y, origin, directions, coefs):
     """The loss at origin + coefs[p] @ directions for every row p of coefs, chunk by chunk."""
     Xt, targets = _inputs(model, X, y)
-    positions = _positions(model)
+    positions = model.positions()
     layers = [np.column_stack([w_at.T, b_at]) for w_at, b_at in positions]   # where [Wᵀ b] sits
     weights = np.concatenate([w_at.ravel() for w_at, _ in positions])
     rows, n = _chunk_rows(model, Xt.shape[1]), Xt.shape[1]

@@ -123,9 +123,10 @@ class MLP:
         out, cache = self._forward(X, train, rng)
         loss, dout = self._loss_fn(out, y, out=cache[0].dz[-1])
         self._backward(dout, cache)
-        if self.l2:
-            loss += self.penalty()
-            self._grad += self._l2_grad
+        if self.l2:                      # + l2/2 · Σ W², whose gradient is l2 · W (0 at biases)
+            l2_w = np.multiply(self._theta, self._l2_rates, out=self._l2_grad)
+            loss += 0.5 * float(np.dot(l2_w, self._theta))
+            self._grad += l2_w
         return loss, self._grad
 
     def predict_proba(self, X):
@@ -140,6 +141,47 @@ class MLP:
         if self.loss_name == "cross_entropy":
             return out.argmax(axis=1)
         return out[:, 0] if out.shape[1] == 1 else out
+
+    def positions(self):
+        """Where each layer's parameters sit in theta: one (W_at, b_at) pair per layer, index
+        arrays shaped like W (n_in, n_out) and b (n_out,), so theta[W_at] is W."""
+        flat = np.arange(self.n_params, dtype=np.intp)
+        blocks = _flat_blocks([b.shape for b in self._blocks], np.intp, flat)[1]
+        return [(block[:-1], block[-1]) for block in blocks]
+
+    def state_dict(self):
+        """What a continued run needs, as copies: each layer's weight and bias under torch's
+        names and layout ("layers.0.weight" of shape (n_out, n_in), i.e. Wᵀ; "layers.0.bias")
+        and "rng", the state of the generator that draws dropout masks when fit passes none."""
+        state = {}
+        for l, (W, b) in enumerate(self.layers):
+            state[f"layers.{l}.weight"], state[f"layers.{l}.bias"] = W.T.copy(), b.copy()
+        return state | {"rng": copy.deepcopy(self.rng.bit_generator.state)}
+
+    def load_state_dict(self, state_dict):
+        """Restore what state_dict() saved; ValueError, and nothing changed, if an entry is
+        missing, unknown or of the wrong shape (a blown-up run's parameters load as they are)."""
+        expected = self.state_dict().keys()
+        if not isinstance(state_dict, dict) or state_dict.keys() != expected:
+            raise ValueError(f"an MLP {self.sizes} state_dict has the entries "
+                             f"{', '.join(expected)}")
+        arrays = []
+        for l, (W, b) in enumerate(self.layers):
+            for name, like in ((f"layers.{l}.weight", W.T), (f"layers.{l}.bias", b)):
+                a = np.asarray(state_dict[name])
+                if a.shape != like.shape or a.dtype.kind not in "fiu":
+                    raise ValueError(f"{name} must be numbers of shape {like.shape}, got "
+                                     f"{a.dtype} of shape {a.shape}")
+                arrays.append((like, a))
+        rng = np.random.default_rng()
+        try:
+            rng.bit_generator.state = copy.deepcopy(state_dict["rng"])
+        except (TypeError, ValueError, KeyError) as error:
+            raise ValueError(f"rng must be a generator state as state_dict() gives it: "
+                             f"{error}") from None
+        for like, a in arrays:
+            like[...] = a
+        self.rng = rng
 
     def copy(self, dtype=None):
         """An independent model with the same settings, parameters and generator state."""
@@ -216,14 +258,10 @@ class MLP:
         return mask
 
     def penalty(self):
-        """The l2 term l2/2 · Σ W² over the weights (0.0 when l2 = 0).
-
-        Also leaves its gradient l2 · W (0 at biases) in _l2_grad for loss_and_grad.
-        """
+        """The l2 term l2/2 · Σ W² over the weights (0.0 when l2 = 0); changes nothing."""
         if not self.l2:
             return 0.0
-        l2_w = np.multiply(self._theta, self._l2_rates, out=self._l2_grad)
-        return 0.5 * float(np.dot(l2_w, self._theta))
+        return 0.5 * float(np.dot(self._theta * self._l2_rates, self._theta))
 
     def _workspace(self, batch):
         ws = self._workspaces.get(batch)

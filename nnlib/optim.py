@@ -3,7 +3,18 @@ r"""Optimizers with torch.optim's arguments, defaults and arithmetic, on plain N
 `opt.step(theta, grad)` updates theta in place. Every rule is elementwise, so theta may have
 any shape: a flat parameter vector, or (R, 2) for R trajectories on a 2-D surface at once.
 Notation as in the torch docs: η learning rate, λ weight decay, t the step count from 1.
+
+`opt.state_dict()` / `opt.load_state_dict(d)` save and restore an optimizer as torch.optim does,
+for the one parameter array it drives (index 0):
+
+    {"state": {0: {"step": t, "exp_avg": ..., ...}},       # {} before the first step
+     "param_groups": [{"lr": ..., "initial_lr": ..., <its settings>, "params": [0]}]}
+
+with torch's names for the buffers and settings (SGD keeps no step count, as torch's); the
+arrays are copies. Loading first checks every entry, then restores them: a run stopped at
+step k and continued in a fresh optimizer takes exactly the steps the first would have taken.
 """
+import numbers
 from functools import partial
 
 import numpy as np
@@ -43,8 +54,12 @@ class Optimizer:
     """Shared machinery: the learning rate, the step count t and the state arrays.
 
     A subclass names its state arrays in `state_names` (created lazily with zeros_like on the
-    first step, plus a `scratch` array for temporaries) and implements `_update(theta, g, state)`.
+    first step, plus a `scratch` array for temporaries), its settings in `settings` (torch's
+    names, saved in param_groups) and implements `_update(theta, g, state)`.
     """
+
+    settings = ("weight_decay",)
+    saves_step = True     # torch keeps a "step" in the state of every optimizer but SGD
 
     def __init__(self, lr, weight_decay, state_names):
         self.lr = self.initial_lr = positive("learning rate", lr)
@@ -72,12 +87,64 @@ class Optimizer:
         if self.t % FLUSH_EVERY == 0:
             _flush_subnormals(self.state)
 
+    def state_dict(self):
+        """torch.optim's layout: {"state": {0: {"step", buffers}} or {}, "param_groups": [{...}]}."""
+        saved = ({"step": float(self.t)} if self.saves_step else {}) | {
+            name: self.state[name].copy() for name in self.state_names if name in self.state}
+        state = {0: saved} if self.t and saved else {}
+        group = {"lr": self.lr, "initial_lr": self.initial_lr}
+        group |= {name: getattr(self, name) for name in self.settings} | {"params": [0]}
+        return {"state": state, "param_groups": [group]}
+
+    def load_state_dict(self, state_dict):
+        """Restore what state_dict() saved (copies); ValueError, and nothing changed, if an entry
+        is missing, unknown or of the wrong kind."""
+        group, state = _checked_state(self, state_dict)
+        twin = type(self)(lr=group["lr"], **{name: group[name] for name in self.settings})
+        for name in (*self.settings, "state_names"):
+            setattr(self, name, getattr(twin, name))
+        self.lr, self.initial_lr = twin.lr, positive("initial_lr", group["initial_lr"])
+        self.reset()
+        if state:
+            self.state = {name: np.array(state[name]) for name in self.state_names}
+            self.state["scratch"] = np.empty_like(self.state[self.state_names[0]])
+            self.t = int(state["step"]) if self.saves_step else 1   # SGD: its buffer exists
+
     def _decayed(self, theta, grad):
         """L2 weight decay folded into the gradient: g ← g + λθ (a new array, grad untouched)."""
         return grad + self.weight_decay * theta if self.weight_decay else grad
 
     def _update(self, theta, g, state):
         raise NotImplementedError
+
+
+def _checked_state(opt, state_dict):
+    """(param group, state of parameter 0 or None) of a state_dict for `opt`, or ValueError."""
+    kind = type(opt).__name__
+    try:
+        (group,), state = state_dict["param_groups"], state_dict["state"]
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"a {kind} state_dict has 'state' and one of 'param_groups', as "
+                         "state_dict() returns it") from None
+    expected = {"lr", "initial_lr", *opt.settings, "params"}
+    if not isinstance(group, dict) or set(group) != expected:
+        raise ValueError(f"a {kind} param group has the entries {', '.join(sorted(expected))}")
+    if not isinstance(state, dict) or set(state) - {0}:
+        raise ValueError(f"a {kind} state holds one parameter array, index 0")
+    if not state:
+        return group, None
+    names = ({"step"} if opt.saves_step else set()) | set(opt.state_names)
+    saved = state[0]
+    if not isinstance(saved, dict) or set(saved) != names or not names:
+        raise ValueError(f"the {kind} state of parameter 0 has the entries "
+                         f"{', '.join(sorted(names)) or 'none'}")
+    arrays = [np.asarray(saved[name]) for name in opt.state_names]
+    if any(a.dtype.kind != "f" or a.shape != arrays[0].shape for a in arrays):
+        raise ValueError(f"the {kind} buffers must be float arrays of one shape")
+    if opt.saves_step and not (isinstance(saved["step"], numbers.Real)
+                               and float(saved["step"]).is_integer() and saved["step"] >= 1):
+        raise ValueError(f"the {kind} step count must be a whole number >= 1, got {saved['step']!r}")
+    return group, saved
 
 
 class SGD(Optimizer):
@@ -87,6 +154,9 @@ class SGD(Optimizer):
         g ← g + μ b  (Nesterov)   or   g ← b           (when μ > 0)
         θ ← θ − η g
     """
+
+    settings = ("momentum", "dampening", "weight_decay", "nesterov")
+    saves_step = False
 
     def __init__(self, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0):
         self.momentum = _unit_interval("momentum", momentum)
@@ -125,6 +195,8 @@ class Adam(Optimizer):
 
     Computed as θ ← θ − (η √(1 − β₂ᵗ) / (1 − β₁ᵗ)) · m / (√v + ε √(1 − β₂ᵗ)), the same number.
     """
+
+    settings = ("betas", "eps", "weight_decay", "amsgrad")
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
@@ -175,6 +247,8 @@ class RMSprop(Optimizer):
         otherwise:                                  θ ← θ − η g / (√ṽ + ε)
     """
 
+    settings = ("alpha", "eps", "weight_decay", "momentum", "centered")
+
     def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
                  centered=False):
         self.alpha = _unit_interval("alpha", alpha)
@@ -216,6 +290,8 @@ class Adagrad(Optimizer):
         θ ← θ − η_t g / (√s + ε)
     """
 
+    settings = ("lr_decay", "weight_decay", "initial_accumulator_value", "eps")
+
     def __init__(self, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
                  eps=1e-10):
         self.lr_decay = number("lr_decay", lr_decay, low=0)
@@ -249,19 +325,8 @@ OPTIMIZERS = {
     "adagrad": Adagrad,
 }
 
-LABELS = {
-    "sgd": "SGD",
-    "momentum": "SGD + momentum",
-    "nesterov": "SGD + Nesterov momentum",
-    "adam": "Adam",
-    "adamw": "AdamW",
-    "rmsprop": "RMSprop",
-    "adagrad": "Adagrad",
-}
-
-
 def get(name, **kwargs):
     """The optimizer registered as `name`: get("momentum", lr=0.1) is SGD(lr=0.1, momentum=0.9)."""
     factory = OPTIMIZERS[choice("optimizer", name, OPTIMIZERS)]
-    settings(f"the {LABELS[name]} optimizer", factory, kwargs)
+    settings(f"the {name} optimizer", factory, kwargs)
     return factory(**kwargs)

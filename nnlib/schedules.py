@@ -3,9 +3,16 @@ r"""Learning-rate schedules giving the same lr sequence as torch.optim.lr_schedu
 A scheduler writes `opt.lr`. Each one (except ReduceLROnPlateau, which follows a metric) is a
 closed form `lr_at(t)` of the step count t, vectorized over an int array; constructing it sets
 opt.lr = lr_at(0) like torch, and `step()` advances t by one and sets opt.lr = lr_at(t).
-η₀ is the optimizer's initial learning rate; `latex` is the formula for the app.
+η₀ is the optimizer's initial learning rate.
+
+`state_dict()` / `load_state_dict(d)` save and restore a scheduler as torch's do: its settings
+under their own names plus "last_epoch" (the step count t), "base_lrs" ([η₀]) and "_last_lr"
+(the lr it last set), e.g. {"step_size": 10, "gamma": 0.1, "base_lrs": [0.1], "last_epoch": 3,
+"_last_lr": [0.1]}; ReduceLROnPlateau adds its counters (best, num_bad_epochs, ...). As in torch,
+loading leaves the optimizer's lr alone: restore the optimizer from its own state_dict.
 """
 import math
+import numbers
 
 import numpy as np
 
@@ -15,16 +22,61 @@ from nnlib.optim import SGD
 MAX_CURVE = 1_000_000   # points of an lr curve drawn without training
 
 
-class LRScheduler:
-    """Base class: a subclass sets its parameters, then calls this, and defines lr_at(t)."""
+class _Saved:
+    """state_dict() / load_state_dict() of a scheduler: `settings` are its constructor's
+    arguments, `counters` what changes as it runs; last_step is saved as torch's last_epoch."""
 
-    latex = ""
+    settings, counters = (), ()
+
+    def state_dict(self):
+        saved = {name: getattr(self, name) for name in (*self.settings, *self.counters)}
+        return saved | self._lists() | {"last_epoch": self.last_step, "_last_lr": [self.opt.lr]}
+
+    def load_state_dict(self, state_dict):
+        """Restore what state_dict() saved; ValueError, and nothing changed, if an entry is
+        missing, unknown or out of range."""
+        expected = {*self.settings, *self.counters, *self._lists(), "last_epoch", "_last_lr"}
+        if not isinstance(state_dict, dict) or set(state_dict) != expected:
+            raise ValueError(f"a {type(self).__name__} state_dict has the entries "
+                             f"{', '.join(sorted(expected))}")
+        last = integer("last_epoch", state_dict["last_epoch"], low=0)
+        lists = {}
+        for name in self._lists():
+            values = state_dict[name]
+            if not isinstance(values, (list, tuple)) or len(values) != 1:
+                raise ValueError(f"{name} must be a list of one learning rate, got {values!r}")
+            lists[name] = number(name, values[0], low=0)
+        twin = self._twin(lists, {name: state_dict[name] for name in self.settings})
+        counters = {name: state_dict[name] for name in self.counters}
+        for name, value in counters.items():
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"{name} must be a number, got {value!r}")
+        for name in self.settings:
+            setattr(self, name, getattr(twin, name))
+        for name, value in counters.items():
+            setattr(self, name, type(getattr(self, name))(value))
+        self._set_lists(lists)
+        self.last_step = last
+
+
+class LRScheduler(_Saved):
+    """Base class: a subclass sets its parameters, then calls this, and defines lr_at(t)."""
 
     def __init__(self, opt):
         self.opt = opt
         self.base_lr = opt.initial_lr
         self.last_step = 0
         opt.lr = float(self.lr_at(0))
+
+    def _lists(self):
+        return {"base_lrs": [self.base_lr]}
+
+    def _set_lists(self, lists):
+        self.base_lr = lists["base_lrs"]
+
+    def _twin(self, lists, settings):
+        """A scheduler built from saved settings: the constructor's checks, on a stand-in."""
+        return type(self)(SGD(lr=lists["base_lrs"] or 1.0), **settings)
 
     def step(self):
         self.last_step += 1
@@ -40,9 +92,9 @@ def _decay_factor(gamma):
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by gamma every step_size steps."""
+    """Multiply the lr by gamma every step_size steps: η_t = η₀ γ^⌊t / step_size⌋."""
 
-    latex = r"\eta_t = \eta_0\,\gamma^{\lfloor t / s \rfloor}"
+    settings = ("step_size", "gamma")
 
     def __init__(self, opt, step_size, gamma=0.1):
         self.step_size = integer("step size", step_size, low=1)
@@ -54,9 +106,9 @@ class StepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by gamma every step."""
+    """Multiply the lr by gamma every step: η_t = η₀ γᵗ."""
 
-    latex = r"\eta_t = \eta_0\,\gamma^{t}"
+    settings = ("gamma",)
 
     def __init__(self, opt, gamma):
         self.gamma = _decay_factor(gamma)
@@ -67,9 +119,10 @@ class ExponentialLR(LRScheduler):
 
 
 class InverseTimeLR(LRScheduler):
-    """The 1/t decay of stochastic approximation (Keras InverseTimeDecay with decay_steps=1)."""
+    """The 1/t decay of stochastic approximation, η_t = η₀ / (1 + decay·t) (Keras
+    InverseTimeDecay with decay_steps=1)."""
 
-    latex = r"\eta_t = \frac{\eta_0}{1 + k\,t}"
+    settings = ("decay",)
 
     def __init__(self, opt, decay):
         self.decay = number("decay", decay, low=0)
@@ -80,10 +133,10 @@ class InverseTimeLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Half a cosine from η₀ down to eta_min over T_max steps (then back up, like torch)."""
+    """Half a cosine from η₀ down to eta_min over T_max steps (then back up, like torch):
+    η_t = η_min + ½ (η₀ − η_min)(1 + cos(π t / T_max))."""
 
-    latex = (r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
-             r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)")
+    settings = ("T_max", "eta_min")
 
     def __init__(self, opt, T_max, eta_min=0.0):
         self.T_max = integer("T_max", T_max, low=1)
@@ -95,9 +148,10 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class LinearWarmup(LRScheduler):
-    """The lr grows linearly from start_factor·η₀ to η₀ in warmup_steps (torch LinearLR to 1)."""
+    """The lr grows linearly from start_factor·η₀ to η₀ in warmup_steps (torch LinearLR to 1):
+    η_t = η₀ (f₀ + (1 − f₀) min(t, T_w) / T_w)."""
 
-    latex = r"\eta_t = \eta_0\left(f_0 + (1 - f_0)\,\frac{\min(t,\,T_w)}{T_w}\right)"
+    settings = ("warmup_steps", "start_factor")
 
     def __init__(self, opt, warmup_steps, start_factor=1 / 3):
         self.warmup_steps = integer("warm-up steps", warmup_steps, low=1)
@@ -115,9 +169,7 @@ class WarmupCosine(LRScheduler):
     CosineAnnealingLR(opt, T_max − T_w, eta_min)], milestones=[T_w]). Past T_max the cosine
     comes back up, as in torch."""
 
-    latex = (r"\eta_t = \begin{cases} \eta_0\left(f_0 + (1 - f_0)\frac{t}{T_w}\right) & t < T_w"
-             r"\\ \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
-             r"\left(1 + \cos\frac{\pi (t - T_w)}{T_{\max} - T_w}\right) & t \ge T_w \end{cases}")
+    settings = ("warmup_steps", "T_max", "start_factor", "eta_min")
 
     def __init__(self, opt, warmup_steps, T_max, start_factor=1 / 3, eta_min=0.0):
         self.warmup_steps = integer("warm-up steps", warmup_steps, low=1)
@@ -143,7 +195,7 @@ def _cosine(eta0, eta_min, done):
     return eta_min + (eta0 - eta_min) * (1 + np.cos(math.pi * done)) / 2
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(_Saved):
     """Multiply the lr by factor once the metric has not improved for more than patience epochs.
 
     Improvement (torch's rule) in mode "min": m < best·(1 − threshold) if threshold_mode is
@@ -152,8 +204,8 @@ class ReduceLROnPlateau:
     smaller than eps are skipped. One call of step(metric) is one epoch.
     """
 
-    latex = (r"\eta \leftarrow \max(f\,\eta,\ \eta_{\min})"
-             r"\ \text{after } p + 1 \text{ epochs without improvement}")
+    settings = ("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "eps")
+    counters = ("best", "num_bad_epochs", "cooldown_counter")
 
     def __init__(self, opt, mode="min", factor=0.1, patience=10, threshold=1e-4,
                  threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
@@ -170,6 +222,15 @@ class ReduceLROnPlateau:
         self.best = math.inf if self.mode == "min" else -math.inf
         self.num_bad_epochs = 0
         self.cooldown_counter = 0
+
+    def _lists(self):
+        return {"min_lrs": [self.min_lr]}
+
+    def _set_lists(self, lists):
+        self.min_lr = lists["min_lrs"]
+
+    def _twin(self, lists, settings):
+        return ReduceLROnPlateau(SGD(lr=1.0), min_lr=lists["min_lrs"], **settings)
 
     def is_better(self, metric):
         rel = self.threshold_mode == "rel"
@@ -207,21 +268,6 @@ SCHEDULES = {
     "plateau": ReduceLROnPlateau,
 }
 
-LABELS = {
-    "constant": "constant",
-    "step": "step decay",
-    "exponential": "exponential decay",
-    "inverse_time": "1/t decay",
-    "cosine": "cosine annealing",
-    "warmup": "linear warm-up",
-    "warmup_cosine": "warm-up then cosine",
-    "plateau": "reduce on plateau",
-}
-
-LATEX = {"constant": r"\eta_t = \eta_0"} | {
-    name: cls.latex for name, cls in SCHEDULES.items() if cls is not None}
-
-
 def get(name, opt, **kwargs):
     """The schedule registered as `name` driving opt, or None for "constant" (no scheduler)."""
     cls = SCHEDULES[choice("schedule", name, SCHEDULES)]
@@ -229,7 +275,7 @@ def get(name, opt, **kwargs):
         if kwargs:
             raise ValueError(f"the constant schedule takes no settings, got {', '.join(kwargs)}")
         return None
-    settings(f"the {LABELS[name]} schedule", cls, kwargs, given=("opt",))
+    settings(f"the {name} schedule", cls, kwargs, given=("opt",))
     return cls(opt, **kwargs)
 
 

@@ -2,10 +2,9 @@
 
 Each surface gives its value f(x, y) and analytic gradient grad(x, y) -> (gx, gy); both work
 elementwise on arrays of any shape, so one call evaluates a whole contour grid or many runs.
-A surface also carries what a page needs to draw and explain it: plot limits, its minima
-(global first), a default start, the formula in LaTeX and a learning rate that works for plain
-gradient descent. Quadratics also give their Hessian eigenvalues: gradient descent on a
-quadratic converges exactly when lr < 2 / max(eigenvalue).
+A surface also carries its minima (global first) and, for quadratics, its Hessian eigenvalues:
+gradient descent on a quadratic converges exactly when lr < 2 / max(eigenvalue). How a lesson
+draws and explains a surface (plot limits, formula, start) lives in experiments.descent.
 """
 from dataclasses import dataclass
 from typing import Callable
@@ -18,23 +17,16 @@ from nnlib import _check, schedules
 @dataclass(frozen=True)
 class Surface:
     name: str
-    label: str
     f: Callable
     grad: Callable
-    xlim: tuple
-    ylim: tuple
     minima: tuple          # ((x, y), ...), global minima first
-    start: tuple
-    formula: str           # LaTeX
-    lr: float              # a learning rate that works for plain gradient descent
     hessian_eigs: tuple | None = None   # quadratics only
 
 
-def quadratic(name, label, a, b, xlim, ylim, start, formula, lr):
+def quadratic(name, a, b):
     """f = (a x^2 + b y^2) / 2, Hessian diag(a, b), minimum at the origin."""
-    return Surface(name, label, lambda x, y: 0.5 * (a * x * x + b * y * y),
-                   lambda x, y: (a * x, b * y), xlim, ylim, ((0.0, 0.0),), start, formula, lr,
-                   (min(a, b), max(a, b)))
+    return Surface(name, lambda x, y: 0.5 * (a * x * x + b * y * y),
+                   lambda x, y: (a * x, b * y), ((0.0, 0.0),), (min(a, b), max(a, b)))
 
 
 def valley(kappa=10.0):
@@ -44,9 +36,7 @@ def valley(kappa=10.0):
     how slowly gradient descent then creeps along the valley floor: kappa is the condition number.
     """
     kappa = _check.number("condition number", kappa, low=1)
-    return quadratic("valley", f"Ill-conditioned valley (κ = {kappa:g})", 1 / kappa, 1.0,
-                     (-10.0, 10.0), (-5.0, 5.0), (-9.0, 3.0),
-                     rf"f(x, y) = \tfrac12 \left(\frac{{x^2}}{{{kappa:g}}} + y^2\right)", 1.7)
+    return quadratic("valley", 1 / kappa, 1.0)
 
 
 def _rosenbrock_f(x, y):
@@ -116,42 +106,21 @@ def _double_well_grad(x, y):
     return 4 * x * (x * x - 1) - TILT, 1.0 * y
 
 
-BOWL = quadratic("bowl", "Isotropic bowl", 1.0, 1.0, (-3.0, 3.0), (-3.0, 3.0), (-2.5, 2.0),
-                 r"f(x, y) = \tfrac12 (x^2 + y^2)", 0.1)
-
-ROSENBROCK = Surface(
-    "rosenbrock", "Rosenbrock's banana", _rosenbrock_f, _rosenbrock_grad, (-2.0, 2.0), (-1.0, 3.0),
-    ((1.0, 1.0),), (-1.5, 2.0), r"f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2", 1e-3)
-
+BOWL = quadratic("bowl", 1.0, 1.0)
+ROSENBROCK = Surface("rosenbrock", _rosenbrock_f, _rosenbrock_grad, ((1.0, 1.0),))
 HIMMELBLAU = Surface(
-    "himmelblau", "Himmelblau (four minima)", _himmelblau_f, _himmelblau_grad,
-    (-5.0, 5.0), (-5.0, 5.0),
+    "himmelblau", _himmelblau_f, _himmelblau_grad,
     ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
-     (-3.779310253377747, -3.283185991286169), (3.5844283403304917, -1.8481265269644036)),
-    (0.0, 0.0), r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2", 0.01)
-
-BEALE = Surface(
-    "beale", "Beale", _beale_f, _beale_grad, (-4.5, 4.5), (-4.5, 4.5), ((3.0, 0.5),), (1.0, 1.5),
-    r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2", 1e-3)
-
-SADDLE = Surface(
-    "saddle", "Saddle at the origin (walls at |y| > 1)", _saddle_f, _saddle_grad,
-    (-2.5, 2.5), (-2.0, 2.0), ((0.0, 1.0), (0.0, -1.0)), (-2.0, 0.01),
-    r"f(x, y) = \tfrac12 x^2 - \tfrac12 y^2 + \tfrac14 y^4", 0.1)
-
+     (-3.779310253377747, -3.283185991286169), (3.5844283403304917, -1.8481265269644036)))
+BEALE = Surface("beale", _beale_f, _beale_grad, ((3.0, 0.5),))
+SADDLE = Surface("saddle", _saddle_f, _saddle_grad, ((0.0, 1.0), (0.0, -1.0)))
 CAMEL = Surface(
-    "camel", "Six-hump camel", _camel_f, _camel_grad, (-2.2, 2.2), (-1.2, 1.2),
+    "camel", _camel_f, _camel_grad,
     ((0.08984201310031807, -0.7126564030207396), (-0.08984201310031807, 0.7126564030207396),
      (1.7036067149699807, -0.7960835686726251), (-1.7036067149699807, 0.7960835686726251),
-     (1.6071047529201972, 0.5686514548841314), (-1.6071047529201972, -0.5686514548841314)),
-    (-1.5, 1.0), r"f(x, y) = \left(4 - 2.1 x^2 + \tfrac{x^4}{3}\right) x^2 + xy + (4y^2 - 4)\,y^2",
-    0.02)
-
-DOUBLE_WELL = Surface(
-    "double_well", "Tilted double well (a shallow trap on the left)", _double_well_f,
-    _double_well_grad, (-2.3, 2.3), (-1.5, 1.5),
-    ((1.057453770738378, 0.0), (-0.9304029265558517, 0.0)), (-2.0, 1.0),
-    rf"f(x, y) = (x^2 - 1)^2 - {TILT:g}\,x + \tfrac12 y^2", 0.05)
+     (1.6071047529201972, 0.5686514548841314), (-1.6071047529201972, -0.5686514548841314)))
+DOUBLE_WELL = Surface("double_well", _double_well_f, _double_well_grad,
+                      ((1.057453770738378, 0.0), (-0.9304029265558517, 0.0)))
 
 SURFACES = {s.name: s for s in (BOWL, valley(), ROSENBROCK, HIMMELBLAU, BEALE, SADDLE, CAMEL,
                                 DOUBLE_WELL)}

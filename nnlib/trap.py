@@ -1,4 +1,7 @@
-r"""The local-minimum trap (seed note 000, Figs. 1 and 2): a finite-sum loss in one parameter θ.
+r"""The local-minimum trap: a finite-sum loss in one parameter θ, made from the course notes'
+cartoons of a loss with a local minimum on the left, where gradient descent started further
+left gets stuck, and of the mini-batch losses L(B) around it, whose local minimum "isn't always
+a minimum and moves around a lot".
 
 θ stands in for all the parameters of a network. Example a has its own loss
 
@@ -20,11 +23,8 @@ N_EXAMPLES = 64
 SPREAD = 2.8          # standard deviation of the per-example tilts c_a
 DATA_SEED = 0
 LOCAL_MIN, BARRIER, GLOBAL_MIN = -1.0, 0.0, 2.5
-START = -2.2
-RANGE = (-2.5, 3.5)   # the θ worth drawing: the start, both minima and the walls
+OUTER_WALL = -2.2     # the default start: left of the local minimum, in its basin
 MAX_DRAWS = 10_000_000   # runs × steps (or batches × batch size) per call: about a second
-FORMULA = (r"\ell_a(\theta) = \tfrac{3}{20}\theta^4 - \tfrac{3}{10}\theta^3 - \tfrac34\theta^2"
-           r" + c_a\,\theta")
 
 
 def tilts(n=N_EXAMPLES, spread=SPREAD, seed=DATA_SEED):
@@ -49,11 +49,6 @@ def batch_loss(theta, batches, c=None):
     theta (G,) give curves of shape (..., G). c defaults to tilts()."""
     slope = _mean_tilt(batches, c)
     return full_loss(theta) + slope[..., None] * np.asarray(theta)
-
-
-def batch_grad(theta, batch, c=None):
-    """dL(B)/dθ = L'(θ) + c̄_B; batch (..., B) of indices broadcasts against theta (...)."""
-    return full_grad(theta) + _mean_tilt(batch, c)
 
 
 def sample_batches(batch_size, size, rng, n=N_EXAMPLES):
@@ -87,7 +82,7 @@ def _floyd(k, size, rng, n):
     return picks, taken
 
 
-def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=START, seed=0):
+def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=OUTER_WALL, seed=0):
     """Run SGD (nnlib.optim.SGD) on the trap n_runs times at once; return (ends, escaped).
 
     Each step every run draws its own batch of distinct examples (from default_rng(seed)).
@@ -99,7 +94,7 @@ def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=S
     return thetas[-1], thetas[-1] > BARRIER
 
 
-def trap_paths(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=4, start=START, seed=0,
+def trap_paths(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=4, start=OUTER_WALL, seed=0,
                shown=1):
     """trap_runs with every step recorded: the same generator, batches and SGD, so the last row
     is trap_runs' ends. Returns (thetas, batches): thetas (steps + 1, n_runs), row k the θ after

@@ -5,10 +5,11 @@ import streamlit as st
 from experiments import backprop as exp
 from lab import first_request
 from lab.cache import cached
+from experiments import labels
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
-from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
+from nnlib.activations import ACTIVATIONS
 from viz import backprop as draw
 
 STEP = "backprop.stage"      # the stepper's position, 1..number of steps; ?stage=7 in the link
@@ -16,7 +17,7 @@ TABLE = [
     Setting("arch", "network (inputs-hidden-outputs)", "choice", "2-3-2",
             options=tuple(exp.ARCHITECTURES), group="Network"),
     Setting("activation", "activation f of the hidden units", "choice", "relu",
-            options=tuple(ACTIVATIONS), labels=ACTIVATION_LABELS, group="Network"),
+            options=tuple(ACTIVATIONS), labels=labels.ACTIVATIONS, group="Network"),
     Setting("sigma", "initial weights ~ N(0, σ²): σ", "log", 1.0, low=0.1, high=10, group="Network",
             help="Biases start at 0. Large σ pushes sigmoid and tanh units into saturation."),
     seed(label="weights seed", group="Network"),
@@ -105,7 +106,7 @@ def page():
                 settings={**s, "stage": index + 1})
 
     st.header("The whole gradient, checked, and the update")
-    for sentence in exp.verdict(w, s["lr"]):
+    for sentence in exp.verdict(w, lr=s["lr"]):
         st.markdown(f"- {sentence}")
     table, line = st.columns([1, 1], gap="large")
     table.markdown("Each backprop gradient next to a central finite difference "

@@ -67,17 +67,17 @@ def page():
                      "Upload your own points under *Bring your own data*."])
     box, file = upload.uploader(key="batches.csv", tasks=CLASSIFICATION)
     s = settings_panel(TABLE, PRESETS)
-    csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
+    uploaded = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
     sizes = tuple(size for size in exp.SIZES if size in s["sizes"])
 
     st.header("Loss curves")
     with friendly():
         steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"],
-                                             csv)
-    if csv:
+                                             uploaded)
+    if uploaded:
         st.caption(f"Your CSV: N = {summary['n'].iloc[0]} examples, features standardized; "
                    "the setting *training examples N* is not used.")
-    st.markdown(f"**{exp.verdict(epochs, summary)}**")
+    st.markdown(f"**{exp.verdict((steps, epochs, summary))}**")
     numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
     show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
                 settings=s)
@@ -90,7 +90,7 @@ def page():
                 "the smaller the batch.")
     with friendly():
         cut = cached_slice(s["slice_batch"], s["slice_at"], s["lr"], s["epochs"], s["n"], s["seed"],
-                           csv=csv)
+                           uploaded=uploaded)
     show_figure(draw.loss_slice(cut, s["slice_batch"]), "batches-slice", data=cut, settings=s)
 
 

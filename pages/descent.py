@@ -4,27 +4,26 @@ import streamlit as st
 from experiments import descent as exp
 from lab import first_request
 from lab.cache import cached
+from experiments import labels, schedules
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting
-from nnlib import optim, schedules, surfaces
 from viz import descent as draw
 from viz.animation import SPEEDS
 
 LR_DEFAULTS = {"sgd": 1.5, "momentum": 2.0, "nesterov": 1.0, "adam": 0.5, "rmsprop": 0.1,
                "adagrad": 1.0}
 TABLE = [
-    Setting("surface", "surface", "choice", "valley", options=tuple(surfaces.SURFACES),
-            labels={name: surf.label for name, surf in surfaces.SURFACES.items()}
-            | {"valley": "Ill-conditioned valley (set κ below)"}, group="Surface"),
+    Setting("surface", "surface", "choice", "valley", options=tuple(exp.SURFACE_LABELS),
+            labels=exp.SURFACE_LABELS, group="Surface"),
     Setting("kappa", "condition number κ (valley only)", "log", 100.0, low=1, high=1000,
             group="Surface", help="How many times steeper the valley's walls are than its floor."),
     Setting("own_start", "choose my own start point", "bool", False, group="Surface"),
     Setting("x0", "start x", "float", -1.5, low=-10, high=10, step=0.1, group="Surface"),
     Setting("y0", "start y", "float", 1.0, low=-10, high=10, step=0.1, group="Surface"),
     Setting("optimizers", "optimizers in the race", "multi", ("sgd", "momentum", "adam"),
-            options=exp.OPTIMIZERS, labels=optim.LABELS, group="Optimizers"),
-    *(Setting(f"lr_{name}", f"learning rate η, {optim.LABELS[name]}", "log", lr, low=1e-4,
+            options=exp.OPTIMIZERS, labels=labels.OPTIMIZERS, group="Optimizers"),
+    *(Setting(f"lr_{name}", f"learning rate η, {labels.OPTIMIZERS[name]}", "log", lr, low=1e-4,
               high=10, group="Optimizers") for name, lr in LR_DEFAULTS.items()),
     Setting("beta", "momentum β (SGD + momentum, Nesterov)", "float", 0.8, low=0.0, high=0.99,
             step=0.01, group="Optimizers", help="The fraction of the previous step kept in the next."),
@@ -93,7 +92,7 @@ def page():
         surf = exp.surface(s["surface"], s["kappa"])
         runs = race(s["surface"], s["kappa"], names, tuple(s[f"lr_{n}"] for n in names), s["beta"],
                     s["schedule"], s["steps"], start)
-        verdicts = exp.verdicts(runs, s["surface"], s["kappa"])
+        verdicts = exp.verdicts(runs, surface_name=s["surface"], kappa=s["kappa"])
         grid = contour_grid(s["surface"], s["kappa"], n=401)
 
     st.latex(surf.formula)
@@ -119,7 +118,7 @@ def page():
     lam_min, lam_max = surf.hessian_eigs
     best = exp.best_rates(lam_min, lam_max)
     alphas, betas, rates = rate_map(lam_min, lam_max)
-    mine = [(optim.LABELS[n], s[f"lr_{n}"], s["beta"] if n == "momentum" else 0.0, draw.colour(n), "circle")
+    mine = [(labels.OPTIMIZERS[n], s[f"lr_{n}"], s["beta"] if n == "momentum" else 0.0, draw.colour(n), "circle")
             for n in ("sgd", "momentum") if n in names]
     st.markdown(
         "On a quadratic the error along each direction shrinks by a fixed factor per step, the "

@@ -2,14 +2,14 @@
 import pandas as pd
 import streamlit as st
 
-from experiments import digits as exp
+from experiments import digits as exp, labels
 from lab import first_request
 from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from nnlib import optim
-from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
+from nnlib.activations import ACTIVATIONS
 from viz import digits as draw
 
 INITS = ("he_normal", "xavier_uniform", "normal")
@@ -20,11 +20,11 @@ TABLE = [
     Setting("width", "neurons per hidden layer", "int", 32, low=2, high=64, group="Network",
             help="Each neuron of the first hidden layer is drawn as one 8×8 image."),
     Setting("activation", "activation", "choice", "relu", options=tuple(ACTIVATIONS),
-            labels=ACTIVATION_LABELS, group="Network"),
+            labels=labels.ACTIVATIONS, group="Network"),
     Setting("init", "initial weights", "choice", "he_normal", options=INITS,
             labels=INIT_LABELS, group="Network"),
     Setting("optimizer", "optimizer", "choice", "adam", options=tuple(optim.OPTIMIZERS),
-            labels=optim.LABELS, group="Training"),
+            labels=labels.OPTIMIZERS, group="Training"),
     Setting("lr", "learning rate η", "log", 0.01, low=1e-4, high=10, group="Training"),
     Setting("batch_size", "batch size", "int", 32, low=1, high=1797, group="Training",
             help="As many as the training digits (or more) means full batch: one step per epoch."),

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from experiments import initialization as exp
-from nnlib import activations
+from experiments import labels
 from lab import first_request
 from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
@@ -14,7 +14,7 @@ TABLE = [
     Setting("depth", "hidden layers", "int", 6, low=2, high=10, group="Network"),
     Setting("width", "units per hidden layer", "int", 16, low=4, high=64, step=4, group="Network"),
     Setting("activation", "activation", "choice", "tanh", options=("tanh", "relu", "sigmoid"),
-            labels=activations.LABELS, group="Network"),
+            labels=labels.ACTIVATIONS, group="Network"),
     Setting("scheme", "scheme to look at closely", "choice", "xavier_normal", options=exp.SCHEMES,
             labels=exp.LABELS, group="Initialization", help="Its activations and gradients are drawn layer by layer."),
     Setting("compare", "schemes to compare", "multi",
@@ -73,7 +73,7 @@ def page():
     shown = tuple(dict.fromkeys((*s["compare"], s["scheme"])))
 
     with friendly():
-        exp.check_work(len(shown), s["depth"], s["epochs"])
+        exp.check_work(len(shown), s["depth"], s["epochs"], s["width"])
         runs = {scheme: train(scheme, **net, lr=s["lr"], epochs=s["epochs"]) for scheme in shown}
         hist = histograms(s["scheme"], **net)
         stds = spread(shown, **net)

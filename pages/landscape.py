@@ -1,23 +1,23 @@
 """Network loss landscape: a 2-D slice of a real network's loss with the training path on it."""
 import streamlit as st
 
+from experiments import labels
 from experiments import landscape as exp
 from lab import first_request, upload
 from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
-from nnlib import data, optim
 from viz import landscape as draw
 
 CLASSIFICATION = ("classification",)   # the only task this lesson takes
 TABLE = [
-    Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, labels=data.LABELS,
+    Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, labels=labels.DATASETS,
             group="Network", help="Or upload your own CSV under *Bring your own data*."),
     Setting("noise", "noise", "float", 0.2, low=0.0, high=0.5, step=0.05, group="Network"),
     Setting("hidden", "hidden layers", "choice", "16-16", options=exp.HIDDEN, group="Network",
             help="Units per hidden layer: 16-16 is two layers of 16."),
-    Setting("optimizer", "optimizer", "choice", "adam", options=exp.OPTIMIZERS, labels=optim.LABELS,
+    Setting("optimizer", "optimizer", "choice", "adam", options=exp.OPTIMIZERS, labels=labels.OPTIMIZERS,
             group="Training"),
     Setting("lr", "learning rate η", "log", 0.01, low=1e-4, high=1.0, group="Training"),
     Setting("batch_size", "batch size", "int", 20, low=1, high=exp.N_POINTS, group="Training",
@@ -76,18 +76,18 @@ def page():
                      "Upload your own points under *Bring your own data*."])
     box, file = upload.uploader(key="landscape.csv", tasks=CLASSIFICATION)
     s = settings_panel(TABLE, PRESETS)
-    csv = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
+    uploaded = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
     run = {k: s[k] for k in ("dataset", "noise", "hidden", "optimizer", "lr", "batch_size", "epochs",
-                             "seed", "directions", "resolution", "span", "extend")} | {"csv": csv}
+                             "seed", "directions", "resolution", "span", "extend")} | {"uploaded": uploaded}
 
     with friendly():
         main = explore(**run)
         pair = exp.rival(run, s["compare"], n=main["n"])
-        runs = {optim.LABELS[s["optimizer"]] if pair is None else pair[0]: main}
+        runs = {labels.OPTIMIZERS[s["optimizer"]] if pair is None else pair[0]: main}
         if pair is not None:
             runs[pair[2]] = explore(**pair[1])
 
-    if csv:
+    if uploaded:
         st.caption(f"Your CSV: {main['n']} rows, features standardized; the settings *data set* "
                    "and *noise* are not used.")
     for column, (name, result) in zip(st.columns(len(runs), gap="medium"), runs.items()):

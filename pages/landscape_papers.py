@@ -2,13 +2,12 @@
 (Keskar et al. 2017), the convexity map, reproduced at small scale."""
 import streamlit as st
 
-from experiments import landscape_papers as exp
+from experiments import labels, landscape_papers as exp
 from lab import first_request
 from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
-from nnlib import data
 from viz import landscape_papers as draw
 
 PAIRS = {"deep vs deep + skips": ("deep", "deep + skips"), "shallow vs deep": ("shallow", "deep"),
@@ -16,7 +15,7 @@ PAIRS = {"deep vs deep + skips": ("deep", "deep + skips"), "shallow vs deep": ("
 MAPS = {"shallow and deep": ("shallow", "deep"), "deep and deep + skips": ("deep", "deep + skips")}
 
 TABLE = [
-    Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, labels=data.LABELS,
+    Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, labels=labels.DATASETS,
             group="Networks"),
     Setting("noise", "noise", "float", 0.2, low=0.0, high=0.5, step=0.05, group="Networks"),
     Setting("depth", "hidden layers of the deep networks", "int", 10, low=6, high=12,

@@ -1,27 +1,27 @@
 """Playground: every knob in one place; the decision regions change while the network trains."""
 import streamlit as st
 
-from experiments import initialization
+from experiments import initialization, labels
 from experiments import playground as exp
 from experiments import schedules
-from experiments import upload as csv_format
+from experiments import sources
 from lab import first_request, upload
 from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from nnlib import data, optim
-from nnlib.activations import ACTIVATIONS, LABELS as ACTIVATION_LABELS
+from nnlib.activations import ACTIVATIONS
 from nnlib.init import INITS
 from viz import playground as draw
 
 INIT_LABELS = initialization.LABELS | {"normal": "normal N(0, 0.05²)",
                                        "uniform": "uniform U(−0.05, 0.05)"}
 TABLE = [
-    Setting("problem", "problem type", "choice", "classification", options=csv_format.TASKS,
+    Setting("problem", "problem type", "choice", "classification", options=sources.TASKS,
             group="Data", help="Regression fits a curve through noisy points of a sine."),
     Setting("dataset", "data set (classification)", "choice", "spirals",
-            options=exp.CLASSIFICATION_SETS, labels=data.LABELS, group="Data",
+            options=exp.CLASSIFICATION_SETS, labels=labels.DATASETS, group="Data",
             help="Or upload your own CSV under *Bring your own data*."),
     Setting("classes", "classes (spirals and blobs)", "int", 2, low=2, high=6, group="Data"),
     Setting("n", "number of points", "int", 300, low=20, high=1000, step=10, group="Data"),
@@ -29,20 +29,20 @@ TABLE = [
     Setting("val_fraction", "share kept for validation", "float", 0.25, low=0.1, high=0.5,
             step=0.05, group="Data", help="The network never trains on these points."),
     Setting("features", "input features", "multi", ("x", "y"), options=tuple(data.FEATURES),
-            labels=data.FEATURE_LABELS, group="Features",
+            labels=labels.FEATURES, group="Features",
             help="Regression has one input, x: use x, x² or sin x."),
     Setting("layers", "hidden layers", "int", 2, low=0, high=6, group="Network",
             help="0 hidden layers is a linear model: one straight boundary."),
     Setting("width", "neurons per hidden layer", "int", 16, low=1, high=64, group="Network"),
     Setting("activation", "activation", "choice", "relu", options=tuple(ACTIVATIONS),
-            labels=ACTIVATION_LABELS, group="Network"),
+            labels=labels.ACTIVATIONS, group="Network"),
     Setting("init", "initialization", "choice", "he_normal", options=tuple(INITS),
             labels=INIT_LABELS, group="Network"),
     Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.9, step=0.05, group="Network"),
     Setting("l2", "L2 weight decay λ", "float", 0.0, low=0.0, high=0.05, step=0.001,
             group="Network", help="Adds λ/2 · ΣW² (weights, not biases) to the loss."),
     Setting("optimizer", "optimizer", "choice", "adam", options=tuple(optim.OPTIMIZERS),
-            labels=optim.LABELS, group="Training"),
+            labels=labels.OPTIMIZERS, group="Training"),
     Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group="Training"),
     Setting("schedule", "learning-rate schedule", "choice", "constant",
             options=schedules.SCHEDULES, labels=schedules.LABELS, group="Training"),
@@ -95,7 +95,7 @@ def page():
                      "Download a template under *Bring your own data*, edit it, upload it."])
     box, file = upload.uploader(key="playground.csv")
     s = settings_panel(TABLE, PRESETS)
-    csv = upload.checked(file, s["problem"], box)
+    uploaded = upload.checked(file, s["problem"], box)
 
     with friendly():
         result = cached_run(problem=s["problem"], dataset=s["dataset"], n=s["n"], noise=s["noise"],
@@ -104,11 +104,11 @@ def page():
                             activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
                             lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
                             dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
-                            csv=csv)
+                            uploaded=uploaded)
 
     sizes = " → ".join(map(str, result["sizes"]))
     st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
-               + ("your CSV, standardized for training (losses in standardized units)." if csv
+               + ("your CSV, standardized for training (losses in standardized units)." if uploaded
                   else "built-in data."))
     verdict = exp.verdict(result)
     (st.error if result["diverged_at"] is not None else st.markdown)(verdict)

@@ -76,12 +76,12 @@ def page():
 
     others = tuple(p for p in exp.GAP_PS if p != s["dropout"])   # yours comes from the run itself
     with friendly():
-        exp.check_work(1 + len(others), s["n_train"], s["epochs"])
+        exp.check_work(1 + len(others), s["n_train"], s["epochs"], s["width"])
         result = run(**data, **{k: v for k, v in s.items() if k not in data})
         gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])
 
     st.header("Training vs validation")
-    st.markdown(exp.verdict(result, s["monitor"]))
+    st.markdown(exp.verdict(result, monitor=s["monitor"]))
     metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
     table = result["curves"]
     show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),

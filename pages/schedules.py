@@ -1,13 +1,13 @@
 """Learning rate & schedules: too small, just right, too big; how η changes during training."""
 import streamlit as st
 
+from experiments import labels
 from experiments import schedules as exp
 from lab import first_request
 from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed, validate
-from nnlib import optim
 from viz import schedules as draw
 
 LR = Setting("lr", "learning rate η₀", "log", 0.3, low=1e-4, high=100, group="Training",
@@ -16,7 +16,7 @@ TABLE = [
     LR,
     Setting("schedule", "schedule", "choice", "constant", options=exp.SCHEDULES, labels=exp.LABELS,
             group="Training"),
-    Setting("optimizer", "optimizer", "choice", "sgd", options=exp.OPTIMIZERS, labels=optim.LABELS,
+    Setting("optimizer", "optimizer", "choice", "sgd", options=exp.OPTIMIZERS, labels=labels.OPTIMIZERS,
             group="Training"),
     Setting("epochs", "epochs", "int", 40, low=2, high=100, group="Training"),
     Setting("batch_size", "batch size", "int", 32, low=1, high=exp.N, group="Training"),
@@ -72,7 +72,7 @@ def page():
     st.header("Four learning rates")
     with friendly():
         steps, epochs, summary = cached_runs(s["lr"], s["schedule"], *run_args)
-    st.markdown(f"**{exp.verdict(summary, s['epochs'])}**")
+    st.markdown(f"**{exp.verdict((steps, epochs, summary), epochs=s['epochs'])}**")
     show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s)
 
     st.header("The schedule: how η changes during training")

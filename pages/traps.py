@@ -7,11 +7,10 @@ from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
-from nnlib import trap
 from viz import traps as draw
 
 TABLE = [
-    Setting("start", "start θ₀", "float", trap.START, low=-2.5, high=2.5, step=0.1, group="Descent",
+    Setting("start", "start θ₀", "float", exp.START, low=-2.5, high=2.5, step=0.1, group="Descent",
             help="Where every run starts; left of 0 (the top of the hump) is the local minimum's basin."),
     Setting("batch_size", "batch size", "int", 4, low=1, high=exp.FULL, group="Descent",
             help=f"Examples per step, out of {exp.FULL}; {exp.FULL} is full-batch gradient descent."),
@@ -50,7 +49,7 @@ def page():
            "and the red balls roll out. Press ▶ Play.",
            formula=[r"\mathcal{L}(\theta) = \frac{1}{N}\sum_{a=1}^{N} \ell_a(\theta) \qquad "
                     r"\mathcal{L}(B)(\theta) = \frac{1}{N_B}\sum_{a \in B} \ell_a(\theta)",
-                    trap.FORMULA + r" \qquad \sum_a c_a = 0",
+                    exp.FORMULA + r" \qquad \sum_a c_a = 0",
                     r"\theta \leftarrow \theta - \eta\, \frac{d\mathcal{L}(B)}{d\theta}"],
            try_this=["Drag the batch size from 1 to 64 and watch the escape rate fall.",
                      "Keep batch 64 and raise the learning rate: big steps can jump the barrier too.",
@@ -67,7 +66,7 @@ def page():
         rates = escape_rates(**run, n_runs=s["n_runs"])
         full_batch = endings(**run | {"batch_size": exp.FULL}, n_runs=1)
 
-    st.subheader(exp.verdict(full_batch, ends, s["batch_size"]))
+    st.subheader(exp.verdict((full_batch, ends), batch_size=s["batch_size"]))
     diverged = int((ends["basin"] == "diverged").sum())
     if diverged:
         st.warning(f"{diverged} of {s['n_runs']} runs diverged: the learning rate is too big for the "

@@ -92,7 +92,7 @@ def test_dead_relu_unit_gets_exactly_zero_gradient():
     assert walk["slopes"][0][2] == 0
     into_h3 = [s["value"] for s in walk["stages"] if s["quantity"][0] == "dW" and s["edges"][0][::2] == (1, 2)]
     assert into_h3 == [0.0, 0.0]
-    assert any("h₃ passes back almost nothing" in v for v in exp.verdict(walk, 0.5))
+    assert any("h₃ passes back almost nothing" in v for v in exp.verdict(walk, lr=0.5))
 
 
 def test_saturated_sigmoid_units_pass_back_almost_nothing():
@@ -108,7 +108,7 @@ def test_large_eta_overshoots_and_a_small_one_descends():
     small = exp.walk(activation="tanh", seed=2, x1=2.0, x2=1.0, lr=0.1)
     assert big["loss_after"] > 2 * big["loss_before"]
     assert small["loss_after"] < small["loss_before"]
-    assert "too large" in exp.verdict(big, 10.0)[-1]
+    assert "too large" in exp.verdict(big, lr=10.0)[-1]
     line = big["line"]
     assert line["eta"].iloc[-1] == 20.0 and line["loss"].iloc[0] == pytest.approx(big["loss_before"])
     assert line.loc[line["eta"] == 10.0, "loss"].item() == pytest.approx(big["loss_after"], rel=1e-9)

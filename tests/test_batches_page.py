@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 
 from experiments import batches as exp
-from experiments import upload
+from lab import upload
 from viz import batches as draw
 from tests.helpers import chart_spec as spec, open_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = (ROOT / "tests" / "data" / "names.csv").read_bytes()    # 90 rows, 3 named classes
+NAMES_TABLE = upload.parse(NAMES, "classification")
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +53,7 @@ def test_examples_seen_is_steps_times_batch_size(default_runs):
 
 
 def test_verdict_counts_epochs_and_updates(default_runs):
-    _, epochs, summary = default_runs
-    text = exp.verdict(epochs, summary)
+    text = exp.verdict(default_runs)
     assert "down to 0.32" in text and "full batch needed 20 epochs (20 updates)" in text
     assert "batch 8 1 epoch (25 updates)" in text
 
@@ -70,7 +70,7 @@ def test_a_huge_learning_rate_is_reported_as_divergence_not_nan():
     steps, epochs, summary = exp.runs(("full", "8"), lr=30.0, epochs=10)
     assert summary["diverged_at"].notna().all()
     assert np.isfinite(steps["loss"]).all() and np.isfinite(epochs["loss"]).all()
-    assert exp.verdict(epochs, summary).startswith("Every run diverged: full batch diverged at step")
+    assert exp.verdict((steps, epochs, summary)).startswith("Every run diverged: full batch diverged at step")
     fig = draw.curves(steps, epochs, summary, "steps")
     assert sum("diverged at step" in str(t.text) for t in fig.data) == 2
 
@@ -109,20 +109,23 @@ def test_figures_have_a_trace_per_run_and_the_chosen_axis(default_runs):
 
 
 def test_an_uploaded_csv_is_standardized_and_sets_n():
-    X, y = exp.examples(csv=NAMES)
+    X, y = exp.examples(uploaded=NAMES_TABLE)
     assert X.shape == (90, 2) and set(y) == {0, 1, 2}
     assert np.allclose(X.mean(axis=0), 0) and np.allclose(X.std(axis=0), 1)
-    steps, epochs, summary = exp.runs(("full", "8"), epochs=3, csv=NAMES)
+    steps, epochs, summary = exp.runs(("full", "8"), epochs=3, uploaded=NAMES_TABLE)
     assert list(summary["n"]) == [90, 90] and list(summary["updates_per_epoch"]) == [1, 12]
     assert epochs["examples"].max() == 3 * 90 and steps["examples"].max() == 3 * 90
 
 
 def test_a_regression_file_or_too_much_work_is_refused_with_a_sentence():
     with pytest.raises(ValueError, match="a regression file: this lesson needs a classification"):
-        exp.runs(csv=upload.template("regression").encode())
+        exp.runs(uploaded=upload.parse(upload.template("regression").encode(), "classification",
+                                       tasks=("classification",)))
     big = "x1,x2,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(5000))
-    with pytest.raises(ValueError, match="use at most 12 epochs"):
-        exp.runs(("full",), csv=big.encode())
+    big = upload.parse(big.encode(), "classification")   # 5000 rows: cheap in full batch, but
+    exp.check_work(("full",), 20, 5000)                   # every size and the band is too much
+    with pytest.raises(ValueError, match="use fewer epochs or batch sizes, or leave out the spread band"):
+        exp.runs(exp.SIZES, band=True, uploaded=big)
 
 
 # ---- the page ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from experiments import labels
 from nnlib import data
 
 CLASSIFIERS = [
@@ -68,7 +69,7 @@ def test_registry_holds_every_generator():
                              "spirals": data.make_spirals, "xor": data.make_xor,
                              "blobs": data.make_blobs,
                              "regression_1d": data.make_regression_1d}
-    assert data.LABELS.keys() == data.DATASETS.keys()
+    assert labels.DATASETS.keys() == data.DATASETS.keys()
 
 
 @pytest.mark.parametrize("call, words", [

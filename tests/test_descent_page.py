@@ -85,7 +85,7 @@ def test_default_race_sgd_zig_zags_then_crawls_momentum_wins_adam_arrives():
     assert np.allclose(sgd["y"].iloc[:6], 3 * (-0.5) ** np.arange(6))
     # ... and along the floor (λ = 1/100): x ← (1 − 0.015) x, still far from 0 after 150 steps
     assert sgd["x"].iloc[150] == pytest.approx(-9 * 0.985 ** 150) and sgd["x"].iloc[150] < -0.9
-    v = by_name(exp.verdicts(runs, "valley", 100.0))
+    v = by_name(exp.verdicts(runs, surface_name="valley", kappa=100.0))
     assert v.loc["sgd", "verdict"] == "still going" and v.loc["sgd", "final_gap"] > 10 * exp.CLOSE
     assert v.loc["momentum", "verdict"] == "converged" and v.loc["momentum", "step"] < 60
     assert v.loc["adam", "verdict"] == "converged" and v.loc["adam", "step"] > v.loc["momentum", "step"]
@@ -96,17 +96,17 @@ def test_sgd_above_two_over_lambda_max_diverges_on_the_bowl_and_the_verdict_says
     # bowl: λ = 1, start (−2.5, 2); η = 3 multiplies the position by 1 − 3 = −2 each step, so
     # |x| = 2.5 · 2^t first passes 1e6 at t = 19.
     runs = exp.race("bowl", 1.0, ("sgd", "momentum"), (3.0, 0.5), 0.5, "constant", 60)
-    v = by_name(exp.verdicts(runs, "bowl", 1.0))
+    v = by_name(exp.verdicts(runs, surface_name="bowl", kappa=1.0))
     assert v.loc["sgd", "verdict"] == "diverged" and v.loc["sgd", "step"] == 19
     assert v.loc["sgd", "sentence"].startswith("SGD diverged at step 19")
     assert v.loc["momentum", "verdict"] == "converged"
     calm = exp.race("bowl", 1.0, ("sgd",), (1.9,), 0.0, "constant", 60)
-    assert by_name(exp.verdicts(calm, "bowl", 1.0)).loc["sgd", "verdict"] == "converged"
+    assert by_name(exp.verdicts(calm, surface_name="bowl", kappa=1.0)).loc["sgd", "verdict"] == "converged"
 
 
 def test_double_well_traps_sgd_and_momentum_rolls_over_the_hump():
     runs = exp.race("double_well", 1.0, ("sgd", "momentum"), (0.05, 0.05), 0.9, "constant", 200)
-    v = by_name(exp.verdicts(runs, "double_well", 1.0))
+    v = by_name(exp.verdicts(runs, surface_name="double_well", kappa=1.0))
     assert v.loc["sgd", "verdict"] == "local minimum"
     assert runs.query("optimizer == 'sgd'")["x"].iloc[-1] < 0          # the left, shallower well
     assert v.loc["momentum", "verdict"] == "converged"
@@ -114,7 +114,7 @@ def test_double_well_traps_sgd_and_momentum_rolls_over_the_hump():
 
 def test_gradient_descent_started_on_the_saddle_line_stalls_there():
     runs = exp.race("saddle", 1.0, ("sgd",), (0.1,), 0.0, "constant", 200, start=(-2.0, 0.0))
-    v = by_name(exp.verdicts(runs, "saddle", 1.0))
+    v = by_name(exp.verdicts(runs, surface_name="saddle", kappa=1.0))
     assert v.loc["sgd", "verdict"] == "flat spot" and "stalled" in v.loc["sgd", "sentence"]
 
 
@@ -129,7 +129,7 @@ def test_bad_settings_say_why():
 
 def test_schedules_are_scaled_to_the_run():
     runs = exp.race("bowl", 1.0, ("sgd",), (3.0,), 0.0, "cosine", 60)   # lr falls below 2 in time
-    assert by_name(exp.verdicts(runs, "bowl", 1.0)).loc["sgd", "verdict"] != "diverged"
+    assert by_name(exp.verdicts(runs, surface_name="bowl", kappa=1.0)).loc["sgd", "verdict"] != "diverged"
 
 
 def test_contour_map_is_lowest_at_the_minimum():
@@ -143,7 +143,7 @@ def test_contour_map_is_lowest_at_the_minimum():
 def race_figure(surface="valley", kappa=100.0, optimizers=exp.OPTIMIZERS, lrs=None, steps=1000):
     lrs = lrs or tuple(0.01 for _ in optimizers)
     runs = exp.race(surface, kappa, optimizers, lrs, 0.9, "constant", steps)
-    verdicts = exp.verdicts(runs, surface, kappa)
+    verdicts = exp.verdicts(runs, surface_name=surface, kappa=kappa)
     grid = exp.contour_grid(surface, kappa)
     return draw.race(runs, grid, exp.surface(surface, kappa), verdicts), runs, verdicts
 
@@ -159,7 +159,7 @@ def test_race_figure_keeps_the_contour_map_out_of_at_most_200_small_frames():
     assert not any(frame.layout.images for frame in fig.frames)
     assert len(fig.to_json()) < 1.5e6
     routes = [t.name for t in fig.data if t.type == "scatter" and t.mode == "lines"]
-    assert routes == [exp.optim.LABELS[n] for n in exp.OPTIMIZERS]
+    assert routes == [exp.labels.OPTIMIZERS[n] for n in exp.OPTIMIZERS]
 
 
 def test_divergence_is_marked_on_both_figures():

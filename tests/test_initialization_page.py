@@ -82,7 +82,7 @@ def test_histograms_are_fractions_and_zero_init_is_one_spike():
 
 def test_work_budget_allows_ten_layers_and_refuses_the_largest_views():
     exp.check_work(5, depth=10, epochs=60)            # "Add layers (depth 10)"
-    with pytest.raises(ValueError, match="5 networks of 10 hidden layers for 200 epochs: 100,000"):
+    with pytest.raises(ValueError, match="5 networks of 10 hidden layers for 200 epochs: 10,000 updates"):
         exp.check_work(5, depth=10, epochs=200)
 
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from nnlib import data, landscape, surfaces
+from nnlib import data, landscape
 from nnlib.model import MLP
 
 X, Y = data.make_moons(120, noise=0.2, seed=0)
@@ -27,11 +27,6 @@ def layers_of(model, flat):
     twin = model.copy()
     twin.theta = flat
     return twin.layers
-
-
-def test_surfaces_are_re_exported():
-    assert landscape.SURFACES is surfaces.SURFACES
-    assert landscape.run is surfaces.run and landscape.diverged_at is surfaces.diverged_at
 
 
 @pytest.mark.parametrize("name", MODELS)

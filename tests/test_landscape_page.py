@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from experiments import landscape as exp
+from lab import upload
 from viz import landscape as draw
 from tests.helpers import chart_spec as spec, open_lesson
 
@@ -69,13 +70,13 @@ def test_rival_changes_one_thing():
 
 def test_an_uploaded_csv_trains_full_batch_on_all_its_rows():
     raw = (DATA / "names.csv").read_bytes()              # 90 rows, 3 named classes
-    model, X, y, hist = exp.train(batch_size=200, epochs=5, csv=raw)
+    model, X, y, hist = exp.train(batch_size=200, epochs=5, uploaded=upload.parse(raw, "classification"))
     assert X.shape == (90, 2) and np.allclose(X.std(axis=0), 1) and model.sizes[-1] == 3
     assert len(hist.steps["step"]) == 5                   # batch 200 > 90 rows: one step per epoch
     assert exp.rival({"batch_size": 20}, "full batch", n=90)[1:] == ({"batch_size": 90},
                                                                      "full batch (90)")
-    with pytest.raises(ValueError, match="use at most 666 epochs"):
-        exp.train(epochs=1000, csv=raw)
+    with pytest.raises(ValueError, match="use fewer epochs or a larger batch size"):
+        exp.train(epochs=1000, batch_size=1, uploaded=upload.parse(raw, "classification"))
 
 
 def test_figure_keeps_the_map_static_and_few_light_frames(default):

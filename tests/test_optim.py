@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+from experiments import labels
 from nnlib import optim
 
 THETA0 = np.array([1.0, -2.0])
@@ -229,7 +230,7 @@ def test_overflow_gives_inf_without_warnings(name):
 def test_registry_names_defaults_and_labels():
     assert set(optim.OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adam", "adamw",
                                      "rmsprop", "adagrad"}
-    assert optim.LABELS.keys() == optim.OPTIMIZERS.keys()
+    assert labels.OPTIMIZERS.keys() == optim.OPTIMIZERS.keys()
     momentum = optim.get("momentum", lr=0.05)
     assert isinstance(momentum, optim.SGD) and momentum.momentum == 0.9 and momentum.lr == 0.05
     assert optim.get("nesterov").nesterov and optim.get("nesterov").momentum == 0.9

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from experiments import playground as exp
-from experiments import upload
+from lab import upload
 from viz import playground as draw
 from tests.helpers import chart_spec as spec, open_lesson
 
@@ -89,7 +89,7 @@ def test_regression_uses_the_features_of_x_only():
 
 
 def test_a_run_too_long_for_the_page_is_refused_with_numbers():
-    with pytest.raises(ValueError, match=r"225,000 updates \(1000 epochs × 225 batches\)"):
+    with pytest.raises(ValueError, match=r"1000 epochs of 225 batches: 225,000 updates"):
         exp.run(batch_size=1, epochs=1000)
 
 
@@ -98,8 +98,9 @@ def test_uploads_are_standardized_so_units_do_not_matter():
     table = upload.parse(raw, "classification")
     rows = "".join(f"{a * 1000 + 5:.6f},{b * 1000:.6f},{k}\n"
                    for (a, b), k in zip(table.X, table.y))
-    plain = exp.run(epochs=30, csv=raw)
-    scaled = exp.run(epochs=30, csv=("x1,x2,label\n" + rows).encode())
+    plain = exp.run(epochs=30, uploaded=upload.parse(raw, "classification"))
+    scaled = exp.run(epochs=30, uploaded=upload.parse(("x1,x2,label\n" + rows).encode(),
+                                                        "classification"))
     assert np.allclose(plain["curves"]["train_loss"], scaled["curves"]["train_loss"], rtol=1e-6)
     assert np.allclose(scaled["grid"][0], plain["grid"][0] * 1000 + 5, rtol=1e-6)
 

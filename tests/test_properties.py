@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nnlib import data, init, landscape, losses, optim, schedules, trap
+from nnlib import data, init, losses, optim, schedules, surfaces, trap
 from nnlib.gradcheck import gradcheck
 from nnlib.model import MAX_PARAMS, MAX_WIDTH, MLP
 from property_helpers import (REFUSED, anything, arguments, batches, counts, finite, hyper,
@@ -197,23 +197,23 @@ step_counts = st.one_of(st.integers(-1, 60), counts)
 
 
 @property_test
-@given(st.sampled_from(sorted(landscape.SURFACES)), st.sampled_from(sorted(optim.OPTIMIZERS)),
+@given(st.sampled_from(sorted(surfaces.SURFACES)), st.sampled_from(sorted(optim.OPTIMIZERS)),
        arguments(lr=(st.floats(1e-3, 3), anything), start=(st.tuples(st.floats(-3, 3),
                  st.floats(-3, 3)), starts), steps=(st.integers(0, 60), step_counts),
                  noise_std=(st.floats(0, 1), anything), seed=(st.integers(0, 9), seeds)))
 def test_surface_runs_give_a_path_or_refuse(name, opt_name, kwargs):
     lr, start, steps = kwargs.pop("lr"), kwargs["start"], kwargs["steps"]
-    surface = landscape.SURFACES[name]
+    surface = surfaces.SURFACES[name]
     opt = outcome(optim.get, opt_name, lr=lr)
     if opt is REFUSED:
         return
-    path = outcome(landscape.run, surface, opt, **kwargs)
+    path = outcome(surfaces.run, surface, opt, **kwargs)
     if path is not REFUSED:
         assert path.shape == (steps + 1,) + np.shape(start)
-        stopped = landscape.diverged_at(path)        # NaN only after the run left the box
+        stopped = surfaces.diverged_at(path)        # NaN only after the run left the box
         first = stopped if np.ndim(start) == 1 else min((k for k in stopped if k), default=None)
         assert finite(path if first is None else path[:first])
-    paths = outcome(landscape.race, surface, [("a", opt), ("b", optim.SGD(lr=0.01))], **kwargs)
+    paths = outcome(surfaces.race, surface, [("a", opt), ("b", optim.SGD(lr=0.01))], **kwargs)
     assert paths is REFUSED or all(p.shape == (steps + 1, 2) for p in paths.values())
 
 

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from experiments import schedules as lesson_schedules
 from nnlib import schedules
 from nnlib.optim import SGD
 
@@ -135,8 +136,8 @@ def test_registry_labels_and_formulas():
     names = {"constant", "step", "exponential", "inverse_time", "cosine", "warmup",
              "warmup_cosine", "plateau"}
     assert set(schedules.SCHEDULES) == names
-    assert schedules.LABELS.keys() == names and schedules.LATEX.keys() == names
-    assert all(schedules.LATEX[name].startswith(r"\eta") for name in names)
+    assert lesson_schedules.LABELS.keys() == names and lesson_schedules.LATEX.keys() == names
+    assert all(lesson_schedules.LATEX[name].startswith(r"\eta") for name in names)
     assert isinstance(schedules.get("plateau", SGD(lr=0.1), patience=3),
                       schedules.ReduceLROnPlateau)
     with pytest.raises(ValueError, match="unknown schedule 'linear'"):

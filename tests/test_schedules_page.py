@@ -28,7 +28,7 @@ def test_four_learning_rates_behave_as_claimed(default_runs):
 
 
 def test_verdict_names_the_best_and_the_divergence(default_runs):
-    text = exp.verdict(default_runs[2], 40)
+    text = exp.verdict(default_runs, epochs=40)
     assert "η = 0.3 ended at loss 0.033 (best)" in text
     assert "η = 30 (×100) diverged at step 4" in text
 

@@ -4,10 +4,12 @@ import warnings
 import numpy as np
 import pytest
 
+from experiments.descent import surface as shown
 from nnlib import optim, schedules
 from nnlib import surfaces as S
 
-ALL = list(S.SURFACES.values()) + [S.valley(kappa=50)]
+# nnlib's surfaces (f, grad, minima) as the descent lesson draws them (limits, start, formula)
+ALL = [shown(name, kappa=10.0) for name in S.SURFACES] + [shown("valley", kappa=50)]
 IDS = [s.name + ("50" if s.label.endswith("50)") else "") for s in ALL]
 
 
@@ -152,16 +154,16 @@ def test_plateau_schedule_gets_the_loss():
 
 
 def test_race_equals_separate_runs():
-    rosen = S.SURFACES["rosenbrock"]
+    rosen, start = S.SURFACES["rosenbrock"], shown("rosenbrock").start
     makers = {"sgd": lambda: optim.SGD(lr=1e-3), "adam": lambda: optim.Adam(lr=0.02),
               "nesterov": lambda: optim.get("nesterov", lr=5e-4)}
     cosine = lambda opt: schedules.CosineAnnealingLR(opt, T_max=200)
-    paths = S.race(rosen, [(name, make()) for name, make in makers.items()], rosen.start, 200,
+    paths = S.race(rosen, [(name, make()) for name, make in makers.items()], start, 200,
                    schedule=cosine)
     assert list(paths) == list(makers)
     for name, make in makers.items():
         opt = make()
-        alone = S.run(rosen, opt, rosen.start, 200, schedule=cosine(opt))
+        alone = S.run(rosen, opt, start, 200, schedule=cosine(opt))
         np.testing.assert_array_equal(paths[name], alone)
 
 

@@ -5,6 +5,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+from experiments import traps as lesson
 from nnlib import trap
 
 GRID = np.linspace(-2.5, 2.5, 41)
@@ -42,7 +43,8 @@ def test_gradients_match_finite_differences():
     np.testing.assert_allclose(trap.full_grad(GRID), fd, atol=1e-7)
     batch = np.array([4, 9, 33])
     fd = (trap.batch_loss(GRID + h, batch) - trap.batch_loss(GRID - h, batch)) / (2 * h)
-    np.testing.assert_allclose(trap.batch_grad(GRID, batch), fd, atol=1e-7)
+    slope = trap.full_grad(GRID) + trap.tilts()[batch].mean()     # dL(B)/dθ = L'(θ) + c̄_B
+    np.testing.assert_allclose(slope, fd, atol=1e-7)
 
 
 def test_shape_of_the_full_loss():
@@ -53,20 +55,20 @@ def test_shape_of_the_full_loss():
                                                 trap.full_loss(trap.LOCAL_MIN - h))
     assert trap.full_loss(trap.BARRIER) > max(trap.full_loss(trap.BARRIER + h),
                                               trap.full_loss(trap.BARRIER - h))
-    assert trap.START < trap.LOCAL_MIN < trap.BARRIER < trap.GLOBAL_MIN
+    assert lesson.START < trap.LOCAL_MIN < trap.BARRIER < trap.GLOBAL_MIN
     # a dip you can see: 0.3 below the barrier; the global minimum 12 times deeper
     assert trap.full_loss(trap.BARRIER) - trap.full_loss(trap.LOCAL_MIN) == pytest.approx(0.3)
     # L(5/2) = 0.15·2.5⁴ − 0.3·2.5³ − 0.75·2.5²
     assert trap.full_loss(trap.GLOBAL_MIN) == pytest.approx(-3.515625)
-    lo, hi = trap.RANGE
-    assert lo <= trap.START and trap.GLOBAL_MIN < hi
+    lo, hi = lesson.RANGE
+    assert lo <= lesson.START and trap.GLOBAL_MIN < hi
 
 
 def test_some_batches_have_no_local_minimum():
-    """Fig. 2 of the seed note: the local minimum of L(B) moves around, and sometimes vanishes."""
+    """The course notes' cartoon of L(B): its local minimum moves around, and sometimes vanishes."""
     theta = np.linspace(-1.6, trap.BARRIER, 400)
     batches = trap.sample_batches(1, 64, np.random.default_rng(0))
-    slopes = trap.batch_grad(theta[None, :], batches[:, None, :])     # (64, 400)
+    slopes = trap.full_grad(theta)[None, :] + trap.tilts()[batches].mean(axis=1)[:, None]  # (64, 400)
     has_minimum = ((slopes[:, :-1] < 0) & (slopes[:, 1:] > 0)).any(axis=1)
     assert 0 < has_minimum.mean() < 1
 
@@ -99,7 +101,7 @@ def test_large_batches_are_the_complement_of_a_uniform_small_one():
 
 def test_full_batch_gradient_descent_by_hand():
     ends, escaped = trap.trap_runs(batch_size=trap.N_EXAMPLES, lr=0.1, steps=30, n_runs=3)
-    theta = trap.START
+    theta = trap.OUTER_WALL                 # the runs' default start
     for _ in range(30):                     # θ ← θ − η (3θ³/5 − 9θ²/10 − 3θ/2)
         theta -= 0.1 * (0.6 * theta**3 - 0.9 * theta**2 - 1.5 * theta)
     np.testing.assert_allclose(ends, theta, rtol=1e-14)
@@ -134,7 +136,7 @@ def test_paths_record_every_step_of_trap_runs():
     thetas, batches = trap.trap_paths(batch_size=3, lr=0.17, steps=40, n_runs=5, seed=4, shown=2)
     ends, _ = trap.trap_runs(batch_size=3, lr=0.17, steps=40, n_runs=5, seed=4)
     assert thetas.shape == (41, 5) and batches.shape == (40, 2, 3)
-    np.testing.assert_array_equal(thetas[0], trap.START)
+    np.testing.assert_array_equal(thetas[0], trap.OUTER_WALL)
     np.testing.assert_array_equal(thetas[-1], ends)
     c = trap.tilts()
     for run in (0, 1):   # θ ← θ − η (3θ³/5 − 9θ²/10 − 3θ/2 + mean c over the recorded batch)

@@ -10,7 +10,7 @@ from nnlib import trap
 from viz import traps as draw
 from tests.helpers import chart_spec as spec, open_lesson
 
-DEFAULTS = dict(start=trap.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0)
+DEFAULTS = dict(start=exp.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0)
 
 
 def test_full_batch_run_ends_in_the_local_minimum():
@@ -22,7 +22,7 @@ def test_full_batch_run_ends_in_the_local_minimum():
 
 def test_paths_are_the_steps_of_trap_runs():
     thetas, batches = exp.paths(**DEFAULTS, n_runs=6)
-    ends, _ = trap.trap_runs(4, 0.17, 0.0, 200, 6, trap.START, 0)
+    ends, _ = trap.trap_runs(4, 0.17, 0.0, 200, 6, exp.START, 0)
     assert np.array_equal(thetas[-1], ends) and batches.shape == (200, 4)
 
 
@@ -35,13 +35,13 @@ def test_batch_curve_is_the_full_loss_tilted_by_the_batch_mean():
         assert np.allclose(curves[k], 0.15 * theta**4 - 0.3 * theta**3 - 0.75 * theta**2 + tilt * theta)
     first = runs[runs["step"] == 0]
     assert list(first["run"]) == ["full batch"] + [f"batch 4 #{i}" for i in range(1, 5)]
-    assert np.allclose(first["theta"], trap.START)
+    assert np.allclose(first["theta"], exp.START)
 
 
 def test_mini_batch_escape_rate_is_trap_runs_fraction_and_above_half():
     ends = exp.endings(**DEFAULTS, n_runs=200)
     rate = (ends["basin"] == "global").mean()
-    assert rate == trap.trap_runs(4, 0.17, 0.0, 200, 200, trap.START, 0)[1].mean()
+    assert rate == trap.trap_runs(4, 0.17, 0.0, 200, 200, exp.START, 0)[1].mean()
     assert 0.6 <= rate <= 0.85
 
 
@@ -61,11 +61,11 @@ def test_escape_rate_falls_with_batch_size_and_marks_the_choice():
 def test_verdict_reads_the_numbers():
     def ends(**counts):
         return pd.DataFrame({"basin": [b for b, n in counts.items() for _ in range(n)]})
-    assert (exp.verdict(ends(local=1), ends(local=52, **{"global": 148}), 4)
+    assert (exp.verdict((ends(local=1), ends(local=52, **{"global": 148})), batch_size=4)
             == "Full batch: stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs).")
-    assert exp.verdict(ends(diverged=1), ends(diverged=3, local=1), 2) == (
+    assert exp.verdict((ends(diverged=1), ends(diverged=3, local=1)), batch_size=2) == (
         "Full batch: diverges in 100% of runs; batch 2: diverges in 75% of runs (4 seeded runs).")
-    assert exp.verdict(ends(**{"global": 1}), None, 64).startswith("Full batch: escapes in 100% of runs (every")
+    assert exp.verdict((ends(**{"global": 1}), None), batch_size=64).startswith("Full batch: escapes in 100% of runs (every")
 
 
 def test_race_animates_only_the_moving_traces_and_marks_divergence():
@@ -94,7 +94,7 @@ def test_page_shows_the_race_the_histogram_and_the_rates(app):
                                                      "full batch", "batch 4 runs"]
     assert len(race["frames"]) == 200
     shown = int(re.search(r"batch 4: escapes in (\d+)%", sentence(app)).group(1))
-    expected = trap.trap_runs(4, 0.17, 0.0, 200, 200, trap.START, 0)[1].mean()
+    expected = trap.trap_runs(4, 0.17, 0.0, 200, 200, exp.START, 0)[1].mean()
     assert sentence(app).startswith("Full batch: stuck in 100% of runs")
     assert shown == round(100 * expected) and 60 <= shown <= 85
     escaped = next(d for d in spec(app, 1)["data"] if d["name"].startswith("escaped"))

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments import playground, upload
+from experiments import playground
+from lab import upload
 
 DATA = Path(__file__).resolve().parent / "data"
 CLASSIFICATION = "classification"
@@ -88,7 +89,7 @@ def test_numeric_labels_are_sorted_as_numbers():
 
 @pytest.mark.parametrize("name", ["bom.csv", "crlf.csv", "names.csv"])
 def test_good_files_train_to_a_decent_accuracy(name):
-    result = playground.run(epochs=60, csv=read(name))
+    result = playground.run(epochs=60, uploaded=upload.parse(read(name), CLASSIFICATION))
     assert result["curves"]["val_acc"].iloc[-1] >= 0.9
     assert result["columns"][:2] == upload.parse(read(name), CLASSIFICATION).columns[:2]
 
@@ -98,6 +99,6 @@ def test_the_templates_parse_and_train(task):
     table = upload.parse(upload.template(task).encode(), task)
     assert len(table.y) == upload.TEMPLATE_ROWS and table.task == task
     result = playground.run(problem=task, activation="tanh", init="xavier_uniform", lr=0.01,
-                            epochs=150, csv=upload.template(task).encode())
+                            epochs=150, uploaded=upload.parse(upload.template(task).encode(), task))
     final = result["curves"].iloc[-1]
     assert final["val_acc"] >= 0.9 if task == CLASSIFICATION else final["train_loss"] < 0.2

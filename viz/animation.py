@@ -1,26 +1,18 @@
 """Animation plumbing shared by every animated figure: frames, Play/Pause, a step slider.
 
 A builder draws the full figure at frame 0, then hands `animate` the indices of the traces
-that move and, per frame, their new data. Static traces (contours, surfaces, the full loss
-curve) stay out of the frames, which keeps the payload small and works around plotly.js
+that move and, per frame, their new data (which steps get a frame: experiments.frames).
+Static traces (contours, surfaces, the full loss curve) stay out of the frames, which keeps the payload small and works around plotly.js
 #4491 (a contour redrawn with redraw=False vanishes on Play).
 
     fig = go.Figure([contour, path_trace])                    # trace 1 moves
-    frames = [[{"x": xs[:k + 1], "y": ys[:k + 1]}] for k in keep]
+    frames = [[{"x": xs[:k + 1], "y": ys[:k + 1]}] for k in keep]   # keep = frame_steps(...)
     animate(fig, frames, traces=[1], labels=keep)
 """
 import numpy as np
 import plotly.graph_objects as go
 
-MAX_FRAMES = 200
 SPEEDS = {"slow": 200, "normal": 80, "fast": 30}   # milliseconds per frame
-
-
-def frame_steps(n_steps, max_frames=MAX_FRAMES):
-    """At most `max_frames` step indices from 0 to n_steps (both included), evenly spread."""
-    if n_steps + 1 <= max_frames:
-        return np.arange(n_steps + 1)
-    return np.unique(np.linspace(0, n_steps, max_frames).round().astype(int))
 
 
 def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step ", redraw=False,

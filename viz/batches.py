@@ -3,18 +3,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from experiments.batches import SIZES, size_name
 from viz import theme
 
-COLOURS = dict(zip(("full", "256", "64", "16", "8", "1"),
-                   (theme.BLUE, theme.SKY, theme.GREEN, theme.PURPLE, theme.ORANGE, theme.VERMILLION)))
+COLOURS = dict(zip(SIZES, (theme.BLUE, theme.SKY, theme.GREEN, theme.PURPLE, theme.ORANGE,
+                           theme.VERMILLION), strict=True))
 AXES = {"steps": ("step", "updates (log scale)", "log"),
         "examples": ("examples", "examples seen", "linear"),
         "seconds": ("seconds", "training time in seconds (log scale)", "log")}
 MAX_POINTS = 1500   # per-step traces are thinned to at most this many points
-
-
-def _name(size):
-    return "full batch" if size == "full" else f"batch {size}"
 
 
 def curves(steps, epochs, summary, axis="steps"):
@@ -25,7 +22,7 @@ def curves(steps, epochs, summary, axis="steps"):
         "loss of each mini-batch L(B), at every update", "full training loss L, after every epoch"))
     start = epochs["loss"].iloc[0]
     for size in summary["batch"][::-1]:          # small batches behind, full batch in front
-        colour, name = COLOURS[size], _name(size)
+        colour, name = COLOURS[size], size_name(size)
         s, e = steps[steps["batch"] == size], epochs[epochs["batch"] == size]
         if kind == "log":                        # epoch 0 sits at x = 0, off a log axis
             e = e[e[column] > 0]
@@ -63,7 +60,7 @@ def _mark_divergence(fig, steps, summary, column, top):
         x = last[column].iloc[0] if len(last) else 0
         fig.add_scatter(x=[x], y=[top], mode="markers+text",
                         marker=dict(symbol="x", size=16, color=COLOURS[size]), showlegend=False,
-                        text=[f"{_name(size)} diverged at step {int(k)}"],
+                        text=[f"{size_name(size)} diverged at step {int(k)}"],
                         textposition="bottom right", row=1, col=1)
 
 
@@ -75,7 +72,7 @@ def loss_slice(frame, size):
     minima = []
     for k, (curve, part) in enumerate(frame[frame["curve"] != "L"].groupby("curve", sort=False)):
         fig.add_scatter(x=part["t"], y=part["loss"], mode="lines", legendgroup="B",
-                        name=f"L(B), {_name(size)}", showlegend=k == 0, opacity=0.75,
+                        name=f"L(B), {size_name(size)}", showlegend=k == 0, opacity=0.75,
                         line=dict(color=theme.VERMILLION, width=1.5),
                         hovertemplate=f"{curve}: %{{y:.3f}}<extra></extra>")
         minima.append(part.loc[part["loss"].idxmin()])

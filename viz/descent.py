@@ -3,9 +3,10 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from experiments.frames import frame_steps
 from nnlib import optim
 from viz import raster, theme
-from viz.animation import SPEEDS, animate, frame_steps, rounded
+from viz.animation import SPEEDS, animate, rounded
 
 COLOURS = dict(zip(optim.OPTIMIZERS, theme.PALETTE))   # one fixed colour per optimizer
 # the same colours as a colour scale over the optimizers' indices (numbers validate fast)
@@ -25,7 +26,8 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
     The map is an image under the axes, not a contour trace: plotly.js blanks contour and
     heatmap traces on Play even when the frames leave them alone (plotly.js #4491); an image
     stays. runs: tidy frame of experiments.descent.race; grid: (xs, ys, z) of contour_grid
-    over the surface's limits; surf: the nnlib Surface; verdicts: experiments.descent.verdicts.
+    over the surface's limits; surf: experiments.descent.surface (label, limits, minima);
+    verdicts: experiments.descent.verdicts.
     """
     xs, ys, z = grid
     fig = raster.add_map(go.Figure(), xs, ys, z, lighten=0.65, hover=10.0 ** z,

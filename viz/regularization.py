@@ -66,7 +66,7 @@ def boundaries(result, left_title):
                         hovertemplate="P(class 1) = %{z:.2f}<extra></extra>")
     train = points[points["set"] == "training"]
     for label, colour in enumerate(CLASS_COLOURS):
-        rows = train[train["label"] == label]
+        rows = train[train["target"] == label]
         for col in (1, 2):
             fig.add_scatter(x=rows["x1"], y=rows["x2"], mode="markers", name=f"class {label}",
                             marker=dict(color=colour, size=8, line=dict(color="white", width=1)),

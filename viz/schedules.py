@@ -3,9 +3,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from experiments.schedules import MULTIPLES
 from viz import theme
 
-RUN_COLOURS = {0.1: theme.GREEN, 1: theme.BLUE, 10: theme.ORANGE, 100: theme.VERMILLION}
+RUN_COLOURS = dict(zip(MULTIPLES, (theme.GREEN, theme.BLUE, theme.ORANGE, theme.VERMILLION),
+                       strict=True))
 TOP = 10.0   # top of the loss curves' log axis; larger losses leave the chart
 
 

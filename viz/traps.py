@@ -3,9 +3,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from experiments.frames import frame_steps
+from experiments.traps import BATCH_SIZES, FULL, RANGE
 from nnlib import trap
 from viz import theme
-from viz.animation import animate, frame_steps, rounded
+from viz.animation import animate, rounded
 
 Y_RANGE = (-4.0, 4.0)   # the global minimum (−3.5) and the start (3.1) with room; the dip of 0.3 shows
 BASINS = {"local": ("stuck in the local minimum", theme.VERMILLION),
@@ -73,14 +75,14 @@ def endings(ends, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN), barrier=trap.BARRIER
     for basin, (label, colour) in BASINS.items():
         theta = ends.loc[ends["basin"] == basin, "theta"]
         fig.add_histogram(x=theta, name=f"{label}: {len(theta)}", marker_color=colour,
-                          xbins=dict(start=trap.RANGE[0], end=trap.RANGE[1], size=0.05),
+                          xbins=dict(start=RANGE[0], end=RANGE[1], size=0.05),
                           hovertemplate="θ ≈ %{x}: %{y} runs<extra></extra>")
     fig.add_vline(x=barrier, line=dict(color=theme.GREY, dash="dash", width=2),
                   annotation=dict(text="barrier", font_color=theme.GREY))
     diverged = int((ends["basin"] == "diverged").sum())
     title = f"where {len(ends)} runs ended" + (f" ({diverged} diverged, not shown)" if diverged else "")
     fig.update_layout(title=title, barmode="overlay", height=420, bargap=0,
-                      xaxis=dict(title="final θ", range=list(trap.RANGE),
+                      xaxis=dict(title="final θ", range=list(RANGE),
                                  tickvals=sorted({-2, *minima, barrier, 3})),
                       yaxis_title="runs", legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
     return theme.apply(fig)
@@ -100,8 +102,8 @@ def escape_rates(rates):
                         marker=dict(color=theme.VERMILLION, size=20, symbol="star"),
                         name="your choice", showlegend=col == 1,
                         hovertemplate="your choice: %{y:.0f}%<extra></extra>")
-    fig.update_xaxes(type="log", title_text="batch size (64 = full batch)", row=1, col=1,
-                     tickvals=[1, 2, 4, 8, 16, 32, 64])
+    fig.update_xaxes(type="log", title_text=f"batch size ({FULL} = full batch)", row=1, col=1,
+                     tickvals=list(BATCH_SIZES))
     fig.update_xaxes(title_text="learning rate η", row=1, col=2)
     fig.update_yaxes(range=[-5, 105], title_text="runs escaping (%)", row=1, col=1)
     fig.update_layout(height=420, legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
