@@ -160,7 +160,7 @@ class BatchedMLP:
         dout = ws.dz[-1]
         runs, batch, classes = out.shape
         if self.loss_name == "cross_entropy":   # as losses.softmax_cross_entropy, per run
-            true_class = ws.label_base + np.broadcast_to(y, (runs, batch)).ravel()
+            true_class = ws.label_base + (y.ravel() if len(y) == runs else np.tile(y.ravel(), runs))
             log_p = losses._log_softmax(out, -1, dout)
             loss = -log_p.ravel().take(true_class).reshape(runs, batch).sum(axis=-1) / batch
             p = np.exp(log_p, out=log_p)
@@ -253,18 +253,19 @@ def _train_epoch(net, X, y, steppers, batch_size, shuffle, rngs, log):
         orders = np.array([rng.permutation(n) for rng in rngs])
         X, y = X[orders], y[orders]
     else:
-        X, y = X[None], y[None]
+        X, y = X[None], np.repeat(y[None], net.n_runs, axis=0)   # labels per run, for the loss
     for i in range(0, n, batch_size):
         if not log.alive.any():
             return
         lr = steppers.lrs()
         loss, grad = net.loss_and_grad(X[:, i:i + batch_size], y[:, i:i + batch_size], rngs)
         steppers.step(net.theta, grad, log.alive)
-        blown = ~(loss < train.MAX_LOSS) | ~np.isfinite(np.vecdot(net.theta, net.theta))
-        for r in np.flatnonzero(blown & log.alive):
-            log.logs[r].s = log.s
-            log.logs[r].diverged_at = log.s + 1
-            log.finish(r)
+        fine = (loss < train.MAX_LOSS) & np.isfinite(np.vecdot(net.theta, net.theta))
+        if not fine.all():                    # as train._blown_up, run by run
+            for r in np.flatnonzero(~fine & log.alive):
+                log.logs[r].s = log.s
+                log.logs[r].diverged_at = log.s + 1
+                log.finish(r)
         log.add_step(loss, lr)
         steppers.schedule(log.alive)
 
