@@ -20,5 +20,6 @@ ENV CHROMIUM=/usr/bin/chromium PYTHONUNBUFFERED=1
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD curl -fs http://127.0.0.1:8501/_stcore/health || exit 1
-# `docker run --cpus 4 ...` or --cpuset-cpus: one process per core it may use; --processes N to choose
+# One process per core the container may use (docker run --cpuset-cpus 0-3 ...); another
+# number: `docker run ... gdlab python -m deploy --processes 4` (e.g. when limiting with --cpus)
 CMD ["python", "-m", "deploy", "--address", "0.0.0.0", "--port", "8501"]
