@@ -6,7 +6,8 @@ reuse one preallocated array; without it a new array is returned.
 
 The loss values alone, `cross_entropy` and `mean_squared_error`, also take a stack of
 outputs (..., B, C), one batch per parameter set, and return one mean per set: the loss
-landscape evaluates thousands of parameter sets through the same code.
+landscape evaluates thousands of parameter sets through the same code, and nnlib.batched
+its R runs at once (LOSS_VALUES).
 """
 import numpy as np
 
@@ -125,3 +126,4 @@ def _squared_error(pred, y, out):
 
 
 LOSSES = {"cross_entropy": softmax_cross_entropy, "mse": mse}
+LOSS_VALUES = {"cross_entropy": cross_entropy, "mse": mean_squared_error}   # values only, stacked

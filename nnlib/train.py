@@ -131,14 +131,8 @@ def fit(model, X, y, opt, batch_size=32, epochs=100, schedule=None, val=None,
     val = None if val is None else _check_data(model, *val, "validation")
     batch_size, epochs = _check_settings(len(X), batch_size, epochs, record_thetas, schedule_per)
     first_row = _evaluate(model, X, y, val) | {"lr": opt.lr}
-    if early_stopping is not None and early_stopping.monitor not in first_row:
-        recorded = ", ".join(k for k in first_row if k in METRICS)
-        raise ValueError(f"early stopping monitors {early_stopping.monitor!r}, which this run "
-                         f"does not record (it records {recorded}); validation metrics need "
-                         "val=(X_val, y_val), accuracies a classifier")
-    plateau = isinstance(schedule, ReduceLROnPlateau)
-    step_schedule = schedule if schedule_per == "step" and not plateau else None
-    epoch_schedule = schedule if schedule_per == "epoch" and not plateau else None
+    check_monitor(early_stopping, first_row)
+    step_schedule, epoch_schedule = split_schedule(schedule, schedule_per)
     if early_stopping is not None:
         early_stopping.on_train_begin()
 
@@ -151,26 +145,51 @@ def fit(model, X, y, opt, batch_size=32, epochs=100, schedule=None, val=None,
                 break
             log.pause()
             row = _evaluate(model, X, y, val) | {"lr": opt.lr}
-            if any(_blown_up(row[k]) for k in row if k.endswith("loss")):
-                log.diverged_at = log.s + 1
-                break
-            log.add_epoch(row)
-            if plateau:
-                schedule.step(row["val_loss" if val is not None else "train_loss"])
-            elif epoch_schedule is not None:
-                epoch_schedule.step()
-            logs = {"epoch": epoch} | row
-            stop = callback is not None and callback(epoch, logs, model)
-            if early_stopping is not None:
-                stop = early_stopping(epoch, logs, model) or stop
+            stop = close_epoch(epoch, row, log, model, epoch_schedule, callback, early_stopping)
             log.resume()
             if stop:
-                log.stopped_epoch = epoch
                 break
     if early_stopping is not None:
         early_stopping.on_train_end(model)
         log.best_epoch = early_stopping.best_epoch
     return log.history()
+
+
+def check_monitor(early_stopping, first_row):
+    """ValueError unless early stopping monitors a metric that the run records (first_row)."""
+    if early_stopping is not None and early_stopping.monitor not in first_row:
+        recorded = ", ".join(k for k in first_row if k in METRICS)
+        raise ValueError(f"early stopping monitors {early_stopping.monitor!r}, which this run "
+                         f"does not record (it records {recorded}); validation metrics need "
+                         "val=(X_val, y_val), accuracies a classifier")
+
+
+def split_schedule(schedule, schedule_per):
+    """(scheduler stepped after every update, scheduler stepped after every epoch); one of them
+    is None. ReduceLROnPlateau is always stepped per epoch (close_epoch gives it the metric)."""
+    if schedule_per == "step" and not isinstance(schedule, ReduceLROnPlateau):
+        return schedule, None
+    return None, schedule
+
+
+def close_epoch(epoch, row, log, model, schedule, callback, early_stopping):
+    """After the evaluation `row` of epoch: record it, step the per-epoch schedule, ask the
+    callback and early stopping. True when training ends (divergence or a stop)."""
+    if any(_blown_up(row[k]) for k in row if k.endswith("loss")):
+        log.diverged_at = log.s + 1
+        return True
+    log.add_epoch(row)
+    if isinstance(schedule, ReduceLROnPlateau):
+        schedule.step(row["val_loss" if "val_loss" in row else "train_loss"])
+    elif schedule is not None:
+        schedule.step()
+    logs = {"epoch": epoch} | row
+    stop = callback is not None and callback(epoch, logs, model)
+    if early_stopping is not None:
+        stop = early_stopping(epoch, logs, model) or stop
+    if stop:
+        log.stopped_epoch = epoch
+    return bool(stop)
 
 
 def _train_epoch(model, X, y, opt, batch_size, shuffle, rng, schedule, log):

@@ -1,5 +1,8 @@
 """Small helpers shared by the page tests (AppTest) and the browser tests (Playwright)."""
+import base64
 import json
+
+import numpy as np
 
 from streamlit.testing.v1 import AppTest
 
@@ -7,6 +10,15 @@ from streamlit.testing.v1 import AppTest
 def chart_spec(at, i=0):
     """The i-th plotly chart an AppTest run drew, as the figure dict sent to the browser."""
     return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def values(array):
+    """A figure's array: a list, or Plotly's typed array {"dtype", "bdata"[, "shape"]} (base64)."""
+    if isinstance(array, dict):
+        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+        shape = array.get("shape")
+        return flat.reshape([int(n) for n in shape.split(",")]) if shape else flat
+    return np.asarray(array)
 
 
 def open_page(page, url, wait_settled):

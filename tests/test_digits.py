@@ -7,6 +7,7 @@ import pytest
 from experiments import digits as exp
 from viz import digits as draw
 from viz.animation import rounded
+from tests.helpers import values
 
 SEEDS = range(10)
 
@@ -186,7 +187,7 @@ def test_weights_figure_animates_one_heat_map_on_a_centred_shared_scale(default)
     assert len(fig.frames) == 21 and all(list(f.traces) == [0] for f in fig.frames)
     assert fig.layout.sliders[0].active == 20
     assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
-    last = np.array(fig.frames[-1].data[0].z, dtype=float)
+    last = values(fig.frames[-1].data[0].z).astype(float)
     expect = rounded(draw.mosaic(default["weights"][-1].T)[0], draw.WEIGHT_DIGITS)
     np.testing.assert_array_equal(np.nan_to_num(last, nan=9), np.nan_to_num(expect, nan=9))
     assert len(fig.to_json()) < 1_500_000

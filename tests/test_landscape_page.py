@@ -1,5 +1,4 @@
 """Network loss landscape: the slice and the line agree with the trained model, and the page."""
-import base64
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +7,7 @@ import pytest
 from experiments import landscape as exp
 from lab import upload
 from viz import landscape as draw
-from tests.helpers import chart_spec as spec, open_lesson
+from tests.helpers import chart_spec as spec, open_lesson, values
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -87,13 +86,6 @@ def test_figure_keeps_the_map_static_and_few_light_frames(default):
     assert all({fig.data[i].name for i in f.traces} == moving for f in fig.frames)
     assert len(fig.to_json()) < 1.5e6
     assert draw.surface(default, three_d=True).data[0].type == "surface"
-
-
-def values(array):
-    """A spec's array: a list, or Plotly's typed array {"dtype", "bdata"} (base64)."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-    return np.asarray(array)
 
 
 @pytest.fixture

@@ -9,10 +9,14 @@ Static traces (contours, surfaces, the full loss curve) stay out of the frames, 
     frames = [[{"x": xs[:k + 1], "y": ys[:k + 1]}] for k in keep]   # keep = frame_steps(...)
     animate(fig, frames, traces=[1], labels=keep)
 """
+import base64
+
 import numpy as np
-import plotly.graph_objects as go
+from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
+from plotly.basedatatypes import BaseTraceType
 
 SPEEDS = {"slow": 200, "normal": 80, "fast": 30}   # milliseconds per frame
+FLOATS = {"float32": "f4", "float64": "f8"}   # numpy dtype -> plotly.js typed array
 
 
 def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step ", redraw=False,
@@ -24,7 +28,7 @@ def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step
     slider shows at first: the caller draws the figure's traces in that frame's state.
     """
     names = [str(label) for label in labels]
-    fig.frames = [go.Frame(data=data, traces=list(traces), name=name) for data, name in zip(frames, names)]
+    fig.frames = frame_dicts(frames, traces, names)
     play = dict(frame=dict(duration=duration, redraw=redraw), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate")
@@ -42,6 +46,49 @@ def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step
     )
     fig.update_layout(margin=dict(b=170))
     return fig
+
+
+def frame_dicts(frames, traces, names):
+    """The frames as plain dicts whose arrays are already plotly.js typed arrays
+    ({"dtype": "f4", "bdata": base64}), the form the figure's JSON gives them anyway.
+
+    Plotly then validates each frame once, when they are set on the figure, and passes the
+    typed arrays through (go.Frame objects would be validated twice, each numpy array copied
+    and inspected each time). A trace object among a frame's updates becomes its dict."""
+    traces = list(traces)
+    return [dict(data=[_typed(_plain(update)) for update in _updates(data)], traces=traces,
+                 name=name) for data, name in zip(frames, names)]
+
+
+def _updates(data):
+    """A frame's trace updates as a list (one update alone counts as a list of one, as in Plotly)."""
+    return data if isinstance(data, (list, tuple)) else [data]
+
+
+def _plain(update):
+    return update.to_plotly_json() if isinstance(update, BaseTraceType) else update
+
+
+def _typed(update):
+    """A copy of the update dict with every array encoded as Figure.to_dict would encode it
+    (plotly's convert_to_base64: arrays in dicts, recursing into dicts and lists)."""
+    if isinstance(update, dict):
+        return {key: (_typed_array(value) if is_homogeneous_array(value) and not is_skipped_key(key)
+                      else _typed(value)) for key, value in update.items()}
+    if isinstance(update, (list, tuple)):
+        return type(update)(_typed(value) for value in update)
+    return update
+
+
+def _typed_array(a):
+    """plotly's to_typed_array_spec, without its generic copy for the common case of a
+    non-empty float array in native byte order."""
+    if not isinstance(a, np.ndarray) or a.dtype.name not in FLOATS or not a.size:
+        return to_typed_array_spec(a)
+    spec = {"dtype": FLOATS[a.dtype.name], "bdata": base64.b64encode(np.ascontiguousarray(a)).decode("ascii")}
+    if a.ndim > 1:
+        spec["shape"] = str(a.shape)[1:-1]
+    return spec
 
 
 def rounded(a, digits=4):
