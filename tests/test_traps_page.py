@@ -65,16 +65,24 @@ def test_verdict_reads_the_numbers():
     def ends(**counts):
         return pd.DataFrame({"basin": [b for b, n in counts.items() for _ in range(n)]})
     assert (exp.verdict(ends(local=1), ends(local=52, **{"global": 148}), 4)
-            == "Full batch: stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs).")
-    assert exp.verdict(ends(diverged=1), ends(diverged=3, local=1), 2) == (
-        "Full batch: diverges in 100% of runs; batch 2: diverges in 75% of runs (4 seeded runs).")
-    assert exp.verdict(ends(**{"global": 1}), None, 64).startswith("Full batch: escapes in 100% of runs (every")
+            == "Full batch: stuck in the local minimum after 200 steps; batch 4: 148 of 200 "
+               "seeded runs escaped within 200 steps, 52 stuck.")
+    assert exp.verdict(ends(diverged=1), ends(diverged=3, local=1), 2, steps=50) == (
+        "Full batch: diverged after 50 steps; batch 2: 0 of 4 seeded runs escaped within 50 "
+        "steps, 1 stuck, 3 diverged.")
+    assert exp.verdict(ends(**{"global": 1}), None, 64).startswith(
+        "Full batch: escaped to the global minimum after 200 steps (every")
+    one_stuck = exp.verdict(ends(local=1), ends(local=1, **{"global": 199}), 1)
+    assert "199 of 200 seeded runs escaped" in one_stuck and "100%" not in one_stuck
 
 
 def test_race_animates_only_the_moving_traces_and_marks_divergence():
     runs, curves = exp.animation(**DEFAULTS)
     fig = draw.race(exp.curve(), runs, curves)
-    assert len(fig.frames) == 200 and all(list(f.traces) == [1, 2, 3] for f in fig.frames)
+    assert len(fig.frames) == 200 and all(list(f.traces) == [1, 2, 3, 4] for f in fig.frames)
+    ends = fig.data[4]
+    assert len(ends.x) == 0 and all(len(f.data[3].x) == 0 for f in fig.frames[:-1])   # no spoiler
+    assert len(fig.frames[-1].data[3].x) == 5
     assert len(fig.to_json()) < 1.5e6
     runs, curves = exp.animation(**{**DEFAULTS, "lr": 1.0})
     fig = draw.race(exp.curve(), runs, curves)
