@@ -157,7 +157,12 @@ def test_race_figure_keeps_the_contour_map_out_of_at_most_200_small_frames():
     assert fig.data[0].marker.showscale                  # the map's colour bar
     moving = set(fig.frames[0].traces)
     assert all(set(frame.traces) == moving for frame in fig.frames) and 0 not in moving
-    assert [fig.data[i].mode for i in sorted(moving)] == ["markers", "lines+markers", "lines+markers"]
+    modes = [fig.data[i].mode for i in sorted(moving)]
+    assert modes == ["lines"] * len(exp.OPTIMIZERS) + ["markers", "lines+markers", "lines+markers"]
+    # no spoiler: at step 0 each route is its start point only; it grows frame by frame
+    assert all(len(fig.data[i].x) == 1 for i in sorted(moving)[:len(exp.OPTIMIZERS)])
+    lengths = np.array([[len(d.x) for d in f.data[:len(exp.OPTIMIZERS)]] for f in fig.frames])
+    assert np.all(np.diff(lengths, axis=0) >= 0) and np.all(lengths[-1] > 40)
     assert not any(frame.layout.images for frame in fig.frames)
     assert len(fig.to_json()) < 1.5e6
     routes = [t.name for t in fig.data if t.type == "scatter" and t.mode == "lines"]
@@ -166,7 +171,10 @@ def test_race_figure_keeps_the_contour_map_out_of_at_most_200_small_frames():
 
 def test_divergence_is_marked_on_both_figures():
     fig, runs, verdicts = race_figure("bowl", 1.0, ("sgd",), (3.0,), 60)
-    assert "SGD diverged at step 19" in fig.layout.annotations[0].text
+    cross = next(i for i, d in enumerate(fig.data) if d.mode == "markers+text")
+    assert len(fig.data[cross].x) == 0 and not fig.layout.annotations      # not before Play
+    shown = [f.data[f.traces.index(cross)].text for f in fig.frames]
+    assert shown[18] == () and shown[19] == ("✕ SGD diverged at step 19",) == shown[-1]
     loss = draw.loss_curves(runs, verdicts, exp.CLOSE)
     assert loss.data[1].text == ("diverged at step 19",) and loss.layout.yaxis.type == "log"
 
