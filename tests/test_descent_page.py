@@ -226,7 +226,7 @@ def test_off_map_start_gives_a_sentence_not_a_traceback(app):
 
 PRESET_SHOWS = {  # preset -> (surface, a sentence the verdicts must contain)
     "Learning rate too big (diverges)": ("bowl", "SGD diverged at step 19"),
-    "SGD at the edge (η = 2)": ("valley", "SGD is still going"),
+    "SGD at the edge (η = 2)": ("valley", "SGD bounces between the walls for ever"),
     "Momentum through the valley": ("valley", "SGD + momentum converged"),
     "Saddle point: plain GD stalls": ("saddle", "SGD is still going"),
     "Rosenbrock banana": ("rosenbrock", "Adam converged"),
