@@ -134,8 +134,8 @@ def race(surface_name, kappa, optimizers, lrs, beta, schedule, steps, start=None
 
 
 def verdicts(runs, *, surface_name, kappa):
-    """One row per optimizer: verdict ("converged", "local minimum", "flat spot", "still going",
-    "diverged"), the step it happened (None if still going), the final gap f - f*, a sentence."""
+    """One row per optimizer: verdict ("converged", "local minimum", "flat spot", "bouncing",
+    "still going", "diverged"), the step it happened (None if still going), the final gap f - f*, a sentence."""
     surf = surface(surface_name, kappa)
     f_star = best_value(surf)
     rows = []
@@ -163,7 +163,20 @@ def _verdict(surf, xy, f_star):
         return ("converged" if surf.f(*nearest) - f_star < CLOSE else "local minimum"), step
     if np.hypot(*surf.grad(*xy[-1])) < FLAT:
         return "flat spot", None
+    if _bouncing(above, xy):
+        return "bouncing", None
     return "still going", None
+
+
+def _bouncing(above, xy, window=20):
+    """True if each of the last `window` steps reverses the one before (they point in opposite
+    directions) while f − f(minimum) fell by less than 1%: on a quadratic at η = 2/λ_max, the
+    steep direction's error is multiplied by exactly −1 every step."""
+    if len(xy) <= window + 1:
+        return False
+    steps = np.diff(xy[-window - 2:], axis=0)
+    reverses = np.all(np.einsum("ij,ij->i", steps[1:], steps[:-1]) < 0)
+    return bool(reverses and above[-1] > 0.99 * above[-window - 1])
 
 
 def _sentence(label, verdict, step, end, gap, steps):
@@ -174,6 +187,9 @@ def _sentence(label, verdict, step, end, gap, steps):
                              f"it is {gap:.3g} above the best value.",
             "flat spot": f"{label} stalled on a flat spot at {where}: the slope there is almost 0, "
                          f"but it is no minimum (f − f* = {gap:.3g}).",
+            "bouncing": f"{label} bounces between the walls for ever: every step lands as high "
+                        f"as the last, so it neither converges nor diverges (f − f* = {gap:.3g} "
+                        f"after {steps} steps).",
             "still going": f"{label} is still going after {steps} steps (f − f* = {gap:.3g})."
             }[verdict]
 
@@ -255,3 +271,55 @@ def rate_sentence(label, alpha, beta, lam_min, lam_max):
     n = steps_to_shrink(rate)
     how = "it never converges" if n == np.inf else f"{n} steps shrink the error 1000 times"
     return f"{label} (η = {alpha:g}, β = {beta:g}): rate {rate:.4g} per step; {how}."
+
+
+# ---- claims that depend on the start point ----------------------------------------------
+
+def random_starts(surface_name, kappa=100.0, n=100, seed=0, left_of=None):
+    """n start points drawn uniformly over the surface's map (default_rng(seed)), optionally
+    only those with x < left_of (e.g. the double well's shallow, left-hand side)."""
+    surf = surface(surface_name, kappa)
+    rng = np.random.default_rng(seed)
+    (x0, x1), (y0, y1) = surf.xlim, surf.ylim
+    x1 = x1 if left_of is None else min(x1, left_of)
+    return np.column_stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)])
+
+
+def share_to_global(surface_name, kappa, optimizer, lr, beta, schedule, steps, starts):
+    """The share of runs from `starts` (R, 2) that end nearest the global minimum (not
+    diverged): how much one race's ending depends on where it started."""
+    surf = surface(surface_name, kappa)
+    opt = _optimizer(optimizer, lr, beta)
+    ends = surfaces.run(surf, opt, np.asarray(starts, float), steps,
+                        schedule=schedule_maker(schedule, steps)(opt))[-1]
+    minima = np.array(surf.minima)
+    with np.errstate(invalid="ignore"):
+        nearest = np.linalg.norm(ends[:, None, :] - minima[None], axis=-1).argmin(axis=1)
+    return float(np.mean(np.isfinite(ends).all(axis=1) & (nearest == 0)))
+
+
+def start_sentence(surface_name, kappa, optimizer, lr, beta, schedule, steps, n=100, seed=0):
+    """On a surface with several minima, e.g. "From 100 random starts on the map, SGD + momentum
+    ends in the deepest minimum in 43." (None on a surface with one minimum)."""
+    if len(surface(surface_name, kappa).minima) < 2:
+        return None
+    starts = random_starts(surface_name, kappa, n, seed)
+    share = share_to_global(surface_name, kappa, optimizer, lr, beta, schedule, steps, starts)
+    return (f"From {n} random starts on the map, {labels.OPTIMIZERS[optimizer]} ends in the deepest "
+            f"minimum in {round(share * n)}: where it ends depends on where it starts.")
+
+
+def lr_hint(surface_name, kappa=100.0):
+    """The sentence under the race about plain SGD's learning rate. On a quadratic (Hessian
+    eigenvalues λ_min ≤ λ_max) the best fixed η is 2/(λ_min + λ_max) and η ≥ 2/λ_max never
+    settles; elsewhere, the surface's own η, at which SGD is stable from the default start."""
+    surf = surface(surface_name, kappa)
+    if surf.hessian_eigs is None:
+        return f"A learning rate at which plain SGD is stable here from the default start: η ≈ {surf.lr:g}."
+    lam_min, lam_max = surf.hessian_eigs
+    best = 2 / (lam_min + lam_max)
+    if lam_min == lam_max:
+        return (f"Plain SGD with η = {best:g} = 1/λ lands on the minimum in one step; it is stable "
+                f"for η < 2/λ = {2 / lam_max:g}.")
+    return (f"The best fixed η for plain SGD here is 2/(λ_min + λ_max) ≈ {best:.3g}; from "
+            f"η = 2/λ_max = {2 / lam_max:g} on it never settles.")

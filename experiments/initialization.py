@@ -144,11 +144,17 @@ def symmetry_sentence(scheme, run, epochs):
     """E.g. "zeros: all 16 hidden units in layer 1 are identical after 60 epochs: max difference 0.0"."""
     width, gap = len(run["probe"]), run["max_difference"][0]
     if not identical(run):
+        if run["diverged_at"] is None and _final(run) > math.log(2) - 0.01:
+            return (f"{LABELS[scheme]}: the {width} hidden units in layer 1 differ by up to {gap:.2g}, "
+                    "but the loss is still a coin flip's (ln 2 ≈ 0.693): the signal is too weak "
+                    "to learn from, so the differences are the random start, not features.")
         return (f"{LABELS[scheme]}: the {width} hidden units in layer 1 differ by up to {gap:.2g}: "
                 "each has learned its own feature.")
-    why = ("every activation is 0, so no hidden weight ever receives a gradient"
+    why = ("every hidden activation is 0, so every weight's gradient is exactly 0; only the "
+           "output biases move, and all they can learn is how often each class occurs"
            if not run["probe"].any() else
-           "the network learns like one with a single unit per layer")
+           "each unit gets the same gradient as its twins, so the network learns like one with "
+           "a single unit per layer")
     return (f"{LABELS[scheme]}: all {width} hidden units in layer 1 are identical after {epochs} "
             f"epochs: max difference {gap:.1f} (the other hidden layers too); {why}.")
 

@@ -150,11 +150,25 @@ def verdict(result):
     gap = row["train_acc"] - row["val_acc"]
     text = (f"After {last} epochs the network classifies {row['train_acc']:.0%} of the training "
             f"points and {row['val_acc']:.0%} of the validation points correctly.")
-    if row["train_acc"] < 0.8:
-        text += " It has not learned the pattern: add features, layers, epochs or a better η."
+    chance = chance_level(result)
+    if row["train_acc"] <= chance + CHANCE_MARGIN:
+        text += (f" That is chance level: always answering the most common class would score "
+                 f"{chance:.0%}. Training is stuck: try a smaller η or another initialization.")
     elif gap > 0.1:
-        text += " The gap between the two is overfitting."
+        text += (f" The {gap:.0%} gap between the two is overfitting: it has learned the training "
+                 "points' noise, not the pattern. Try dropout, L2 or more points.")
+    elif row["train_acc"] < 0.8:
+        text += " It has not learned the pattern: add features, layers, epochs or a better η."
     return text
+
+
+CHANCE_MARGIN = 0.05    # a training accuracy this close to chance_level counts as stuck at chance
+
+
+def chance_level(result):
+    """The training accuracy of always answering the commonest class of the training points."""
+    train = result["points"][result["points"]["set"] == "training"]["target"]
+    return float(train.value_counts(normalize=True).max())
 
 
 def _scale(Xt, yt, regression, standardize):

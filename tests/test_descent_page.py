@@ -7,7 +7,7 @@ import pytest
 
 from experiments import descent as exp
 from viz import descent as draw
-from tests.helpers import open_lesson
+from tests.helpers import open_lesson, values
 
 DEFAULT = dict(surface_name="valley", kappa=100.0, optimizers=("sgd", "momentum", "adam"),
                lrs=(1.5, 2.0, 0.5), beta=0.8, schedule="constant", steps=150)
@@ -155,7 +155,12 @@ def test_race_figure_keeps_the_contour_map_out_of_at_most_200_small_frames():
     assert fig.data[0].marker.showscale                  # the map's colour bar
     moving = set(fig.frames[0].traces)
     assert all(set(frame.traces) == moving for frame in fig.frames) and 0 not in moving
-    assert [fig.data[i].mode for i in sorted(moving)] == ["markers", "lines+markers", "lines+markers"]
+    modes = [fig.data[i].mode for i in sorted(moving)]
+    assert modes == ["lines"] * len(exp.OPTIMIZERS) + ["markers", "lines+markers", "lines+markers"]
+    # no spoiler: at step 0 each route is its start point only; it grows frame by frame
+    assert all(len(fig.data[i].x) == 1 for i in sorted(moving)[:len(exp.OPTIMIZERS)])
+    lengths = np.array([[len(values(d.x)) for d in f.data[:len(exp.OPTIMIZERS)]] for f in fig.frames])
+    assert np.all(np.diff(lengths, axis=0) >= 0) and np.all(lengths[-1] > 40)
     assert not any(frame.layout.images for frame in fig.frames)
     assert len(fig.to_json()) < 1.5e6
     routes = [t.name for t in fig.data if t.type == "scatter" and t.mode == "lines"]
@@ -164,7 +169,10 @@ def test_race_figure_keeps_the_contour_map_out_of_at_most_200_small_frames():
 
 def test_divergence_is_marked_on_both_figures():
     fig, runs, verdicts = race_figure("bowl", 1.0, ("sgd",), (3.0,), 60)
-    assert "SGD diverged at step 19" in fig.layout.annotations[0].text
+    cross = next(i for i, d in enumerate(fig.data) if d.mode == "markers+text")
+    assert len(fig.data[cross].x) == 0 and not fig.layout.annotations      # not before Play
+    shown = [f.data[f.traces.index(cross)].text for f in fig.frames]
+    assert shown[18] == () and shown[19] == ("✕ SGD diverged at step 19",) == shown[-1]
     loss = draw.loss_curves(runs, verdicts, exp.CLOSE)
     assert loss.data[1].text == ("diverged at step 19",) and loss.layout.yaxis.type == "log"
 
@@ -216,7 +224,7 @@ def test_off_map_start_gives_a_sentence_not_a_traceback(app):
 
 PRESET_SHOWS = {  # preset -> (surface, a sentence the verdicts must contain)
     "Learning rate too big (diverges)": ("bowl", "SGD diverged at step 19"),
-    "SGD at the edge (η = 2)": ("valley", "SGD is still going"),
+    "SGD at the edge (η = 2)": ("valley", "SGD bounces between the walls for ever"),
     "Momentum through the valley": ("valley", "SGD + momentum converged"),
     "Saddle point: plain GD stalls": ("saddle", "SGD is still going"),
     "Rosenbrock banana": ("rosenbrock", "Adam converged"),

@@ -8,7 +8,7 @@ import pytest
 from experiments import traps as exp
 from nnlib import trap
 from viz import traps as draw
-from tests.helpers import chart_spec as spec, open_lesson
+from tests.helpers import chart_spec as spec, open_lesson, values
 
 DEFAULTS = dict(start=exp.START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=0)
 
@@ -62,16 +62,24 @@ def test_verdict_reads_the_numbers():
     def ends(**counts):
         return pd.DataFrame({"basin": [b for b, n in counts.items() for _ in range(n)]})
     assert (exp.verdict((ends(local=1), ends(local=52, **{"global": 148})), batch_size=4)
-            == "Full batch: stuck in 100% of runs; batch 4: escapes in 74% of runs (200 seeded runs).")
-    assert exp.verdict((ends(diverged=1), ends(diverged=3, local=1)), batch_size=2) == (
-        "Full batch: diverges in 100% of runs; batch 2: diverges in 75% of runs (4 seeded runs).")
-    assert exp.verdict((ends(**{"global": 1}), None), batch_size=64).startswith("Full batch: escapes in 100% of runs (every")
+            == "Full batch: stuck in the local minimum after 200 steps; batch 4: 148 of 200 "
+               "seeded runs escaped within 200 steps, 52 stuck.")
+    assert exp.verdict((ends(diverged=1), ends(diverged=3, local=1)), batch_size=2, steps=50) == (
+        "Full batch: diverged after 50 steps; batch 2: 0 of 4 seeded runs escaped within 50 "
+        "steps, 1 stuck, 3 diverged.")
+    assert exp.verdict((ends(**{"global": 1}), None), batch_size=64).startswith(
+        "Full batch: escaped to the global minimum after 200 steps (every")
+    one_stuck = exp.verdict((ends(local=1), ends(local=1, **{"global": 199})), batch_size=1)
+    assert "199 of 200 seeded runs escaped" in one_stuck and "100%" not in one_stuck
 
 
 def test_race_animates_only_the_moving_traces_and_marks_divergence():
     runs, curves = exp.animation(**DEFAULTS)
     fig = draw.race(exp.curve(), runs, curves)
-    assert len(fig.frames) == 200 and all(list(f.traces) == [1, 2, 3] for f in fig.frames)
+    assert len(fig.frames) == 200 and all(list(f.traces) == [1, 2, 3, 4] for f in fig.frames)
+    ends = fig.data[4]
+    assert len(ends.x) == 0 and all(len(values(f.data[3].x)) == 0 for f in fig.frames[:-1])   # no spoiler
+    assert len(values(fig.frames[-1].data[3].x)) == 5
     assert len(fig.to_json()) < 1.5e6
     runs, curves = exp.animation(**{**DEFAULTS, "lr": 1.0})
     fig = draw.race(exp.curve(), runs, curves)
@@ -93,10 +101,10 @@ def test_page_shows_the_race_the_histogram_and_the_rates(app):
     assert [d["name"] for d in race["data"][:4]] == ["full loss L(θ)", "this step's batch L(B)",
                                                      "full batch", "batch 4 runs"]
     assert len(race["frames"]) == 200
-    shown = int(re.search(r"batch 4: escapes in (\d+)%", sentence(app)).group(1))
+    shown = int(re.search(r"batch 4: (\d+) of 200 seeded runs escaped", sentence(app)).group(1))
     expected = trap.trap_runs(4, 0.17, 0.0, 200, 200, exp.START, 0)[1].mean()
-    assert sentence(app).startswith("Full batch: stuck in 100% of runs")
-    assert shown == round(100 * expected) and 60 <= shown <= 85
+    assert sentence(app).startswith("Full batch: stuck in the local minimum")
+    assert shown == round(200 * expected) and 120 <= shown <= 170
     escaped = next(d for d in spec(app, 1)["data"] if d["name"].startswith("escaped"))
     assert escaped["name"].endswith(f": {round(200 * expected)}")
 
@@ -105,13 +113,13 @@ def test_batch_size_slider_changes_the_runs(app):
     before = spec(app, 0)["data"][3]["name"]
     app.slider(key="traps.batch_size").set_value(1).run()
     assert not app.exception and spec(app, 0)["data"][3]["name"] != before
-    assert "batch 1: escapes in" in sentence(app) and app.query_params["batch_size"] == "1"
+    assert "batch 1: " in sentence(app) and app.query_params["batch_size"] == "1"
 
 
-PRESETS = [("Full batch gets stuck", "batch_size", 64, "Full batch: stuck in 100% of runs ("),
-           ("Batch size 1 escapes", "batch_size", 1, "batch 1: escapes in"),
-           ("Bigger learning rate", "lr", 0.25, "batch 4: escapes in"),
-           ("Momentum helps", "momentum", 0.5, "Full batch: escapes in 100%")]
+PRESETS = [("Full batch gets stuck", "batch_size", 64, "Full batch: stuck in the local minimum after 200 steps ("),
+           ("Batch size 1 escapes", "batch_size", 1, "batch 1: "),
+           ("Bigger learning rate", "lr", 0.25, "batch 4: "),
+           ("Momentum helps", "momentum", 0.5, "Full batch: escaped to the global minimum")]
 
 
 def test_each_preset_asks_then_shows_its_run(app):

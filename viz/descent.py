@@ -19,8 +19,8 @@ def colour(name):
 
 
 def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
-    """The contour map (a background image), each optimizer's whole route (faint) and,
-    animated, a dot per optimizer with its last steps as small dots; optionally arrows at the
+    """The contour map (a background image) and, animated, each optimizer's route so far (faint;
+    none of it is drawn ahead of the frame, so the end is not given away before Play), a dot per optimizer with its last steps as small dots; optionally arrows at the
     dots for the steepest-descent direction −∇f and the step actually taken (the velocity).
 
     The map is an image under the axes, not a contour trace: plotly.js blanks contour and
@@ -41,14 +41,17 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
     x0, y0 = groups[0][1][["x", "y"]].iloc[0]
     fig.add_scatter(x=[x0], y=[y0], mode="markers", name="start", marker=dict(
         symbol="circle-open", size=18, color=theme.BLACK, line=dict(width=3)))
-    for name, run in groups:
-        fig.add_scatter(x=rounded(run["x"]), y=rounded(run["y"]), mode="lines",
-                        name=run["label"].iloc[0], legendgroup=name, opacity=0.5,
-                        line=dict(color=colour(name), width=1.5),
-                        hovertemplate="step %{text}: (%{x:.3g}, %{y:.3g})<extra></extra>",
-                        text=run["step"])
-    _divergence_marks(fig, groups, verdicts, surf)
     steps = frame_steps(int(runs["step"].max()))
+    kept = _route_points(steps, len(groups))
+    movers = []
+    for name, run in groups:
+        movers.append(len(fig.data))
+        fig.add_scatter(mode="lines", name=run["label"].iloc[0], legendgroup=name, opacity=0.5,
+                        line=dict(color=colour(name), width=1.5),
+                        hovertemplate="(%{x:.3g}, %{y:.3g})<extra></extra>",
+                        **_route(run, kept, steps[0]))
+    marks = _divergence_marks(fig, groups, verdicts, surf)
+    movers += [i for i, _ in marks]
     stride = steps[-1] / max(len(steps) - 1, 1)          # steps between two frames
     trail = max(TRAIL, 2 * int(np.ceil(stride)))
     names = [name for name, _ in groups]
@@ -56,7 +59,7 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
     slope = [-run[["gx", "gy"]].to_numpy() for _, run in groups]
     fig.add_scatter(mode="markers", showlegend=False, hoverinfo="skip",
                     **_racers(names, xy, steps[0], trail))
-    movers = [len(fig.data) - 1]
+    movers.append(len(fig.data) - 1)
     if arrows:
         for label, dash, kind in (("direction −∇f (steepest descent)", "dot", "grad"),
                                   ("step taken (with momentum: the velocity)", "solid", "step")):
@@ -64,7 +67,8 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
                             line=dict(color=theme.BLACK, dash=dash, width=2.5),
                             **_arrows(xy, slope, steps[0], kind))
         movers += [len(fig.data) - 2, len(fig.data) - 1]
-    frames = [[_racers(names, xy, k, trail)]
+    frames = [[_route(run, kept, k) for _, run in groups] + [mark(k) for _, mark in marks]
+              + [_racers(names, xy, k, trail)]
               + ([_arrows(xy, slope, k, kind) for kind in ("grad", "step")] if arrows else [])
               for k in steps]
     animate(fig, frames, traces=movers, labels=steps, duration=SPEEDS[speed])
@@ -77,6 +81,24 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
                    scaleanchor="x", constrain="domain"),
         margin=dict(t=150))
     return theme.apply(fig)
+
+
+ROUTE_BUDGET = 35_000   # route points over all frames and optimizers: the payload stays small
+
+
+def _route_points(steps, n_routes):
+    """The steps a route is drawn through: every frame's step, or every m-th of them when
+    n_routes routes growing over len(steps) frames would pass ROUTE_BUDGET points."""
+    m = max(1, int(np.ceil(n_routes * len(steps) ** 2 / 2 / ROUTE_BUDGET)))
+    return steps[::m]
+
+
+def _route(run, kept, k):
+    """The route so far at step k: the kept steps up to k, then step k itself. Routes grow as
+    the animation plays, so the figure does not show where a race ends before Play."""
+    upto = np.r_[kept[kept < k], k]
+    rows = run.iloc[upto]
+    return dict(x=rounded(rows["x"]), y=rounded(rows["y"]))
 
 
 def _racers(names, xy, k, length):
@@ -110,24 +132,27 @@ def _arrows(xy, slope, k, kind):
 
 
 def _divergence_marks(fig, groups, verdicts, surf):
-    """An ✕ where each diverged run left the map, and a sentence on the figure."""
+    """An ✕ with a sentence where each diverged run left the map, shown from the frame of its
+    divergence on. Returns [(trace index, step k -> the trace's frame data)]."""
     gone = verdicts.set_index("optimizer")
     (x0, x1), (y0, y1) = surf.xlim, surf.ylim
-    notes = []
+    marks = []
     for name, run in groups:
         if gone.loc[name, "verdict"] != "diverged":
             continue
         inside = run[(run["x"].between(x0, x1)) & (run["y"].between(y0, y1))]
         last = inside.iloc[-1] if len(inside) else run.iloc[0]
-        fig.add_scatter(x=[last["x"]], y=[last["y"]], mode="markers", showlegend=False,
+        step = int(gone.loc[name, "step"])
+        point = dict(x=[last["x"]], y=[last["y"]],
+                     text=[f"✕ {run['label'].iloc[0]} diverged at step {step}"])
+        marks.append((len(fig.data), lambda k, point=point, step=step:
+                       point if k >= step else dict(x=[], y=[], text=[])))
+        fig.add_scatter(mode="markers+text", showlegend=False, x=[], y=[], text=[],
+                        textposition="top right", textfont=dict(color=theme.VERMILLION, size=15),
                         marker=dict(symbol="x", size=20, color=colour(name),
                                     line=dict(width=2, color="white")),
                         hovertemplate=f"{run['label'].iloc[0]} left the map here<extra></extra>")
-        notes.append(f"✕ {run['label'].iloc[0]} diverged at step {int(gone.loc[name, 'step'])}")
-    if notes:
-        fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=0.01, y=0.99,
-                           xanchor="left", yanchor="top", showarrow=False, align="left",
-                           bgcolor="rgba(255,255,255,0.85)", font=dict(color=theme.VERMILLION))
+    return marks
 
 
 def loss_curves(runs, verdicts, close):
@@ -160,8 +185,8 @@ def loss_curves(runs, verdicts, close):
 
 def rate_map(alphas, betas, rates, best, marks):
     """Momentum's convergence rate over step size α (log) and momentum β: darker is faster;
-    grey where the rate is >= 1 (the run diverges or never settles). marks: list of
-    (label, alpha, beta, colour, symbol) for the learner's settings; best: best_rates()."""
+    grey where the rate is >= 1 (above 1 the run diverges; at exactly 1 it bounces for ever).
+    marks: list of (label, alpha, beta, colour, symbol) for the learner's settings; best: best_rates()."""
     safe = np.where(rates < 1, rates, np.nan)
     fig = go.Figure(go.Heatmap(
         x=rounded(alphas), y=rounded(betas), z=rounded(safe, 4), zmax=1,
@@ -173,7 +198,8 @@ def rate_map(alphas, betas, rates, best, marks):
     fig.add_heatmap(x=rounded(alphas), y=rounded(betas), z=diverges,
                     colorscale=[[0, "#D0D0D0"], [1, "#D0D0D0"]], showscale=False, name="diverges",
                     hovertemplate="α = %{x:.3g}, β = %{y:.2f}: diverges<extra></extra>")
-    fig.add_annotation(text="rate ≥ 1: diverges", x=np.log10(alphas[-1]), y=0.5, xanchor="right",
+    fig.add_annotation(text="rate > 1: diverges<br>rate = 1: bounces for ever", x=np.log10(alphas[-1]),
+                       y=0.5, xanchor="right",
                        showarrow=False, font=dict(color=theme.BLACK), bgcolor="rgba(255,255,255,0.7)")
     points = [("best plain GD", best["gd_alpha"], 0.0, theme.BLACK, "diamond"),
               ("best momentum", best["hb_alpha"], best["hb_beta"], theme.BLACK, "star")] + list(marks)

@@ -1,5 +1,6 @@
 """Figures for the local-minimum traps lesson (frames from experiments.traps)."""
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -34,19 +35,19 @@ def race(curve, runs, batch_curves, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN)):
     fig.add_scatter(mode="markers", name=names[1].rsplit(" #", 1)[0] + " runs",
                     marker=dict(color=theme.VERMILLION, size=16, symbol="circle",
                                 line=dict(color="white", width=1.5)), **_balls(theta[0, 1:], loss[0, 1:], lo, hi))
-    fig.add_scatter(mode="markers", name="where they end", hoverinfo="skip",
+    fig.add_scatter(mode="markers", name="where they end", hoverinfo="skip", x=[], y=[],
                     marker=dict(color=[theme.BLUE] + [theme.VERMILLION] * (len(names) - 1), size=22,
-                                symbol="circle-open", line=dict(width=3)),
-                    **_balls(theta[-1], loss[-1], lo, hi))
+                                symbol="circle-open", line=dict(width=3)))
     for x, label in zip(minima, ("local minimum", "global minimum")):
         fig.add_vline(x=x, line=dict(color=theme.GREY, dash="dot", width=1.5),
                       annotation=dict(text=label, yanchor="bottom", y=0.0, yref="paper",
                                       font_color=theme.GREY))
     steps = frame_steps(len(theta) - 1)
     frames = [[dict(y=rounded(batch_curves[min(k, len(batch_curves) - 1)])),
-               _balls(theta[k, :1], loss[k, :1], lo, hi), _balls(theta[k, 1:], loss[k, 1:], lo, hi)]
+               _balls(theta[k, :1], loss[k, :1], lo, hi), _balls(theta[k, 1:], loss[k, 1:], lo, hi),
+               _ends(theta, loss, lo, hi, shown=k == steps[-1])]
               for k in steps]
-    animate(fig, frames, traces=[1, 2, 3], labels=steps)
+    animate(fig, frames, traces=[1, 2, 3, 4], labels=steps)
     _mark_divergence(fig, theta, names)
     fig.update_layout(height=520, xaxis=dict(title="θ (stands in for all the parameters)", range=[lo, hi]),
                       yaxis=dict(title="loss", range=list(Y_RANGE)),
@@ -57,6 +58,11 @@ def race(curve, runs, batch_curves, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN)):
 def _balls(theta, loss, lo, hi):
     """Marker positions on L, clipped to the plot (a run off the chart sits at its edge)."""
     return dict(x=rounded(np.clip(theta, lo, hi)), y=rounded(np.clip(loss, *Y_RANGE)))
+
+
+def _ends(theta, loss, lo, hi, shown):
+    """The end rings: only in the last frame, so the race does not tell its end before Play."""
+    return _balls(theta[-1], loss[-1], lo, hi) if shown else dict(x=[], y=[])
 
 
 def _mark_divergence(fig, theta, names):
@@ -105,6 +111,32 @@ def escape_rates(rates):
     fig.update_xaxes(type="log", title_text=f"batch size ({FULL} = full batch)", row=1, col=1,
                      tickvals=list(BATCH_SIZES))
     fig.update_xaxes(title_text="learning rate η", row=1, col=2)
+    fig.update_yaxes(range=[-5, 105], title_text="runs escaping (%)", row=1, col=1)
+    fig.update_layout(height=420, legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
+    return theme.apply(fig)
+
+
+def escape_more(by_momentum, within):
+    """Two panels: escape rate against momentum μ (the chosen batch size and full batch, the
+    chosen μ starred), and the share escaped within N steps against N (the chosen N starred).
+    by_momentum: experiments.traps.escape_by_momentum; within: experiments.traps.escape_within."""
+    fig = make_subplots(cols=2, horizontal_spacing=0.12, shared_yaxes=True,
+                        subplot_titles=("escape rate vs momentum μ", "escaped within N steps"))
+    for (name, part), colour in zip(by_momentum.groupby("batch", sort=False), (theme.VERMILLION, theme.BLUE)):
+        fig.add_scatter(x=part["momentum"], y=100 * part["escape_rate"], mode="lines+markers",
+                        row=1, col=1, name=name, line_color=colour,
+                        hovertemplate=f"{name}, μ = %{{x}}: %{{y:.0f}}% escape<extra></extra>")
+    fig.add_scatter(x=within["step"], y=100 * within["escape_rate"], mode="lines", row=1, col=2,
+                    name=f"{by_momentum['batch'].iloc[0]}, your μ", line_color=theme.VERMILLION,
+                    showlegend=False, hovertemplate="within %{x} steps: %{y:.1f}%<extra></extra>")
+    now = pd.concat([by_momentum[by_momentum["current"]].assign(x=lambda f: f["momentum"], col=1),
+                     within[within["current"]].assign(x=lambda f: f["step"], col=2)])
+    for col, part in now.groupby("col"):
+        fig.add_scatter(x=part["x"], y=100 * part["escape_rate"], mode="markers", row=1, col=int(col),
+                        marker=dict(color=theme.BLACK, size=16, symbol="star"), name="your choice",
+                        showlegend=col == 1, hovertemplate="your choice: %{y:.1f}%<extra></extra>")
+    fig.update_xaxes(title_text="momentum μ", row=1, col=1)
+    fig.update_xaxes(title_text="steps N", row=1, col=2)
     fig.update_yaxes(range=[-5, 105], title_text="runs escaping (%)", row=1, col=1)
     fig.update_layout(height=420, legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
     return theme.apply(fig)
