@@ -1,0 +1,157 @@
+"""The PyTorch section's shared code, as notebook cell text: nnlib's run rebuilt with torch.
+
+TORCH_SETUP builds the network, optimizer and scheduler in torch; TORCH_FIT trains it on the
+batches nnlib's `fit` draws (one np.random.default_rng(seed) for the shuffles and the dropout
+masks, used in the same order) and returns the mini-batch losses. DIFFERENCES lists where
+nnlib and torch differ by design; a recipe adds the cells that run and compare its own runs.
+"""
+
+DIFFERENCES = """
+**Where nnlib and PyTorch differ by design** (none of it changes the numbers beyond rounding):
+
+- nnlib keeps every parameter in one flat vector `model.theta` and stores a layer's weights as
+  `W` of shape (n_in, n_out), so `z = a W + b`; `torch.nn.Linear` stores `weight` as
+  (n_out, n_in) and computes `a weightᵀ + bias`. We copy `W.T` into `weight`.
+- `fit` shuffles with NumPy (`rng.permutation(n)` every epoch, one generator seeded with `seed`)
+  and, with dropout, draws the masks from the same generator. `torch.nn.Dropout` would draw its
+  own masks from torch's generator, so below a small `NumpyDropout` layer draws them with NumPy,
+  in the same order, and the torch loop shuffles with the same generator.
+- `fit` stops cleanly when the loss blows up (inf, NaN or above 1e8) and records the steps
+  before it; torch would go on with NaN. We compare the steps nnlib recorded.
+- nnlib's Adam computes the same formula in a different order (one division fewer), and its
+  sigmoid is ½ tanh(z/2) + ½: the numbers agree to rounding (about 1e-16), not bit for bit.
+- The 1/t schedule is Keras's InverseTimeDecay; torch has no class for it, so it is a LambdaLR.
+  Warm-up then cosine is torch's SequentialLR of LinearLR and CosineAnnealingLR.
+"""
+
+TORCH_SETUP = r'''
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+torch.set_num_threads(1)   # tiny matrices: more threads only add overhead (25x slower here)
+ACTIVATION = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
+              "leaky_relu": lambda: torch.nn.LeakyReLU(0.01), "identity": torch.nn.Identity}
+
+
+class NumpyDropout(torch.nn.Module):
+    """Inverted dropout whose masks come from a NumPy generator, as nnlib draws them."""
+
+    def __init__(self, p, rng):
+        super().__init__()
+        self.p, self.rng = p, rng
+
+    def forward(self, a):
+        if not self.training or self.p == 0:
+            return a
+        keep = 1.0 - self.p
+        mask = torch.from_numpy((self.rng.random(tuple(a.shape)) < keep) / keep)
+        return a * mask
+
+
+def torch_net(model, rng=None):
+    """A torch.nn.Sequential with nnlib `model`'s layers, activation, dropout and weights."""
+    layers = []
+    for k, (W, b) in enumerate(model.layers):
+        linear = torch.nn.Linear(*W.shape)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(W.T.copy()))
+            linear.bias.copy_(torch.from_numpy(b.copy()))
+        layers.append(linear)
+        if k < len(model.layers) - 1:
+            layers.append(ACTIVATION[model.activation]())
+            if model.dropout:
+                layers.append(NumpyDropout(model.dropout, rng))
+    return torch.nn.Sequential(*layers)
+
+
+def torch_optimizer(name, params, lr):
+    """torch.optim's optimizer for nnlib.optim.get(name, lr=lr) (torch's defaults otherwise)."""
+    return {"sgd": lambda: torch.optim.SGD(params, lr=lr),
+            "momentum": lambda: torch.optim.SGD(params, lr=lr, momentum=0.9),
+            "nesterov": lambda: torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True),
+            "adam": lambda: torch.optim.Adam(params, lr=lr),
+            "adamw": lambda: torch.optim.AdamW(params, lr=lr),
+            "rmsprop": lambda: torch.optim.RMSprop(params, lr=lr),
+            "adagrad": lambda: torch.optim.Adagrad(params, lr=lr)}[name]()
+
+
+def torch_schedule(name, opt, settings):
+    """torch.optim.lr_scheduler's scheduler for nnlib.schedules.get(name, opt, **settings)."""
+    S = torch.optim.lr_scheduler
+    if name == "constant":
+        return None
+    if name == "step":
+        return S.StepLR(opt, **settings)
+    if name == "exponential":
+        return S.ExponentialLR(opt, **settings)
+    if name == "inverse_time":
+        return S.LambdaLR(opt, lambda t: 1 / (1 + settings["decay"] * t))
+    if name == "cosine":
+        return S.CosineAnnealingLR(opt, **settings)
+    if name == "warmup":
+        return S.LinearLR(opt, start_factor=1 / 3, total_iters=settings["warmup_steps"])
+    if name == "warmup_cosine":
+        warm = settings["warmup_steps"]
+        return S.SequentialLR(opt, [S.LinearLR(opt, start_factor=1 / 3, total_iters=warm),
+                                    S.CosineAnnealingLR(opt, T_max=settings["T_max"] - warm)],
+                              milestones=[warm])
+    if name == "plateau":
+        return S.ReduceLROnPlateau(opt, **settings)
+    raise ValueError(f"no torch scheduler for {name!r}")
+'''
+
+TORCH_FIT = r'''
+def torch_fit(model, X, y, optimizer, lr, schedule, schedule_settings, batch_size, epochs,
+              seed, steps, val=None):
+    """Train the torch copy of the *initial* nnlib `model` as nnlib's fit does; return the
+    first `steps` mini-batch losses (each measured before its update)."""
+    rng = np.random.default_rng(seed)            # fit's generator: shuffles, then dropout masks
+    net = torch_net(model, rng)
+    opt = torch_optimizer(optimizer, net.parameters(), lr)
+    sched = torch_schedule(schedule, opt, schedule_settings)
+    plateau = isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau)
+    mse = model.loss_name == "mse"
+    loss_fn = F.mse_loss if mse else F.cross_entropy
+    X, y = torch.from_numpy(X), torch.from_numpy(y)
+    weights = [layer.weight for layer in net if isinstance(layer, torch.nn.Linear)]
+    n, losses = len(X), []
+
+    def loss_on(inputs, targets):
+        out = net(inputs)
+        loss = loss_fn(out, targets.reshape(out.shape)) if mse else loss_fn(out, targets)
+        if model.l2:                             # nnlib's L2: l2/2 · ΣW², biases excluded
+            loss = loss + model.l2 / 2 * sum((W ** 2).sum() for W in weights)
+        return loss
+
+    for epoch in range(epochs):
+        order = rng.permutation(n) if batch_size < n else np.arange(n)
+        for start in range(0, n, batch_size):
+            net.train()
+            opt.zero_grad()
+            rows = torch.from_numpy(order[start:start + batch_size])
+            loss = loss_on(X[rows], y[rows])
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            if len(losses) == steps:
+                return np.array(losses)
+            if sched is not None and not plateau:
+                sched.step()
+        if plateau:                              # fit steps it once per epoch, in eval mode
+            net.eval()
+            with torch.no_grad():
+                inputs, targets = (X, y) if val is None else (torch.from_numpy(a) for a in val)
+                metric = loss_on(inputs, targets).item()
+            sched.step(metric)
+    return np.array(losses)
+
+
+def agree(name, torch_losses, nnlib_losses, rtol=1e-9):
+    """Assert the two loss curves agree to rtol; print the largest relative difference."""
+    np.testing.assert_allclose(torch_losses, nnlib_losses, rtol=rtol, atol=0, err_msg=name)
+    worst = np.max(np.abs(torch_losses - nnlib_losses) / np.abs(nnlib_losses)) if len(nnlib_losses) else 0.0
+    print(f"{name}: PyTorch and nnlib agree on {len(nnlib_losses)} losses "
+          f"(largest relative difference {worst:.1e})")
+'''

@@ -1,0 +1,124 @@
+"""Open as notebook: the page's own button gives a valid notebook that, run top to bottom in a
+fresh kernel, reproduces the page's CSV to 1e-12 and whose PyTorch section agrees to 1e-9.
+
+The page runs in AppTest from a link (its defaults, a preset, or settings in the URL); the test
+takes the CSV and the notebook from the page's own download buttons (the notebook is built when
+"clicked": the deferred download runs), puts the CSV next to the notebook, executes it with
+nbclient and reads what its check cells printed.
+"""
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import streamlit.testing.v1.app_test as app_test
+from nbclient import NotebookClient
+from streamlit.testing.v1 import AppTest
+
+import nnlib
+from lab import notebook
+from lab.nnlib_wheel import wheel
+from lab.recipes import RECIPES
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "tests" / "artifacts" / "notebooks"   # inside the clone: the install cell finds it
+AGREE = re.compile(r"(\S+\.csv): (\d+) values agree with this notebook to 1e-12")
+TORCH = re.compile(r"PyTorch and nnlib agree on (\d+) losses \(largest relative difference (\S+)\)")
+
+# (page, link, figure): every lesson with a notebook, at its defaults and at one preset, plus
+# links that cover SGD, momentum, Adam and AdamW with a schedule for the PyTorch comparison.
+CASES = [
+    ("schedules", {}, "schedules-loss"),
+    ("schedules", {"preset": "Step decay"}, "schedules-loss"),
+    ("schedules", {"optimizer": "momentum", "schedule": "cosine", "lr": "0.1"}, "schedules-loss"),
+    ("schedules", {"optimizer": "adam", "schedule": "warmup_cosine", "lr": "0.01"},
+     "schedules-loss"),
+]
+
+
+class RecordingMediaFileManager(app_test.MediaFileManager):
+    """Streamlit's own media file manager, remembered so the test can read the downloads."""
+    latest = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingMediaFileManager.latest = self
+
+
+def page_downloads(monkeypatch, page, link, figure):
+    """Run the page from `link`; return (CSV text, notebook text) of `figure`'s download buttons."""
+    monkeypatch.setattr(app_test, "MediaFileManager", RecordingMediaFileManager)
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
+    at.query_params.update(link)
+    at.run()
+    assert not at.exception, at.exception
+    files = RecordingMediaFileManager.latest
+    buttons = {re.sub(r"^\$\$ID-[0-9a-f]+-", "", b.proto.id): b.proto for b in at.get("download_button")}
+    csv = buttons[f"download.{figure}.csv"]
+    ipynb = buttons[f"download.{figure}.ipynb"]
+    assert ipynb.label == "Open as notebook" and ipynb.deferred_file_id   # built only when clicked
+    read = lambda url: files._storage.get_file(url.rsplit("/", 1)[-1]).content.decode()
+    return read(csv.url), read(files.execute_deferred(ipynb.deferred_file_id))
+
+
+def run_notebook(text, folder, csvs):
+    """Execute the notebook text in a fresh kernel in `folder` with the page's CSVs beside it;
+    return the executed notebook and everything its cells printed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in csvs.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    nbformat.write(nb, folder / "executed.ipynb")
+    printed = "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
+                      for out in cell.get("outputs", []) if out.get("name") == "stdout")
+    return nb, printed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page, link, figure", CASES,
+                         ids=[f"{p}-{'-'.join(link.values()) or 'default'}" for p, link, _ in CASES])
+def test_notebook_from_the_page_reproduces_its_csv_and_pytorch_agrees(monkeypatch, page, link,
+                                                                      figure):
+    csv, text = page_downloads(monkeypatch, page, link, figure)
+    nb = nbformat.reads(text, as_version=4)
+    nbformat.validate(nb)
+    meta = nb.metadata["gdlab"]
+    assert meta["app_version"] == notebook.APP_VERSION and meta["nnlib_version"] == nnlib.__version__
+    assert f"nnlib {nnlib.__version__}" in nb.cells[0].source
+    name = re.sub(r"\W+", "-", f"{page}-{'-'.join(link.values()) or 'default'}")
+    _, printed = run_notebook(text, WORK / name, {f"{figure}.csv": csv})
+    agreed = dict((f, int(n)) for f, n in AGREE.findall(printed))
+    rows = csv.count("\n") - 1
+    assert agreed == {f"{figure}.csv": agreed.get(f"{figure}.csv")} and agreed[f"{figure}.csv"] >= rows
+    assert f"nnlib {nnlib.__version__} from {ROOT / 'nnlib'}" in printed   # found the clone
+    if hasattr(RECIPES[figure], "torch_cells"):
+        runs = TORCH.findall(printed)
+        assert runs and all(int(n) > 0 and float(worst) < 1e-9 for n, worst in runs), printed
+
+
+def test_every_recipe_builds_a_valid_notebook_with_settings_first_and_versions():
+    settings = {"lr": 0.3, "schedule": "cosine", "optimizer": "adam", "epochs": 40,
+                "batch_size": 32, "seed": 0}
+    nb = notebook.build("schedules-loss", settings, today="2026-12-02")
+    nbformat.validate(nb)
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    namespace = {}
+    exec(first_code.source, namespace)                       # plain Python variables
+    assert {k: namespace[k] for k in settings} == settings
+    assert nb.metadata["gdlab"]["settings"] == settings
+    assert "Gradient Descent Lab 1.0.0 with nnlib 1.0.0 on 2026-12-02" in nb.cells[0].source
+    assert any("The same in PyTorch" in c.source for c in nb.cells if c.cell_type == "markdown")
+    for key in RECIPES:
+        assert notebook.available(key) and key.endswith(tuple(RECIPES[key].FIGURES[0].split("-")[-1:]))
+
+
+def test_the_notebook_carries_nnlib_as_the_wheel_the_app_builds():
+    nb = notebook.build("schedules-loss", {"lr": 0.3, "schedule": "constant", "optimizer": "sgd",
+                                           "epochs": 40, "batch_size": 32, "seed": 0})
+    hidden = next(c for c in nb.cells if c.metadata.get("jupyter", {}).get("source_hidden"))
+    namespace = {}
+    exec(hidden.source, namespace)
+    import base64
+    assert (namespace["NNLIB_WHEEL_NAME"], base64.b64decode(namespace["NNLIB_WHEEL"])) == wheel()
