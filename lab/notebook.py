@@ -204,7 +204,7 @@ def same_numbers(mine, page, rtol={rtol}, skip={timing}):
     for column in page.columns:
         if column in skip:
             continue
-        if pd.api.types.is_numeric_dtype(page[column]):
+        if pd.api.types.is_numeric_dtype(page[column]) and not pd.api.types.is_bool_dtype(page[column]):
             np.testing.assert_allclose(mine[column], page[column], rtol=rtol, atol=rtol,
                                        err_msg=column)
         else:

@@ -61,16 +61,21 @@ print(f"{{schedule}} over {{total}} updates: {{schedule_settings}}")
                "epoch 0 = before training). A run whose loss blows up stops there."),
         ("code", f"""
 MULTIPLES = {exp.MULTIPLES}
-histories = {{}}
-for m in MULTIPLES:
+
+
+def train(m, nudge=0.0):
     model = MLP([2, *HIDDEN, 2], seed=seed)          # the same first weights for every run
+    model.theta *= 1 + nudge                         # (nudge: only for the PyTorch check below)
     opt = optim.get(optimizer, lr=lr * m)
     sched = schedules.get(schedule, opt, **schedule_settings)
-    histories[m] = fit(model, X, y, opt, batch_size=batch_size, epochs=epochs, schedule=sched,
-                       seed=seed)
-    print(f"η₀ = {{lr * m:g}}: diverged at step {{histories[m].diverged_at}}" if histories[m].diverged_at
-          else f"η₀ = {{lr * m:g}}: loss {{histories[m].epochs['train_loss'][0]:.3f}} → "
-               f"{{histories[m].epochs['train_loss'][-1]:.3f}}")
+    return fit(model, X, y, opt, batch_size=batch_size, epochs=epochs, schedule=sched, seed=seed)
+
+
+histories = {{m: train(m) for m in MULTIPLES}}
+for m, hist in histories.items():
+    e = hist.epochs["train_loss"]
+    print(f"η₀ = {{lr * m:g}}: diverged at step {{hist.diverged_at}}" if hist.diverged_at
+          else f"η₀ = {{lr * m:g}}: loss {{e[0]:.3f}} → {{e[-1]:.3f}}")
 """),
         ("md", "## The numbers the page drew\n\nOne row per run and epoch: the full training "
                "loss and the learning rate after that epoch. This is the page's CSV."),
@@ -116,6 +121,7 @@ for m, hist in histories.items():
     nnlib_losses = hist.steps["batch_loss"]
     torch_losses = torch_fit(first, X, y, optimizer, lr * m, schedule, schedule_settings,
                              batch_size, epochs, seed, steps=len(nnlib_losses))
-    agree(f"{run_name(m)}, {optimizer}, {schedule}", torch_losses, nnlib_losses)
+    nudged = train(m, nudge=1e-15).steps["batch_loss"]
+    agree(f"{run_name(m)}, {optimizer}, {schedule}", torch_losses, nnlib_losses, nudged)
 """),
     ]
