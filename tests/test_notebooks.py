@@ -47,6 +47,11 @@ CASES = [
      ("dropout 0",)),
     ("regularization", {"dropout": "0.5", "early_stopping": "0"}, "regularization-curves",
      ("dropout 0.5",)),
+    ("playground", {}, "playground-training", ("adam",)),
+    ("playground", {"preset": "Regression on a sine"}, "playground-training", ("adam",)),
+    ("playground", {"optimizer": "adamw", "schedule": "cosine", "lr": "0.01", "l2": "0.001",
+                    "dropout": "0.1", "epochs": "50", "layers": "3"}, "playground-training",
+     ("adamw",)),
 ]
 
 
@@ -60,7 +65,8 @@ class RecordingMediaFileManager(app_test.MediaFileManager):
 
 
 def page_downloads(monkeypatch, page, link, figure):
-    """Run the page from `link`; return (CSV text, notebook text) of `figure`'s download buttons."""
+    """Run the page from `link`; return ({file name: CSV text} of every figure the notebook
+    reproduces, the notebook text) from the page's own download buttons."""
     monkeypatch.setattr(app_test, "MediaFileManager", RecordingMediaFileManager)
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
     at.query_params.update(link)
@@ -68,11 +74,11 @@ def page_downloads(monkeypatch, page, link, figure):
     assert not at.exception, at.exception
     files = RecordingMediaFileManager.latest
     buttons = {re.sub(r"^\$\$ID-[0-9a-f]+-", "", b.proto.id): b.proto for b in at.get("download_button")}
-    csv = buttons[f"download.{figure}.csv"]
     ipynb = buttons[f"download.{figure}.ipynb"]
     assert ipynb.label == "Open as notebook" and ipynb.deferred_file_id   # built only when clicked
     read = lambda url: files._storage.get_file(url.rsplit("/", 1)[-1]).content.decode()
-    return read(csv.url), read(files.execute_deferred(ipynb.deferred_file_id))
+    csvs = {f"{key}.csv": read(buttons[f"download.{key}.csv"].url) for key in RECIPES[figure].FIGURES}
+    return csvs, read(files.execute_deferred(ipynb.deferred_file_id))
 
 
 def run_notebook(text, folder, csvs):
@@ -95,17 +101,17 @@ def run_notebook(text, folder, csvs):
                          ids=[f"{p}-{'-'.join(link.values()) or 'default'}" for p, link, *_ in CASES])
 def test_notebook_from_the_page_reproduces_its_csv_and_pytorch_agrees(monkeypatch, page, link,
                                                                       figure, steady):
-    csv, text = page_downloads(monkeypatch, page, link, figure)
+    csvs, text = page_downloads(monkeypatch, page, link, figure)
     nb = nbformat.reads(text, as_version=4)
     nbformat.validate(nb)
     meta = nb.metadata["gdlab"]
     assert meta["app_version"] == notebook.APP_VERSION and meta["nnlib_version"] == nnlib.__version__
     assert f"nnlib {nnlib.__version__}" in nb.cells[0].source
     name = re.sub(r"\W+", "-", f"{page}-{'-'.join(link.values()) or 'default'}")
-    _, printed = run_notebook(text, WORK / name, {f"{figure}.csv": csv})
+    _, printed = run_notebook(text, WORK / name, csvs)
     agreed = dict((f, int(n)) for f, n in AGREE.findall(printed))
-    rows = csv.count("\n") - 1
-    assert agreed == {f"{figure}.csv": agreed.get(f"{figure}.csv")} and agreed[f"{figure}.csv"] >= rows
+    assert set(agreed) == set(csvs), printed                 # every CSV was found and compared
+    assert all(agreed[f] >= csv.count("\n") - 1 for f, csv in csvs.items())   # every row
     assert f"nnlib {nnlib.__version__} from {ROOT / 'nnlib'}" in printed   # found the clone
     if hasattr(RECIPES[figure], "torch_cells"):
         runs = TORCH.findall(printed)

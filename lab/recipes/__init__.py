@@ -6,6 +6,6 @@ the main one first; the notebook leaves them in `numbers[key]`), cells(settings)
 ("md" | "code", text) and, for a lesson that trains a network, torch_cells(settings).
 lab/notebook.py assembles them into a notebook.
 """
-from lab.recipes import batches, regularization, schedules
+from lab.recipes import batches, playground, regularization, schedules
 
-RECIPES = {recipe.FIGURES[0]: recipe for recipe in (batches, regularization, schedules)}
+RECIPES = {recipe.FIGURES[0]: recipe for recipe in (batches, playground, regularization, schedules)}
