@@ -47,6 +47,8 @@ CASES = [
      ("dropout 0",)),
     ("regularization", {"dropout": "0.5", "early_stopping": "0"}, "regularization-curves",
      ("dropout 0.5",)),
+    ("initialization", {}, "init-symmetry", ("zeros", "constant", "normal")),
+    ("initialization", {"preset": "He for ReLU"}, "init-symmetry", ("normal",)),
     ("playground", {}, "playground-training", ("adam",)),
     ("playground", {"preset": "Regression on a sine"}, "playground-training", ("adam",)),
     ("playground", {"optimizer": "adamw", "schedule": "cosine", "lr": "0.01", "l2": "0.001",
@@ -132,8 +134,9 @@ def test_every_recipe_builds_a_valid_notebook_with_settings_first_and_versions()
     assert nb.metadata["gdlab"]["settings"] == settings
     assert "Gradient Descent Lab 1.0.0 with nnlib 1.0.0 on 2026-12-02" in nb.cells[0].source
     assert any("The same in PyTorch" in c.source for c in nb.cells if c.cell_type == "markdown")
-    for key in RECIPES:
-        assert notebook.available(key) and key.endswith(tuple(RECIPES[key].FIGURES[0].split("-")[-1:]))
+    for key, recipe in RECIPES.items():
+        assert notebook.available(key) and key == recipe.MAIN and recipe.FIGURES
+    assert not notebook.available("softmax-one-example")     # no recipe: no button
 
 
 def test_the_notebook_carries_nnlib_as_the_wheel_the_app_builds():

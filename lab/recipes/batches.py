@@ -9,6 +9,7 @@ from experiments import batches as exp
 from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
 
 TITLE = "Full batch vs mini-batch"
+MAIN = "batches-curves"   # the figure the button sits under
 FIGURES = ("batches-curves",)
 INTRO = ("Every run starts from the **same weights** on the **same points** with the same "
          "learning rate; only the batch size changes. One epoch shows the network every example "

@@ -13,6 +13,7 @@ from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
 from nnlib import optim, schedules
 
 TITLE = "Playground"
+MAIN = "playground-training"   # the figure the button sits under
 FIGURES = ("playground-training", "playground-loss")
 INTRO = ("Every knob in one place. The network learns to predict the class of each point of "
          "the plane (or, for regression, a curve through noisy points of a sine). It never "

@@ -10,6 +10,7 @@ from experiments import regularization as exp
 from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
 
 TITLE = "Early stopping & dropout"
+MAIN = "regularization-curves"   # the figure the button sits under
 FIGURES = ("regularization-curves",)
 INTRO = ("A network with 128 + 128 hidden units is far too large for 80 noisy points: it can "
          "learn the noise itself. The **training** loss keeps falling while the **validation** "

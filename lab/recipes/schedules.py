@@ -9,6 +9,7 @@ from experiments import schedules as exp
 from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
 
 TITLE = "Learning rate & schedules"
+MAIN = "schedules-loss"   # the figure the button sits under
 FIGURES = ("schedules-loss",)
 INTRO = ("The learning rate η is the size of each step downhill. Four runs start from the same "
          "weights with η₀ ÷ 10, η₀, η₀ × 10 and η₀ × 100: too small crawls, a good one falls "
