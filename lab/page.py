@@ -28,7 +28,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from lab import catalog, export, navigation, report
+from lab import catalog, export, navigation, notebook, report
 from lab.navigation import current_page
 from lab.panel import share_url
 from viz import theme
@@ -116,6 +116,7 @@ def show_figure(fig, key, data=None, settings=None):
         row.download_button(file.label, file.data, file_name=f"{key}.{file.ext}", mime=file.mime,
                             help=file.help, key=f"download.{key}.{file.ext}", on_click="ignore",
                             icon=":material/download:", type="tertiary")
+    notebook.offer(row, key, settings)   # "Open as notebook" under a lesson's main figure (issue 18)
     if row.button("Add to report", key=f"report.add.{key}", icon=":material/note_add:",
                   type="tertiary", help="Collect this figure, its settings and link for the Report page."):
         st.toast(report.add(fig, key, _figure_title(fig, key), current_page()["title"],

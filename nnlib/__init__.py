@@ -11,7 +11,9 @@ restore their state like torch (state_dict / load_state_dict).
     model = MLP([2, 16, 16, 2], activation="relu", seed=0)
     hist = fit(model, X, y, optim.Adam(lr=0.01), batch_size=32, epochs=50)
 """
+__version__ = "1.0.0"
+
 from nnlib import activations, data, init, landscape, losses, optim, schedules
 from nnlib.model import MLP
 
-__all__ = ["MLP", "activations", "data", "init", "landscape", "losses", "optim", "schedules"]
+__all__ = ["__version__", "MLP", "activations", "data", "init", "landscape", "losses", "optim", "schedules"]
