@@ -33,36 +33,66 @@ class Schedule:
     settings: Callable
 
 
-def _plateau(T, patience=2, threshold=0.03):
+def constant(T):
+    """η stays η₀: no settings."""
+    return {}
+
+
+def step_decay(T, parts=3, gamma=0.1):
+    """Divide η by 1/γ every T/parts updates."""
+    return {"step_size": max(1, T // parts), "gamma": gamma}
+
+
+def exponential_decay(T):
+    """γ^T = 0.01: η falls 100 times over the run."""
+    return {"gamma": 0.01 ** (1 / max(T, 1))}
+
+
+def inverse_time_decay(T):
+    """1 + k T = 10: η falls 10 times over the run."""
+    return {"decay": 9 / max(T, 1)}
+
+
+def cosine(T):
+    """One half cosine from η₀ down to η_min over the whole run."""
+    return {"T_max": max(T, 1)}
+
+
+def warmup(T):
+    """Warm up over the first tenth of the run."""
+    return {"warmup_steps": max(1, T // 10)}
+
+
+def warmup_cosine(T):
+    """Warm up over the first tenth, then one half cosine to the end."""
+    return {"warmup_steps": max(1, T // 10), "T_max": max(T, max(1, T // 10) + 1)}
+
+
+def plateau(T, patience=2, threshold=0.03):
     """Halve η after patience + 1 updates (or epochs) that improve by less than threshold."""
     return {"factor": 0.5, "patience": patience, "threshold": threshold}
 
 
 REGISTRY = {
-    "constant": Schedule("constant", r"\eta_t = \eta_0", lambda T: {}),
-    "step": Schedule("step decay", r"\eta_t = \eta_0\,\gamma^{\lfloor t / s \rfloor}",
-                     lambda T, parts=3, gamma=0.1: {"step_size": max(1, T // parts),
-                                                    "gamma": gamma}),
-    "exponential": Schedule("exponential decay", r"\eta_t = \eta_0\,\gamma^{t}",
-                            lambda T: {"gamma": 0.01 ** (1 / max(T, 1))}),  # 100× down over T
-    "inverse_time": Schedule("1/t decay", r"\eta_t = \frac{\eta_0}{1 + k\,t}",
-                             lambda T: {"decay": 9 / max(T, 1)}),            # 10× down over T
+    "constant": Schedule("constant", r"\eta_t = \eta_0", constant),
+    "step": Schedule("step decay", r"\eta_t = \eta_0\,\gamma^{\lfloor t / s \rfloor}", step_decay),
+    "exponential": Schedule("exponential decay", r"\eta_t = \eta_0\,\gamma^{t}", exponential_decay),
+    "inverse_time": Schedule("1/t decay", r"\eta_t = \frac{\eta_0}{1 + k\,t}", inverse_time_decay),
     "cosine": Schedule("cosine annealing",
                        r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
-                       r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)",
-                       lambda T: {"T_max": max(T, 1)}),
+                       r"\left(1 + \cos\frac{\pi t}{T_{\max}}\right)", cosine),
     "warmup": Schedule("linear warm-up",
                        r"\eta_t = \eta_0\left(f_0 + (1 - f_0)\,\frac{\min(t,\,T_w)}{T_w}\right)",
-                       lambda T: {"warmup_steps": max(1, T // 10)}),
+                       warmup),
     "warmup_cosine": Schedule(
         "warm-up then cosine",
         r"\eta_t = \begin{cases} \eta_0\left(f_0 + (1 - f_0)\frac{t}{T_w}\right) & t < T_w"
         r"\\ \eta_{\min} + \tfrac{1}{2}(\eta_0 - \eta_{\min})"
         r"\left(1 + \cos\frac{\pi (t - T_w)}{T_{\max} - T_w}\right) & t \ge T_w \end{cases}",
-        lambda T: {"warmup_steps": max(1, T // 10), "T_max": max(T, max(1, T // 10) + 1)}),
+        warmup_cosine),
     "plateau": Schedule("reduce on plateau",
                         r"\eta \leftarrow \max(f\,\eta,\ \eta_{\min})"
-                        r"\ \text{after } p + 1 \text{ epochs without improvement}", _plateau),
+                        r"\ \text{after } p + 1 \text{ epochs without improvement}", plateau),
 }
 SCHEDULES = tuple(REGISTRY)
 LABELS = {name: s.label for name, s in REGISTRY.items()}

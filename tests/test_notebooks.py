@@ -13,12 +13,12 @@ import nbformat
 import pytest
 import streamlit.testing.v1.app_test as app_test
 from nbclient import NotebookClient
-from streamlit.testing.v1 import AppTest
 
 import nnlib
 from lab import notebook
 from lab.nnlib_wheel import wheel
 from lab.recipes import RECIPES
+from tests.helpers import open_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "tests" / "artifacts" / "notebooks"   # inside the clone: the install cell finds it
@@ -69,7 +69,7 @@ def page_downloads(monkeypatch, page, link, figure):
     """Run the page from `link`; return ({file name: CSV text} of every figure the notebook
     reproduces, the notebook text) from the page's own download buttons."""
     monkeypatch.setattr(app_test, "MediaFileManager", RecordingMediaFileManager)
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
+    at = open_lesson(page, timeout=120)
     at.query_params.update(link)
     at.run()
     assert not at.exception, at.exception

@@ -71,16 +71,13 @@ Xt_in.shape
                "(softmax and cross-entropy) or a single output (mean squared error). The "
                "schedule's settings are chosen relative to the run's length in updates."),
         ("code", f"""
-PLATEAU = {schedule_exp.PLATEAU!r}
-
-
-{inspect.getsource(schedule_exp.schedule_kwargs).strip()}
+{inspect.getsource(schedule_exp.REGISTRY[s["schedule"]].settings).strip()}
 
 
 sizes = [Xt_in.shape[1], *(width,) * layers, 1 if regression else len(classes_seen)]
 batch = min(batch_size, len(Xt))
 updates = epochs * math.ceil(len(Xt) / batch)
-schedule_settings = schedule_kwargs(schedule, updates)
+schedule_settings = {schedule_exp.REGISTRY[s["schedule"]].settings.__name__}(updates)
 
 
 def make_model(nudge=0.0):

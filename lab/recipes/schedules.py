@@ -46,13 +46,10 @@ X[:3], y[:3]
         ("code", f"""
 updates_per_epoch = math.ceil(N / batch_size)
 total = epochs * updates_per_epoch
-PLATEAU = {exp.PLATEAU!r}   # reduce on plateau: halve η after 3 epochs < 3% better
+{inspect.getsource(exp.REGISTRY[s["schedule"]].settings).strip()}
 
 
-{inspect.getsource(exp.schedule_kwargs).strip()}
-
-
-schedule_settings = schedule_kwargs(schedule, total)
+schedule_settings = {exp.REGISTRY[s["schedule"]].settings.__name__}(total)
 print(f"{{schedule}} over {{total}} updates: {{schedule_settings}}")
 """),
         ("md", "## Four learning rates, one start\n\nEach run builds the network from the same "
