@@ -60,6 +60,9 @@ LESSONS = [
 ]
 
 
+CLASS_MODE = Lesson("Class mode", "pages/classmode.py", "Share",
+                    "The whole class predicts, the teacher sees the answers live, then reveals.",
+                    ":material/groups:")
 REPORT = Lesson("Report", "pages/report.py", "Share",
                 "The figures you collected, with your notes, as one HTML file or a PDF.",
                 ":material/description:")
@@ -71,5 +74,5 @@ def available(root=ROOT):
 
 
 def menu(root=ROOT):
-    """Every page of the app in menu order: home, the lessons that exist, the report."""
-    return [HOME, *available(root), REPORT]
+    """Every page of the app in menu order: home, the lessons that exist, class mode, the report."""
+    return [HOME, *available(root), CLASS_MODE, REPORT]

@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from urllib.parse import parse_qsl, urlencode
 
 TEXT_MAX, CHOICE_MAX, NICKNAME_MAX, PLAN_MAX = 300, 80, 24, 30
@@ -30,8 +30,8 @@ class Refused(ValueError):
 class Question:
     """One question: `choices` (2-5 labels), or a number in [low, high] when there are none.
 
-    `lesson` and `preset` name the lesson preset it comes from, and `query` is the address of
-    that preset's run (its settings, without its question), shown after the reveal.
+    `lesson` (a page slug) and `preset` name the lesson preset it comes from; the run shown
+    after the reveal is looked up from them in the lesson itself, never taken from the question.
     """
     text: str
     choices: tuple = ()
@@ -39,11 +39,11 @@ class Question:
     high: float | None = None
     lesson: str = ""
     preset: str = ""
-    query: str = ""
-    lesson_title: str = field(default="", compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "text", _line(self.text, TEXT_MAX, "The question"))
+        object.__setattr__(self, "lesson", _line(self.lesson, CHOICE_MAX, "A lesson's name"))
+        object.__setattr__(self, "preset", _line(self.preset, CHOICE_MAX, "A preset's name"))
         object.__setattr__(self, "choices", tuple(_line(c, CHOICE_MAX, "A choice")
                                                   for c in self.choices))
         if not self.text:
@@ -134,11 +134,13 @@ def summary(question, counts, mine=None):
         if mine is not None:
             return (f"You predicted: {question.label(mine)} — {counts.get(mine, 0)} of {total} "
                     "predicted the same.")
-        return f"{total} answers; most said {question.choices[top]} ({counts.get(str(top), 0)} of {total})."
+        return (f"{total} answer{'' if total == 1 else 's'}; most said {question.choices[top]} "
+                f"({counts.get(str(top), 0)} of {total}).")
     values = sorted(counts)
     median = values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
     start = f"You predicted: {question.label(mine)}. " if mine is not None else ""
-    return f"{start}The class's median is {median:g} ({total} answers, from {values[0]:g} to {values[-1]:g})."
+    return (f"{start}The class's median is {median:g} ({total} answer{'' if total == 1 else 's'}, "
+            f"from {values[0]:g} to {values[-1]:g}).")
 
 
 # ---- lesson presets --------------------------------------------------------------------------
@@ -150,10 +152,10 @@ def run_query(table, name, preset):
 
 
 def preset_questions(lessons, read_settings):
-    """Every lesson preset that asks a question, as a Question without choices filled in yet.
+    """Every lesson preset that asks a question: a list of (lesson, preset name, question, run query).
 
-    `read_settings(lesson)` gives (TABLE, PRESETS); a lesson that fails to load is skipped.
-    Returns a list of (lesson, preset name, question text, run query).
+    `read_settings(lesson)` gives the lesson's (TABLE, PRESETS); a lesson that fails to load is
+    skipped. The run query is the preset's settings without its question (`run_query`).
     """
     found = []
     for lesson in lessons:

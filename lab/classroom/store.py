@@ -51,7 +51,7 @@ JOIN_LIMIT = (10, 10 / 60)          # join attempts per browser session
 WRONG_CODE_LIMIT = (100, 100 / 60)  # wrong codes server-wide
 ANSWER_LIMIT = (10, 2.0)            # answers per student
 START_LIMIT = (5, 5 / 600)          # classes started per browser session
-DATA_DIR = Path(os.environ.get("GDLAB_DATA", Path(__file__).resolve().parents[2] / "data"))
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"   # $GDLAB_DATA overrides it
 UNAVAILABLE = ("Class mode is unavailable right now: the class database {why}. The lessons "
                "still work; try class mode again in a minute.")
 
@@ -228,8 +228,9 @@ class Store:
 
     @classmethod
     def from_env(cls, **kwargs):
-        """PostgreSQL at $DATABASE_URL, else the SQLite file data/classes.sqlite3."""
-        return cls(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'classes.sqlite3'}", **kwargs)
+        """PostgreSQL at $DATABASE_URL, else the SQLite file classes.sqlite3 in $GDLAB_DATA or data/."""
+        folder = Path(os.environ.get("GDLAB_DATA") or DATA_DIR)
+        return cls(os.environ.get("DATABASE_URL") or f"sqlite://{folder / 'classes.sqlite3'}", **kwargs)
 
     def close(self):
         self.db.close()
