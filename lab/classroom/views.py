@@ -126,7 +126,8 @@ def landing(db):
         st.session_state.setdefault("classmode.code", st.query_params.get("join", ""))
         st.text_input("Join code", key="classmode.code", max_chars=8, placeholder="e.g. K7QH3B",
                       help="The 6 letters and digits on the teacher's screen.")
-        st.text_input("Nickname (optional)", key="classmode.nickname", max_chars=qs.NICKNAME_MAX,
+        st.text_input("Nickname (optional)", key="classmode.nickname",
+                      placeholder=f"up to {qs.NICKNAME_MAX} characters",
                       help="Only the teacher sees it; other students see the class's totals only. "
                            "No account, no personal data.")
         if st.button("Join", key="classmode.join", type="primary", icon=":material/login:"):
