@@ -65,7 +65,7 @@ def join_url(code):
     return f"{root()}/{SLUG}?join={code}"
 
 
-@st.cache_data(show_spinner=False, ttl=300)
+@st.cache_data(show_spinner=False)
 def lesson_presets():
     """[(lesson title, slug, preset name, question, run query)] of every lesson's question presets."""
     found = qs.preset_questions(catalog.available(), lambda lesson: page_settings(catalog.ROOT / lesson.path))
