@@ -71,6 +71,9 @@ LESSONS = [
 ]
 
 
+CLASS_MODE = Lesson("Class mode", "classmode", "Share",
+                    "The whole class predicts, the teacher sees the answers live, then reveals.",
+                    ":material/groups:")
 REPORT = Lesson("Report", "report", "Share",
                 "The figures you collected, with your notes, as one HTML file or a PDF.",
                 ":material/description:")
@@ -82,8 +85,8 @@ def available():
 
 
 def menu():
-    """Every page of the app in menu order: home, the lessons that exist, the report."""
-    return [HOME, *available(), REPORT]
+    """Every page of the app in menu order: home, the lessons that exist, class mode, the report."""
+    return [HOME, *available(), CLASS_MODE, REPORT]
 
 
 def find(slug):

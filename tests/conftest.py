@@ -120,3 +120,6 @@ def shoot():
 def wait_settled():
     """settle(page) as a fixture."""
     return settle
+
+
+from tests.pg import postgres_url  # noqa: E402,F401  (class mode: a real PostgreSQL server, tests/pg.py)

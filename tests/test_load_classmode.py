@@ -1,0 +1,112 @@
+"""Class mode under a class's load: 30 students as websocket clients, one teacher, one real server.
+
+Each person is tests/test_load.py's light client (Streamlit's own websocket protocol, the
+messages a browser tab sends), on the class-mode page. The teacher starts a class and asks a
+lesson preset with three choices; 30 students open the join link within ARRIVAL seconds, join,
+answer and change their answer up to twice; then the teacher's own view must show exactly
+the answers the students last gave (the count and every bar). Timings go to
+tests/artifacts/load-classmode.json (measured, not asserted).
+"""
+import asyncio
+import json
+import random
+import time
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from tests.conftest import ARTIFACTS
+from tests.test_load import Learner, percentile, run
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+STUDENTS = 30
+ARRIVAL = 5.0          # seconds over which the students arrive and answer
+CHOICES = ("stays in the left dip", "reaches the right dip", "flies off")
+WIDGETS = ("radio", "text_input", "text_area", "button", "selectbox", "number_input", "checkbox")
+
+
+class Person(Learner):
+    """A browser tab on the class-mode page; widgets are found by their key (classmode.*)."""
+
+    def __init__(self, port):
+        super().__init__(port, "descent")   # reuse the client; only the page name differs
+        self.page, self.table, self.texts = "classmode", {}, []
+
+    def _see(self, type_, proto, path):
+        if type_ in WIDGETS:
+            self.widgets[proto.id.rsplit("-", 1)[-1]] = proto
+        elif type_ in ("markdown", "alert"):
+            self.texts.append(proto.body)
+        super()._see(type_, proto, path)
+
+    async def act(self, **values):
+        """One rerun with these widgets set: text for inputs and choices, True to press a button."""
+        presses = []
+        for key, value in values.items():
+            widget = self.widgets[key]
+            state = WidgetState(id=widget.id)
+            if value is True:
+                state.trigger_value = True
+                presses.append(widget.id)
+            else:
+                state.string_value = value
+            self.states[widget.id] = state
+        self.texts = []
+        seconds = await self._rerun(self.query)
+        for pressed in presses:   # a button press counts once, as in the browser
+            self.states.pop(pressed)
+        return seconds
+
+
+async def teacher_asks(port):
+    teacher = Person(port)
+    await teacher.open("")
+    await teacher.act(**{"classmode.start": True})
+    await teacher.act(**{f"classmode.choice.{i}": c for i, c in enumerate(CHOICES)})
+    await teacher.act(**{"classmode.add": True})
+    code = next(t for t in teacher.texts if t.startswith("Join code:")).split(">")[1][:6]
+    return teacher, code
+
+
+async def student_session(port, code, i):
+    rng = random.Random(i)
+    await asyncio.sleep(rng.uniform(0, ARRIVAL - 2))
+    start = time.perf_counter()
+    me = Person(port)
+    await me.open(f"join={code}")
+    await me.act(**{"classmode.nickname": f"student {i}", "classmode.join": True})
+    answers = [rng.choice(CHOICES) for _ in range(rng.randint(1, 3))]   # 1 answer, then changes
+    for answer in answers:
+        await me.act(**{"classmode.answer.0": answer})
+    assert any(f"Your answer: **{answer}**" in t.replace("\\", "") for t in me.texts), me.texts
+    seconds = time.perf_counter() - start
+    await me.close()
+    return answers[-1], seconds, me.exceptions
+
+
+def test_thirty_students_answer_and_the_teacher_tally_is_exact(app_url):
+    port = int(app_url.rsplit(":", 1)[1])
+
+    async def lesson():
+        teacher, code = await teacher_asks(port)
+        start = time.perf_counter()
+        results = await asyncio.gather(*(student_session(port, code, i) for i in range(STUDENTS)))
+        wall = time.perf_counter() - start
+        await teacher.act()                      # the teacher's next refresh
+        await teacher.close()
+        return teacher, results, wall
+
+    teacher, results, wall = run(lesson())
+    assert not teacher.exceptions and not [e for *_, errors in results for e in errors]
+    final = [answer for answer, *_ in results]
+    assert f"**{STUDENTS} answers** so far · {STUDENTS} students joined" in "\n".join(teacher.texts)
+    bars = next(v for v in teacher.view.values() if isinstance(v, list))[0]
+    assert bars["x"] == [final.count(c) for c in CHOICES]
+    seconds = [s for _, s, _ in results]
+    figures = {"students": STUDENTS, "arrival_s": ARRIVAL, "wall_s": round(wall, 2),
+               "join_and_answer_p50_s": round(percentile(seconds, 50), 2),
+               "join_and_answer_p95_s": round(percentile(seconds, 95), 2),
+               "join_and_answer_max_s": round(max(seconds), 2)}
+    print(json.dumps(figures, indent=1))
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "load-classmode.json").write_text(json.dumps(figures, indent=1))
