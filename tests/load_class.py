@@ -4,7 +4,7 @@ Each learner is one browser tab: it fetches the page once (keeping any cookie th
 proxy in front of it, sets, as a browser would), opens the websocket with that cookie, sends the
 page's URL, then the widget values after each change, and receives the page's elements, the
 new address and "script finished". `run_class` runs a whole class; `figures` sums it up.
-Used by tests/test_load.py (one server) and tests/test_deploy.py (several behind nginx).
+Used by tests/test_load.py (one server, then two behind nginx).
 """
 import asyncio
 import json

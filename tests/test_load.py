@@ -1,60 +1,104 @@
-"""Load: 30 learners at once on one `streamlit run app.py` server, each moving its own sliders.
+"""Load: 30 learners at once, first on one `streamlit run app.py` server, then on two behind nginx.
 
 Each learner is a light client that speaks Streamlit's own websocket protocol, exactly the
 messages a browser tab sends (the page's URL, then the widget values after each change) and
-receives (the page's elements, the new address, "script finished"). Thirty Chromium tabs
-drawing Plotly charts would share the test machine's cores with the server under test; these
-clients leave them to the server, so the figures measure the server (browser drawing excluded).
+receives (the page's elements, the new address, "script finished"); tests/load_class.py.
+Thirty Chromium tabs drawing Plotly charts would share the test machine's cores with the server
+under test; these clients leave them to the server, so the figures measure the server.
 
 The class: 30 learners open the softmax, batches and schedules lessons at the same moment,
 each from its own link, then for ACTIVE_SECONDS change one setting after another (their own
-random sequence, a short pause to look between changes). Afterwards:
-- no learner saw an exception, and no change stalled for CHANGE_TIMEOUT seconds;
-- no cross-talk: each learner's last view (after setting its own seed) is the view that
-  streamlit's AppTest renders, in this process, for the address that learner ended at, and
-  that address holds the learner's own values;
-- the server still answers /_stcore/health, and its memory (RSS, children included) stayed
-  under RSS_LIMIT_MIB.
-The latencies (change sent -> last chart of the page received) and the memory are printed
-and written to tests/artifacts/load.json.
+random sequence, a pause of PAUSE seconds to look between changes). It runs twice, in one run
+so the two set-ups are compared on the same machine at the same time of day:
+
+1. one plain process (our own, so its memory is ours alone to measure);
+2. `deploy.serve`: two processes behind real nginx (what `python -m deploy` and the Docker
+   image run), each learner keeping the cookie nginx sets, as a browser does, so its websocket
+   and its download URL reach the process that holds its session; learner 0 downloads a CSV.
+
+Afterwards, each time: no learner saw an exception, no change stalled for CHANGE_TIMEOUT
+seconds, no cross-talk (each learner's last view, after setting its own seed, is the view
+streamlit's AppTest renders in this process for the address that learner ended at). Once: the
+one process stayed under RSS_LIMIT_MIB (RSS, children included) and answers /_stcore/health;
+through nginx the CSV arrives, both processes served sessions and each browser stayed on one
+process. Latencies (change sent -> last chart received), runs/s and memory are printed and
+written to tests/artifacts/load.json.
 """
 import json
+import subprocess
+from collections import defaultdict
 
 import pytest
 
-from tests.conftest import ARTIFACTS, healthy, streamlit_server
-from tests.load_class import (MemoryWatch, assert_no_exception_and_no_cross_talk, figures, rss_mib,
-                              run, run_class, visit)
+import deploy
+from tests.conftest import ARTIFACTS, free_port, healthy, streamlit_server
+from tests.load_class import (PAGES, MemoryWatch, assert_no_exception_and_no_cross_talk, figures,
+                              rss_mib, run, run_class, visit)
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 LEARNERS = 30
-ACTIVE_SECONDS = 60
-PAUSE = (0.5, 2.5)            # seconds a learner looks at the result before the next change
+ACTIVE_SECONDS = 40
+PAUSE = (1.5, 4.5)     # seconds a learner looks at the result before the next change
 RSS_LIMIT_MIB = 1536
 
 
-@pytest.fixture(scope="module")
-def server():
-    """Our own `streamlit run app.py` (so its memory is ours alone to measure): (URL, pid)."""
+def routes(log):
+    """From nginx's access log ("routed" format): cookie -> set of processes its requests
+    reached, and the processes that served websocket sessions."""
+    by_cookie, streams = defaultdict(set), set()
+    for line in log.read_text().splitlines():
+        _, upstream, *request, status, cookie = line.split()
+        if cookie != "-":
+            by_cookie[cookie].add(upstream)
+        if "/_stcore/stream" in request[1]:
+            streams.add(upstream)
+    return by_cookie, streams
+
+
+def warm(url):
+    for page in PAGES:
+        run(visit(url, page))
+
+
+def one_process():
+    """The class on one plain server: its figures, with the server's memory."""
     with streamlit_server() as (url, proc):
-        yield url, proc.pid
+        run(visit(url, "softmax"))   # the first request of the server's life
+        idle = rss_mib(proc.pid)
+        watch = MemoryWatch(proc.pid)
+        watch.start()
+        learners, opened, wall = run_class(url, LEARNERS, ACTIVE_SECONDS, PAUSE)
+        peak = watch.stop()
+        assert healthy(url), "the server stopped answering its health check"
+        result = figures(learners, opened, wall, ACTIVE_SECONDS) | {
+            "rss_idle_mib": round(idle), "rss_peak_mib": round(peak),
+            "rss_after_mib": round(rss_mib(proc.pid)), "rss_limit_mib": RSS_LIMIT_MIB}
+    assert peak < RSS_LIMIT_MIB, f"server memory peaked at {peak:.0f} MiB"
+    assert_no_exception_and_no_cross_talk(learners)
+    return result
 
 
-def test_thirty_learners_at_once(server):
-    url, pid = server
-    run(visit(url, "softmax"))   # the first request of the server's life
-    idle = rss_mib(pid)
-    watch = MemoryWatch(pid)
-    watch.start()
-    learners, opened, wall = run_class(url, LEARNERS, ACTIVE_SECONDS, PAUSE)
-    peak = watch.stop()
-    result = figures(learners, opened, wall, ACTIVE_SECONDS) | {
-        "rss_idle_mib": round(idle), "rss_peak_mib": round(peak),
-        "rss_after_mib": round(rss_mib(pid)), "rss_limit_mib": RSS_LIMIT_MIB}
+def test_thirty_learners_on_one_process_then_on_two_behind_nginx(tmp_path):
+    one = one_process()
+    log = tmp_path / "access.log"
+    with deploy.serve(2, free_port(), "127.0.0.1", access_log=log,
+                      output=subprocess.DEVNULL) as (url, backends, _):
+        for _ in range(3):          # a few browsers' first visits: both processes warm up
+            warm(url)
+        learners, opened, wall = run_class(url, LEARNERS, ACTIVE_SECONDS, PAUSE, download="CSV")
+        two = figures(learners, opened, wall, ACTIVE_SECONDS)
+        assert healthy(url), "nginx or the app stopped answering the health check"
+    result = {"one process": one, "two processes behind nginx": two,
+              "speed-up (changes per second)": round(two["changes_per_second"]
+                                                     / one["changes_per_second"], 2)}
     print(json.dumps(result, indent=1))
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load.json").write_text(json.dumps(result, indent=1))
 
-    assert healthy(url), "the server stopped answering its health check"
-    assert peak < RSS_LIMIT_MIB, f"server memory peaked at {peak:.0f} MiB"
     assert_no_exception_and_no_cross_talk(learners)
+    csv = learners[0].downloaded.decode()
+    assert csv.count("\n") > 1 and "," in csv.splitlines()[0], csv[:200]
+    by_cookie, streams = routes(log)
+    assert streams == {f"127.0.0.1:{port}" for port in backends}, "both processes serve sessions"
+    assert all(len(upstreams) == 1 for upstreams in by_cookie.values()), "a browser changed process"
+    assert {learner.cookie.removeprefix("gdlab=") for learner in learners} <= set(by_cookie)

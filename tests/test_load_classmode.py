@@ -16,7 +16,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from tests.conftest import ARTIFACTS
-from tests.test_load import Learner, percentile, run
+from tests.load_class import Learner, percentile, run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 STUDENTS = 30
@@ -28,8 +28,8 @@ WIDGETS = ("radio", "text_input", "text_area", "button", "selectbox", "number_in
 class Person(Learner):
     """A browser tab on the class-mode page; widgets are found by their key (classmode.*)."""
 
-    def __init__(self, port):
-        super().__init__(port, "descent")   # reuse the client; only the page name differs
+    def __init__(self, base):
+        super().__init__(base, "descent")   # reuse the client; only the page name differs
         self.page, self.table, self.texts = "classmode", {}, []
 
     def _see(self, type_, proto, path):
@@ -58,8 +58,8 @@ class Person(Learner):
         return seconds
 
 
-async def teacher_asks(port):
-    teacher = Person(port)
+async def teacher_asks(base):
+    teacher = Person(base)
     await teacher.open("")
     await teacher.act(**{"classmode.start": True})
     await teacher.act(**{f"classmode.choice.{i}": c for i, c in enumerate(CHOICES)})
@@ -68,11 +68,11 @@ async def teacher_asks(port):
     return teacher, code
 
 
-async def student_session(port, code, i):
+async def student_session(base, code, i):
     rng = random.Random(i)
     await asyncio.sleep(rng.uniform(0, ARRIVAL - 2))
     start = time.perf_counter()
-    me = Person(port)
+    me = Person(base)
     await me.open(f"join={code}")
     await me.act(**{"classmode.nickname": f"student {i}", "classmode.join": True})
     answers = [rng.choice(CHOICES) for _ in range(rng.randint(1, 3))]   # 1 answer, then changes
@@ -85,12 +85,10 @@ async def student_session(port, code, i):
 
 
 def test_thirty_students_answer_and_the_teacher_tally_is_exact(app_url):
-    port = int(app_url.rsplit(":", 1)[1])
-
     async def lesson():
-        teacher, code = await teacher_asks(port)
+        teacher, code = await teacher_asks(app_url)
         start = time.perf_counter()
-        results = await asyncio.gather(*(student_session(port, code, i) for i in range(STUDENTS)))
+        results = await asyncio.gather(*(student_session(app_url, code, i) for i in range(STUDENTS)))
         wall = time.perf_counter() - start
         await teacher.act()                      # the teacher's next refresh
         await teacher.close()
