@@ -72,10 +72,10 @@ def results():
 BUILDERS = {
     "descent race": lambda r: draw_descent.race(
         r["descent"], descent.contour_grid("valley", 100.0), descent.surface("valley", 100.0),
-        descent.verdicts(r["descent"], "valley", 100.0)),
+        descent.verdicts(r["descent"], surface_name="valley", kappa=100.0)),
     "descent race without arrows": lambda r: draw_descent.race(
         r["descent"], descent.contour_grid("valley", 100.0), descent.surface("valley", 100.0),
-        descent.verdicts(r["descent"], "valley", 100.0), arrows=False, speed="fast"),
+        descent.verdicts(r["descent"], surface_name="valley", kappa=100.0), arrows=False, speed="fast"),
     "traps race": lambda r: draw_traps.race(traps.curve(), *r["traps"]),
     "regularization boundaries": lambda r: draw_regularization.boundaries(r["regularization"], "kept"),
     "playground regions": lambda r: draw_playground.training(r["playground"]),
