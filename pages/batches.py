@@ -83,8 +83,10 @@ def page():
                 settings=s)
 
     st.header("Why the small batches are noisy: L(B) scatters around L")
-    st.markdown("The network has thousands of weights, so we walk along one random direction d "
-                "through them. The thick blue curve is the full loss L; each thin red curve is the "
+    layers = (2, *exp.HIDDEN, int(exp.examples(s["n"], s["seed"], uploaded)[1].max()) + 1)
+    weights = sum(n_in * n_out + n_out for n_in, n_out in zip(layers, layers[1:]))
+    st.markdown(f"The network has {weights} weights and biases ({'-'.join(map(str, layers))}), so "
+                "we walk along one random direction d through them. The thick blue curve is the full loss L; each thin red curve is the "
                 "loss L(B) of one mini-batch. A step follows a red curve, not the blue one: its "
                 "slope and its lowest point (diamond) move from batch to batch, and they move more "
                 "the smaller the batch.")

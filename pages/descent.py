@@ -38,26 +38,26 @@ TABLE = [
     Setting("speed", "playback speed", "choice", "normal", options=tuple(SPEEDS), group="Display"),
 ]
 PRESETS = {
-    "Learning rate too big (diverges)": {
+    "Bowl, SGD η = 3": {
         "values": {"surface": "bowl", "lr_sgd": 3.0, "lr_momentum": 0.5, "lr_adam": 0.1,
                    "beta": 0.5, "steps": 60},
-        "question": "The bowl curves by 1 in every direction, so plain SGD is stable only for "
-                    "η < 2/1 = 2. SGD gets η = 3. What will its path do?"},
-    "SGD at the edge (η = 2)": {
+        "question": "The bowl curves by 1 in every direction. Plain SGD gets η = 3. "
+                    "What will its path do?"},
+    "Valley, SGD η = 2": {
         "values": {"surface": "valley", "optimizers": ("sgd",), "lr_sgd": 2.0, "steps": 100},
         "question": "η = 2 is exactly 2/λ_max for this valley. Converge, diverge, or neither?"},
     "Momentum through the valley": {
         "values": {"surface": "valley", "optimizers": ("sgd", "momentum"), "lr_sgd": 1.0,
                    "lr_momentum": 3.0, "beta": 0.7, "steps": 100},
         "question": "SGD and momentum both follow the slope; momentum also keeps 70% of its "
-                    "last step. Who reaches the minimum first, and by how many steps?"},
+                    "last step. Who reaches the minimum first?"},
     "Saddle point: plain GD stalls": {
         "values": {"surface": "saddle", "lr_sgd": 0.02, "lr_momentum": 0.02, "lr_adam": 0.05,
                    "beta": 0.9, "steps": 150}},
     "Rosenbrock banana": {
         "values": {"surface": "rosenbrock", "lr_sgd": 0.001, "lr_momentum": 0.001,
                    "lr_adam": 0.1, "beta": 0.9, "steps": 1000}},
-    "Double well trap": {
+    "Double well": {
         "values": {"surface": "double_well", "lr_sgd": 0.05, "lr_momentum": 0.05,
                    "lr_adam": 0.05, "beta": 0.9, "steps": 200},
         "question": "All three start high on the left. The right-hand well is deeper. "
@@ -66,6 +66,7 @@ PRESETS = {
 race = cached(exp.race)
 contour_grid = cached(exp.contour_grid)
 rate_map = cached(exp.rate_map)
+start_sentence = cached(exp.start_sentence)
 
 
 def page():
@@ -79,11 +80,12 @@ def page():
                     r"\text{momentum: } v \leftarrow \beta v + \nabla f(\theta), \quad "
                     r"\theta \leftarrow \theta - \eta\, v",
                     r"\text{quadratic: stable only if } \eta < 2/\lambda_{\max}"],
-           try_this=["Set SGD's η to 0.5, 1, 1.5, 2 and 3 on the valley: smooth, one jump, zig-zag, "
-                     "bouncing for ever, diverging.",
+           try_this=["Set SGD's η to 0.5, 1, 1.5, 2 and 3 on the valley and say what its path does "
+                     "each time; the verdicts name it.",
                      "Raise κ to 1000: SGD's crawl along the floor gets 10 times slower.",
                      "Move your momentum point on the rate map (η and β) to the ★.",
-                     "Pick *Double well trap*: does momentum's speed carry it over the hump?",
+                     "Pick *Double well*, then read the sentence under the verdicts: how often "
+                     "does momentum get over the hump from other starts?",
                      "Try the cosine schedule on Rosenbrock."])
     s = settings_panel(TABLE, PRESETS)
     names = s["optimizers"]
@@ -98,13 +100,19 @@ def page():
     st.latex(surf.formula)
     show_figure(draw.race(runs, grid, surf, verdicts, arrows=s["arrows"], speed=s["speed"]),
                 "descent-race", data=runs, settings=s)
-    st.caption(f"A learning rate that suits plain SGD here: η ≈ {surf.lr:g}. Contour lines are spaced "
+    st.caption(exp.lr_hint(s["surface"], s["kappa"]) + " Contour lines are spaced "
                "logarithmically, so the steep walls and the flat floor both show.")
 
     verdict_col, loss_col = st.columns([2, 3], gap="large")
     with verdict_col:
         st.subheader("Verdicts")
         st.markdown("\n".join(f"- {sentence}" for sentence in verdicts["sentence"]))
+        for n in names:
+            with friendly():
+                said = start_sentence(s["surface"], s["kappa"], n, s[f"lr_{n}"], s["beta"],
+                                      s["schedule"], s["steps"])
+            if said:
+                st.markdown(f"- {said}")
         st.dataframe(verdicts[["label", "verdict", "step", "final_gap"]], hide_index=True, column_config={
             "label": "optimizer", "step": st.column_config.NumberColumn(format="%d"),
             "final_gap": st.column_config.NumberColumn("f − f* at the end", format="%.3g")})

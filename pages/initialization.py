@@ -20,9 +20,11 @@ TABLE = [
     Setting("compare", "schemes to compare", "multi",
             ("zeros", "constant", "normal", "xavier_normal", "he_normal"), options=exp.SCHEMES,
             labels=exp.LABELS, group="Initialization"),
-    Setting("sigma", "σ of normal and uniform", "log", 0.05, low=0.001, high=10,
+    Setting("sigma", "σ of normal and uniform", "log", 0.3, low=0.001, high=10,
             group="Initialization", help="normal draws N(0, σ²); uniform draws U(−√3σ, √3σ), "
-                                         "which has the same standard deviation σ."),
+                                         "which has the same standard deviation σ. About "
+                                         "1/√fan_in = 1/√16 = 0.25 keeps the spread from layer "
+                                         "to layer."),
     Setting("lr", "learning rate (SGD, momentum 0.9)", "log", 0.05, low=0.001, high=1,
             group="Training"),
     Setting("epochs", "epochs", "int", 60, low=5, high=200, group="Training"),
@@ -33,20 +35,20 @@ PRESETS = {
         "values": {"scheme": "zeros", "compare": ("zeros", "constant", "xavier_normal")},
         "question": "Every weight starts at exactly 0. After 60 epochs of training, how many "
                     "different hidden units does layer 1 have?"},
-    "σ too small (vanishing)": {
+    "σ = 0.01, 8 layers": {
         "values": {"scheme": "normal", "sigma": 0.01, "depth": 8,
                    "compare": ("normal", "xavier_normal")},
         "question": "Weights drawn with σ = 0.01 in 8 tanh layers. How large are the activations "
                     "of the last layer, and the gradients of the first?"},
-    "σ too large (exploding/saturating)": {
+    "σ = 1": {
         "values": {"scheme": "normal", "sigma": 1.0, "compare": ("normal", "xavier_normal")},
         "question": "Weights drawn with σ = 1 in tanh layers of 16 units. Where do the "
                     "activations of the deep layers pile up?"},
     "He for ReLU": {"values": {"activation": "relu", "scheme": "he_normal", "depth": 10,
                                "compare": ("normal", "xavier_normal", "he_normal")}},
-    "Xavier for tanh": {"values": {"activation": "tanh", "scheme": "xavier_normal", "depth": 10,
-                                   "compare": ("normal", "xavier_normal", "he_normal",
-                                               "lecun_normal")}},
+    "10 tanh layers: Xavier, He, LeCun": {
+        "values": {"activation": "tanh", "scheme": "xavier_normal", "depth": 10,
+                   "compare": ("normal", "xavier_normal", "he_normal", "lecun_normal")}},
 }
 histograms = cached(exp.histograms)
 spread = cached(exp.spread)
@@ -58,14 +60,22 @@ def page():
            "Before training, every weight needs a first value. If they are all equal, every hidden "
            "unit of a layer computes the same thing and receives the same gradient, so they stay "
            "twins forever. If they are random but too small, the signal shrinks layer after layer "
-           "(**vanishing**); too large, it blows up or saturates the activation. Look at how the "
-           "spread of the activations and gradients changes from layer to layer.",
+           "(**vanishing**); too large, it blows up or saturates the activation. \"Small\" has a "
+           "scale: about 1/√fan_in (1/√16 = 0.25 here) keeps the spread the same from layer to "
+           "layer. Zero weights and biases are the extreme case: with tanh or ReLU every hidden "
+           "activation is 0, so every weight's gradient is exactly 0 and only the output biases "
+           "move; with sigmoid (σ(0) = ½) the gradients are not 0 but identical, so the network "
+           "behaves like one with a single unit per layer. Look at how the spread of the "
+           "activations and gradients changes from layer to layer.",
            formula=[r"\mathrm{Var}(z_l) \approx n_{\text{in}}\,\mathrm{Var}(W_l)\,\mathrm{Var}(a_{l-1})",
                     r"\text{Xavier: } \mathrm{Var}(W) = \frac{2}{n_{\text{in}} + n_{\text{out}}} \qquad "
                     r"\text{He: } \frac{2}{n_{\text{in}}} \qquad \text{LeCun: } \frac{1}{n_{\text{in}}}"],
-           try_this=["Pick *Zero initialization*: the heat map has identical rows and the loss stays flat.",
-                     "Slide σ from 0.001 to 10 with *normal*: the std lines tilt down, then up.",
-                     "Switch the activation to relu: Xavier's lines now fall, He's stay flat.",
+           try_this=["Pick *Zero initialization* and count the different rows of its heat maps.",
+                     "Slide σ from 0.001 to 10 with *normal*: below about 1/√16 the activations "
+                     "shrink layer after layer (vanishing); well above it they pile up near ±1 "
+                     "(saturation).",
+                     "Switch the activation to relu: Xavier's lines now fall (to about a tenth by "
+                     "layer 6), He's fall far less.",
                      "Add layers (depth 10): a bad scheme gets worse with every layer.",
                      "Change the seed: the random schemes change, the zeros stay stuck."])
     s = settings_panel(TABLE, PRESETS)

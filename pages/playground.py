@@ -52,24 +52,24 @@ TABLE = [
     seed(group="Training"),
 ]
 PRESETS = {
-    "XOR needs a hidden layer": {
+    "XOR, no hidden layer": {
         "values": {"dataset": "xor", "noise": 0.1, "layers": 0},
         "question": "With no hidden layer the network can only draw one straight boundary. "
                     "Can it separate XOR? (Then give it one hidden layer.)"},
     "Spirals: go deep": {
         "values": {"classes": 3, "layers": 4, "epochs": 300}},
-    "Circles with x² and y² features (no hidden layer needed)": {
+    "Circles, features x² and y²": {
         "values": {"dataset": "circles", "features": ("x2", "y2"), "layers": 0},
         "question": "No hidden layer, but the inputs are x² and y² instead of x and y. "
                     "Can a linear model separate the two circles now?"},
     "Regression on a sine": {
         "values": {"problem": "regression", "noise": 0.1, "activation": "tanh",
                    "init": "xavier_uniform", "lr": 0.01}},
-    "Too much dropout": {
+    "Dropout 0.6": {
         "values": {"dropout": 0.6},
         "question": "Dropout switches off 60% of the hidden neurons at every step. "
                     "Will the network still learn the spirals?"},
-    "A far too big step": {
+    "Sine, SGD η = 1": {
         "values": {"problem": "regression", "optimizer": "sgd", "lr": 1.0},
         "question": "Plain SGD with η = 1 on the sine. What happens in the first steps?"},
 }
@@ -87,11 +87,14 @@ def page():
            "Circles are training points, diamonds validation points it never trains on.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
                    r"\tfrac{\lambda}{2} \sum W^2\Big)",
-           try_this=["Press *XOR needs a hidden layer*, then add one hidden layer.",
+           try_this=["Press *XOR, no hidden layer*, then add one hidden layer.",
                      "Remove every hidden layer on the circles, then add the features x² and y².",
-                     "Raise the noise to 0.3 and the width to 64: the validation accuracy falls "
-                     "behind (overfitting); dropout or L2 narrow the gap.",
-                     "Set η to 1 with SGD: watch the training diverge.",
+                     "Raise the noise to 0.3 and the width to 64: the validation accuracy usually "
+                     "(9 of 10 seeds) falls more than 10 points behind (overfitting); dropout 0.3 "
+                     "(9 of 10 seeds) or L2 0.005 (10 of 10) narrow the gap.",
+                     "Set η to 1 with SGD: the steps are so big that training stalls, in 6 of 10 "
+                     "seeds at chance (50%), in the others below 80%; it does not diverge here. "
+                     "On the sine it does.",
                      "Download a template under *Bring your own data*, edit it, upload it."])
     box, file = upload.uploader(key="playground.csv")
     s = settings_panel(TABLE, PRESETS)

@@ -139,6 +139,9 @@ def app():
 def test_page_loads_with_two_charts_and_a_verdict(app):
     assert not app.exception and len(app.get("plotly_chart")) == 2
     assert any("full batch needed 20 epochs" in m.value for m in app.markdown)
+    model, _ = exp.train("full", epochs=1)
+    assert model.n_params == 354 and model.sizes == [2, 16, 16, 2]
+    assert any("The network has 354 weights and biases (2-16-16-2)" in m.value for m in app.markdown)
 
 
 def test_axis_and_batch_sizes_change_the_figure(app):

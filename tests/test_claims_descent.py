@@ -132,8 +132,9 @@ def test_lr_hint_is_true_on_every_surface():
     rates = {eta: float(exp.heavy_ball_rate(eta, 0.0, 0.01, 1.0)) for eta in np.linspace(0.1, 1.99, 50)}
     assert min(rates.values()) >= float(exp.heavy_ball_rate(best, 0.0, 0.01, 1.0))
     for name in surfaces.SURFACES:
-        surf = exp.surface(name, 1.0)
+        surf = exp.surface(name, 1.0)        # as the lesson shows it, with the η lr_hint names
         if surf.hessian_eigs is None:
+            assert f"η ≈ {surf.lr:g}" in exp.lr_hint(name), name
             runs, v = verdicts(name, ("sgd",), (surf.lr,), steps=200, kappa=1.0)
             assert v.loc["sgd", "verdict"] != "diverged", name
             assert runs["loss"].iloc[-1] < runs["loss"].iloc[0], name

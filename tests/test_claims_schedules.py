@@ -53,15 +53,15 @@ def test_the_suggested_lr_ends_within_2x_of_the_best_fixed_lr_in_9_of_10_seeds(o
 
 def test_default_four_runs_too_small_good_too_big_far_too_big():
     # text: "too small crawls, a good one falls fast, too big stalls far higher, and far too
-    # big usually blows up: in about 6 of 10 seeds its loss overflows within a few steps, in
-    # the others it ends above where it started"
+    # big usually blows up (on the defaults: in 6 of 10 seeds its loss overflows within 5 steps,
+    # in the others it ends above where it started)"
     small, good, big, huge = (finals(0.3, m) for m in exp.MULTIPLES)
     assert np.all(small > good) and np.all(big >= 2 * good)
     assert np.all(good == np.minimum.reduce([small, good, big, huge]))      # "(best)" in the verdict
     gone = [summary(0.3, seed).loc[100] for seed in SEEDS]
     diverged = [r for r in gone if not np.isnan(r.diverged_at)]
     print(f"\nη = 30 diverged in {len(diverged)} of 10 seeds, at steps {[int(r.diverged_at) for r in diverged]}")
-    assert 5 <= len(diverged) <= 7 and all(r.diverged_at <= 10 for r in diverged)
+    assert len(diverged) == 6 and all(r.diverged_at <= 5 for r in diverged)
     assert all(r.final_loss > r.start_loss for r in gone if np.isnan(r.diverged_at))
 
 
@@ -84,10 +84,13 @@ def test_lr_30_preset_usually_diverges_in_the_first_steps():
 
 def test_warm_up_then_cosine_usually_rescues_lr_3():
     # preset "Warm-up then cosine": "η = 3 failed with a constant rate. Will ... rescue it?"
-    # -> usually: in 9 of 10 seeds it ends below 0.2 (with a constant η it never does)
+    # -> usually: in 9 of 10 seeds it ends below 0.2. A constant η = 3 ends above 0.2 in 9 of 10
+    # (seed 5: 0.106, where warm-up does not beat it), so of the 9 failures warm-up rescues 8.
     rescued = finals(3.0, 1, "warmup_cosine") < 0.2
-    print(f"\nwarm-up then cosine rescues η = 3 in {rescued.sum()} of 10 seeds")
-    assert rescued.sum() >= 9 and np.all(finals(3.0, 1) > 0.2)
+    failed = finals(3.0, 1) > 0.2
+    print(f"\nwarm-up then cosine rescues η = 3 in {rescued.sum()} of 10 seeds, "
+          f"{(rescued & failed).sum()} of the {failed.sum()} where constant η = 3 failed")
+    assert rescued.sum() >= 9 and failed[0] and failed.sum() >= 9 and (rescued & failed).sum() >= 8
 
 
 def test_cosine_damps_the_epoch_to_epoch_wiggles():

@@ -223,12 +223,12 @@ def test_off_map_start_gives_a_sentence_not_a_traceback(app):
 
 
 PRESET_SHOWS = {  # preset -> (surface, a sentence the verdicts must contain)
-    "Learning rate too big (diverges)": ("bowl", "SGD diverged at step 19"),
-    "SGD at the edge (η = 2)": ("valley", "SGD bounces between the walls for ever"),
+    "Bowl, SGD η = 3": ("bowl", "SGD diverged at step 19"),
+    "Valley, SGD η = 2": ("valley", "SGD bounces between the walls for ever"),
     "Momentum through the valley": ("valley", "SGD + momentum converged"),
     "Saddle point: plain GD stalls": ("saddle", "SGD is still going"),
     "Rosenbrock banana": ("rosenbrock", "Adam converged"),
-    "Double well trap": ("double_well", "SGD is stuck in a local minimum"),
+    "Double well": ("double_well", "SGD is stuck in a local minimum"),
 }
 
 
@@ -240,3 +240,8 @@ def test_each_preset_applies(app, preset):
     surface, sentence = PRESET_SHOWS[preset]
     assert not app.exception and app.query_params["surface"] == surface
     assert any(sentence in m.value for m in app.markdown)
+    if surface == "double_well":   # the sentence under the verdicts: other starts
+        assert any("From 100 random starts on the map, SGD + momentum ends in the deepest minimum in"
+                   in m.value for m in app.markdown)
+    elif surface == "bowl":
+        assert any("η = 1 = 1/λ lands on the minimum in one step" in c.value for c in app.caption)

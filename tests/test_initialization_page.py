@@ -128,10 +128,10 @@ def test_changing_activation_and_sigma_changes_the_figures(app):
 
 
 PRESETS = {"Zero initialization": ("scheme", "zeros"),
-           "σ too small (vanishing)": ("sigma", "0.01"),
-           "σ too large (exploding/saturating)": ("sigma", "1"),
+           "σ = 0.01, 8 layers": ("sigma", "0.01"),
+           "σ = 1": ("sigma", "1"),
            "He for ReLU": ("activation", "relu"),
-           "Xavier for tanh": ("depth", "10")}
+           "10 tanh layers: Xavier, He, LeCun": ("depth", "10")}
 
 
 def test_each_preset_applies(app):

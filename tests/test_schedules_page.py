@@ -120,7 +120,7 @@ def test_use_the_suggested_lr_button(app):
     assert "Use the suggested η ≈ 0.2" in app.button(key="schedules.use_suggested").label
 
 
-PRESETS = {"Too small": 0.003, "Just right": 0.3, "Too big": 3.0, "Diverging": 30.0,
+PRESETS = {"η = 0.003": 0.003, "Just right": 0.3, "η = 3": 3.0, "η = 30": 30.0,
            "Warm-up then cosine": 3.0, "Step decay": 1.0}
 
 
@@ -133,3 +133,10 @@ def test_every_preset_applies(app):
         assert not app.exception and len(app.get("plotly_chart")) == 3, name
         assert app.session_state["schedules.lr"] == lr
     assert app.session_state["schedules.schedule"] == "step"
+
+
+def test_check_over_ten_seeds_counts_what_the_runs_did(app):
+    app.checkbox(key="schedules.spread").check().run()
+    said = [m.value for m in app.markdown if m.value.startswith(f"Over {exp.SPREAD_SEEDS} seeds: ")]
+    assert not app.exception and len(said) == 1
+    assert said[0] == exp.spread_sentence(exp.seed_spread(0.3))

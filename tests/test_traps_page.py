@@ -95,8 +95,8 @@ def app():
     return open_lesson("traps", timeout=60).run()
 
 
-def test_page_shows_the_race_the_histogram_and_the_rates(app):
-    assert not app.exception and len(app.get("plotly_chart")) == 3
+def test_page_shows_the_race_the_histogram_the_rates_and_momentum(app):
+    assert not app.exception and len(app.get("plotly_chart")) == 4
     race = spec(app, 0)
     assert [d["name"] for d in race["data"][:4]] == ["full loss L(θ)", "this step's batch L(B)",
                                                      "full batch", "batch 4 runs"]
@@ -107,6 +107,9 @@ def test_page_shows_the_race_the_histogram_and_the_rates(app):
     assert shown == round(200 * expected) and 120 <= shown <= 170
     escaped = next(d for d in spec(app, 1)["data"] if d["name"].startswith("escaped"))
     assert escaped["name"].endswith(f": {round(200 * expected)}")
+    more = spec(app, 3)
+    assert [a["text"] for a in more["layout"]["annotations"][:2]] == ["escape rate vs momentum μ",
+                                                                      "escaped within N steps"]
 
 
 def test_batch_size_slider_changes_the_runs(app):
@@ -116,10 +119,10 @@ def test_batch_size_slider_changes_the_runs(app):
     assert "batch 1: " in sentence(app) and app.query_params["batch_size"] == "1"
 
 
-PRESETS = [("Full batch gets stuck", "batch_size", 64, "Full batch: stuck in the local minimum after 200 steps ("),
-           ("Batch size 1 escapes", "batch_size", 1, "batch 1: "),
-           ("Bigger learning rate", "lr", 0.25, "batch 4: "),
-           ("Momentum helps", "momentum", 0.5, "Full batch: escaped to the global minimum")]
+PRESETS = [("Full batch (64 of 64)", "batch_size", 64, "Full batch: stuck in the local minimum after 200 steps ("),
+           ("Batch size 1", "batch_size", 1, "batch 1: "),
+           ("Learning rate 0.25", "lr", 0.25, "batch 4: "),
+           ("Momentum 0.5", "momentum", 0.5, "Full batch: escaped to the global minimum")]
 
 
 def test_each_preset_asks_then_shows_its_run(app):
@@ -127,5 +130,5 @@ def test_each_preset_asks_then_shows_its_run(app):
         app.button(key=f"traps.preset.{preset}").click().run()
         assert not app.get("plotly_chart") and app.info, preset
         app.button(key="traps.reveal").click().run()
-        assert not app.exception and len(app.get("plotly_chart")) == 3, preset
+        assert not app.exception and len(app.get("plotly_chart")) == 4, preset
         assert app.slider(key=f"traps.{key}").value == value and told in sentence(app), preset
