@@ -17,17 +17,14 @@ SCENES = """() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];
     return gd._fullData.filter(t => t.type === 'surface').length; }"""
 
 
-@pytest.fixture
-def lesson(page, app_url, wait_settled):
+def test_slices_share_one_colour_scale_on_the_first_screen_and_the_3d_view_turns(page, app_url,
+                                                                                wait_settled, shoot):
+    lesson = page
     open_page(page, f"{app_url}/landscape_papers", wait_settled)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5",
                            timeout=BUILD * 1000)
     wait_settled(page, BUILD)
     assert page.locator('[data-testid="stException"]').count() == 0
-    return page
-
-
-def test_the_slices_render_with_one_shared_colour_scale_on_the_first_screen(lesson, shoot):
     for width, height in ((1440, 900),):   # at 1280x720 the lesson header alone fills 490 px
         lesson.set_viewport_size({"width": width, "height": height})
         lesson.wait_for_timeout(500)
@@ -42,8 +39,6 @@ def test_the_slices_render_with_one_shared_colour_scale_on_the_first_screen(less
     low, high = slices["range"]
     assert low < high and high == pytest.approx(__import__("math").log10(exp.CAP))
 
-
-def test_the_3d_view_rotates_when_dragged(lesson):
     assert lesson.evaluate(SCENES) == 2
     plot = lesson.locator(".js-plotly-plot").nth(1)
     plot.scroll_into_view_if_needed()

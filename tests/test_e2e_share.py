@@ -40,12 +40,15 @@ def test_each_export_of_a_figure_downloads_as_a_valid_file(page, app_url, wait_s
 
 def test_a_copied_link_shows_the_same_chart_in_a_fresh_browser(page, browser, app_url, wait_settled):
     open_page(page, f"{app_url}/softmax", wait_settled)
+    probabilities = "() => document.querySelector('.js-plotly-plot').data[0].text.map(Number)"
+    before = page.evaluate(probabilities)
     thumb = page.get_by_role("slider", name="logit z for owl")
     thumb.focus()
     for _ in range(25):
         thumb.press("ArrowRight")   # -1.0 -> +1.5
-    page.wait_for_url("**z_owl=1.5&**", timeout=15_000)
+    page.wait_for_url("**z_owl=1.5&**", timeout=15_000)   # the link follows the slider
     wait_settled(page)
+    assert page.evaluate(probabilities)[3] > before[3]   # owl's probability grew
     page.locator('[data-testid="stSidebar"] summary').filter(has_text="Copy link").click()
     link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"] code').inner_text().strip()
     assert link.startswith(f"{app_url}/softmax?") and "z_owl=1.5" in link

@@ -37,7 +37,7 @@ from tests.load_class import (PAGES, MemoryWatch, assert_no_exception_and_no_cro
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 LEARNERS = 30
-ACTIVE_SECONDS = 40
+ACTIVE_SECONDS = 30
 PAUSE = (1.5, 4.5)     # seconds a learner looks at the result before the next change
 RSS_LIMIT_MIB = 1536
 
