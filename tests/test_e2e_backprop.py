@@ -1,4 +1,5 @@
-"""In a real browser: step forward through the whole backprop graph, then back to the start.
+"""In a real browser: step forward through the whole backprop graph, back a few steps, and from
+a link at step 2 back to the start.
 
 Screenshots land in tests/artifacts/backprop-*.png.
 """
@@ -49,8 +50,14 @@ def test_step_forward_to_the_end_and_back_to_the_start(page, app_url, wait_settl
     assert f"stage={total}" in page.url
     shoot(page, "backprop-update")
 
-    for step in range(total - 1, 0, -1):
+    for step in range(total - 1, total - 4, -1):          # back a few steps ...
         page.get_by_role("button", name="◀ Back").click()
         assert state_at(page, step) == seen[step - 1]     # the same picture as on the way forward
+    page.goto(f"{app_url}/backprop?stage=2")                # ... and from a link at step 2 to the start
+    page.wait_for_selector('[data-testid="stApp"]')
+    assert state_at(page, 2) == seen[1]
+    page.get_by_role("button", name="◀ Back").click()
+    assert state_at(page, 1) == seen[0]
+    wait_settled(page)
     assert page.get_by_role("button", name="◀ Back").is_disabled()
     assert page.locator('[data-testid="stException"]').count() == 0

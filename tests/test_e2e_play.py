@@ -31,7 +31,7 @@ ALL_CHARTS = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-p
     .map(t => [t.x, t.y, t.z].map(a => a && Array.from(a).slice(0, 4000)))))"""
 
 
-OWN_TEST = ("digits", "landscape_papers")   # tests/test_e2e_digits.py, tests/test_e2e_papers.py
+OWN_TEST = ("digits", "landscape_papers", "backprop")   # tests/test_e2e_<these>.py open them
 
 
 @pytest.mark.parametrize("lesson", [lesson for lesson in catalog.available() if lesson.slug not in OWN_TEST],

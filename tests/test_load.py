@@ -37,7 +37,7 @@ from tests.load_class import (PAGES, MemoryWatch, assert_no_exception_and_no_cro
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 LEARNERS = 30
-ACTIVE_SECONDS = 30
+ACTIVE_SECONDS = 20
 PAUSE = (1.5, 4.5)     # seconds a learner looks at the result before the next change
 RSS_LIMIT_MIB = 1536
 
@@ -83,7 +83,7 @@ def test_thirty_learners_on_one_process_then_on_two_behind_nginx(tmp_path):
     log = tmp_path / "access.log"
     with deploy.serve(2, free_port(), "127.0.0.1", access_log=log,
                       output=subprocess.DEVNULL) as (url, backends, _):
-        for _ in range(3):          # a few browsers' first visits: both processes warm up
+        for _ in range(2):          # a few browsers' first visits: both processes warm up
             warm(url)
         learners, opened, wall = run_class(url, LEARNERS, ACTIVE_SECONDS, PAUSE, download="CSV")
         two = figures(learners, opened, wall, ACTIVE_SECONDS)
