@@ -1,8 +1,8 @@
 """Real images: an MLP learns the 8×8 handwritten digits (nnlib.datasets.load_digits).
 
 Each image is 64 pixels x ∈ [0, 1]⁶⁴ (ink per 4×4 block / 16); the network maps it to ten
-logits and softmax turns them into probabilities p_k, k = 0..9 (cross-entropy, seed note 000
-eqs. 4-6). A neuron j of the first layer computes z_j = Σ_i x_i W_ij + b_j: its 64 weights
+logits and softmax turns them into probabilities p_k, k = 0..9, scored by the cross-entropy
+ℓ = −log p_k of the true class (as in the course notes on softmax). A neuron j of the first layer computes z_j = Σ_i x_i W_ij + b_j: its 64 weights
 W_:j are an 8×8 image of what it looks for (red pixels raise z_j when inked, blue ones lower it).
 
 `run` trains one network on a stratified training part and records, at up to MAX_FRAMES
@@ -10,7 +10,7 @@ epochs, the first-layer weights (for the weights-as-images animation); then it s
 part: accuracy, confusion matrix, per-class accuracy, the misclassified digits with their
 probabilities. `full_batch` trains the same network from the same start with full batch, for
 FULL_FACTOR times the epochs, so its loss can be compared with the mini-batch run's per epoch and
-per second of training (seed note 000: "for neural networks to work we need a lot of data",
+per second of training (the course notes: "for neural networks to work we need a lot of data",
 so one exact step on all of it is slow).
 """
 import math

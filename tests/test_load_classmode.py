@@ -10,13 +10,17 @@ tests/artifacts/load-classmode.json (measured, not asserted).
 import asyncio
 import json
 import random
+import subprocess
 import time
 
+import psycopg
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from tests.conftest import ARTIFACTS
+import deploy
+from tests.conftest import ARTIFACTS, free_port
 from tests.load_class import Learner, percentile, run
+from tests.test_load import routes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 STUDENTS = 30
@@ -108,3 +112,31 @@ def test_thirty_students_answer_and_the_teacher_tally_is_exact(app_url):
     print(json.dumps(figures, indent=1))
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load-classmode.json").write_text(json.dumps(figures, indent=1))
+
+
+def test_students_on_two_processes_behind_nginx_appear_in_one_postgresql_tally(postgres_url, monkeypatch,
+                                                                            tmp_path):
+    """Two app processes share one PostgreSQL database; nginx sends each browser (cookie) to one of
+    them. The teacher sits on one process, the students spread over both: one tally of them all."""
+    monkeypatch.setenv("DATABASE_URL", postgres_url)      # the app processes inherit it
+    students, log = 12, tmp_path / "access.log"
+    with deploy.serve(2, free_port(), "127.0.0.1", access_log=log,
+                      output=subprocess.DEVNULL) as (url, backends, _):
+        async def lesson():
+            teacher, code = await teacher_asks(url)
+            results = await asyncio.gather(*(student_session(url, code, i) for i in range(students)))
+            await teacher.act()
+            await teacher.close()
+            return teacher, code, results
+
+        teacher, code, results = run(lesson())
+    assert not teacher.exceptions and not [e for *_, errors in results for e in errors]
+    assert f"**{students} answers** so far · {students} students joined" in "\n".join(teacher.texts)
+    final = [answer for answer, *_ in results]
+    bars = next(v for v in teacher.view.values() if isinstance(v, list))[0]
+    assert bars["x"] == [final.count(c) for c in CHOICES]
+    by_cookie, streams = routes(log)
+    assert streams == {f"127.0.0.1:{port}" for port in backends}, "students were on both processes"
+    assert all(len(upstreams) == 1 for upstreams in by_cookie.values())
+    with psycopg.connect(postgres_url) as db:                # and the class is in PostgreSQL
+        assert db.execute("SELECT count(*) FROM students WHERE code = %s", (code,)).fetchone()[0] == students
