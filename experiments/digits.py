@@ -2,8 +2,9 @@
 
 Each image is 64 pixels x ∈ [0, 1]⁶⁴ (ink per 4×4 block / 16); the network maps it to ten
 logits and softmax turns them into probabilities p_k, k = 0..9, scored by the cross-entropy
-ℓ = −log p_k of the true class (as in the course notes on softmax). A neuron j of the first layer computes z_j = Σ_i x_i W_ij + b_j: its 64 weights
-W_:j are an 8×8 image of what it looks for (red pixels raise z_j when inked, blue ones lower it).
+ℓ = −log p_k of the true class (as in the course notes on softmax). A neuron j of the first
+layer computes z_j = Σ_i x_i W_ij + b_j: its 64 weights W_:j are an 8×8 image of what it looks
+for (red pixels raise z_j when inked, blue ones lower it).
 
 `run` trains one network on a stratified training part and records, at up to MAX_FRAMES
 epochs, the first-layer weights (for the weights-as-images animation); then it scores the test
