@@ -34,10 +34,17 @@ from lab.panel import share_url
 from viz import theme
 
 PRESENT_KEY = "present"
+# Every page: less empty space above the title and smaller section headings, so the picture
+# starts on the first screen (Streamlit's default top padding is 6rem, under a 3.75rem toolbar).
+LAYOUT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+.stMain h1 { font-size: 2.25rem; padding-top: 0; } .stMain h2 { font-size: 1.6rem; padding: 0.5rem 0 0.25rem; }
+</style>"""
+# Presentation mode: larger text for the back row, headings kept compact for the figure's sake.
 BIG_CSS = """<style>
-.stMain p, .stMain li, .stMain label { font-size: 1.35rem !important; }
-.stMain h1 { font-size: 3.2rem !important; } .stMain h2 { font-size: 2.6rem !important; }
-.stMain h3 { font-size: 2.1rem !important; } .stMain .katex-display .katex { font-size: 1.5em; }
+.stMain p, .stMain li, .stMain label { font-size: 1.3rem !important; }
+.stMain h1 { font-size: 2.6rem !important; } .stMain h2 { font-size: 1.9rem !important; }
+.stMain h3 { font-size: 1.6rem !important; } .stMain .katex-display .katex { font-size: 1.4em; }
 </style>"""
 
 
@@ -61,6 +68,7 @@ def presentation_toggle():
 
 def app_sidebar():
     """What app.py draws in the sidebar under the menu: presentation mode and one line on links."""
+    st.html(LAYOUT_CSS)
     presentation_toggle()
     st.sidebar.caption("Gradient Descent Lab: change one thing and watch what happens. "
                        "Every setting is in the address bar, so a link reproduces the run.")
@@ -80,18 +88,25 @@ def draw_alone(slug, sidebar=False):
 
 
 def lesson(title, look_at, formula=None, try_this=()):
-    """The top of a lesson: title, 2-3 sentences on what to look at, formulas, things to try.
+    """The top of a lesson, short so that the picture is on the first screen: the title, 2-3
+    sentences on what to look at, and the formulas and things to try folded under one expander
+    that stays open or closed while the learner works on the page.
 
     `formula` is one LaTeX string or a list of them (one st.latex each).
     """
     st.title(title)
-    text, side = st.columns([3, 2], gap="large")
-    text.markdown(look_at)
-    for f in [formula] if isinstance(formula, str) else formula or ():
-        text.latex(f)
-    if try_this:
-        with side.expander("Things to try", expanded=True, icon=":material/science:"):
-            st.markdown("\n".join(f"- {t}" for t in try_this))
+    st.markdown(look_at)
+    formulas = [formula] if isinstance(formula, str) else list(formula or ())
+    if not (formulas or try_this):
+        return
+    label = " and ".join(part for part, shown in (("The formulas", formulas), ("things to try", try_this))
+                         if shown).capitalize()
+    with st.expander(label, icon=":material/science:", key=f"lesson.more.{title}"):
+        maths, ideas = st.columns([1, 1], gap="large") if formulas and try_this else (st, st)
+        for f in formulas:
+            maths.latex(f)
+        if try_this:
+            ideas.markdown("\n".join(f"- {t}" for t in try_this))
 
 
 @contextmanager
