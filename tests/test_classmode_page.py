@@ -14,6 +14,7 @@ from lab.classroom import questions as qs
 from lab.classroom import store as repo
 from lab.classroom import views
 from tests.helpers import chart_spec, open_lesson
+from viz import classroom as classroom_figures
 
 NICK = "Zelda*the_great"
 
@@ -228,3 +229,9 @@ def test_markdown_text_escapes_what_a_nickname_could_inject():
     shown = qs.markdown_text("[click](javascript:alert(1)) <img src=x> **bold**")
     assert "[" not in shown.replace("\\[", "") and "<" not in shown.replace("\\<", "")
     assert "*" not in shown.replace("\\*", "")
+
+
+def test_the_tally_leaves_room_for_its_count_labels_beside_the_longest_bar():
+    fig = classroom_figures.tally(["left dip", "right dip"], [18, 9], mine=1)
+    assert fig.data[0].text == ("18 (67%)", "9 (33%)") and fig.data[0].textposition == "outside"
+    assert fig.layout.xaxis.range[0] == 0 and fig.layout.xaxis.range[1] >= 1.3 * 18

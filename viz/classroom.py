@@ -12,14 +12,15 @@ def tally(labels, counts, mine=None, title=""):
 
     Bars are blue; the viewer's own choice (index `mine`) is vermillion.
     """
-    total = sum(counts) or 1
+    total, most = sum(counts) or 1, max([*counts, 1])
     colours = [theme.VERMILLION if i == mine else theme.BLUE for i in range(len(labels))]
     text = [f"{c} ({100 * c / total:.0f}%)" for c in counts]
     fig = go.Figure(go.Bar(x=counts, y=labels, orientation="h", marker_color=colours, text=text,
                            textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{x}<extra></extra>"))
     fig.update_layout(title=title, showlegend=False, height=120 + 60 * len(labels),
-                      xaxis=dict(title="students", rangemode="tozero", dtick=max(1, round(max(counts + [1]) / 5))),
+                      xaxis=dict(title="students", range=[0, 1.4 * most],   # room for "18 (67%)"
+                                 dtick=max(1, round(most / 5))),
                       yaxis=dict(autorange="reversed", title=None))
     return theme.apply(fig)
 
