@@ -190,14 +190,14 @@ def test_changing_the_example_changes_the_numbers(app):
     assert not app.exception and app.latex[-1].value != before and app.query_params["x1"] == "2.5"
 
 
-@pytest.mark.parametrize("name", ["ReLU unit that is off (dead gradient)",
-                                  "Sigmoid saturation", "Large η overshoots"])
+@pytest.mark.parametrize("name", ["ReLU, h₃ at z = −3.2",
+                                  "Sigmoid, σ = 3", "tanh, η = 10"])
 def test_each_preset_asks_then_shows_its_lesson(app, name):
     app.button(key=f"backprop.preset.{name}").click().run()
     assert not app.get("plotly_chart") and app.info
     app.button(key="backprop.reveal").click().run()
     said = " ".join(m.value for m in app.markdown)
     assert not app.exception
-    assert {"ReLU unit that is off (dead gradient)": "h₃ passes back almost nothing",
-            "Sigmoid saturation": "h₂ passes back almost nothing",
-            "Large η overshoots": "too large"}[name] in said
+    assert {"ReLU, h₃ at z = −3.2": "h₃ passes back almost nothing",
+            "Sigmoid, σ = 3": "h₂ passes back almost nothing",
+            "tanh, η = 10": "too large"}[name] in said
