@@ -4,6 +4,7 @@ Browser tests are marked @pytest.mark.e2e; deselect them with `-m "not e2e"`. Ch
 $CHROMIUM, else /usr/bin/chromium, else Playwright's own (`python -m playwright install chromium`).
 """
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -27,6 +28,16 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def need_nginx():
+    """Skip a test that runs real nginx where it is not installed, with a message; in CI
+    (CI=true) a missing nginx is a failure: .ci/run installs it."""
+    if shutil.which("nginx") or os.path.exists("/usr/sbin/nginx"):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but nginx is missing: .ci/run must install it")
+    pytest.skip("nginx is not installed here (apt-get install nginx): the two-process test is skipped")
 
 
 def healthy(url):

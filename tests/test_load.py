@@ -31,7 +31,7 @@ from collections import defaultdict
 import pytest
 
 import deploy
-from tests.conftest import ARTIFACTS, free_port, healthy, streamlit_server
+from tests.conftest import ARTIFACTS, free_port, healthy, need_nginx, streamlit_server
 from tests.load_class import (PAGES, MemoryWatch, assert_no_exception_and_no_cross_talk, figures,
                               rss_mib, run, run_class, visit)
 
@@ -82,6 +82,7 @@ def one_process():
 
 
 def test_thirty_learners_on_one_process_then_on_two_behind_nginx(tmp_path):
+    need_nginx()
     one = one_process()
     log = tmp_path / "access.log"
     with deploy.serve(2, free_port(), "127.0.0.1", access_log=log,

@@ -18,7 +18,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 import deploy
-from tests.conftest import ARTIFACTS, free_port
+from tests.conftest import ARTIFACTS, free_port, need_nginx
 from tests.load_class import Learner, percentile, run
 from tests.test_load import routes
 
@@ -118,6 +118,7 @@ def test_students_on_two_processes_behind_nginx_appear_in_one_postgresql_tally(p
                                                                             tmp_path):
     """Two app processes share one PostgreSQL database; nginx sends each browser (cookie) to one of
     them. The teacher sits on one process, the students spread over both: one tally of them all."""
+    need_nginx()
     monkeypatch.setenv("DATABASE_URL", postgres_url)      # the app processes inherit it
     students, log = 12, tmp_path / "access.log"
     with deploy.serve(2, free_port(), "127.0.0.1", access_log=log,
