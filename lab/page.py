@@ -38,7 +38,8 @@ PRESENT_KEY = "present"
 # starts on the first screen (Streamlit's default top padding is 6rem, under a 3.75rem toolbar).
 LAYOUT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
-.stMain h1 { font-size: 2.25rem; padding-top: 0; } .stMain h2 { font-size: 1.6rem; padding: 0.5rem 0 0.25rem; }
+.stMain h1 { font-size: 2.25rem; padding-top: 0; }
+.stMain h2 { font-size: 1.6rem; padding: 0.5rem 0 0.25rem; }
 </style>"""
 # Presentation mode: larger text for the back row, headings kept compact for the figure's sake.
 BIG_CSS = """<style>
@@ -67,7 +68,8 @@ def presentation_toggle():
 
 
 def app_sidebar():
-    """What app.py draws in the sidebar under the menu: presentation mode and one line on links."""
+    """What app.py draws around every page: the compact layout (LAYOUT_CSS), and in the sidebar
+    under the menu, presentation mode and one line on links."""
     st.html(LAYOUT_CSS)
     presentation_toggle()
     st.sidebar.caption("Gradient Descent Lab: change one thing and watch what happens. "
