@@ -20,7 +20,6 @@ run steps its row (runs may then differ in learning rate, schedule or rule).
 Each run shuffles with its own np.random.default_rng(seed_r) and draws its own dropout masks
 from it, in fit's order, so run r sees exactly the batches and masks fit would give it.
 """
-import time
 
 import numpy as np
 
@@ -305,7 +304,7 @@ def _rows(net, X, y, val, lrs):
             for r in range(net.n_runs)]
 
 
-class _Logs:
+class _Logs(train._Clock):
     """fit's per-run train._Log, one per run, whose step columns are rows of shared (R, S)
     arrays: a batched step writes one column for every run at once. log.s is brought up to date
     whenever a run's log is read (end of epoch, end of the run)."""
@@ -320,16 +319,7 @@ class _Logs:
         self.alive = np.ones(net.n_runs, bool)
         self.final = [None] * net.n_runs
         self.s = 0
-        self.start = time.perf_counter()
-
-    def clock(self):
-        return time.perf_counter() - self.start
-
-    def pause(self):
-        self.paused_at = self.clock()
-
-    def resume(self):
-        self.start += self.clock() - self.paused_at
+        self.start_clock()
 
     def add_step(self, loss, lr):
         self.columns[0, :, self.s] = loss

@@ -211,7 +211,24 @@ def _train_epoch(model, X, y, opt, batch_size, shuffle, rng, schedule, log):
     return True
 
 
-class _Log:
+class _Clock:
+    """Training seconds: wall time since start, minus the time between pause() and resume()
+    (evaluation between epochs does not count)."""
+
+    def start_clock(self):
+        self.start = time.perf_counter()          # moved forward by pauses
+
+    def clock(self):
+        return time.perf_counter() - self.start
+
+    def pause(self):
+        self.paused_at = self.clock()
+
+    def resume(self):
+        self.start += self.clock() - self.paused_at
+
+
+class _Log(_Clock):
     """Step rows in preallocated arrays, epoch rows, parameter snapshots, the training clock."""
 
     def __init__(self, model, epochs, steps_per_epoch, record_thetas, first_row):
@@ -222,16 +239,7 @@ class _Log:
         self.rows = [first_row | {"time": 0.0}]
         self.thetas = [model.theta.copy()] if record_thetas else None
         self.best_epoch = self.stopped_epoch = self.diverged_at = None
-        self.start = time.perf_counter()          # moved forward by pauses (evaluation)
-
-    def clock(self):
-        return time.perf_counter() - self.start
-
-    def pause(self):
-        self.paused_at = self.clock()
-
-    def resume(self):
-        self.start += self.clock() - self.paused_at
+        self.start_clock()
 
     def add_step(self, loss, lr):
         s = self.s
