@@ -6,7 +6,7 @@ the band is on); runs each batch size again in PyTorch. Built-in moons only: a C
 uploaded stays in the browser session and is not part of the notebook.
 """
 from experiments import batches as exp
-from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
+from lab.recipes.torch_code import TORCH_INTRO
 
 TITLE = "Full batch vs mini-batch"
 MAIN = "batches-curves"   # the figure the button sits under
@@ -113,9 +113,7 @@ fig.show()
 
 def torch_cells(s):
     return [
-        ("md", DIFFERENCES),
-        ("code", TORCH_SETUP),
-        ("code", TORCH_FIT),
+        *TORCH_INTRO,
         ("md", "Each batch size again with `torch.optim.SGD`, from the same first weights and on "
                "the same batches: the mini-batch losses must be nnlib's."),
         ("code", """

@@ -5,7 +5,7 @@ reproduces the spread of the signals per layer ("init-spread") and the training 
 every scheme compared ("init-training"), and trains every scheme again in PyTorch.
 """
 from experiments import initialization as exp
-from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
+from lab.recipes.torch_code import TORCH_INTRO
 
 TITLE = "Initialization"
 MAIN = "init-symmetry"   # the figure the button sits under
@@ -113,9 +113,7 @@ fig.show()
 
 def torch_cells(s):
     return [
-        ("md", DIFFERENCES),
-        ("code", TORCH_SETUP),
-        ("code", TORCH_FIT),
+        *TORCH_INTRO,
         ("md", "Every scheme again with `torch.optim.SGD(momentum=0.9)`, from the same first "
                "weights and on the same batches."),
         ("code", """

@@ -9,7 +9,7 @@ import inspect
 
 from experiments import playground as exp
 from experiments import schedules as schedule_exp
-from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
+from lab.recipes.torch_code import TORCH_INTRO
 from nnlib import optim, schedules
 
 TITLE = "Playground"
@@ -145,9 +145,7 @@ fig.show()
 
 def torch_cells(s):
     return [
-        ("md", DIFFERENCES),
-        ("code", TORCH_SETUP),
-        ("code", TORCH_FIT),
+        *TORCH_INTRO,
         ("md", "The same run with torch.optim's optimizer and scheduler, from the same first "
                "weights, on the same batches, with the same dropout masks and L2 term."),
         ("code", """

@@ -7,7 +7,7 @@ from); the same run again in PyTorch, dropout masks included.
 import inspect
 
 from experiments import regularization as exp
-from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
+from lab.recipes.torch_code import TORCH_INTRO
 
 TITLE = "Early stopping & dropout"
 MAIN = "regularization-curves"   # the figure the button sits under
@@ -104,9 +104,7 @@ fig.show()
 
 def torch_cells(s):
     return [
-        ("md", DIFFERENCES),
-        ("code", TORCH_SETUP),
-        ("code", TORCH_FIT),
+        *TORCH_INTRO,
         ("md", "The same run with `torch.optim.Adam`, from the same first weights, on the same "
                "batches and, with dropout, the same masks."),
         ("code", """

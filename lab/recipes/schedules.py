@@ -6,7 +6,7 @@ training loss after each epoch; and runs each of them again in PyTorch.
 import inspect
 
 from experiments import schedules as exp
-from lab.recipes.torch_code import DIFFERENCES, TORCH_FIT, TORCH_SETUP
+from lab.recipes.torch_code import TORCH_INTRO
 
 TITLE = "Learning rate & schedules"
 MAIN = "schedules-loss"   # the figure the button sits under
@@ -108,9 +108,7 @@ fig.show()
 
 def torch_cells(s):
     return [
-        ("md", DIFFERENCES),
-        ("code", TORCH_SETUP),
-        ("code", TORCH_FIT),
+        *TORCH_INTRO,
         ("md", "Each of the four runs again, from the same first weights: the mini-batch losses "
                "must be nnlib's."),
         ("code", """

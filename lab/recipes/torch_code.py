@@ -3,7 +3,8 @@
 TORCH_SETUP builds the network, optimizer and scheduler in torch; TORCH_FIT trains it on the
 batches nnlib's `fit` draws (one np.random.default_rng(seed) for the shuffles and the dropout
 masks, used in the same order) and returns the mini-batch losses. DIFFERENCES lists where
-nnlib and torch differ by design; a recipe adds the cells that run and compare its own runs.
+nnlib and torch differ by design. TORCH_INTRO is the three as the cells every PyTorch section
+opens with; a recipe adds the cells that run and compare its own runs.
 """
 
 DIFFERENCES = """
@@ -184,3 +185,5 @@ def agree(name, torch_losses, nnlib_losses, nudged_losses, rtol=1e-9, atol=1e-14
     print(f"{name}: PyTorch and nnlib agree on {stable} of {len(nnlib_losses)} losses "
           f"(largest relative difference {worst:.1e}){tail}")
 '''
+
+TORCH_INTRO = [("md", DIFFERENCES), ("code", TORCH_SETUP), ("code", TORCH_FIT)]
