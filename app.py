@@ -16,7 +16,8 @@ menu = {entry: navigation.st_page(entry) for entry in catalog.menu()}
 sections = {}
 for entry, page in menu.items():
     sections.setdefault(entry.group, []).append(page)
-shown = st.navigation(sections, expanded=True)   # every lesson in view, no "View more"
+shown = st.navigation(sections, position="hidden")
+navigation.sidebar_menu(sections)   # every lesson in view, as plain links (lab/navigation.py)
 navigation.record(next(entry for entry, page in menu.items() if page is shown))
 app_sidebar()
 shown.run()

@@ -14,11 +14,15 @@ def test_catalog_paths_are_unique_and_the_softmax_lesson_is_registered():
     assert "softmax" in [lesson.slug for lesson in catalog.available()]
 
 
-def test_home_lists_every_available_lesson_with_a_link():
+def test_the_menu_and_home_link_every_page_in_catalog_order():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
-    links = [link.proto.page for link in at.get("page_link")]
-    assert links == [lesson.slug for lesson in catalog.available()]
+    menu = [link.proto.page for link in at.sidebar.get("page_link")]
+    assert menu == ["", *(entry.slug for entry in catalog.menu()[1:])]   # home is "/"
+    assert [caption.value for caption in at.sidebar.caption][:len({e.group for e in catalog.menu()})] \
+        == list(dict.fromkeys(entry.group for entry in catalog.menu()))  # section names, in order
+    home = [link.proto.page for link in at.main.get("page_link")]
+    assert home == [lesson.slug for lesson in catalog.available()]
 
 
 @pytest.mark.parametrize("lesson", catalog.available(), ids=lambda lesson: lesson.slug)
