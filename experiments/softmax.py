@@ -31,6 +31,17 @@ def one_example(logits, label):
     return frame, float(loss)
 
 
+def describe_one_example(frame, loss, label):
+    """The one-example figure in words, with its numbers (the text under the figure)."""
+    probs = ", ".join(f"{row['class']} {row.p:.2f}" for _, row in frame.iterrows())
+    grads = ", ".join(f"{row['class']} {row.grad:+.2f}".replace("-", "−") for _, row in frame.iterrows())
+    true = frame.iloc[label]
+    return (f"Softmax turns the logits into the probabilities {probs}. The true class is "
+            f"{true['class']} with p = {true.p:.3f}, so the loss −log p is {loss:.3f}. "
+            f"The gradient p − y per class is {grads}: negative only for the true class, so a "
+            f"step downhill raises its logit and lowers the others.")
+
+
 def batch(logits, label, batch_size=3, seed=0):
     """Eight examples (yours first, then OTHERS): per-example losses, L and L(B).
 

@@ -125,12 +125,19 @@ def friendly():
         st.stop()
 
 
-def show_figure(fig, key, data=None, settings=None):
-    """Draw `fig`, its export buttons and "Add to report"; `key` names the files ("softmax-bars")."""
+def show_figure(fig, key, data=None, settings=None, describe=None):
+    """Draw `fig`, its export buttons and "Add to report"; `key` names the files ("softmax-bars").
+
+    `describe` is the figure in words with its numbers (an experiment's `describe(result)`), the
+    text a screen reader reads instead of the picture; with it, the numbers behind the figure
+    (`data`) are one click away as a table.
+    """
     theme.apply(fig, big=presenting())
     st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config={
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}})
+    if describe:
+        words(describe, data, key)
     problem = export_problem()
     row = st.container(horizontal=True, gap="small")
     for file in export.downloads(fig, data, settings, images=problem is None):
@@ -144,6 +151,21 @@ def show_figure(fig, key, data=None, settings=None):
                             share_url(current_page()["slug"]), settings), icon=":material/note_add:")
     if problem:
         st.caption(problem)
+
+
+TABLE_ROWS = 200   # the table under a figure; the CSV download has every row
+
+
+def words(describe, data, key):
+    """The figure in words under it, and a switch that shows its numbers as a table (an HTML
+    table, which screen readers walk cell by cell; at most TABLE_ROWS rows)."""
+    st.caption(f"**In words:** {describe}")
+    if data is None or not st.toggle("Show the numbers as a table", key=f"table.{key}"):
+        return
+    table = data.head(TABLE_ROWS)
+    if len(data) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS} of {len(data):,} rows; the CSV has them all.")
+    st.table(table)
 
 
 def _figure_title(fig, key):

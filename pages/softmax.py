@@ -66,7 +66,8 @@ def page():
 
     st.header("One example")
     frame, loss = exp.one_example(logits, label)
-    show_figure(draw.one_example(frame, loss, label), "softmax-one-example", data=frame, settings=s)
+    show_figure(draw.one_example(frame, loss, label), "softmax-one-example", data=frame, settings=s,
+                describe=exp.describe_one_example(frame, loss, label))
 
     st.header("A batch: the full loss L and the mini-batch loss L(B)")
     st.markdown("Example 1 is yours (above); seven more were scored by the same model. "
