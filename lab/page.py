@@ -36,14 +36,14 @@ from viz import theme
 PRESENT_KEY = "present"
 # Every page: less empty space above the title and smaller section headings, so the picture
 # starts on the first screen (Streamlit's default top padding is 6rem, under a 3.75rem toolbar);
-# captions dark enough for WCAG AA (4.5:1; Streamlit's grey is 3.9:1), and display formulas,
+# captions dark enough for WCAG AA (4.5:1; Streamlit fades them to 3.9:1), and display formulas,
 # which fit on a wide screen, without a scroll box that a keyboard cannot reach.
 LAYOUT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .stMain h1 { font-size: 2.25rem; padding-top: 0; }
 .stMain h2 { font-size: 1.6rem; padding: 0.5rem 0 0.25rem; }
-[data-testid="stCaptionContainer"] { color: rgba(49, 51, 63, 0.82); }
-@media (min-width: 640px) { .katex-display { overflow: visible; } }
+[data-testid="stCaptionContainer"] { opacity: 1; color: #585a63; }
+@media (min-width: 640px) { .stMain .katex-display { overflow: visible !important; } }
 </style>"""
 # Presentation mode: larger text for the back row, headings kept compact for the figure's sake.
 BIG_CSS = """<style>

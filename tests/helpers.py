@@ -49,3 +49,20 @@ def switch_lesson(at, slug):
     """Make the next at.run() draw page `slug` in the same session (a click in the menu)."""
     at.session_state["tests.slug"] = slug
     return at
+
+
+AXE_SCRIPT = None   # axe-core's axe.min.js, as the axe-playwright-python package ships it
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page):
+    """Run axe-core (the standard accessibility engine) on the page as it is drawn now:
+    [(impact, rule id, number of elements, help text, first element's selector)]."""
+    global AXE_SCRIPT
+    if AXE_SCRIPT is None:
+        from importlib.resources import files
+        AXE_SCRIPT = files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_SCRIPT)
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [(v["impact"], v["id"], len(v["nodes"]), v["help"], v["nodes"][0]["target"]) for v in found]
