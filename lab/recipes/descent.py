@@ -111,8 +111,8 @@ import plotly.graph_objects as go
 xs, ys = np.linspace(*MAPS[surface]["xlim"], 161), np.linspace(*MAPS[surface]["ylim"], 161)
 gap = surf.f(*np.meshgrid(xs, ys)) - f_star
 fig = go.Figure(go.Contour(x=xs, y=ys, z=np.log10(np.maximum(gap, 0) + 1e-5 * gap.max()),
-                           colorscale="Greys", reversescale=True, showscale=False,
-                           contours_coloring="lines", ncontours=25))
+                           contours_coloring="none", line=dict(color="#aaa", width=1),
+                           ncontours=25, showscale=False, name="log₁₀(f − f* + ε)"))
 for name, rows in runs.groupby("optimizer", sort=False):
     fig.add_scatter(x=rows["x"], y=rows["y"], mode="lines+markers", marker_size=4,
                     name=LABELS[name])
