@@ -7,7 +7,7 @@ comment for the settings cell), MAIN (the key of the figure the button sits unde
 lab/notebook.py assembles them into a notebook.
 """
 from lab.recipes import (batches, descent, initialization, playground, regularization,
-                         schedules, softmax, traps)
+                         digits, schedules, softmax, traps)
 
 RECIPES = {recipe.MAIN: recipe for recipe in (batches, initialization, playground, regularization,
-                                              schedules, descent, traps, softmax)}
+                                              schedules, descent, traps, softmax, digits)}
