@@ -26,12 +26,15 @@ SETTINGS = {"surface": f"one of {', '.join(exp.SURFACE_LABELS)}",
                for name in exp.OPTIMIZERS},
             "beta": "momentum β (SGD + momentum, Nesterov)",
             "schedule": f"one of {', '.join(schedule_exp.SCHEDULES)}", "steps": "steps"}
+RACER_LABELS = {name: labels.OPTIMIZERS[name] for name in exp.OPTIMIZERS}
 
 
 def _maps():
-    """surface name -> its plot limits and default start, as the page draws it."""
-    return {name: {"xlim": look.xlim, "ylim": look.ylim, "start": look.start}
-            for name, look in ((name, exp.surface(name)) for name in exp.SURFACE_LABELS)}
+    """The code of MAPS: surface name -> its plot limits and default start, as the page draws
+    it, one surface a line."""
+    lines = [f"    {name!r}: {{'xlim': {look.xlim}, 'ylim': {look.ylim}, 'start': {look.start}}},"
+             for name, look in ((name, exp.surface(name)) for name in exp.SURFACE_LABELS)]
+    return "MAPS = {   # the page's plot limits and default start of each surface\n" + "\n".join(lines) + "\n}"
 
 
 def cells(s):
@@ -47,7 +50,7 @@ import pandas as pd
 
 from nnlib import optim, schedules, surfaces
 
-MAPS = {_maps()!r}
+{_maps()}
 surf = surfaces.valley(kappa) if surface == "valley" else surfaces.SURFACES[surface]
 f_star = float(surf.f(*surf.minima[0]))                  # the value at the global minimum
 start = (x0, y0) if own_start else MAPS[surface]["start"]
@@ -58,7 +61,7 @@ print(f"{{surface}}: minima {{surf.minima}}, f* = {{f_star:g}}; start {{start}}"
                "step by a running size of its own gradients. Each gets its own η."),
         ("code", f"""
 MOMENTUM = {exp.MOMENTUM!r}                  # the optimizers that take β
-LABELS = {dict(labels.OPTIMIZERS)!r}
+LABELS = {RACER_LABELS!r}
 LR = {{{", ".join(f'"{name}": lr_{name}' for name in exp.OPTIMIZERS)}}}
 
 
