@@ -26,7 +26,8 @@ AGREE = re.compile(r"(\S+\.csv): (\d+) values agree with this notebook to 1e-12"
 TORCH = re.compile(r"(.*): PyTorch and nnlib agree on (\d+) of (\d+) losses "
                    r"\(largest relative difference (\S+)\)")
 
-# (page, link, figure, steady): every lesson with a notebook, at its defaults and at one preset,
+# (page, link, figure, steady): every lesson with a notebook, at its defaults and at one preset
+# (or, where every preset asks a question first and so hides the run, a preset's values as a link),
 # plus links that cover SGD, momentum, Adam and AdamW with a schedule for the PyTorch check;
 # `steady` names the runs whose whole loss curve must agree with PyTorch (the others amplify
 # rounding, and are compared up to there: long Adam runs on the regularization lesson do, after
@@ -54,6 +55,14 @@ CASES = [
     ("playground", {"optimizer": "adamw", "schedule": "cosine", "lr": "0.01", "l2": "0.001",
                     "dropout": "0.1", "epochs": "50", "layers": "3"}, "playground-training",
      ("adamw",)),
+    ("descent", {}, "descent-race", ()),
+    ("descent", {"preset": "Rosenbrock banana"}, "descent-race", ()),
+    ("traps", {}, "traps-race", ()),
+    ("traps", {"momentum": "0.5"}, "traps-race", ()),          # preset "Momentum 0.5" asks first
+    ("softmax", {}, "softmax-one-example", ()),
+    ("softmax", {"preset": "One-hot target"}, "softmax-one-example", ()),
+    ("digits", {}, "digits-weights", ("batch 32", "full batch")),
+    ("digits", {"preset": "Start from small weights"}, "digits-weights", ("batch 32", "full batch")),
 ]
 
 
@@ -136,7 +145,7 @@ def test_every_recipe_builds_a_valid_notebook_with_settings_first_and_versions()
     assert any("The same in PyTorch" in c.source for c in nb.cells if c.cell_type == "markdown")
     for key, recipe in RECIPES.items():
         assert notebook.available(key) and key == recipe.MAIN and recipe.FIGURES
-    assert not notebook.available("softmax-one-example")     # no recipe: no button
+    assert not notebook.available("softmax-batch")     # not a lesson's main figure: no button
 
 
 def test_the_notebook_carries_nnlib_as_the_wheel_the_app_builds():

@@ -6,7 +6,8 @@ comment for the settings cell), MAIN (the key of the figure the button sits unde
 ("md" | "code", text) and, for a lesson that trains a network, torch_cells(settings).
 lab/notebook.py assembles them into a notebook.
 """
-from lab.recipes import batches, initialization, playground, regularization, schedules
+from lab.recipes import (batches, descent, initialization, playground, regularization,
+                         digits, schedules, softmax, traps)
 
 RECIPES = {recipe.MAIN: recipe for recipe in (batches, initialization, playground, regularization,
-                                              schedules)}
+                                              schedules, descent, traps, softmax, digits)}
