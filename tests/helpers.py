@@ -66,3 +66,13 @@ def axe_violations(page):
         page.add_script_tag(content=AXE_SCRIPT)
     found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     return [(v["impact"], v["id"], len(v["nodes"]), v["help"], v["nodes"][0]["target"]) for v in found]
+
+
+def assert_accessible(page, name):
+    """No serious or critical axe-core violation on the page as drawn now; print the minor ones."""
+    found = axe_violations(page)
+    for violation in found:
+        if violation[0] not in SERIOUS:
+            print(f"accessibility, minor, {name}:", *violation)
+    serious = [v for v in found if v[0] in SERIOUS]
+    assert not serious, f"{name}: " + "\n".join(map(str, serious))

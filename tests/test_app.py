@@ -3,7 +3,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab import catalog
-from tests.helpers import open_lesson, switch_lesson
+from tests.colour_vision import indistinct_pairs
+from tests.helpers import chart_spec, open_lesson, switch_lesson
 
 ROOT = catalog.ROOT
 
@@ -26,10 +27,16 @@ def test_the_menu_and_home_link_every_page_in_catalog_order():
 
 
 @pytest.mark.parametrize("lesson", catalog.available(), ids=lambda lesson: lesson.slug)
-def test_lesson_runs_and_draws_a_chart(lesson):
+def test_lesson_runs_and_draws_charts_whose_series_differ_without_colour_vision(lesson):
+    """Every chart at the lesson's defaults; in each, two series of one panel either differ by
+    mode, dash or marker, or by colour for normal vision, deuteranopia and protanopia alike
+    (tests/colour_vision.py: ΔE ≥ 15 after Machado et al.'s simulation)."""
     at = open_lesson(lesson.slug, timeout=120).run()
     assert not at.exception, at.exception
-    assert at.get("plotly_chart"), f"{lesson.module_name} drew no plotly chart"
+    charts = at.get("plotly_chart")
+    assert charts, f"{lesson.module_name} drew no plotly chart"
+    for i in range(len(charts)):
+        assert not indistinct_pairs(chart_spec(at, i)), f"chart {i}: {indistinct_pairs(chart_spec(at, i))}"
 
 
 def test_presentation_mode_comes_from_the_link_and_enlarges_figures():

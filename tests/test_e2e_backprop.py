@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.helpers import assert_accessible
+
 pytestmark = pytest.mark.e2e
 GRAPH = "document.querySelector('.js-plotly-plot')"
 STATE = f"""() => {{
@@ -32,6 +34,7 @@ def test_step_forward_to_the_end_and_back_to_the_start(page, app_url, wait_settl
     wait_settled(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator(".js-plotly-plot").count() == 2
+    assert_accessible(page, "backprop")   # axe-core (tests/test_e2e_access.py)
     first = state_at(page, 1)
     total = int(re.search(r"of (\d+)", first["title"]).group(1))
     assert total == 33 and "x₁" in first["lit"]

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from tests.conftest import ARTIFACTS
-from tests.helpers import open_page
+from tests.helpers import assert_accessible, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +25,7 @@ def test_digits_weights_fit_the_first_screen_draw_as_images_and_play(page, app_u
     """Opened once at 1440×900 (at 1280×720 lesson()'s header alone fills 480 px, not this page's)."""
     page.set_viewport_size({"width": 1440, "height": 900})
     open_page(page, f"{app_url}/digits", wait_settled)
+    assert_accessible(page, "digits")   # axe-core (tests/test_e2e_access.py)
     top, bottom = page.evaluate(SPAN, 0)
     assert 0 <= top and bottom <= 900, f"weights drawn at y = {top:.0f}..{bottom:.0f}"
 

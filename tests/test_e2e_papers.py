@@ -3,7 +3,7 @@ one shared colour scale with a single colour bar, and the 3-D view turns when dr
 import pytest
 
 from experiments import landscape_papers as exp
-from tests.helpers import open_page
+from tests.helpers import assert_accessible, open_page
 
 pytestmark = pytest.mark.e2e
 BUILD = 240   # seconds: the first visit trains and slices every network (longer on a busy machine)
@@ -21,6 +21,7 @@ def test_slices_share_one_colour_scale_on_the_first_screen_and_the_3d_view_turns
                                                                                 wait_settled, shoot):
     lesson = page
     open_page(page, f"{app_url}/landscape_papers", wait_settled)
+    assert_accessible(page, "landscape_papers")   # axe-core (tests/test_e2e_access.py)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5",
                            timeout=BUILD * 1000)
     wait_settled(page, BUILD)

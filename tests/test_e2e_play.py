@@ -1,5 +1,6 @@
 """In a real browser, every lesson, opened once: it draws its charts without an error (a
-screenshot of the whole page lands in tests/artifacts/<slug>.png for a human to look at);
+screenshot of the whole page lands in tests/artifacts/<slug>.png for a human to look at) and
+has no serious accessibility violation (axe-core);
 pressing Play on an animated lesson moves its picture while the map under it stays drawn; and
 one step of its first slider redraws the page's charts.
 
@@ -12,7 +13,7 @@ import pytest
 
 from lab import catalog
 from tests.conftest import ARTIFACTS
-from tests.helpers import open_page
+from tests.helpers import assert_accessible, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +41,7 @@ def test_lesson_draws_plays_and_redraws(page, app_url, wait_settled, shoot, less
     slug = lesson.slug
     open_page(page, f"{app_url}/{slug}", wait_settled)
     shoot(page, slug)
+    assert_accessible(page, slug)   # axe-core (tests/test_e2e_access.py)
     charts = page.evaluate(CHART_DATA)
     assert charts and all(len(traces) > 0 for traces in charts)
     if slug in ANIMATED + STILL:   # first the slider (a still picture), then Play

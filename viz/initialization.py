@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 from experiments.initialization import LABELS, identical
 from viz import theme
 
-STYLE = {"zeros": (theme.GREY, "solid"), "constant": (theme.BLACK, "solid"),
+STYLE = {"zeros": (theme.GREY, "dot"), "constant": (theme.BLACK, "solid"),
          "normal": (theme.VERMILLION, "solid"), "uniform": (theme.VERMILLION, "dash"),
          "xavier_normal": (theme.BLUE, "solid"), "xavier_uniform": (theme.BLUE, "dash"),
          "he_normal": (theme.GREEN, "solid"), "he_uniform": (theme.GREEN, "dash"),
@@ -51,17 +51,19 @@ def _symmetry_title(name, run):
 
 
 def histograms(frame, scheme):
-    """Two panels, one line per hidden layer (light = first, dark = deepest): the
-    distribution of activations and of gradients at initialization."""
+    """Two panels, one line per hidden layer (light = first, dark = deepest, every second layer
+    dashed so that neighbours differ without colour too): the distribution of activations and
+    of gradients at initialization."""
     layers = sorted(frame["layer"].unique())
     colours = sample_colorscale(theme.SEQUENTIAL, np.linspace(0.9, 0.0, len(layers)))
     fig = make_subplots(cols=2, horizontal_spacing=0.1, subplot_titles=tuple(QUANTITIES.values()))
     for col, quantity in enumerate(QUANTITIES, start=1):
         part = frame[frame["quantity"] == quantity]
-        for layer, colour in zip(layers, colours):
+        for i, (layer, colour) in enumerate(zip(layers, colours)):
             rows = part[part["layer"] == layer]
             fig.add_scatter(x=rows["value"], y=rows["fraction"], mode="lines", name=f"layer {layer}",
-                            line=dict(color=colour, width=2.5), legendgroup=str(layer),
+                            line=dict(color=colour, width=2.5, dash="dash" if i % 2 else "solid"),
+                            legendgroup=str(layer),
                             showlegend=col == 1, row=1, col=col,
                             hovertemplate=f"layer {layer}: %{{y:.1%}} near %{{x:.3g}}<extra></extra>")
         fig.update_xaxes(title_text="value", row=1, col=col)
