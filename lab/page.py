@@ -29,6 +29,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from lab import catalog, export, navigation, notebook, report
+from lab.keyboard import keyboard_access, skip_link
 from lab.navigation import current_page
 from lab.panel import share_url
 from viz import theme
@@ -72,9 +73,11 @@ def presentation_toggle():
 
 
 def app_sidebar():
-    """What app.py draws around every page: the compact layout (LAYOUT_CSS), and in the sidebar
-    under the menu, presentation mode and one line on links."""
+    """What app.py draws around every page: the compact layout (LAYOUT_CSS), keyboard access to
+    the figures' animation controls (lab/keyboard.py), and in the sidebar under the menu,
+    presentation mode and one line on links."""
     st.html(LAYOUT_CSS)
+    keyboard_access()
     presentation_toggle()
     st.sidebar.caption("Gradient Descent Lab: change one thing and watch what happens. "
                        "Every setting is in the address bar, so a link reproduces the run.")
@@ -100,6 +103,7 @@ def lesson(title, look_at, formula=None, try_this=()):
 
     `formula` is one LaTeX string or a list of them (one st.latex each).
     """
+    skip_link()
     st.title(title)
     st.markdown(look_at)
     formulas = [formula] if isinstance(formula, str) else list(formula or ())
