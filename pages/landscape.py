@@ -95,9 +95,12 @@ def page():
             st.markdown(summary(name, result))
             show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
                         f"landscape-{'-'.join(name.lower().split())}", data=result["path"], settings=s)
+            st.caption(exp.off_plane(result))
     st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
                "on the plane. Random directions through θ* usually miss most of it, while PCA "
-               "directions are chosen to capture most of its movement.")
+               "directions are chosen to capture most of its movement. In 3-D the red path is drawn "
+               "at its true loss and the dark line is its shadow on the surface; the grey drop "
+               "lines show the difference.")
 
     st.header("From the first weights to the last (Goodfellow et al. 2015)")
     same_training = s["compare"] == "other directions"     # one run, two slices: one line
