@@ -10,7 +10,8 @@ them):
 Small batches take many cheap, noisy steps per epoch; full batch takes one exact step.
 Every run starts from the same weights on the same data; only the batches differ.
 The data are two noisy moons, or the learner's classification table (experiments.sources) with
-its features standardized; then N is its number of rows.
+its features standardized; then N is its number of rows. With the moons, N_VAL fresh moons of
+the same distribution (seed + VAL_SEED) are the validation set, evaluated after every epoch.
 """
 import numpy as np
 import pandas as pd
@@ -25,6 +26,8 @@ HIDDEN = (16, 16)
 NOISE = 0.2            # two moons with this much noise: not perfectly separable
 BAND_SEEDS = 5         # shuffle orders behind the spread band
 LIMIT_S = 13.6         # experiments.budget: every size × 6 shuffles × 60 epochs of 1000
+N_VAL = 1000           # validation moons, never trained on
+VAL_SEED = 1_000_000   # their seed is seed + VAL_SEED: a draw apart from every training set
 
 
 def batch_size(size, n):
@@ -44,11 +47,21 @@ def examples(n=200, seed=0, uploaded=None):
                           standardized=True)
 
 
-def check_work(sizes, epochs, n, classes=2, runs_per_size=1):
+def validation(seed=0, uploaded=None):
+    """(X_val, y_val): N_VAL fresh moons from seed + VAL_SEED, or None for an uploaded table
+    (its rows are all training rows)."""
+    if uploaded is not None:
+        return None
+    return data.make_moons(N_VAL, noise=NOISE, seed=seed + VAL_SEED)
+
+
+def check_work(sizes, epochs, n, classes=2, runs_per_size=1, n_val=N_VAL):
     """ValueError (experiments.budget) if training each batch size in `sizes` runs_per_size
-    times for `epochs` epochs on n examples is estimated above LIMIT_S."""
+    times for `epochs` epochs on n examples (evaluating them and n_val validation rows after
+    every epoch) is estimated above LIMIT_S."""
     net = (2, *HIDDEN, classes)
-    work = [budget.Run(net, n, batch_size(size, n), epochs, count=runs_per_size) for size in sizes]
+    work = [budget.Run(net, n, batch_size(size, n), epochs, evaluated=n + n_val, count=runs_per_size)
+            for size in sizes]
     runs = f" × {runs_per_size} shuffle orders" if runs_per_size > 1 else ""
     budget.check(work, LIMIT_S, f"{len(sizes)} batch size{'s' * (len(sizes) != 1)}{runs} for "
                  f"{epochs} epochs of {n:,} examples",
@@ -67,7 +80,7 @@ def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=No
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     B = batch_size(size, n)
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
-               seed=seed if shuffle_seed is None else shuffle_seed)
+               seed=seed if shuffle_seed is None else shuffle_seed, val=validation(seed, uploaded))
     return model, hist
 
 
@@ -78,7 +91,8 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
     n is the number of moons, ignored when the learner's table `uploaded` is given.
 
     steps:  batch, step, epoch, examples, seconds, loss (the mini-batch loss L(B) before the update)
-    epochs: batch, epoch, step, examples, seconds, loss (the full training loss L), and with
+    epochs: batch, epoch, step, examples, seconds, loss (the full training loss L), val_loss
+            (on the N_VAL validation moons; absent for an uploaded table), and with
             band=True loss_min, loss_max over BAND_SEEDS shuffle seeds seed, seed+1, ...
     summary: batch, n (training examples), updates_per_epoch, final_loss, diverged_at (step or
              NaN), seconds.
@@ -88,7 +102,8 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         raise ValueError("choose at least one batch size")
     y = examples(n, seed, uploaded)[1]
     n = len(y)
-    check_work(sizes, epochs, n, int(y.max()) + 1, 1 + BAND_SEEDS * band)
+    check_work(sizes, epochs, n, int(y.max()) + 1, 1 + BAND_SEEDS * band,
+               0 if uploaded is not None else N_VAL)
     steps, epochs_, summary = [], [], []
     for size in sizes:
         B = batch_size(size, n)
@@ -103,6 +118,8 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         frame = pd.DataFrame({"batch": size, "epoch": e["epoch"], "step": e["epoch"] * per_epoch,
                               "examples": e["epoch"] * n, "seconds": e["time"],
                               "loss": e["train_loss"]})
+        if "val_loss" in e:
+            frame["val_loss"] = e["val_loss"]
         if band:
             frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame),
                                                            uploaded)
@@ -149,6 +166,49 @@ def verdict(result):
     return (f"To bring the full training loss down to {worst['final_loss']:.2f} (the worst final "
             f"value), " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "")
             + parts[-1] + "." + tail)
+
+
+MIN_OVERLAP = 3   # epochs of overlapping training loss before two runs' validation is compared
+
+
+def same_training_loss(epochs):
+    """At equal training loss, how far each run's validation loss is from the first run's (the
+    largest batch): frame batch, compared (epochs), largest = max |L_val − L_val,ref(L)|.
+
+    L_val,ref(L) interpolates the first run's validation loss linearly in its training loss L,
+    over the range of L its epochs cover; a run's epochs outside that range are not compared
+    (none of them: compared 0, largest NaN). Empty without validation data or a second run.
+    """
+    out = []
+    if "val_loss" in epochs:
+        groups = [part for _, part in epochs.groupby("batch", sort=False)]
+        ref = groups[0].sort_values("loss")
+        for part in groups[1:]:
+            inside = part[part["loss"].between(ref["loss"].iloc[0], ref["loss"].iloc[-1])]
+            gap = np.abs(inside["val_loss"] - np.interp(inside["loss"], ref["loss"], ref["val_loss"]))
+            out.append({"batch": part["batch"].iloc[0], "compared": len(inside),
+                        "largest": gap.max() if len(inside) else np.nan})
+    return pd.DataFrame(out, columns=["batch", "compared", "largest"])
+
+
+def generalization(result):
+    """One sentence from runs()'s result: each run's last validation loss and, for the runs
+    whose training loss overlaps the largest batch's for at least MIN_OVERLAP epochs, how far
+    their validation loss is from its at equal training loss (same_training_loss); None without
+    validation data."""
+    _, epochs, summary = result
+    if "val_loss" not in epochs:
+        return None
+    last = epochs.groupby("batch", sort=False).tail(1)
+    ends = ", ".join(f"{size_name(b)} {v:.3f}" for b, v in zip(last["batch"], last["val_loss"]))
+    text = f"Validation loss after the last epoch: {ends}."
+    near = same_training_loss(epochs).query(f"compared >= {MIN_OVERLAP}")
+    if len(near):
+        ref = size_name(epochs["batch"].iloc[0])
+        text += (f" At the same training loss, the validation loss differs from {ref}'s by at most "
+                 + ", ".join(f"{v:.3f} ({size_name(b)})" for b, v in zip(near["batch"], near["largest"]))
+                 + ".")
+    return text
 
 
 def size_name(size):

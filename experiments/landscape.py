@@ -74,6 +74,11 @@ def plane(model, X, y, thetas, directions="PCA", resolution=41, span=1.25, seed=
     Returns (alphas, betas, Z with Z[i, j] at (alphas[j], betas[i]), explained variance
     ratios or None, (alpha, beta) coordinates of every snapshot).
     """
+    return _plane(model, X, y, thetas, directions, resolution, span, seed)[:5]
+
+
+def _plane(model, X, y, thetas, directions, resolution, span, seed):
+    """plane()'s five results, then the directions (d1, d2)."""
     _check.choice("directions", directions, DIRECTIONS)
     resolution = _check.integer("grid resolution", resolution, low=3, high=401) | 1
     span = _check.positive("range", span)
@@ -87,7 +92,8 @@ def plane(model, X, y, thetas, directions="PCA", resolution=41, span=1.25, seed=
     else:
         half = [span, span]
     alphas, betas = (np.linspace(-h, h, resolution) for h in half)
-    return alphas, betas, landscape.loss_grid(model, X, y, d1, d2, alphas, betas), explained, coords
+    return (alphas, betas, landscape.loss_grid(model, X, y, d1, d2, alphas, betas), explained,
+            coords, (d1, d2))
 
 
 def interpolation(model, X, y, theta0, extend=False, n=101):
@@ -114,7 +120,9 @@ def explore(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.0
     The path is at most MAX_PATH snapshots evenly spread over training (first and last
     included); PCA directions are computed from these.
     Returns a dict: alphas, betas, Z (the plane), explained (PCA ratios or None), path (frame:
-    snapshot, update, alpha, beta, loss),
+    snapshot, update, alpha, beta, loss (the true loss at the snapshot θ), plane_loss (the loss
+    at its shadow θ* + α d₁ + β d₂, the colour under it), off_plane (‖θ − shadow‖ / ‖θ − θ*‖,
+    the share of its distance from θ* that the plane does not show; 0 at θ*)),
     line (frame t, loss), init_loss, final_loss, final_acc, diverged_at, n_params, n (rows).
     """
     model, X, y, hist = train(dataset, noise, hidden, optimizer, lr, batch_size, epochs, seed,
@@ -123,15 +131,34 @@ def explore(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.0
         model.theta = hist.thetas[-1]
     keep = np.unique(np.linspace(0, len(hist.thetas) - 1, min(len(hist.thetas), MAX_PATH)).round().astype(int))
     thetas = hist.thetas[keep]                # the path drawn, and the snapshots PCA sees
-    alphas, betas, Z, explained, (a, b) = plane(model, X, y, thetas, directions, resolution, span, seed)
+    alphas, betas, Z, explained, (a, b), (d1, d2) = _plane(model, X, y, thetas, directions,
+                                                          resolution, span, seed)
     per_snapshot = 1 if len(hist.thetas) - 1 == len(hist.steps["step"]) else math.ceil(len(X) / batch_size)
+    shadows = model.theta + np.outer(a, d1) + np.outer(b, d2)
+    away = np.linalg.norm(thetas - model.theta, axis=1)
+    off = np.divide(np.linalg.norm(thetas - shadows, axis=1), away, out=np.zeros(len(away)),
+                    where=away > 0)
     path = pd.DataFrame({"snapshot": keep, "update": keep * per_snapshot, "alpha": a, "beta": b,
-                         "loss": _losses_at(model, thetas, X, y)})
+                         "loss": _losses_at(model, thetas, X, y),
+                         "plane_loss": _losses_at(model, shadows, X, y), "off_plane": off})
     return dict(alphas=alphas, betas=betas, Z=Z, explained=explained, path=path,
                 line=interpolation(model, X, y, thetas[0], extend),
                 init_loss=float(hist.epochs["train_loss"][0]), final_loss=float(model.loss(X, y)),
                 final_acc=float(np.mean(model.predict(X) == y)), diverged_at=hist.diverged_at,
                 n_params=model.n_params, n=len(X))
+
+
+def off_plane(result):
+    """A sentence: how far the path's true loss is from the colour under it (the loss at its
+    shadow), and how much of the start's distance from θ* the plane does not show."""
+    path = result["path"]
+    gap = (path["loss"] - path["plane_loss"]).abs()
+    worst = path.loc[gap.idxmax()]
+    return (f"The colours under the path are the loss at its shadow on the plane, not its own: "
+            f"they differ by up to {gap.max():.2f} (update {int(worst['update'])}: true loss "
+            f"{worst['loss']:.2f}, colour {worst['plane_loss']:.2f}), by {gap.median():.2f} at "
+            f"the median snapshot. {path['off_plane'].iloc[0]:.0%} of the distance from the "
+            "start θ₀ to θ* lies off the plane.")
 
 
 def _losses_at(model, thetas, X, y):

@@ -21,6 +21,7 @@ from nnlib import data, optim
 from nnlib._check import choice
 from nnlib.model import MLP
 from nnlib.train import fit
+from experiments.epochs import too_few_epochs
 from experiments.frames import frame_steps
 
 CLASSIFICATION_SETS = ("moons", "circles", "spirals", "xor", "blobs")
@@ -159,7 +160,7 @@ def verdict(result):
                  "points' noise, not the pattern. Try dropout, L2 or more points.")
     elif row["train_acc"] < 0.8:
         text += " It has not learned the pattern: add features, layers, epochs or a better η."
-    return text
+    return text + (f" **{warning}**" if (warning := too_few_epochs(c["val_loss"])) else "")
 
 
 CHANCE_MARGIN = 0.05    # a training accuracy this close to chance_level counts as stuck at chance

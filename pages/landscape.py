@@ -69,10 +69,14 @@ def page():
            formula=[r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2)",
                     r"\mathcal{L}\big(\theta_0 + t\,(\theta^* - \theta_0)\big), \quad t \in [0, 1]"],
            try_this=["Switch the directions between PCA and random: where did the path go?",
-                     "Try spirals with one hidden layer of 8: a rougher landscape.",
+                     "Try spirals with one hidden layer of 8: too small a network for them, it ends "
+                     "between 55 % and 75 % training accuracy (10 of 10 seeds), its loss near 0.5 "
+                     "to 0.65.",
                      "Batch size 1 against full batch: a wiggly path against a smooth one.",
                      "Tick *3-D surface* and drag to rotate.",
-                     "Extend the line past t = 1: the loss rises again on the far side of the valley.",
+                     "Extend the line past t = 1: by t = 1.5 the loss has risen again, at least "
+                     "twice its value at θ* (on every seed); just past t = 1 it may first dip a "
+                     "little lower.",
                      "Upload your own points under *Bring your own data*."])
     box, file = upload.uploader(key="landscape.csv", tasks=CLASSIFICATION)
     s = settings_panel(TABLE, PRESETS)
@@ -95,9 +99,12 @@ def page():
             st.markdown(summary(name, result))
             show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
                         f"landscape-{'-'.join(name.lower().split())}", data=result["path"], settings=s)
+            st.caption(exp.off_plane(result))
     st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
                "on the plane. Random directions through θ* usually miss most of it, while PCA "
-               "directions are chosen to capture most of its movement.")
+               "directions are chosen to capture most of its movement. In 3-D the red path is drawn "
+               "at its true loss and the dark line is its shadow on the surface; the grey drop "
+               "lines show the difference.")
 
     st.header("From the first weights to the last (Goodfellow et al. 2015)")
     same_training = s["compare"] == "other directions"     # one run, two slices: one line

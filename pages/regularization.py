@@ -2,6 +2,7 @@
 import streamlit as st
 
 from experiments import regularization as exp
+from experiments.epochs import too_few_epochs
 from lab import first_request
 from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
@@ -86,6 +87,8 @@ def page():
 
     st.header("Training vs validation")
     st.markdown(exp.verdict(result, monitor=s["monitor"]))
+    if warning := too_few_epochs(result["curves"]["val_loss"]):
+        st.warning(warning)
     metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
     table = result["curves"]
     show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),

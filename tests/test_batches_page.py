@@ -7,7 +7,7 @@ import pytest
 from experiments import batches as exp
 from lab import upload
 from viz import batches as draw
-from tests.helpers import chart_spec as spec, open_lesson
+from tests.helpers import chart_spec as spec, open_lesson, values
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = (ROOT / "tests" / "data" / "names.csv").read_bytes()    # 90 rows, 3 named classes
@@ -101,11 +101,39 @@ def test_figures_have_a_trace_per_run_and_the_chosen_axis(default_runs):
     steps, epochs, summary = default_runs
     fig = draw.curves(steps, epochs, summary, "examples")
     assert fig.layout.xaxis2.title.text == "examples seen" and fig.layout.xaxis.type == "linear"
-    assert {t.name for t in fig.data} == {"full batch", "batch 64", "batch 8", "batch 1"}
+    names = {"full batch", "batch 64", "batch 8", "batch 1"}
+    assert {t.name for t in fig.data} == names | {f"{n}, validation" for n in names}
     assert max(len(t.x) for t in fig.data) <= draw.MAX_POINTS
     assert draw.curves(steps, epochs, summary, "steps").layout.xaxis.type == "log"
     cut = draw.loss_slice(exp.slice_losses("8", points=11), "8")
     assert [t.name for t in cut.data].count("L(B), batch 8") == 8 and cut.data[-1].line.width == 5
+
+
+def test_curves_draw_themselves_on_play_all_runs_in_step_by_examples_seen(default_runs):
+    steps, epochs, summary = default_runs
+    fig = draw.curves(steps, epochs, summary, "steps")
+    assert 2 <= len(fig.frames) <= draw.MAX_FRAMES and fig.layout.updatemenus[0].buttons[0].label == "▶ Play"
+    assert fig.layout.sliders[0].active == len(fig.frames) - 1          # opens on the whole run
+    first, last = fig.frames[0], fig.frames[-1]
+    assert first.name == "0" and last.name == "20"                       # epochs
+    moving = {fig.data[i].name for i in last.traces}
+    assert {"batch 1", "batch 1, validation", "full batch"} <= moving
+    at_end = {i: len(values(d["x"])) for i, d in zip(last.traces, last.data)}
+    assert all(at_end[i] == len(fig.data[i].x) for i in last.traces)     # the last frame is the run
+    assert sum(len(values(d["x"])) for d in first.data) <= len(summary)  # the first: epoch 0 only
+    assert fig.layout.xaxis.range is not None and len(fig.to_json()) < 1.2e6
+
+
+def test_validation_moons_are_fresh_and_dashed_and_the_sentence_counts_them(default_runs):
+    X, _ = exp.examples(seed=0)
+    Xv, yv = exp.validation(seed=0)
+    assert len(Xv) == exp.N_VAL and not np.isin(Xv[:, 0], X[:, 0]).any() and set(yv) == {0, 1}
+    _, epochs, _ = default_runs
+    assert epochs["val_loss"].notna().all() and exp.validation(uploaded=NAMES_TABLE) is None
+    said = exp.generalization(default_runs)
+    assert said.startswith("Validation loss after the last epoch: full batch 0.347, batch 64 0.248")
+    assert "differs from full batch's by at most 0.002 (batch 64)." in said   # 3+ epochs overlap
+    assert "(batch 8)" not in said                                           # 1 epoch: not compared
 
 
 def test_an_uploaded_csv_is_standardized_and_sets_n():
@@ -142,6 +170,8 @@ def test_page_loads_with_two_charts_and_a_verdict(app):
     model, _ = exp.train("full", epochs=1)
     assert model.n_params == 354 and model.sizes == [2, 16, 16, 2]
     assert any("The network has 354 weights and biases (2-16-16-2)" in m.value for m in app.markdown)
+    assert any(m.value.startswith("Validation loss after the last epoch") and
+               "batch noise does not buy better generalization" in m.value for m in app.markdown)
 
 
 def test_axis_and_batch_sizes_change_the_figure(app):
@@ -183,6 +213,7 @@ def test_uploaded_csv_trains_and_a_bad_one_is_explained(app):
     assert any("N = 90 examples" in c.value for c in app.caption)
     assert len(app.get("plotly_chart")) == 2
     assert any("down to 0.11" in m.value for m in app.markdown)        # the default says 0.32
+    assert any("no validation points" in c.value for c in app.caption)
     app.file_uploader(key="batches.csv").set_value(
         ("sine.csv", upload.template("regression").encode(), "text/csv")).run()
     assert not app.exception and "this lesson needs a classification file" in app.error[0].value

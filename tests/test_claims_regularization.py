@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from experiments import regularization as exp
+from experiments.epochs import too_few_epochs
 
 pytestmark = pytest.mark.slow
 SEEDS = range(10)
@@ -62,3 +63,14 @@ def test_400_training_points_usually_shrink_the_gap():
         smaller += curves["val_loss"].iloc[-1] - curves["train_loss"].iloc[-1] < gaps(seed)[0]
     print(f"400 points: smaller gap than 80 points in {smaller} of 10 seeds")
     assert smaller == 9
+
+
+def test_max_epochs_too_small_warning_on_a_slow_short_run_never_on_the_defaults():
+    # the page's warning (experiments.epochs): "⚠ Max epochs too small: training ended before the
+    # validation minimum ..." on 20 epochs of a 2-8-8-2 net at η = 0.0003 (10 of 10 seeds), never
+    # at the defaults (their validation minimum comes at epochs 10 to 35 of 200)
+    slow = [too_few_epochs(exp.run(epochs=20, lr=0.0003, width=8, seed=seed)["curves"]["val_loss"])
+            for seed in SEEDS]
+    default = [too_few_epochs(validation(seed)) for seed in SEEDS]
+    print(f"warning: slow short run {sum(map(bool, slow))} of 10, defaults {sum(map(bool, default))} of 10")
+    assert all(w and w.startswith("⚠ Max epochs too small") for w in slow) and not any(default)

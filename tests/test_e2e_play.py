@@ -17,8 +17,8 @@ from tests.helpers import assert_accessible, open_page
 
 pytestmark = pytest.mark.e2e
 
-ANIMATED = ["descent", "traps", "landscape", "regularization", "playground"]
-STILL = ["batches", "schedules", "initialization"]   # softmax and backprop have tests of their own
+ANIMATED = ["descent", "traps", "landscape", "regularization", "playground", "batches"]
+STILL = ["schedules", "initialization"]   # softmax and backprop have tests of their own
 CHART_DATA = "() => [...document.querySelectorAll('.js-plotly-plot')].map(d => d.data || [])"
 # JS: for each animated chart, its index and a fingerprint of every trace's data
 ANIMATED_CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')]

@@ -57,6 +57,29 @@ def test_path_starts_at_init_and_ends_at_the_centre_on_pca_directions(default):
     assert path["update"].iloc[-1] == 1000          # 100 epochs x 10 batches of 20
 
 
+def test_the_path_reports_its_true_loss_the_colour_under_it_and_how_far_off_the_plane(default):
+    path = default["path"]
+    assert path["plane_loss"].iloc[-1] == pytest.approx(default["final_loss"])   # θ* is on the plane
+    assert path["off_plane"].iloc[-1] == 0 and path["off_plane"].between(0, 1).all()
+    start = path.iloc[0]          # issue 15: start true loss 0.79, the map under it 0.29
+    assert round(start["loss"], 2) == 0.79 and round(start["plane_loss"], 2) == 0.29
+    said = exp.off_plane(default)
+    assert "differ by up to 0.50 (update 0: true loss 0.79, colour 0.29)" in said
+    assert "19% of the distance from the start θ₀ to θ* lies off the plane" in said
+    flat = draw.surface(default)
+    path_trace = next(t for t in flat.data if t.name == "training path")
+    assert np.allclose(np.asarray(path_trace.customdata)[:, 2], path["plane_loss"])
+    assert "colour under it" in path_trace.hovertemplate
+    lifted = draw.surface(default, three_d=True)
+    by_name = {t.name: t for t in lifted.data}
+    assert np.allclose(values(by_name["training path (its true loss)"].z), path["loss"], atol=1e-4)
+    assert np.allclose(values(by_name["its shadow on the surface"].z), path["plane_loss"], atol=1e-4)
+    drops = values(by_name["true loss − loss on the plane"].z).reshape(-1, 3)
+    assert len(drops) == 25 and np.isnan(drops[:, 2]).all()
+    assert drops[0, 0] == pytest.approx(start["loss"], abs=1e-4)
+    assert drops[0, 1] == pytest.approx(start["plane_loss"], abs=1e-4)
+
+
 def test_rival_changes_one_thing():
     s = {"optimizer": "adam", "batch_size": 20, "directions": "PCA"}
     assert exp.rival(s, "none") is None
@@ -98,6 +121,7 @@ def test_page_draws_the_slice_with_the_path_and_the_line(app):
     surface, line = spec(app, 0), spec(app, 1)
     assert surface["layout"]["images"] and all(d["type"] == "scatter" for d in surface["data"])
     assert 0 < len(surface["frames"]) <= 200 and "PCA direction 1" in surface["layout"]["xaxis"]["title"]["text"]
+    assert any("differ by up to 0.50" in c.value for c in app.caption)
     t = values(line["data"][0]["x"])
     assert t[0] == 0 and t[-1] == 1
     assert len(app.get("plotly_chart")[0].proto.spec) < 1.5e6

@@ -4,7 +4,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from experiments.batches import SIZES, size_name
+from experiments.frames import frame_steps
 from viz import theme
+from viz.animation import animate, rounded
 
 COLOURS = dict(zip(SIZES, (theme.BLUE, theme.SKY, theme.GREEN, theme.PURPLE, theme.ORANGE,
                            theme.VERMILLION), strict=True))
@@ -12,33 +14,50 @@ AXES = {"steps": ("step", "updates (log scale)", "log"),
         "examples": ("examples", "examples seen", "linear"),
         "seconds": ("seconds", "training time in seconds (log scale)", "log")}
 MAX_POINTS = 1500   # per-step traces are thinned to at most this many points
+MAX_FRAMES = 60     # animation frames of the loss curves
 
 
 def curves(steps, epochs, summary, axis="steps"):
-    """Top: the mini-batch loss at every update. Bottom: the full loss after every epoch, with
-    the min-max band over shuffle seeds when the frame has one. Divergence is marked."""
+    """Top: the mini-batch loss at every update. Bottom: the full loss after every epoch (solid)
+    and the validation loss (dashed, when the frame has val_loss), with the min-max band over
+    shuffle seeds when the frame has one. Divergence is marked.
+
+    Animated: ▶ Play draws every curve again from the start, all runs in step by the examples
+    seen (frames at ≤ MAX_FRAMES cut-offs, experiments.frames); the slider opens on the end.
+    """
     column, title, kind = AXES[axis]
     fig = make_subplots(rows=2, shared_xaxes=True, vertical_spacing=0.1, subplot_titles=(
-        "loss of each mini-batch L(B), at every update", "full training loss L, after every epoch"))
+        "loss of each mini-batch L(B), at every update",
+        "full loss L after every epoch: training (solid), validation (dashed)"))
     start = epochs["loss"].iloc[0]
+    movers = []                                  # (trace index, rows of the frame it draws)
     for size in summary["batch"][::-1]:          # small batches behind, full batch in front
         colour, name = COLOURS[size], size_name(size)
         s, e = steps[steps["batch"] == size], epochs[epochs["batch"] == size]
         if kind == "log":                        # epoch 0 sits at x = 0, off a log axis
             e = e[e[column] > 0]
         s = s.iloc[::-(-len(s) // MAX_POINTS)] if len(s) else s
-        fig.add_scatter(x=s[column], y=s["loss"], mode="lines", name=name, legendgroup=size,
-                        showlegend=False, line=dict(color=colour, width=1), opacity=0.7,
-                        row=1, col=1, hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>")
+        movers.append((len(fig.data), s, _line(column, "loss")))
+        fig.add_scatter(name=name, legendgroup=size, mode="lines", showlegend=False,
+                        line=dict(color=colour, width=1), opacity=0.7, row=1, col=1,
+                        hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>", **movers[-1][2](s))
         if "loss_min" in e:
-            fig.add_scatter(x=np.r_[e[column], e[column][::-1]],
-                            y=np.r_[e["loss_max"], e["loss_min"][::-1]], fill="toself",
-                            fillcolor=colour, opacity=0.2, line_width=0, row=2, col=1,
-                            legendgroup=size, showlegend=False, hoverinfo="skip")
-        fig.add_scatter(x=e[column], y=e["loss"], mode="lines+markers", name=name, legendgroup=size,
-                        line_color=colour, marker_size=6, row=2, col=1,
-                        hovertemplate=f"{name}, epoch %{{customdata}}: L = %{{y:.3f}}<extra></extra>",
-                        customdata=e["epoch"])
+            movers.append((len(fig.data), e, _band(column)))
+            fig.add_scatter(fill="toself", fillcolor=colour, opacity=0.2, line_width=0, row=2,
+                            col=1, legendgroup=size, showlegend=False, hoverinfo="skip",
+                            **movers[-1][2](e))
+        if "val_loss" in e:
+            movers.append((len(fig.data), e, _line(column, "val_loss")))
+            fig.add_scatter(mode="lines", name=f"{name}, validation", legendgroup=size,
+                            showlegend=False, line=dict(color=colour, dash="dash", width=2),
+                            row=2, col=1, customdata=e["epoch"], hovertemplate=
+                            f"{name}, epoch %{{customdata}}: validation L = %{{y:.3f}}<extra></extra>",
+                            **movers[-1][2](e))
+        movers.append((len(fig.data), e, _line(column, "loss")))
+        fig.add_scatter(mode="lines+markers", name=name, legendgroup=size, line_color=colour,
+                        marker_size=6, row=2, col=1, customdata=e["epoch"], hovertemplate=
+                        f"{name}, epoch %{{customdata}}: L = %{{y:.3f}}<extra></extra>",
+                        **movers[-1][2](e))
     _mark_divergence(fig, steps, summary, column, top=1.9 * start)
     fig.add_hline(y=start, line=dict(color=theme.GREY, dash="dot"), row=2, col=1,
                   annotation=dict(text=f"every run starts at L = {start:.2f}", xanchor="right",
@@ -46,11 +65,43 @@ def curves(steps, epochs, summary, axis="steps"):
     highest = min(epochs["loss"].max(), 3 * start)
     fig.update_yaxes(title_text="L(B)", range=[0, 2 * start], row=1, col=1)
     fig.update_yaxes(title_text="L", range=[0, 1.1 * max(start, highest)], row=2, col=1)
-    fig.update_xaxes(type=kind)
+    fig.update_xaxes(type=kind, range=_x_range(steps, epochs, column, kind))
     fig.update_xaxes(title_text=title, row=2, col=1)
-    fig.update_layout(height=720, legend=dict(orientation="h", y=1.1, x=1, xanchor="right",
+    _animate(fig, movers, epochs, int(summary["n"].iloc[0]))
+    fig.update_layout(height=820, legend=dict(orientation="h", y=1.1, x=1, xanchor="right",
                                               traceorder="reversed"))
     return theme.apply(fig)
+
+
+def _line(column, y):
+    """Trace data of a curve: x = `column`, y = `y` of the rows."""
+    return lambda rows: dict(x=rounded(rows[column]), y=rounded(rows[y]))
+
+
+def _band(column):
+    """Trace data of the min-max band of the rows: a closed outline to fill."""
+    return lambda rows: dict(x=rounded(np.r_[rows[column], rows[column][::-1]]),
+                             y=rounded(np.r_[rows["loss_max"], rows["loss_min"][::-1]]))
+
+
+def _x_range(steps, epochs, column, kind):
+    """The x-axis range of the whole run, fixed so that it does not follow the frames."""
+    x = np.r_[steps[column], epochs[column]]
+    if kind == "log":
+        x = x[x > 0]
+        return [float(np.log10(x.min())), float(np.log10(x.max()))] if len(x) else None
+    return [0, float(x.max())] if len(x) else None
+
+
+def _animate(fig, movers, epochs, n):
+    """Frames at cut-offs in examples seen (n per epoch): each moving trace drawn through its
+    rows up to the cut-off."""
+    total = int(epochs["examples"].max())
+    cuts = frame_steps(total, MAX_FRAMES)
+    frames = [[draw(rows[rows["examples"] <= cut]) for _, rows, draw in movers] for cut in cuts]
+    animate(fig, frames, traces=[i for i, _, _ in movers], labels=[f"{cut / n:.3g}" for cut in cuts],
+            prefix="epoch ", y=-0.12)
+    fig.layout.sliders[0].active = len(frames) - 1
 
 
 def _mark_divergence(fig, steps, summary, column, top):

@@ -13,13 +13,24 @@ def surface(result, three_d=False, title=""):
 
     Static: the contour/surface, the start and the trained point. Before Play the whole path is
     drawn; frames redraw the path so far and a ball at its head (traces 1 and 2), one frame
-    per path point (≤ 200).
+    per path point (≤ 200). In 3-D the path is drawn at its true loss, its shadow on the surface
+    (the loss at its projection, what the colours show) as a dark line, with grey drop lines
+    between the two; in 2-D the path's hover gives both losses.
     """
     path = result["path"]
     fig = _ground(result, three_d)
+    if three_d:
+        fig.add_traces([_drop_lines(path), go.Scatter3d(
+            mode="lines", name="its shadow on the surface", line=dict(color=theme.BLACK, width=3),
+            x=rounded(path["alpha"]), y=rounded(path["beta"]), z=rounded(path["plane_loss"]),
+            hovertemplate="shadow: loss on the plane %{z:.3f}<extra></extra>")])
     moving = [len(fig.data), len(fig.data) + 1]
-    fig.add_traces([_trace(three_d, mode="lines", name="training path",
-                           line=dict(color=theme.VERMILLION, width=4), **_xy(path, three_d)),
+    fig.add_traces([_trace(three_d, mode="lines", name="training path (its true loss)" if three_d
+                           else "training path", line=dict(color=theme.VERMILLION, width=4),
+                           customdata=np.c_[path["update"], path["loss"], path["plane_loss"]],
+                           hovertemplate="update %{customdata[0]}: true loss %{customdata[1]:.3f},"
+                                         " colour under it %{customdata[2]:.3f}<extra></extra>",
+                           **_xy(path, three_d)),
                     _trace(three_d, mode="markers", name="now", showlegend=False,
                            marker=dict(color=theme.VERMILLION, size=12 if not three_d else 6,
                                        line=dict(color="white", width=2)), **_xy(path[:1], three_d))])
@@ -82,6 +93,17 @@ def _xy(rows, three_d):
     if three_d:
         data.update(type="scatter3d", z=rounded(rows["loss"]))
     return data
+
+
+def _drop_lines(path, count=25):
+    """Grey vertical segments from the path's true loss down (or up) to its shadow's, at about
+    `count` snapshots: how far the path floats off the surface."""
+    rows = path.iloc[np.unique(np.linspace(0, len(path) - 1, count).round().astype(int))]
+    gaps = np.full(len(rows), np.nan)
+    x, y = (np.c_[rows[k], rows[k], gaps].ravel() for k in ("alpha", "beta"))
+    z = np.c_[rows["loss"], rows["plane_loss"], gaps].ravel()
+    return go.Scatter3d(x=rounded(x), y=rounded(y), z=rounded(z), mode="lines", hoverinfo="skip",
+                        name="true loss − loss on the plane", line=dict(color=theme.GREY, width=2))
 
 
 def _trace(three_d, **kwargs):

@@ -23,7 +23,8 @@ SETTINGS = {"sizes": f"batch sizes, any of {', '.join(exp.SIZES)}",
 
 def cells(s):
     return [
-        ("md", "## The data and the network\n\nN points of two noisy moons, and a 2-16-16-2 ReLU "
+        ("md", "## The data and the network\n\nN points of two noisy moons, N_VAL more from "
+               "another seed to validate on, and a 2-16-16-2 ReLU "
                "network with He-normal first weights drawn from the seed: every batch size starts "
                "from exactly these weights."),
         ("code", f"""
@@ -34,7 +35,9 @@ from nnlib import MLP, data, optim
 from nnlib.train import fit
 
 SIZES, HIDDEN, NOISE, BAND_SEEDS = {exp.SIZES}, {exp.HIDDEN}, {exp.NOISE}, {exp.BAND_SEEDS}
+N_VAL, VAL_SEED = {exp.N_VAL}, {exp.VAL_SEED}
 X, y = data.make_moons(n, noise=NOISE, seed=seed)
+X_val, y_val = data.make_moons(N_VAL, noise=NOISE, seed=seed + VAL_SEED)   # never trained on
 sizes = tuple(size for size in SIZES if size in sizes)     # smallest batch last, as drawn
 X.shape, np.bincount(y)
 """),
@@ -49,7 +52,7 @@ def train(size, shuffle_seed, nudge=0.0):
     model = MLP([2, *HIDDEN, 2], seed=seed)                  # the same first weights every time
     model.theta *= 1 + nudge                                 # (only for the PyTorch check)
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
-               seed=shuffle_seed)
+               seed=shuffle_seed, val=(X_val, y_val))
     return B, hist
 
 
@@ -60,7 +63,7 @@ for size, (B, hist) in histories.items():
 """),
         ("md", "## The numbers the page drew\n\nOne row per update (curve *L(B) per update*: the "
                "loss of its batch, before the step) and one per epoch (*L per epoch*: the full "
-               "training loss). `examples` counts the examples looked at; `seconds` is training "
+               "training loss, and `val_loss` on the validation moons). `examples` counts the examples looked at; `seconds` is training "
                "time on this machine, so it is the one column that differs from the page."),
         ("code", """
 def spread(size, rows):
@@ -81,7 +84,8 @@ for size, (B, hist) in histories.items():
                                "examples": (s["epoch"] - 1) * n + np.minimum(within * B, n),
                                "seconds": s["time"], "loss": s["batch_loss"]}))
     frame = pd.DataFrame({"batch": size, "epoch": e["epoch"], "step": e["epoch"] * per_epoch,
-                          "examples": e["epoch"] * n, "seconds": e["time"], "loss": e["train_loss"]})
+                          "examples": e["epoch"] * n, "seconds": e["time"], "loss": e["train_loss"],
+                          "val_loss": e["val_loss"]})
     if band:
         frame["loss_min"], frame["loss_max"] = spread(size, len(frame))
     per_epochs.append(frame)
