@@ -21,8 +21,11 @@ SCRIPT = """<script>
       b.setAttribute('aria-label', (b.textContent || '').trim() || 'animation control');
     });
     doc.querySelectorAll('.js-plotly-plot .slider-container:not([tabindex])').forEach(s => {
+      const opts = s.closest('.js-plotly-plot')._fullLayout.sliders[0];
       s.setAttribute('tabindex', '0'); s.setAttribute('role', 'slider');
       s.setAttribute('aria-label', 'animation frame (arrow keys)');
+      s.setAttribute('aria-valuemin', '0'); s.setAttribute('aria-valuemax', String(opts.steps.length - 1));
+      s.setAttribute('aria-valuenow', String(opts.active || 0));
     });
   }
   function step(slider, key) {   // animate to the neighbouring frame, as a slider step does
