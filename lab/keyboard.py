@@ -8,7 +8,7 @@ each with a visible focus ring; and `skip_link()` at the top of a lesson jumps t
 """
 import streamlit as st
 
-SCRIPT = """<script>
+SCRIPT = """<div class="gdlab-keyboard"></div><script>
 (() => {
   const root = window.parent && window.parent.document.body ? window.parent : window;
   if (root.gdlabKeyboard) return;
@@ -59,8 +59,8 @@ SCRIPT = """<script>
     const figure = doc.querySelector('.stMain .js-plotly-plot');
     if (!figure) return;
     figure.scrollIntoView({block: 'start'});
-    const first = figure.querySelector('[tabindex]');
-    (first || figure).focus();
+    if (!figure.hasAttribute('tabindex')) figure.setAttribute('tabindex', '-1');
+    (figure.querySelector('.updatemenu-button[tabindex]') || figure).focus();
   }, true);
 })();
 </script>
@@ -69,6 +69,7 @@ SCRIPT = """<script>
 a.gdlab-skip:focus { outline: 3px solid #0072B2; outline-offset: 2px; }
 a.gdlab-skip { position: absolute; left: -10000px; }
 a.gdlab-skip:focus { position: static; }
+.stElementContainer:has(.gdlab-keyboard), .stElementContainer:has(.gdlab-skip) { position: absolute; }
 </style>"""
 
 
