@@ -8,14 +8,34 @@ import re
 import numpy as np
 import pytest
 
-from experiments import softmax
+from experiments import descent, softmax
 
 NUMBER = r"[+−-]?\d[\d,]*(?:\.\d+)?"
+SAID = rf"(?:under 0\.0001|just below 0|over a million|not a number|{NUMBER})"  # experiments.words.num
 
 
 def number(text):
     """'−0.77' -> -0.77, '1,348' -> 1348.0, '+0.10' -> 0.1."""
     return float(text.replace("−", "-").replace(",", ""))
+
+
+def agrees(said, value, sig=3):
+    """True if the words `said` (experiments.words.num's output) state `value` to `sig`
+    significant figures: "under 0.0001" only for 0 < value < 0.0001, "over a million" only
+    above a million."""
+    value = float(value)
+    bounds = {"under 0.0001": 0 < value < 1e-4, "just below 0": -1e-4 < value < 0,
+              "over a million": value > 1e6, "not a number": np.isnan(value)}
+    if said in bounds:
+        return bounds[said]
+    if value == 0:
+        return number(said) == 0
+    return abs(number(said) - value) <= 0.5001 * 10 ** (np.floor(np.log10(abs(value))) - sig + 1)
+
+
+def at(said, value):
+    """True if a coordinate written to 2 decimals (experiments.words.coordinate) is `value`."""
+    return abs(number(said) - value) <= 0.005 + 1e-9
 
 
 def named_numbers(text, names):
@@ -36,3 +56,51 @@ def test_softmax_words_state_its_probabilities_loss_and_gradient(seed):
     assert named_numbers(grads, classes) == dict(zip(classes, frame["grad"].round(2)))
     assert number(re.search(rf"loss −log p is ({NUMBER})", text).group(1)) == round(loss, 3)
     assert f"true class is {classes[label]} with p = {frame['p'][label]:.3f}" in text
+
+
+# ---- descent: the race --------------------------------------------------------------------
+
+RACES = [   # (surface, optimizers, their η, β, schedule, steps, start): the defaults first
+    ("valley", ("sgd", "momentum", "adam"), (1.5, 2.0, 0.5), 0.8, "constant", 150, None),
+    ("bowl", ("sgd", "momentum", "adam"), (3.0, 0.5, 0.1), 0.5, "constant", 60, None),
+    ("valley", ("sgd",), (2.0,), 0.8, "constant", 100, None),
+    ("valley", ("sgd", "momentum"), (1.0, 3.0), 0.7, "constant", 100, None),
+    ("saddle", ("sgd", "momentum", "adam"), (0.02, 0.02, 0.05), 0.9, "constant", 150, None),
+    ("rosenbrock", ("sgd", "momentum", "adam"), (0.001, 0.001, 0.1), 0.9, "cosine", 300, None),
+    ("double_well", ("sgd", "momentum", "adam"), (0.05, 0.05, 0.05), 0.9, "constant", 200, None),
+    ("himmelblau", ("nesterov", "rmsprop", "adagrad"), (0.01, 0.1, 1.0), 0.8, "step", 120, (1.0, -2.0)),
+    ("camel", ("sgd", "adam"), (0.5, 0.05), 0.8, "warmup_cosine", 80, (0.5, 0.5)),
+    ("beale", ("sgd", "momentum"), (0.001, 0.01), 0.9, "constant", 200, None),
+    ("bowl", ("sgd", "nesterov"), (2.5, 0.9), 0.9, "exponential", 40, (2.0, -2.5)),
+]
+
+
+@pytest.mark.parametrize("case", RACES, ids=lambda c: f"{c[0]}-{'-'.join(c[1])}")
+def test_descent_words_state_each_racers_fall_end_and_verdict(case):
+    surface, names, lrs, beta, schedule, steps, start = case
+    runs = descent.race(surface, 100.0, names, lrs, beta, schedule, steps, start)
+    verdicts = descent.verdicts(runs, surface_name=surface, kappa=100.0)
+    text = descent.describe_race(runs, verdicts)
+    first = runs.iloc[0]
+    opening = re.search(rf"all (\d+) steps.*starts at \(({SAID}), ({SAID})\), where f − f\* = ({SAID})\.",
+                        text)
+    assert int(opening[1]) == steps and at(opening[2], first.x) and at(opening[3], first.y)
+    assert agrees(opening[4], first.gap)
+    for row in verdicts.itertuples():
+        run = runs[runs["optimizer"] == row.optimizer].dropna(subset=["gap"])
+        said = re.search(rf"{re.escape(row.label)}: f − f\* goes from ({SAID}) to ({SAID}) "
+                         rf"(?:in (\d+) steps|at step (\d+)); it ([^.]*(?:\.\d[^.]*)*)\.", text)
+        assert agrees(said[1], run.gap.iloc[0]) and agrees(said[2], run.gap.iloc[-1]), row.label
+        tail = said[5]
+        if row.verdict == "diverged":
+            assert int(said[4]) == run.step.iloc[-1] and f"diverged at step {int(row.step)}:" in tail
+            continue
+        assert int(said[3]) == steps
+        x, y = re.search(rf"at \(({SAID}), ({SAID})\)", tail).groups()
+        assert at(x, run.x.iloc[-1]) and at(y, run.y.iloc[-1]), row.label
+        assert {"converged": "reached the minimum", "local minimum": "stuck in a local minimum",
+                "flat spot": "flat spot", "bouncing": "bounces", "still going": "still going"
+                }[row.verdict] in tail
+        if row.verdict in ("converged", "local minimum"):
+            assert re.search(r"step (\d+)", tail)[1] == str(int(row.step))
+    assert "diverged" not in text or (verdicts["verdict"] == "diverged").any()
