@@ -8,7 +8,10 @@ import re
 import numpy as np
 import pytest
 
-from experiments import descent, softmax
+from experiments import descent, softmax, traps, words
+from nnlib import trap
+from viz import theme
+from viz import traps as draw_traps
 
 NUMBER = r"[+−-]?\d[\d,]*(?:\.\d+)?"
 SAID = rf"(?:under 0\.0001|just below 0|over a million|not a number|{NUMBER})"  # experiments.words.num
@@ -104,3 +107,52 @@ def test_descent_words_state_each_racers_fall_end_and_verdict(case):
         if row.verdict in ("converged", "local minimum"):
             assert re.search(r"step (\d+)", tail)[1] == str(int(row.step))
     assert "diverged" not in text or (verdicts["verdict"] == "diverged").any()
+
+
+# ---- traps: the balls ---------------------------------------------------------------------
+
+TRAP_RUNS = [{}, {"batch_size": traps.FULL}, {"batch_size": 1}, {"lr": 0.25}, {"momentum": 0.5},
+             {"lr": 0.9, "batch_size": 2}, {"start": 1.0, "batch_size": 8, "seed": 2},
+             {"batch_size": 2, "seed": 5, "steps": 50}, {"lr": 0.5, "batch_size": traps.FULL},
+             {"seed": 7}, {"batch_size": 16, "momentum": 0.9, "seed": 3, "steps": 120}]
+
+
+@pytest.mark.parametrize("settings", TRAP_RUNS, ids=str)
+def test_traps_words_say_where_every_ball_ended(settings):
+    runs, batch_curves = traps.animation(**settings)
+    text = traps.describe_race(runs)
+    last = int(runs["step"].max())
+    ends = runs[runs["step"] == last].set_index("run")["theta"]
+    start = runs.iloc[0]
+    assert f"plays all {last} steps" in text
+    said = re.search(rf"starts at θ = ({SAID}) \(L = ({SAID})\)", text)
+    assert agrees(said[1], start.theta) and agrees(said[2], start.loss)
+    for name, theta in ends.items():
+        who = ("The full-batch run \\(blue ball\\)" if name == "full batch"
+               else f"run #{name.rsplit('#', 1)[1]}")
+        if name.startswith(f"batch {traps.FULL} "):     # drawn on the full-batch ball
+            assert theta == ends["full batch"] or np.isnan(theta) and np.isnan(ends["full batch"])
+            continue
+        if np.isnan(theta):
+            step = re.search(rf"{who} diverged at step (\d+)", text)[1]
+            path = runs.loc[runs["run"] == name, "theta"].to_numpy()
+            assert np.isnan(path[int(step)]) and not np.isnan(path[int(step) - 1])
+            continue
+        said = re.search(rf"{who} ends at θ = ({SAID}) \(L = ({SAID})\), in the (\w+) minimum's", text)
+        assert agrees(said[1], theta) and agrees(said[2], trap.full_loss(theta)), name
+        assert said[3] == ("global" if theta > trap.BARRIER else "local"), name
+    mini = ends.drop("full batch")
+    if settings.get("batch_size", 4) < traps.FULL:
+        k = int((mini > trap.BARRIER).sum())
+        assert f"(red balls), {words.share(k, len(mini))} end right of the barrier" in text
+    else:
+        assert "red balls use all 64 examples too, so they follow the blue ball exactly" in text
+    assert "diverged" not in text or ends.isna().any()
+
+
+def test_traps_words_name_the_balls_by_the_colours_drawn():
+    runs, batch_curves = traps.animation()
+    fig = draw_traps.race(traps.curve(), runs, batch_curves)
+    balls = {trace.name: trace.marker.color for trace in fig.data}
+    assert balls["full batch"] == theme.BLUE and balls["batch 4 runs"] == theme.VERMILLION
+    assert "(blue ball)" in traps.describe_race(runs) and "(red balls)" in traps.describe_race(runs)
