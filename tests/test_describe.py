@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from experiments import descent, softmax, traps, words
+from experiments import descent, schedules, softmax, traps, words
 from nnlib import trap
 from viz import theme
 from viz import traps as draw_traps
@@ -156,3 +156,42 @@ def test_traps_words_name_the_balls_by_the_colours_drawn():
     balls = {trace.name: trace.marker.color for trace in fig.data}
     assert balls["full batch"] == theme.BLUE and balls["batch 4 runs"] == theme.VERMILLION
     assert "(blue ball)" in traps.describe_race(runs) and "(red balls)" in traps.describe_race(runs)
+
+
+# ---- schedules: four learning rates -------------------------------------------------------
+
+LR_RUNS = [{}, {"lr": 0.003}, {"lr": 3.0}, {"lr": 30.0}, {"lr": 3.0, "schedule": "warmup_cosine"},
+           {"lr": 1.0, "schedule": "step"}, {"optimizer": "adam", "lr": 0.03, "epochs": 8, "seed": 3},
+           {"optimizer": "momentum", "lr": 0.1, "epochs": 6, "seed": 4},
+           {"schedule": "cosine", "epochs": 6, "seed": 5}, {"batch_size": 200, "epochs": 10, "seed": 6},
+           {"lr": 0.5, "schedule": "plateau", "epochs": 5, "batch_size": 8, "seed": 7}]
+
+
+@pytest.mark.parametrize("settings", LR_RUNS, ids=str)
+def test_schedules_words_state_each_learning_rates_start_end_and_divergence(settings):
+    result = schedules.lr_runs(**settings)
+    steps, epochs, summary = result
+    text = schedules.describe_loss_curves(result)
+    assert f"over {epochs['epoch'].max()} epochs ({steps['step'].max():,} updates)" in text
+    improved = summary[summary["diverged_at"].isna() & (summary["final_loss"] < summary["start_loss"])]
+    for row in summary.itertuples():
+        name = re.escape(row.run + (" (yours)" if row.multiple == 1 else ""))
+        if not np.isnan(row.diverged_at):
+            said = re.search(rf"{name} diverged at step (\d+) \(the ✕\): its mini-batch loss rose "
+                             rf"to ({SAID})", text)
+            losses = steps.loc[steps["run"] == row.run, "loss"]
+            assert int(said[1]) == row.diverged_at and agrees(said[2], losses[np.isfinite(losses)].max())
+            continue
+        said = re.search(rf"{name}: the full loss goes from ({SAID}) to ({SAID})([,;][^.]*(?:\.\d[^.]*)*)\.",
+                         text)
+        assert agrees(said[1], row.start_loss) and agrees(said[2], row.final_loss), row.run
+        curve = epochs[epochs["run"] == row.run]
+        half = curve.loc[curve["loss"] < row.start_loss / 2, "epoch"]
+        if row.final_loss > row.start_loss:
+            assert said[3] == ", above where it started"
+        elif len(half):
+            assert re.search(r"below half its start after (\d+) epoch", said[3])[1] == str(half.iloc[0])
+        else:
+            assert "never falls below half its start" in said[3]
+        best = not improved.empty and improved["final_loss"].idxmin() == row.Index
+        assert ("the lowest of the four" in said[3]) == best, row.run
