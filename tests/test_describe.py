@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from experiments import descent, schedules, softmax, traps, words
+from experiments import backprop, descent, schedules, softmax, traps, words
 from nnlib import trap
 from viz import theme
 from viz import traps as draw_traps
@@ -195,3 +195,80 @@ def test_schedules_words_state_each_learning_rates_start_end_and_divergence(sett
             assert "never falls below half its start" in said[3]
         best = not improved.empty and improved["final_loss"].idxmin() == row.Index
         assert ("the lowest of the four" in said[3]) == best, row.run
+
+
+# ---- backprop: the graph at one step ------------------------------------------------------
+
+WALKS = [{}, {"seed": 6}, {"activation": "sigmoid", "sigma": 3.0, "seed": 5, "x1": 2.0, "x2": -1.5},
+         {"activation": "tanh", "seed": 2, "x1": 2.0, "x2": 1.0, "lr": 10.0},
+         {"arch": "2-2-2", "activation": "leaky_relu", "seed": 1, "label": 0},
+         {"arch": "2-2-2-2", "activation": "tanh", "seed": 4}, {"arch": "2-2-2-2", "seed": 7, "label": 0},
+         {"activation": "identity", "seed": 8, "x1": -3.0, "x2": 3.0}, {"sigma": 0.1, "seed": 9},
+         {"arch": "2-2-2", "activation": "sigmoid", "seed": 10, "lr": 100.0},
+         {"activation": "relu", "seed": 11, "x1": 0.0, "x2": 0.0}]
+
+
+def labelled(segment):
+    """{(where, symbol): number} from "x₁ = 1; h₁ z = 0.3, a = 0.3; w²₁₁ ∂L/∂w = 0.1"."""
+    found = {}
+    for item in filter(None, segment.split("; ")):
+        where, rest = item.split(" ", 1)
+        rest = f"{where} {rest}" if rest.startswith("= ") else rest     # "x₁ = 1", "L = 0.6"
+        for pair in rest.split(", "):
+            symbol, value = pair.rsplit(" = ", 1)
+            found[where, symbol] = value
+    return found
+
+
+def sections(text):
+    """The description's sentences keyed by how they start ("Forward values shown", ...)."""
+    return {part.split(": ", 1)[0]: part.split(": ", 1)[1] for part in re.split(r"\.(?: |$)(?=[A-Z]|$)", text)
+            if ": " in part}
+
+
+@pytest.mark.parametrize("settings", WALKS, ids=str)
+def test_backprop_words_state_every_label_the_graph_shows(settings):
+    w = backprop.walk(**settings)
+    run = {"arch": "2-3-2", "activation": "relu", "sigma": 1.0, "seed": 0} | {
+        k: v for k, v in settings.items() if k in ("arch", "activation", "sigma", "seed")}
+    model = backprop.network(**run)
+    X, y = backprop.example(settings.get("x1", 1.0), settings.get("x2", -0.5), settings.get("label", 1))
+    t = model.trace(X, y)
+    sizes, n = w["sizes"], len(w["stages"])
+    name = lambda l, j: backprop.unit_name(l, j, sizes)   # noqa: E731
+    truth = {(name(0, i), name(0, i)): v for i, v in enumerate(X[0])} | {("L", "L"): t["loss"]}
+    for l in range(1, len(sizes)):
+        for j in range(sizes[l]):
+            truth[name(l, j), "z"] = t["z"][l - 1][0][j]
+            truth[name(l, j), "∂L/∂z"] = t["dz"][l - 1][0][j]
+            if l < len(sizes) - 1:
+                truth[name(l, j), "a"] = t["a"][l][0][j]
+                truth[name(l, j), "∂L/∂a"] = t["da"][l - 1][0][j]
+        for (i, j), g in np.ndenumerate(t["dW"][l - 1]):
+            truth[f"w{'⁰¹²³'[l]}{'₀₁₂₃'[i + 1]}{'₀₁₂₃'[j + 1]}", "∂L/∂w"] = g
+    p = np.exp(t["output"][0]) / np.exp(t["output"][0]).sum()
+    truth |= {(name(len(sizes) - 1, k), "p"): p_k for k, p_k in enumerate(p)}
+    for index in (0, n // 3, 2 * n // 3, n - 1):
+        text = backprop.describe_graph(w, index)
+        said = sections(text)
+        assert text.startswith(f"Step {index + 1} of {n}, ")
+        shown = labelled(said["Forward values shown"]) | labelled(said.get("Gradients shown", ""))
+        assert shown and all(agrees(v, truth[k]) for k, v in shown.items()), index
+        labels = {(kind, element) for s in w["stages"][:index + 1] for kind, element, _ in s["reveals"]}
+        where = lambda e: "L" if e == backprop.LOSS else name(*e) if len(e) == 2 else (   # noqa: E731
+            f"w{'⁰¹²³'[e[0]]}{'₀₁₂₃'[e[1] + 1]}{'₀₁₂₃'[e[2] + 1]}")
+        for kind, part in (("value", "Forward values shown"), ("grad", "Gradients shown")):
+            assert {where(e) for k, e in labels if k == kind} == {
+                k[0] for k in labelled(said.get(part, ""))}, (index, kind)   # every label the graph draws
+        check = w["check"].set_index("parameter")
+        weights = [k for k in check.index if k.startswith("w")]
+        if index < n - 1:
+            given = dict(pair.split(" = ") for pair in said["The weights"].split(", "))
+            assert list(given) == weights and all(agrees(given[k], check.at[k, "value"]) for k in weights)
+        else:
+            changes = re.findall(rf"(w\S+) ({SAID}) → ({SAID})", said["Each weight after the step"])
+            assert [c[0] for c in changes] == weights
+            assert all(agrees(a, check.at[k, "value"]) and agrees(b, check.at[k, "after_update"])
+                       for k, a, b in changes)
+            loss = re.search(rf"the loss L goes from ({SAID}) to ({SAID})", text)
+            assert agrees(loss[1], w["loss_before"]) and agrees(loss[2], w["loss_after"])
