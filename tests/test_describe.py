@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from experiments import backprop, descent, schedules, softmax, traps, words
+from experiments import backprop, descent, initialization, schedules, softmax, traps, words
 from nnlib import trap
 from viz import theme
 from viz import traps as draw_traps
@@ -272,3 +272,47 @@ def test_backprop_words_state_every_label_the_graph_shows(settings):
                        for k, a, b in changes)
             loss = re.search(rf"the loss L goes from ({SAID}) to ({SAID})", text)
             assert agrees(loss[1], w["loss_before"]) and agrees(loss[2], w["loss_after"])
+
+
+# ---- initialization: start equal, stay equal ----------------------------------------------
+
+SMALL_NET = {"depth": 2, "width": 8, "epochs": 5}
+SYMMETRY = [   # (schemes, settings): the page's defaults first, then small networks
+    (("zeros", "constant", "normal", "xavier_normal", "he_normal"), {"sigma": 0.3}),
+    *[(("zeros", "constant", "normal", "xavier_normal", "he_normal", "lecun_normal"),
+       SMALL_NET | {"seed": seed, "sigma": 0.1 * (seed + 1),
+                    "activation": ("tanh", "relu", "sigmoid")[seed % 3]}) for seed in range(8)],
+    (("normal", "he_normal"), SMALL_NET | {"sigma": 3.0, "activation": "relu", "lr": 1.0}),
+    (("uniform", "xavier_uniform", "he_uniform"), {"depth": 2, "width": 40, "epochs": 2, "seed": 9}),
+]
+
+
+@pytest.mark.parametrize("case", SYMMETRY, ids=lambda c: str(c[1]))
+def test_initialization_words_say_which_units_are_identical_and_their_range(case):
+    schemes, settings = case
+    runs = {scheme: initialization.train(scheme, **settings) for scheme in schemes}
+    text = initialization.describe_symmetry(runs)
+    assert ("diverged" in text) == any(run["diverged_at"] is not None for run in runs.values())
+    width = settings.get("width", 16)
+    assert f"after {settings.get('epochs', 60)} epochs" in text and f"{width} hidden units" in text
+    for scheme, run in runs.items():
+        label = re.escape(initialization.LABELS[scheme])
+        a = run["probe"][:initialization.SHOWN_UNITS]
+        if run["diverged_at"] is not None:
+            assert f"{initialization.LABELS[scheme]}: training diverged at step {run['diverged_at']}." in text
+            continue
+        if initialization.identical(run):
+            said = re.search(rf"{label}: all (\d+) units are identical \(largest difference ({SAID})\)", text)
+            assert int(said[1]) == width and agrees(said[2], run["max_difference"][0])
+            assert np.ptp(a, axis=0).max() <= 1e-12      # every row the same: one colour per column
+        else:
+            said = re.search(rf"{label}: the units differ by up to ({SAID})", text)
+            assert agrees(said[1], run["max_difference"][0]) and run["max_difference"][0] > 1e-12
+        span = re.search(rf"{label}: [^.]*(?:\.\d[^.]*)*activations? (?:from ({SAID}) to ({SAID})|is ({SAID}))",
+                         text)
+        if not a.any():
+            assert f"{initialization.LABELS[scheme]}: all" in text and "exactly 0" in text
+        elif span[3] is not None:
+            assert agrees(span[3], a.min()) and agrees(span[3], a.max())
+        else:
+            assert agrees(span[1], a.min()) and agrees(span[2], a.max()), scheme
