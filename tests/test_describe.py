@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from experiments import backprop, descent, initialization, schedules, softmax, traps, words
+from experiments import (backprop, descent, initialization, landscape_papers, schedules, softmax,
+                         traps, words)
 from nnlib import trap
 from viz import theme
 from viz import traps as draw_traps
@@ -316,3 +317,29 @@ def test_initialization_words_say_which_units_are_identical_and_their_range(case
             assert agrees(span[3], a.min()) and agrees(span[3], a.max())
         else:
             assert agrees(span[1], a.min()) and agrees(span[2], a.max()), scheme
+
+
+# ---- landscape_papers: four slices on one colour scale ------------------------------------
+
+CHEAP_SLICE = {"depth": 3, "epochs": 5, "resolution": 5}
+SLICES = [{}, *[CHEAP_SLICE | {"seed": seed, "dataset": landscape_papers.DATASETS[seed % 4],
+                               "directions": ("random", "PCA")[seed % 2], "span": 0.5 + 0.25 * seed}
+                for seed in range(10)]]
+
+
+@pytest.mark.parametrize("settings", SLICES, ids=str)
+def test_landscape_papers_words_state_each_slices_losses_dips_and_path(settings):
+    panels = [landscape_papers.panel(net, **settings) for net in landscape_papers.NETS]
+    text = landscape_papers.describe_slices(panels, landscape_papers.CAP)
+    assert ("random directions" in text) == (settings.get("directions", "random") == "random")
+    for p in panels:
+        Z, path = p["Z"][np.isfinite(p["Z"])], p["path"]
+        said = re.search(rf"{re.escape(p['net'])} \({re.escape(p['label'])}\): loss at θ\* ({SAID}); "
+                         rf"on the slice lowest ({SAID}), median ({SAID}), highest ({SAID})( \(over 5, "
+                         rf"drawn yellow\))?; (\d+) dips?; the path's true loss goes from ({SAID}) at "
+                         rf"epoch 0 to ({SAID}) at epoch (\d+)\.", text)
+        assert agrees(said[1], p["final_loss"]) and agrees(said[2], Z.min()), p["net"]
+        assert agrees(said[3], np.median(p["Z"])) and agrees(said[4], Z.max()), p["net"]
+        assert bool(said[5]) == (Z.max() > landscape_papers.CAP) and int(said[6]) == p["minima"]
+        assert agrees(said[7], path["loss"].iloc[0]) and agrees(said[8], path["loss"].iloc[-1])
+        assert int(said[9]) == settings.get("epochs", 50)
