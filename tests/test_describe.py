@@ -8,10 +8,11 @@ import re
 import numpy as np
 import pytest
 
-from experiments import (backprop, descent, initialization, landscape_papers, schedules, softmax,
+from experiments import (backprop, descent, digits, initialization, landscape_papers, schedules, softmax,
                          traps, words)
 from nnlib import trap
 from viz import theme
+from viz import digits as draw_digits
 from viz import traps as draw_traps
 
 NUMBER = r"[+−-]?\d[\d,]*(?:\.\d+)?"
@@ -343,3 +344,38 @@ def test_landscape_papers_words_state_each_slices_losses_dips_and_path(settings)
         assert bool(said[5]) == (Z.max() > landscape_papers.CAP) and int(said[6]) == p["minima"]
         assert agrees(said[7], path["loss"].iloc[0]) and agrees(said[8], path["loss"].iloc[-1])
         assert int(said[9]) == settings.get("epochs", 50)
+
+
+# ---- digits: first-layer weights over the epochs ------------------------------------------
+
+DIGIT_RUNS = [{}, *[{"hidden": (4 + 8 * seed,) * (1 + seed % 2), "epochs": 1 + seed % 3, "batch_size": 128,
+                     "seed": seed, "optimizer": ("adam", "sgd", "momentum")[seed % 3],
+                     "lr": (0.01, 0.5, 0.1)[seed % 3], "activation": ("relu", "tanh")[seed % 2]}
+                    for seed in range(9)],
+              {"hidden": (70,), "epochs": 2, "batch_size": 1797, "init": "normal", "seed": 9}]
+
+
+@pytest.mark.parametrize("settings", DIGIT_RUNS, ids=str)
+def test_digits_words_state_the_weights_first_and_last_epoch_and_their_change(settings):
+    result = digits.run(**settings)
+    text = digits.describe_weights(result)
+    W, epochs = result["weights"].astype(float), result["epochs"]
+    shown, width = W.shape[2], result["width"]
+    assert (f"all {width} hidden neurons" if shown == width else f"the first {shown} of {width}") in text
+    scale = re.search(rf"from −({SAID}) to ({SAID})\. The animation plays (\d+) recorded epochs, "
+                      rf"from epoch (\d+) to epoch (\d+), and opens on epoch (\d+)\.", text)
+    fig = draw_digits.weights(result)
+    assert agrees(scale[1], fig.data[0].zmax) and agrees(scale[2], -fig.data[0].zmin)
+    assert fig.data[0].colorscale == draw_digits.go.Heatmap(colorscale=theme.DIVERGING).colorscale
+    assert int(scale[3]) == len(epochs) == len(fig.frames)
+    assert [int(scale[4]), int(scale[5]), int(scale[6])] == [epochs[0], epochs[-1], epochs[-1]]
+    for epoch, w in ((epochs[0], W[0]), (epochs[-1], W[-1])):
+        said = re.search(rf"At epoch {epoch} the weights run from ({SAID}) to ({SAID}), mean size "
+                         rf"\|w\| ({SAID})\.", text)
+        assert agrees(said[1], w.min()) and agrees(said[2], w.max()) and agrees(said[3], np.abs(w).mean())
+    moved = np.abs(W[-1] - W[0]).mean(axis=0)
+    said = re.search(rf"a weight moved by ({SAID}) on average; neuron (\d+) changed most, by ({SAID}) "
+                     "per pixel", text)
+    assert agrees(said[1], moved.mean()) and agrees(said[3], moved.max())
+    assert int(said[2]) == moved.argmax() + 1
+    assert ("diverged" in text) == (result["diverged_at"] is not None)
