@@ -130,7 +130,8 @@ def describe_weights(result):
     recorded epoch, how far they moved on average, and the neuron that changed most."""
     W, epochs = result["weights"].astype(float), result["epochs"]
     shown, width = W.shape[2], result["width"]
-    which = f"all {width} hidden neurons" if shown == width else f"the first {shown} of {width} hidden neurons"
+    which = (f"all {width} hidden neurons" if shown == width
+             else f"the first {shown} of {width} hidden neurons")
     moved = np.abs(W[-1] - W[0]).mean(axis=0)               # per neuron, the mean |Δw| per pixel
     first, last = int(epochs[0]), int(epochs[-1])
     top = words.num(max(float(np.nanmax(np.abs(W))), 0.01))

@@ -166,7 +166,8 @@ def describe_symmetry(runs):
     and the range of the activations drawn, or the step its training diverged."""
     epochs = int(next(iter(runs.values()))["curve"]["epoch"].max())
     width = len(next(iter(runs.values()))["probe"])
-    drawn = f"its {width} hidden units" if width <= SHOWN_UNITS else f"the first {SHOWN_UNITS} of its {width} hidden units"
+    drawn = (f"its {width} hidden units" if width <= SHOWN_UNITS
+             else f"the first {SHOWN_UNITS} of its {width} hidden units")
     parts = [f"One heat map per scheme of layer 1 after {epochs} epochs of training: rows are "
              f"{drawn}, columns {PROBE} training examples; red is a positive activation, blue a "
              "negative one, white 0, each map on its own scale."]

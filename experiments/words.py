@@ -42,12 +42,6 @@ def share(k, n):
     return f"none of the {n}" if k == 0 else f"{k} of {n}"
 
 
-def listing(parts):
-    """"a", "a and b", "a, b and c"."""
-    parts = list(parts)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def coordinate(value):
     """A position to 2 decimals for people: 0.000456 is "0", −0.9334 is "−0.93"."""
     return num(round(float(value), 2) + 0.0)     # + 0.0 turns −0.0 into 0.0

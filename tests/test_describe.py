@@ -310,8 +310,8 @@ def test_initialization_words_say_which_units_are_identical_and_their_range(case
         else:
             said = re.search(rf"{label}: the units differ by up to ({SAID})", text)
             assert agrees(said[1], run["max_difference"][0]) and run["max_difference"][0] > 1e-12
-        span = re.search(rf"{label}: [^.]*(?:\.\d[^.]*)*activations? (?:from ({SAID}) to ({SAID})|is ({SAID}))",
-                         text)
+        span = re.search(rf"{label}: [^.]*(?:\.\d[^.]*)*activations? "
+                         rf"(?:from ({SAID}) to ({SAID})|is ({SAID}))", text)
         if not a.any():
             assert f"{initialization.LABELS[scheme]}: all" in text and "exactly 0" in text
         elif span[3] is not None:
@@ -379,3 +379,11 @@ def test_digits_words_state_the_weights_first_and_last_epoch_and_their_change(se
     assert agrees(said[1], moved.mean()) and agrees(said[3], moved.max())
     assert int(said[2]) == moved.argmax() + 1
     assert ("diverged" in text) == (result["diverged_at"] is not None)
+
+
+def test_numbers_are_written_for_people():
+    said = [words.num(v) for v in (0.6931, -0.0771, 1348, 12345.6, 3e-9, -3e-9, 2e7, 0, 2.0, 999.6)]
+    assert said == ["0.693", "−0.0771", "1,348", "12,300", "under 0.0001", "just below 0",
+                    "over a million", "0", "2", "1,000"]
+    assert words.point(-0.0001, 0.934) == "(0, 0.93)" and words.share(3, 4) == "3 of 4"
+    assert not any(re.search(r"\de|\d-", words.num(v)) for v in np.geomspace(1e-12, 1e12, 200))
