@@ -159,7 +159,7 @@ def describe_race(runs, verdicts):
     """
     first = runs.iloc[0]
     steps = int(runs["step"].max())
-    parts = [f"The animation plays all {steps} steps, from step 0 to step {steps}; every "
+    parts = [f"The animation runs over the whole race, from step 0 to step {steps}; every "
              f"optimizer starts at {words.point(first.x, first.y)}, where f − f* = {words.num(first.gap)}."]
     for row in verdicts.itertuples():
         run = runs[runs["optimizer"] == row.optimizer]

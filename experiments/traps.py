@@ -69,7 +69,7 @@ def describe_race(runs):
     start = runs[runs["step"] == 0].iloc[0]
     ends = runs[runs["step"] == last].set_index("run")["theta"]
     names = list(ends.index)
-    text = (f"The animation plays all {last} steps. Every ball starts at θ = {words.num(start.theta)} "
+    text = (f"The animation runs from step 0 to step {last}. Every ball starts at θ = {words.num(start.theta)} "
             f"(L = {words.num(start.loss)}); the local minimum is at θ = {words.num(trap.LOCAL_MIN)} "
             f"(L = {words.num(trap.full_loss(trap.LOCAL_MIN))}), the barrier at θ = "
             f"{words.num(trap.BARRIER)} and the global minimum at θ = {words.num(trap.GLOBAL_MIN)} "
