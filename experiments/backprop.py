@@ -21,6 +21,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from experiments import words
 from nnlib import init, landscape, optim
 from nnlib._check import choice, integer, number
 from nnlib.activations import ACTIVATIONS
@@ -113,6 +114,98 @@ def verdict(walk, *, lr):
     else:
         said.append(f"With η = {lr:g} the step lowered the loss from {_n(before)} to {_n(after)}.")
     return said
+
+
+def describe_graph(walk, index):
+    """The graph at stage `index` in words (the text under it): the step and its number, then
+    every label the graph shows by then: forward values above the nodes, gradients below them
+    and on the weights, the weights themselves (old → new at the update). walk: walk()."""
+    stages, sizes = walk["stages"], walk["sizes"]
+    stage = stages[index]
+    values, grads = _shown(stages[:index + 1], sizes)
+    title = stage["title"] if stage["phase"] == "update" else f"{stage['phase']} pass, {stage['title']}"
+    parts = [f"Step {index + 1} of {len(stages)}, {title}. This step: {_step_words(stage, sizes)}.",
+             f"Forward values shown: {_labels(values)}."]
+    if grads:
+        parts.append(f"Gradients shown: {_labels(grads)}.")
+    check = walk["check"].set_index("parameter")
+    names = [_weight_name(l, i, j) for l, W in enumerate(walk["weights"], 1) for i, j in np.ndindex(W.shape)]
+    if stage["phase"] == "update":
+        parts.append("Each weight after the step: " + ", ".join(
+            f"{name} {words.num(check.at[name, 'value'])} → {words.num(check.at[name, 'after_update'])}"
+            for name in names) + f"; the loss L goes from {words.num(walk['loss_before'])} to "
+            f"{words.num(walk['loss_after'])}.")
+    else:
+        parts.append("The weights: " + ", ".join(
+            f"{name} = {words.num(check.at[name, 'value'])}" for name in names) + ".")
+    return " ".join(parts)
+
+
+def _labels(shown):
+    """"x₁ = 1; h₁ z = 0.3, a = 0.3; L = 0.6" from {node: {symbol: value}}."""
+    return "; ".join(", ".join(f"{k} = {words.num(v)}" for k, v in told.items()) if list(told) == [where]
+                     else f"{where} " + ", ".join(f"{k} = {words.num(v)}" for k, v in told.items())
+                     for where, told in shown.items())
+
+
+def _weight_name(l, i, j):
+    """w¹₁₂: the weight of layer l from unit i to unit j (0-based i, j), as parameter_names."""
+    return f"w{_sup(l)}{_sub(f'{i + 1}{j + 1}')}"
+
+
+def _node(quantity, sizes):
+    """The node a stage's number sits on: ("z", l − 1, (j,)) is unit j of layer l, ("a", l,
+    (j,)) too; ("dz" and "da", l − 1, (j,)) unit j of layer l."""
+    name, layer, index = quantity
+    return unit_name(layer if name == "a" else layer + 1, index[0], sizes)
+
+
+def _shown(stages, sizes):
+    """({node: {symbol: value}} of the forward values, {node or weight: {symbol: value}} of the
+    gradients) that the graph labels after `stages`, in the order they appeared."""
+    values, grads = {}, {}
+    outputs = [unit_name(len(sizes) - 1, k, sizes) for k in range(sizes[-1])]
+    for stage in stages:
+        name, layer, index = stage["quantity"]
+        if name == "a" and index is None:
+            values.update({unit_name(0, i, sizes): {unit_name(0, i, sizes): v}
+                           for i, v in enumerate(stage["value"])})
+        elif name in ("z", "a"):
+            values.setdefault(_node(stage["quantity"], sizes), {})[name] = stage["value"]
+        elif name == "loss":
+            p = softmax(np.array([values[o]["z"] for o in outputs]))
+            for o, p_k in zip(outputs, p):
+                values[o]["p"] = p_k
+            values["L"] = {"L": stage["value"]}
+        elif name in ("dz", "da"):
+            grads.setdefault(_node(stage["quantity"], sizes), {})[f"∂L/∂{name[1]}"] = stage["value"]
+        elif name == "dW":
+            grads[_weight_name(layer + 1, *index)] = {"∂L/∂w": stage["value"]}
+    return values, grads
+
+
+def _step_words(stage, sizes):
+    """What one stage computes, with its number: "∂L/∂w²₁₁ = 0.138, the gradient from above
+    (0.46) times the local derivative (0.3)"."""
+    name, layer, index = stage["quantity"]
+    value, local, upstream = stage["value"], stage["local"], stage["upstream"]
+    if name == "a" and index is None:
+        return "x = (" + ", ".join(words.num(v) for v in value) + ")"
+    symbol = {"z": "z", "a": "a", "dz": "∂L/∂z", "da": "∂L/∂a"}.get(name)
+    if symbol:
+        text = f"{symbol} of {_node(stage['quantity'], sizes)} = {words.num(value)}"
+    elif name == "dW":
+        text = f"∂L/∂{_weight_name(layer + 1, *index)} = {words.num(value)}"
+    elif name == "db":
+        return f"∂L/∂b of layer {layer + 1} = (" + ", ".join(words.num(v) for v in value) + ")"
+    else:
+        return f"L = {words.num(value)}" if name == "loss" else f"L after the update = {words.num(value)}"
+    if np.ndim(local) == 0 and np.ndim(upstream) == 0 and local is not None and upstream is not None:
+        text += (f", the gradient from above ({words.num(upstream)}) times the local derivative "
+                 f"({words.num(local)})")
+    elif name == "dz" and upstream is None:
+        text += " = p − y"
+    return text
 
 
 def unit_name(l, j, sizes):

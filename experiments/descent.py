@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from experiments import labels
+from experiments import labels, words
 from experiments import schedules as lr_schedules
 from nnlib import _check, optim, surfaces
 
@@ -148,6 +148,41 @@ def verdicts(runs, *, surface_name, kappa):
                      "sentence": _sentence(run["label"].iloc[0], verdict, step, xy[-1], gap,
                                            len(xy) - 1)})
     return pd.DataFrame(rows)
+
+
+def describe_race(runs, verdicts):
+    """The race in words, for the text under the figure: the start, then per optimizer how far
+    f − f* fell, where it ended and its verdict, over the whole run that the animation plays.
+
+    runs: race(); verdicts: verdicts(runs, ...). E.g. "... SGD: f − f* goes from 4.9 to 0.012
+    in 150 steps; it is still going at (−1.2, 0.0003)."
+    """
+    first = runs.iloc[0]
+    steps = int(runs["step"].max())
+    parts = [f"The animation runs over the whole race, from step 0 to step {steps}; every "
+             f"optimizer starts at {words.point(first.x, first.y)}, where f − f* = {words.num(first.gap)}."]
+    for row in verdicts.itertuples():
+        run = runs[runs["optimizer"] == row.optimizer]
+        parts.append(_race_words(row, run.dropna(subset=["gap"]), steps))
+    return " ".join(parts)
+
+
+def _race_words(verdict, run, steps):
+    """One optimizer's sentence of describe_race (run: its finite rows)."""
+    end = run.iloc[-1]
+    where = words.point(end.x, end.y)
+    if verdict.verdict == "diverged":
+        return (f"{verdict.label}: f − f* goes from {words.num(run.gap.iloc[0])} to "
+                f"{words.num(end.gap)} at step {int(end.step)}; it diverged at step "
+                f"{int(verdict.step)}: its steps grew until it flew off the map.")
+    step = None if pd.isna(verdict.step) else int(verdict.step)
+    told = {"converged": f"it reached the minimum at {where} at step {step} and stays there",
+            "local minimum": f"it is stuck in a local minimum at {where} from step {step}",
+            "flat spot": f"it stalled on a flat spot at {where}, where the slope is almost 0",
+            "bouncing": f"it bounces between the walls at {where} and never settles",
+            "still going": f"it is still going at {where}"}[verdict.verdict]
+    return (f"{verdict.label}: f − f* goes from {words.num(run.gap.iloc[0])} to "
+            f"{words.num(end.gap)} in {steps} steps; {told}.")
 
 
 def _verdict(surf, xy, f_star):

@@ -23,6 +23,7 @@ from nnlib import data, optim
 from nnlib.datasets import DIGITS_SHAPE, load_digits
 from nnlib.model import MLP
 from nnlib.train import fit
+from experiments import words
 from experiments.frames import frame_steps
 
 CLASSES = 10
@@ -121,6 +122,34 @@ def curves(hist):
     """History.epochs as a frame: epoch, train_loss, train_acc, test_loss, test_acc, seconds."""
     frame = pd.DataFrame(hist.epochs).drop(columns=["lr"])
     return frame.rename(columns={"val_loss": "test_loss", "val_acc": "test_acc", "time": "seconds"})
+
+
+def describe_weights(result):
+    """The weights-as-images animation in words (the text under it), over the whole run: which
+    neurons are drawn, the range and mean size |w| of the weights at the first and the last
+    recorded epoch, how far they moved on average, and the neuron that changed most."""
+    W, epochs = result["weights"].astype(float), result["epochs"]
+    shown, width = W.shape[2], result["width"]
+    which = (f"all {width} hidden neurons" if shown == width
+             else f"the first {shown} of {width} hidden neurons")
+    moved = np.abs(W[-1] - W[0]).mean(axis=0)               # per neuron, the mean |Δw| per pixel
+    first, last = int(epochs[0]), int(epochs[-1])
+    top = words.num(max(float(np.nanmax(np.abs(W))), 0.01))
+    text = (f"The first-layer weights of {which}, each as an 8×8 image of the weights the neuron "
+            f"gives the 64 pixels: red positive, blue negative, white 0, on one colour scale for "
+            f"every epoch, from −{top} to {top}. The animation plays {len(epochs)} recorded "
+            f"epochs, from epoch {first} to epoch {last}, and opens on epoch {last}.")
+    if result["diverged_at"] is not None:
+        text += (f" Training diverged at step {result['diverged_at']}; epoch {last} is the last "
+                 "finite one.")
+    for name, w in ((f"At epoch {first}", W[0]), (f"At epoch {last}", W[-1])):
+        text += (f" {name} the weights run from {words.num(w.min())} to {words.num(w.max())}, "
+                 f"mean size |w| {words.num(np.abs(w).mean())}.")
+    if len(epochs) > 1:
+        text += (f" From epoch {first} to {last} a weight moved by {words.num(moved.mean())} on "
+                 f"average; neuron {int(moved.argmax()) + 1} changed most, by "
+                 f"{words.num(moved.max())} per pixel.")
+    return text
 
 
 def weight_frame(result):

@@ -18,7 +18,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from experiments import budget
+from experiments import budget, words
 from nnlib import data, init, optim
 from nnlib._check import choice
 from nnlib.model import MLP
@@ -34,6 +34,7 @@ N_POINTS, NOISE, BATCH_SIZE, MOMENTUM = 300, 0.15, 32, 0.9
 BINS = 31
 IDENTICAL = 1e-12     # units closer than this are identical (BLAS may differ in the last bit)
 PROBE = 60            # examples shown in the symmetry heat map
+SHOWN_UNITS = 32      # units (rows) drawn per symmetry heat map
 LIMIT_S = 0.55   # experiments.budget: 9 schemes × 50 epochs × 10 layers of 16
 
 
@@ -157,6 +158,36 @@ def symmetry_sentence(scheme, run, epochs):
            "a single unit per layer")
     return (f"{LABELS[scheme]}: all {width} hidden units in layer 1 are identical after {epochs} "
             f"epochs: max difference {gap:.1f} (the other hidden layers too); {why}.")
+
+
+def describe_symmetry(runs):
+    """The symmetry heat maps in words (the text under the figure), from {scheme: train(...)}:
+    per scheme whether the layer-1 units are identical (the largest difference between them)
+    and the range of the activations drawn, or the step its training diverged."""
+    epochs = int(next(iter(runs.values()))["curve"]["epoch"].max())
+    width = len(next(iter(runs.values()))["probe"])
+    drawn = (f"its {width} hidden units" if width <= SHOWN_UNITS
+             else f"the first {SHOWN_UNITS} of its {width} hidden units")
+    parts = [f"One heat map per scheme of layer 1 after {epochs} epochs of training: rows are "
+             f"{drawn}, columns {PROBE} training examples; red is a positive activation, blue a "
+             "negative one, white 0, each map on its own scale."]
+    for scheme, run in runs.items():
+        a, gap = run["probe"][:SHOWN_UNITS], run["max_difference"][0]
+        if run["diverged_at"] is not None:
+            parts.append(f"{LABELS[scheme]}: training diverged at step {run['diverged_at']}.")
+        elif not np.isfinite(a).all():
+            parts.append(f"{LABELS[scheme]}: its activations are not finite numbers any more.")
+        elif identical(run):
+            low, high = words.num(a.min()), words.num(a.max())
+            values = ("every activation is exactly 0" if not a.any() else
+                      f"every activation is {low}" if low == high else
+                      f"each column is one colour, activations from {low} to {high}")
+            parts.append(f"{LABELS[scheme]}: all {width} units are identical (largest difference "
+                         f"{words.num(gap)}): every row is the same; {values}.")
+        else:
+            parts.append(f"{LABELS[scheme]}: the units differ by up to {words.num(gap)}; "
+                         f"activations from {words.num(a.min())} to {words.num(a.max())}.")
+    return " ".join(parts)
 
 
 def verdict(runs):

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.landscape import DIRECTIONS, plane, points  # noqa: F401 (DIRECTIONS: the page's options)
+from experiments import words
 from nnlib import _check, data, hessian, landscape, optim
 from nnlib.model import MLP
 from nnlib.residual import ResidualMLP
@@ -101,6 +102,28 @@ def panel(net, dataset="moons", noise=0.2, depth=10, epochs=50, resolution=25, s
     return dict(net=net, label=describe(net, depth), alphas=alphas, betas=betas, Z=Z,
                 explained=explained, path=path, final_loss=float(model.loss(X, y)),
                 minima=slice_minima(Z), median=float(np.median(Z)), n_params=model.n_params)
+
+
+def describe_slices(panels, cap=CAP):
+    """The four slices in words (the text under the figure), from panel()'s dicts: per network
+    the loss at θ*, the lowest, median and highest loss on its slice, its dips and the training
+    path's true loss from its first epoch to its last."""
+    method = ("two filter-normalized random directions" if panels[0]["explained"] is None
+              else "its training path's two PCA directions")
+    parts = [f"The loss on a plane through each network's trained weights θ* (the black star at "
+             f"the centre) along {method}, on one colour scale for all {len(panels)}: dark blue "
+             f"is a low loss, yellow a high one, and losses above {words.num(cap)} share the top "
+             "colour. The red line is the training path projected on the plane."]
+    for p in panels:
+        Z, path = p["Z"][np.isfinite(p["Z"])], p["path"]
+        parts.append(
+            f"{p['net']} ({p['label']}): loss at θ* {words.num(p['final_loss'])}; on the slice "
+            f"lowest {words.num(Z.min())}, median {words.num(p['median'])}, highest "
+            f"{words.num(Z.max())}{' (over ' + words.num(cap) + ', drawn yellow)' if Z.max() > cap else ''}; "
+            f"{p['minima']} dip{'s' * (p['minima'] != 1)}; the path's true loss goes from "
+            f"{words.num(path['loss'].iloc[0])} at epoch {int(path['epoch'].iloc[0])} to "
+            f"{words.num(path['loss'].iloc[-1])} at epoch {int(path['epoch'].iloc[-1])}.")
+    return " ".join(parts)
 
 
 def slice_minima(Z):

@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from experiments import words
 from nnlib import _check, data, optim, schedules
 from nnlib.lr_finder import lr_range_test
 from nnlib.model import MLP
@@ -169,6 +170,41 @@ def verdict(result, *, epochs):
              else f"{row.run} ended at loss {row.final_loss:.3f}" + (" (best)" if i == best else "")
              for i, row in summary.iterrows()]
     return f"After {epochs} epochs: " + "; ".join(parts) + "."
+
+
+def describe_loss_curves(result):
+    """The four loss curves in words (the text under the figure), from lr_runs()'s (steps,
+    epochs, summary): per learning rate where the full loss started and ended, after how many
+    epochs it fell below half its start, the lowest of the four, or the step it diverged."""
+    steps, epochs, summary = result
+    n_epochs, n_steps = int(epochs["epoch"].max()), int(steps["step"].max())
+    improved = summary[summary["diverged_at"].isna() & (summary["final_loss"] < summary["start_loss"])]
+    best = None if improved.empty else improved.loc[improved["final_loss"].idxmin(), "run"]
+    parts = [f"Training loss of four learning rates η₀ over {n_epochs} epochs ({n_steps:,} updates), "
+             "on a log scale: for each η₀ a thick line with the full training loss after every "
+             "epoch and a thin one with the loss of each mini-batch; yours is the thickest."]
+    for row in summary.itertuples():
+        parts.append(_loss_words(row, epochs[epochs["run"] == row.run],
+                                 steps[steps["run"] == row.run], best))
+    return " ".join(parts)
+
+
+def _loss_words(row, epochs, steps, best):
+    """One learning rate's sentence of describe_loss_curves."""
+    name = f"{row.run}{' (yours)' if row.multiple == 1 else ''}"
+    if not np.isnan(row.diverged_at):
+        top = steps["loss"][np.isfinite(steps["loss"])].max()
+        return (f"{name} diverged at step {int(row.diverged_at)} (the ✕): its mini-batch loss "
+                f"rose to {words.num(top)} before it overflowed.")
+    text = (f"{name}: the full loss goes from {words.num(row.start_loss)} to "
+            f"{words.num(row.final_loss)}")
+    if row.final_loss > row.start_loss:
+        return text + ", above where it started."
+    below = epochs[epochs["loss"] < row.start_loss / 2]
+    when = int(below["epoch"].iloc[0]) if len(below) else None
+    text += (f"; it falls below half its start after {when} epoch{'s' * (when != 1)}" if when
+             else "; it never falls below half its start")
+    return text + (", the lowest of the four." if row.run == best else ".")
 
 
 def schedule_curves(lr=0.3, optimizer="sgd", epochs=40, batch_size=32, seed=0):

@@ -10,6 +10,7 @@ runs drawn step by step, from nnlib.trap.trap_paths (the same loop, recording ev
 import numpy as np
 import pandas as pd
 
+from experiments import words
 from nnlib import trap
 
 FULL = trap.N_EXAMPLES            # batch size of full-batch gradient descent
@@ -58,6 +59,43 @@ def animation(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=
     else:
         batch_curves = np.broadcast_to(trap.full_loss(grid), (steps, len(grid)))
     return frame, batch_curves
+
+
+def describe_race(runs):
+    """The race in words (the text under the animation), over the whole run: where the
+    full-batch ball (blue) and the mini-batch balls (red) start and end, which side of the
+    barrier, and the step a ball diverged. runs: animation()'s frame."""
+    last = int(runs["step"].max())
+    start = runs[runs["step"] == 0].iloc[0]
+    ends = runs[runs["step"] == last].set_index("run")["theta"]
+    names = list(ends.index)
+    text = (f"The animation runs from step 0 to step {last}. Every ball starts at θ = {words.num(start.theta)} "
+            f"(L = {words.num(start.loss)}); the local minimum is at θ = {words.num(trap.LOCAL_MIN)} "
+            f"(L = {words.num(trap.full_loss(trap.LOCAL_MIN))}), the barrier at θ = "
+            f"{words.num(trap.BARRIER)} and the global minimum at θ = {words.num(trap.GLOBAL_MIN)} "
+            f"(L = {words.num(trap.full_loss(trap.GLOBAL_MIN))}). The full-batch run (blue ball) "
+            f"{_where_ended(runs, names[0], ends[names[0]])}.")
+    mini = names[1:]
+    if mini[0].startswith(f"batch {FULL} "):
+        text += (f" The {len(mini)} red balls use all {FULL} examples too, so they follow the "
+                 "blue ball exactly.")
+    else:
+        batch = mini[0].split()[1]
+        escaped = int((ends[mini] > trap.BARRIER).sum())
+        text += (f" Of the {len(mini)} runs with batches of {batch} (red balls), "
+                 f"{words.share(escaped, len(mini))} end right of the barrier: " + "; ".join(
+                     f"run #{name.rsplit('#', 1)[1]} {_where_ended(runs, name, ends[name])}"
+                     for name in mini) + ".")
+    return text
+
+
+def _where_ended(runs, name, theta):
+    """"ends at θ = −1 (L = −0.3), in the local minimum's basin" or "diverged at step 12"."""
+    if np.isnan(theta):
+        path = runs.loc[runs["run"] == name, "theta"].to_numpy()
+        return f"diverged at step {int(np.argmax(np.isnan(path)))}"
+    basin = "the global minimum's basin" if theta > trap.BARRIER else "the local minimum's basin"
+    return f"ends at θ = {words.num(theta)} (L = {words.num(trap.full_loss(theta))}), in {basin}"
 
 
 def endings(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=200, seed=0):

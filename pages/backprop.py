@@ -106,7 +106,7 @@ def page():
     stage = stages[index]
     st.container(key="backprop-stage").latex(stage["latex"])
     show_figure(draw.graph(w, index), "backprop-graph", data=stage_table(stages),
-                settings={**s, "stage": index + 1})
+                settings={**s, "stage": index + 1}, describe=exp.describe_graph(w, index))
 
     st.header("The whole gradient, checked, and the update")
     for sentence in exp.verdict(w, lr=s["lr"]):

@@ -99,7 +99,7 @@ def page():
 
     st.latex(surf.formula)
     show_figure(draw.race(runs, grid, surf, verdicts, arrows=s["arrows"], speed=s["speed"]),
-                "descent-race", data=runs, settings=s)
+                "descent-race", data=runs, settings=s, describe=exp.describe_race(runs, verdicts))
     st.caption(exp.lr_hint(s["surface"], s["kappa"]) + " Contour lines are spaced "
                "logarithmically, so the steep walls and the flat floor both show.")
 

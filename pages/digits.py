@@ -80,7 +80,7 @@ def page():
     weights, matrix = st.columns([3, 2], gap="medium")
     with weights:
         show_figure(draw.weights(result), "digits-weights", data=exp.weight_frame(result),
-                    settings=s)
+                    settings=s, describe=exp.describe_weights(result))
     with matrix:
         show_figure(draw.confusion(result), "digits-confusion", data=exp.confusion_frame(result),
                     settings=s)

@@ -94,7 +94,8 @@ def page():
     for scheme, run in runs.items():
         if exp.identical(run) or scheme == s["scheme"]:
             st.markdown("- " + exp.symmetry_sentence(scheme, run, s["epochs"]))
-    show_figure(draw.symmetry(runs), "init-symmetry", settings=s)
+    show_figure(draw.symmetry(runs), "init-symmetry", settings=s,
+                describe=exp.describe_symmetry(runs))
 
     st.header("Signals at initialization, layer by layer")
     st.markdown(f"One forward and one backward pass over the {exp.N_POINTS} training points, before "

@@ -98,7 +98,8 @@ def comparison(s):
             panels[net] = panel(net, **{k: s[k] for k in keys})
     progress.empty()
     show_figure(draw.contours(list(panels.values()), exp.CAP), "papers-slices",
-                data=_minima_table(panels), settings=s)
+                data=_minima_table(panels), settings=s,
+                describe=exp.describe_slices(list(panels.values()), exp.CAP))
     st.subheader("Depth, skips and width (Li et al. 2018)")
     st.latex(r"\text{skip: } a_l = a_{l-1} + f(a_{l-1} W_l + b_l) \qquad "
              r"\text{no skip: } a_l = f(a_{l-1} W_l + b_l)")

@@ -83,7 +83,8 @@ def page():
         with friendly():
             spread = cached_spread(s["lr"], s["schedule"], s["optimizer"], s["epochs"], s["batch_size"])
         st.markdown(exp.spread_sentence(spread))
-    show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s)
+    show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s,
+                describe=exp.describe_loss_curves((steps, epochs, summary)))
 
     st.header("The schedule: how η changes during training")
     total = exp.total_steps(s["epochs"], s["batch_size"])

@@ -80,7 +80,8 @@ def page():
     if diverged:
         st.warning(f"{diverged} of {s['n_runs']} runs diverged: the learning rate is too big for the "
                    "steep walls, and the ball flew off to infinity. Lower η.", icon=":material/warning:")
-    show_figure(draw.race(exp.curve(), runs, batch_curves), "traps-race", data=runs, settings=s)
+    show_figure(draw.race(exp.curve(), runs, batch_curves), "traps-race", data=runs, settings=s,
+                describe=exp.describe_race(runs))
 
     left, right = st.columns(2, gap="medium")
     with left:

@@ -152,9 +152,15 @@ def app():
     return open_lesson("backprop", timeout=60).run()
 
 
+def in_words(at):
+    """The texts under the figures: lab.page.show_figure's "In words:" captions."""
+    return [c.value.removeprefix("**In words:** ") for c in at.caption if c.value.startswith("**In words:**")]
+
+
 def test_page_loads_fast_with_the_graph_and_the_step_line(app):
     assert not app.exception and len(app.get("plotly_chart")) == 2
     assert "step 1 of 33" in spec(app)["layout"]["title"]["text"]
+    assert in_words(app)[0] == exp.describe_graph(exp.walk(), 0)
     start = time.perf_counter()
     app.run()
     assert time.perf_counter() - start < 2.0

@@ -188,6 +188,11 @@ def charts(at):
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def in_words(at):
+    """The texts under the figures: lab.page.show_figure's "In words:" captions."""
+    return [c.value.removeprefix("**In words:** ") for c in at.caption if c.value.startswith("**In words:**")]
+
+
 def test_page_loads_with_the_race_the_loss_and_the_rate_map(app):
     assert not app.exception
     race, loss, rate = charts(app)
@@ -198,6 +203,8 @@ def test_page_loads_with_the_race_the_loss_and_the_rate_map(app):
     assert all("layout" not in frame and 0 not in frame["traces"] for frame in race["frames"])
     assert len(app.get("plotly_chart")[0].proto.spec) < 1.5e6
     assert loss["layout"]["yaxis"]["type"] == "log" and rate["data"][0]["type"] == "heatmap"
+    runs = exp.race(**DEFAULT)
+    assert in_words(app) == [exp.describe_race(runs, exp.verdicts(runs, surface_name="valley", kappa=100.0))]
     assert any("SGD + momentum converged" in m.value for m in app.markdown)
 
 

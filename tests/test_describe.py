@@ -8,14 +8,39 @@ import re
 import numpy as np
 import pytest
 
-from experiments import softmax
+from experiments import (backprop, descent, digits, initialization, landscape_papers, schedules, softmax,
+                         traps, words)
+from nnlib import trap
+from viz import theme
+from viz import digits as draw_digits
+from viz import traps as draw_traps
 
 NUMBER = r"[+−-]?\d[\d,]*(?:\.\d+)?"
+SAID = rf"(?:under 0\.0001|just below 0|over a million|not a number|{NUMBER})"  # experiments.words.num
 
 
 def number(text):
     """'−0.77' -> -0.77, '1,348' -> 1348.0, '+0.10' -> 0.1."""
     return float(text.replace("−", "-").replace(",", ""))
+
+
+def agrees(said, value, sig=3):
+    """True if the words `said` (experiments.words.num's output) state `value` to `sig`
+    significant figures: "under 0.0001" only for 0 < value < 0.0001, "over a million" only
+    above a million."""
+    value = float(value)
+    bounds = {"under 0.0001": 0 < value < 1e-4, "just below 0": -1e-4 < value < 0,
+              "over a million": value > 1e6, "not a number": np.isnan(value)}
+    if said in bounds:
+        return bounds[said]
+    if value == 0:
+        return number(said) == 0
+    return abs(number(said) - value) <= 0.5001 * 10 ** (np.floor(np.log10(abs(value))) - sig + 1)
+
+
+def at(said, value):
+    """True if a coordinate written to 2 decimals (experiments.words.coordinate) is `value`."""
+    return abs(number(said) - value) <= 0.005 + 1e-9
 
 
 def named_numbers(text, names):
@@ -36,3 +61,329 @@ def test_softmax_words_state_its_probabilities_loss_and_gradient(seed):
     assert named_numbers(grads, classes) == dict(zip(classes, frame["grad"].round(2)))
     assert number(re.search(rf"loss −log p is ({NUMBER})", text).group(1)) == round(loss, 3)
     assert f"true class is {classes[label]} with p = {frame['p'][label]:.3f}" in text
+
+
+# ---- descent: the race --------------------------------------------------------------------
+
+RACES = [   # (surface, optimizers, their η, β, schedule, steps, start): the defaults first
+    ("valley", ("sgd", "momentum", "adam"), (1.5, 2.0, 0.5), 0.8, "constant", 150, None),
+    ("bowl", ("sgd", "momentum", "adam"), (3.0, 0.5, 0.1), 0.5, "constant", 60, None),
+    ("valley", ("sgd",), (2.0,), 0.8, "constant", 100, None),
+    ("valley", ("sgd", "momentum"), (1.0, 3.0), 0.7, "constant", 100, None),
+    ("saddle", ("sgd", "momentum", "adam"), (0.02, 0.02, 0.05), 0.9, "constant", 150, None),
+    ("rosenbrock", ("sgd", "momentum", "adam"), (0.001, 0.001, 0.1), 0.9, "cosine", 300, None),
+    ("double_well", ("sgd", "momentum", "adam"), (0.05, 0.05, 0.05), 0.9, "constant", 200, None),
+    ("himmelblau", ("nesterov", "rmsprop", "adagrad"), (0.01, 0.1, 1.0), 0.8, "step", 120, (1.0, -2.0)),
+    ("camel", ("sgd", "adam"), (0.5, 0.05), 0.8, "warmup_cosine", 80, (0.5, 0.5)),
+    ("beale", ("sgd", "momentum"), (0.001, 0.01), 0.9, "constant", 200, None),
+    ("bowl", ("sgd", "nesterov"), (2.5, 0.9), 0.9, "exponential", 40, (2.0, -2.5)),
+]
+
+
+@pytest.mark.parametrize("case", RACES, ids=lambda c: f"{c[0]}-{'-'.join(c[1])}")
+def test_descent_words_state_each_racers_fall_end_and_verdict(case):
+    surface, names, lrs, beta, schedule, steps, start = case
+    runs = descent.race(surface, 100.0, names, lrs, beta, schedule, steps, start)
+    verdicts = descent.verdicts(runs, surface_name=surface, kappa=100.0)
+    text = descent.describe_race(runs, verdicts)
+    first = runs.iloc[0]
+    opening = re.search(rf"from step 0 to step (\d+); every optimizer starts at \(({SAID}), ({SAID})\), "
+                        rf"where f − f\* = ({SAID})\.", text)
+    assert int(opening[1]) == steps and at(opening[2], first.x) and at(opening[3], first.y)
+    assert agrees(opening[4], first.gap)
+    for row in verdicts.itertuples():
+        run = runs[runs["optimizer"] == row.optimizer].dropna(subset=["gap"])
+        said = re.search(rf"{re.escape(row.label)}: f − f\* goes from ({SAID}) to ({SAID}) "
+                         rf"(?:in (\d+) steps|at step (\d+)); it ([^.]*(?:\.\d[^.]*)*)\.", text)
+        assert agrees(said[1], run.gap.iloc[0]) and agrees(said[2], run.gap.iloc[-1]), row.label
+        tail = said[5]
+        if row.verdict == "diverged":
+            assert int(said[4]) == run.step.iloc[-1] and f"diverged at step {int(row.step)}:" in tail
+            continue
+        assert int(said[3]) == steps
+        x, y = re.search(rf"at \(({SAID}), ({SAID})\)", tail).groups()
+        assert at(x, run.x.iloc[-1]) and at(y, run.y.iloc[-1]), row.label
+        assert {"converged": "reached the minimum", "local minimum": "stuck in a local minimum",
+                "flat spot": "flat spot", "bouncing": "bounces", "still going": "still going"
+                }[row.verdict] in tail
+        if row.verdict in ("converged", "local minimum"):
+            assert re.search(r"step (\d+)", tail)[1] == str(int(row.step))
+    assert "diverged" not in text or (verdicts["verdict"] == "diverged").any()
+
+
+# ---- traps: the balls ---------------------------------------------------------------------
+
+TRAP_RUNS = [{}, {"batch_size": traps.FULL}, {"batch_size": 1}, {"lr": 0.25}, {"momentum": 0.5},
+             {"lr": 0.9, "batch_size": 2}, {"start": 1.0, "batch_size": 8, "seed": 2},
+             {"batch_size": 2, "seed": 5, "steps": 50}, {"lr": 0.5, "batch_size": traps.FULL},
+             {"seed": 7}, {"batch_size": 16, "momentum": 0.9, "seed": 3, "steps": 120}]
+
+
+@pytest.mark.parametrize("settings", TRAP_RUNS, ids=str)
+def test_traps_words_say_where_every_ball_ended(settings):
+    runs, batch_curves = traps.animation(**settings)
+    text = traps.describe_race(runs)
+    last = int(runs["step"].max())
+    ends = runs[runs["step"] == last].set_index("run")["theta"]
+    start = runs.iloc[0]
+    assert text.startswith(f"The animation runs from step 0 to step {last}. ")
+    said = re.search(rf"starts at θ = ({SAID}) \(L = ({SAID})\)", text)
+    assert agrees(said[1], start.theta) and agrees(said[2], start.loss)
+    for name, theta in ends.items():
+        who = ("The full-batch run \\(blue ball\\)" if name == "full batch"
+               else f"run #{name.rsplit('#', 1)[1]}")
+        if name.startswith(f"batch {traps.FULL} "):     # drawn on the full-batch ball
+            assert theta == ends["full batch"] or np.isnan(theta) and np.isnan(ends["full batch"])
+            continue
+        if np.isnan(theta):
+            step = re.search(rf"{who} diverged at step (\d+)", text)[1]
+            path = runs.loc[runs["run"] == name, "theta"].to_numpy()
+            assert np.isnan(path[int(step)]) and not np.isnan(path[int(step) - 1])
+            continue
+        said = re.search(rf"{who} ends at θ = ({SAID}) \(L = ({SAID})\), in the (\w+) minimum's", text)
+        assert agrees(said[1], theta) and agrees(said[2], trap.full_loss(theta)), name
+        assert said[3] == ("global" if theta > trap.BARRIER else "local"), name
+    mini = ends.drop("full batch")
+    if settings.get("batch_size", 4) < traps.FULL:
+        k = int((mini > trap.BARRIER).sum())
+        assert f"(red balls), {words.share(k, len(mini))} end right of the barrier" in text
+    else:
+        assert "red balls use all 64 examples too, so they follow the blue ball exactly" in text
+    assert "diverged" not in text or ends.isna().any()
+
+
+def test_traps_words_name_the_balls_by_the_colours_drawn():
+    runs, batch_curves = traps.animation()
+    fig = draw_traps.race(traps.curve(), runs, batch_curves)
+    balls = {trace.name: trace.marker.color for trace in fig.data}
+    assert balls["full batch"] == theme.BLUE and balls["batch 4 runs"] == theme.VERMILLION
+    assert "(blue ball)" in traps.describe_race(runs) and "(red balls)" in traps.describe_race(runs)
+
+
+# ---- schedules: four learning rates -------------------------------------------------------
+
+LR_RUNS = [{}, {"lr": 0.003}, {"lr": 3.0}, {"lr": 30.0}, {"lr": 3.0, "schedule": "warmup_cosine"},
+           {"lr": 1.0, "schedule": "step"}, {"optimizer": "adam", "lr": 0.03, "epochs": 8, "seed": 3},
+           {"optimizer": "momentum", "lr": 0.1, "epochs": 6, "seed": 4},
+           {"schedule": "cosine", "epochs": 6, "seed": 5}, {"batch_size": 200, "epochs": 10, "seed": 6},
+           {"lr": 0.5, "schedule": "plateau", "epochs": 5, "batch_size": 8, "seed": 7}]
+
+
+@pytest.mark.parametrize("settings", LR_RUNS, ids=str)
+def test_schedules_words_state_each_learning_rates_start_end_and_divergence(settings):
+    result = schedules.lr_runs(**settings)
+    steps, epochs, summary = result
+    text = schedules.describe_loss_curves(result)
+    assert f"over {epochs['epoch'].max()} epochs ({steps['step'].max():,} updates)" in text
+    improved = summary[summary["diverged_at"].isna() & (summary["final_loss"] < summary["start_loss"])]
+    for row in summary.itertuples():
+        name = re.escape(row.run + (" (yours)" if row.multiple == 1 else ""))
+        if not np.isnan(row.diverged_at):
+            said = re.search(rf"{name} diverged at step (\d+) \(the ✕\): its mini-batch loss rose "
+                             rf"to ({SAID})", text)
+            losses = steps.loc[steps["run"] == row.run, "loss"]
+            assert int(said[1]) == row.diverged_at and agrees(said[2], losses[np.isfinite(losses)].max())
+            continue
+        said = re.search(rf"{name}: the full loss goes from ({SAID}) to ({SAID})([,;][^.]*(?:\.\d[^.]*)*)\.",
+                         text)
+        assert agrees(said[1], row.start_loss) and agrees(said[2], row.final_loss), row.run
+        curve = epochs[epochs["run"] == row.run]
+        half = curve.loc[curve["loss"] < row.start_loss / 2, "epoch"]
+        if row.final_loss > row.start_loss:
+            assert said[3] == ", above where it started"
+        elif len(half):
+            assert re.search(r"below half its start after (\d+) epoch", said[3])[1] == str(half.iloc[0])
+        else:
+            assert "never falls below half its start" in said[3]
+        best = not improved.empty and improved["final_loss"].idxmin() == row.Index
+        assert ("the lowest of the four" in said[3]) == best, row.run
+
+
+# ---- backprop: the graph at one step ------------------------------------------------------
+
+WALKS = [{}, {"seed": 6}, {"activation": "sigmoid", "sigma": 3.0, "seed": 5, "x1": 2.0, "x2": -1.5},
+         {"activation": "tanh", "seed": 2, "x1": 2.0, "x2": 1.0, "lr": 10.0},
+         {"arch": "2-2-2", "activation": "leaky_relu", "seed": 1, "label": 0},
+         {"arch": "2-2-2-2", "activation": "tanh", "seed": 4}, {"arch": "2-2-2-2", "seed": 7, "label": 0},
+         {"activation": "identity", "seed": 8, "x1": -3.0, "x2": 3.0}, {"sigma": 0.1, "seed": 9},
+         {"arch": "2-2-2", "activation": "sigmoid", "seed": 10, "lr": 100.0},
+         {"activation": "relu", "seed": 11, "x1": 0.0, "x2": 0.0}]
+
+
+def labelled(segment):
+    """{(where, symbol): number} from "x₁ = 1; h₁ z = 0.3, a = 0.3; w²₁₁ ∂L/∂w = 0.1"."""
+    found = {}
+    for item in filter(None, segment.split("; ")):
+        where, rest = item.split(" ", 1)
+        rest = f"{where} {rest}" if rest.startswith("= ") else rest     # "x₁ = 1", "L = 0.6"
+        for pair in rest.split(", "):
+            symbol, value = pair.rsplit(" = ", 1)
+            found[where, symbol] = value
+    return found
+
+
+def sections(text):
+    """The description's sentences keyed by how they start ("Forward values shown", ...)."""
+    return {part.split(": ", 1)[0]: part.split(": ", 1)[1] for part in re.split(r"\.(?: |$)(?=[A-Z]|$)", text)
+            if ": " in part}
+
+
+@pytest.mark.parametrize("settings", WALKS, ids=str)
+def test_backprop_words_state_every_label_the_graph_shows(settings):
+    w = backprop.walk(**settings)
+    run = {"arch": "2-3-2", "activation": "relu", "sigma": 1.0, "seed": 0} | {
+        k: v for k, v in settings.items() if k in ("arch", "activation", "sigma", "seed")}
+    model = backprop.network(**run)
+    X, y = backprop.example(settings.get("x1", 1.0), settings.get("x2", -0.5), settings.get("label", 1))
+    t = model.trace(X, y)
+    sizes, n = w["sizes"], len(w["stages"])
+    name = lambda l, j: backprop.unit_name(l, j, sizes)   # noqa: E731
+    truth = {(name(0, i), name(0, i)): v for i, v in enumerate(X[0])} | {("L", "L"): t["loss"]}
+    for l in range(1, len(sizes)):
+        for j in range(sizes[l]):
+            truth[name(l, j), "z"] = t["z"][l - 1][0][j]
+            truth[name(l, j), "∂L/∂z"] = t["dz"][l - 1][0][j]
+            if l < len(sizes) - 1:
+                truth[name(l, j), "a"] = t["a"][l][0][j]
+                truth[name(l, j), "∂L/∂a"] = t["da"][l - 1][0][j]
+        for (i, j), g in np.ndenumerate(t["dW"][l - 1]):
+            truth[f"w{'⁰¹²³'[l]}{'₀₁₂₃'[i + 1]}{'₀₁₂₃'[j + 1]}", "∂L/∂w"] = g
+    p = np.exp(t["output"][0]) / np.exp(t["output"][0]).sum()
+    truth |= {(name(len(sizes) - 1, k), "p"): p_k for k, p_k in enumerate(p)}
+    for index in (0, n // 3, 2 * n // 3, n - 1):
+        text = backprop.describe_graph(w, index)
+        said = sections(text)
+        assert text.startswith(f"Step {index + 1} of {n}, ")
+        shown = labelled(said["Forward values shown"]) | labelled(said.get("Gradients shown", ""))
+        assert shown and all(agrees(v, truth[k]) for k, v in shown.items()), index
+        labels = {(kind, element) for s in w["stages"][:index + 1] for kind, element, _ in s["reveals"]}
+        where = lambda e: "L" if e == backprop.LOSS else name(*e) if len(e) == 2 else (   # noqa: E731
+            f"w{'⁰¹²³'[e[0]]}{'₀₁₂₃'[e[1] + 1]}{'₀₁₂₃'[e[2] + 1]}")
+        for kind, part in (("value", "Forward values shown"), ("grad", "Gradients shown")):
+            assert {where(e) for k, e in labels if k == kind} == {
+                k[0] for k in labelled(said.get(part, ""))}, (index, kind)   # every label the graph draws
+        check = w["check"].set_index("parameter")
+        weights = [k for k in check.index if k.startswith("w")]
+        if index < n - 1:
+            given = dict(pair.split(" = ") for pair in said["The weights"].split(", "))
+            assert list(given) == weights and all(agrees(given[k], check.at[k, "value"]) for k in weights)
+        else:
+            changes = re.findall(rf"(w\S+) ({SAID}) → ({SAID})", said["Each weight after the step"])
+            assert [c[0] for c in changes] == weights
+            assert all(agrees(a, check.at[k, "value"]) and agrees(b, check.at[k, "after_update"])
+                       for k, a, b in changes)
+            loss = re.search(rf"the loss L goes from ({SAID}) to ({SAID})", text)
+            assert agrees(loss[1], w["loss_before"]) and agrees(loss[2], w["loss_after"])
+
+
+# ---- initialization: start equal, stay equal ----------------------------------------------
+
+SMALL_NET = {"depth": 2, "width": 8, "epochs": 5}
+SYMMETRY = [   # (schemes, settings): the page's defaults first, then small networks
+    (("zeros", "constant", "normal", "xavier_normal", "he_normal"), {"sigma": 0.3}),
+    *[(("zeros", "constant", "normal", "xavier_normal", "he_normal", "lecun_normal"),
+       SMALL_NET | {"seed": seed, "sigma": 0.1 * (seed + 1),
+                    "activation": ("tanh", "relu", "sigmoid")[seed % 3]}) for seed in range(8)],
+    (("normal", "he_normal"), SMALL_NET | {"sigma": 3.0, "activation": "relu", "lr": 1.0}),
+    (("uniform", "xavier_uniform", "he_uniform"), {"depth": 2, "width": 40, "epochs": 2, "seed": 9}),
+]
+
+
+@pytest.mark.parametrize("case", SYMMETRY, ids=lambda c: str(c[1]))
+def test_initialization_words_say_which_units_are_identical_and_their_range(case):
+    schemes, settings = case
+    runs = {scheme: initialization.train(scheme, **settings) for scheme in schemes}
+    text = initialization.describe_symmetry(runs)
+    assert ("diverged" in text) == any(run["diverged_at"] is not None for run in runs.values())
+    width = settings.get("width", 16)
+    assert f"after {settings.get('epochs', 60)} epochs" in text and f"{width} hidden units" in text
+    for scheme, run in runs.items():
+        label = re.escape(initialization.LABELS[scheme])
+        a = run["probe"][:initialization.SHOWN_UNITS]
+        if run["diverged_at"] is not None:
+            assert f"{initialization.LABELS[scheme]}: training diverged at step {run['diverged_at']}." in text
+            continue
+        if initialization.identical(run):
+            said = re.search(rf"{label}: all (\d+) units are identical \(largest difference ({SAID})\)", text)
+            assert int(said[1]) == width and agrees(said[2], run["max_difference"][0])
+            assert np.ptp(a, axis=0).max() <= 1e-12      # every row the same: one colour per column
+        else:
+            said = re.search(rf"{label}: the units differ by up to ({SAID})", text)
+            assert agrees(said[1], run["max_difference"][0]) and run["max_difference"][0] > 1e-12
+        span = re.search(rf"{label}: [^.]*(?:\.\d[^.]*)*activations? "
+                         rf"(?:from ({SAID}) to ({SAID})|is ({SAID}))", text)
+        if not a.any():
+            assert f"{initialization.LABELS[scheme]}: all" in text and "exactly 0" in text
+        elif span[3] is not None:
+            assert agrees(span[3], a.min()) and agrees(span[3], a.max())
+        else:
+            assert agrees(span[1], a.min()) and agrees(span[2], a.max()), scheme
+
+
+# ---- landscape_papers: four slices on one colour scale ------------------------------------
+
+CHEAP_SLICE = {"depth": 3, "epochs": 5, "resolution": 5}
+SLICES = [{}, *[CHEAP_SLICE | {"seed": seed, "dataset": landscape_papers.DATASETS[seed % 4],
+                               "directions": ("random", "PCA")[seed % 2], "span": 0.5 + 0.25 * seed}
+                for seed in range(10)]]
+
+
+@pytest.mark.parametrize("settings", SLICES, ids=str)
+def test_landscape_papers_words_state_each_slices_losses_dips_and_path(settings):
+    panels = [landscape_papers.panel(net, **settings) for net in landscape_papers.NETS]
+    text = landscape_papers.describe_slices(panels, landscape_papers.CAP)
+    assert ("random directions" in text) == (settings.get("directions", "random") == "random")
+    for p in panels:
+        Z, path = p["Z"][np.isfinite(p["Z"])], p["path"]
+        said = re.search(rf"{re.escape(p['net'])} \({re.escape(p['label'])}\): loss at θ\* ({SAID}); "
+                         rf"on the slice lowest ({SAID}), median ({SAID}), highest ({SAID})( \(over 5, "
+                         rf"drawn yellow\))?; (\d+) dips?; the path's true loss goes from ({SAID}) at "
+                         rf"epoch 0 to ({SAID}) at epoch (\d+)\.", text)
+        assert agrees(said[1], p["final_loss"]) and agrees(said[2], Z.min()), p["net"]
+        assert agrees(said[3], np.median(p["Z"])) and agrees(said[4], Z.max()), p["net"]
+        assert bool(said[5]) == (Z.max() > landscape_papers.CAP) and int(said[6]) == p["minima"]
+        assert agrees(said[7], path["loss"].iloc[0]) and agrees(said[8], path["loss"].iloc[-1])
+        assert int(said[9]) == settings.get("epochs", 50)
+
+
+# ---- digits: first-layer weights over the epochs ------------------------------------------
+
+DIGIT_RUNS = [{}, *[{"hidden": (4 + 8 * seed,) * (1 + seed % 2), "epochs": 1 + seed % 3, "batch_size": 128,
+                     "seed": seed, "optimizer": ("adam", "sgd", "momentum")[seed % 3],
+                     "lr": (0.01, 0.5, 0.1)[seed % 3], "activation": ("relu", "tanh")[seed % 2]}
+                    for seed in range(9)],
+              {"hidden": (70,), "epochs": 2, "batch_size": 1797, "init": "normal", "seed": 9}]
+
+
+@pytest.mark.parametrize("settings", DIGIT_RUNS, ids=str)
+def test_digits_words_state_the_weights_first_and_last_epoch_and_their_change(settings):
+    result = digits.run(**settings)
+    text = digits.describe_weights(result)
+    W, epochs = result["weights"].astype(float), result["epochs"]
+    shown, width = W.shape[2], result["width"]
+    assert (f"all {width} hidden neurons" if shown == width else f"the first {shown} of {width}") in text
+    scale = re.search(rf"from −({SAID}) to ({SAID})\. The animation plays (\d+) recorded epochs, "
+                      rf"from epoch (\d+) to epoch (\d+), and opens on epoch (\d+)\.", text)
+    fig = draw_digits.weights(result)
+    assert agrees(scale[1], fig.data[0].zmax) and agrees(scale[2], -fig.data[0].zmin)
+    assert fig.data[0].colorscale == draw_digits.go.Heatmap(colorscale=theme.DIVERGING).colorscale
+    assert int(scale[3]) == len(epochs) == len(fig.frames)
+    assert [int(scale[4]), int(scale[5]), int(scale[6])] == [epochs[0], epochs[-1], epochs[-1]]
+    for epoch, w in ((epochs[0], W[0]), (epochs[-1], W[-1])):
+        said = re.search(rf"At epoch {epoch} the weights run from ({SAID}) to ({SAID}), mean size "
+                         rf"\|w\| ({SAID})\.", text)
+        assert agrees(said[1], w.min()) and agrees(said[2], w.max()) and agrees(said[3], np.abs(w).mean())
+    moved = np.abs(W[-1] - W[0]).mean(axis=0)
+    said = re.search(rf"a weight moved by ({SAID}) on average; neuron (\d+) changed most, by ({SAID}) "
+                     "per pixel", text)
+    assert agrees(said[1], moved.mean()) and agrees(said[3], moved.max())
+    assert int(said[2]) == moved.argmax() + 1
+    assert ("diverged" in text) == (result["diverged_at"] is not None)
+
+
+def test_numbers_are_written_for_people():
+    said = [words.num(v) for v in (0.6931, -0.0771, 1348, 12345.6, 3e-9, -3e-9, 2e7, 0, 2.0, 999.6)]
+    assert said == ["0.693", "−0.0771", "1,348", "12,300", "under 0.0001", "just below 0",
+                    "over a million", "0", "2", "1,000"]
+    assert words.point(-0.0001, 0.934) == "(0, 0.93)" and words.share(3, 4) == "3 of 4"
+    assert not any(re.search(r"\de|\d-", words.num(v)) for v in np.geomspace(1e-12, 1e12, 200))

@@ -26,6 +26,7 @@ def test_page_draws_weights_confusion_mistakes_and_race(app):
     assert len(mistakes["data"][1]["text"]) == len(result["gallery"])
     assert {t["name"] for t in race["data"]} == {"full batch", "batch 32"}
     assert any(exp.verdict(result) == t for t in texts(app))
+    assert exp.describe_weights(result) in [c.value.removeprefix("**In words:** ") for c in app.caption]
     assert any(t.startswith("In ") and "batch 32 did 20 epochs" in t for t in texts(app))
     assert any("Network 64 → 32 → 10; 1,348 training digits, 449 test digits" in t
                for t in texts(app))

@@ -109,6 +109,11 @@ def app():
     return open_lesson("initialization", timeout=120).run()
 
 
+def in_words(at):
+    """The texts under the figures: lab.page.show_figure's "In words:" captions."""
+    return [c.value.removeprefix("**In words:** ") for c in at.caption if c.value.startswith("**In words:**")]
+
+
 def test_page_loads_with_symmetry_histograms_spread_and_training(app):
     assert not app.exception and len(app.get("plotly_chart")) == 4
     assert [t["type"] for t in chart(app, 0)["data"]] == ["heatmap"] * 5
@@ -116,6 +121,8 @@ def test_page_loads_with_symmetry_histograms_spread_and_training(app):
     assert {t["name"] for t in chart(app, 3)["data"]} == {
         "zeros", "constant 0.1", "normal N(0, σ²)", "Xavier normal", "He normal"}
     assert any("max difference 0.0" in m.value for m in app.markdown)
+    shown = ("zeros", "constant", "normal", "xavier_normal", "he_normal")
+    assert in_words(app)[0] == exp.describe_symmetry({k: exp.train(k, sigma=0.3) for k in shown})
 
 
 def test_changing_activation_and_sigma_changes_the_figures(app):

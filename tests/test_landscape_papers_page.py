@@ -39,6 +39,9 @@ def test_the_slices_share_one_colour_scale_and_colour_bar(quick):
     assert slices["layout"]["coloraxis"]["colorbar"]["title"]["text"] == "loss (log scale)"
     titles = [a["text"] for a in slices["layout"]["annotations"]]
     assert titles == [exp.describe(net, 6) for net in exp.NETS]
+    panels = [exp.panel(net, **{k: int(QUICK[k]) for k in ("epochs", "resolution", "depth")})
+              for net in exp.NETS]
+    assert f"**In words:** {exp.describe_slices(panels)}" in [c.value for c in quick.caption]
 
 
 def test_the_3d_view_is_large_and_shares_its_scale(quick):

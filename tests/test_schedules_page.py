@@ -96,10 +96,16 @@ def app():
     return open_lesson("schedules", timeout=60).run()
 
 
+def in_words(at):
+    """The texts under the figures: lab.page.show_figure's "In words:" captions."""
+    return [c.value.removeprefix("**In words:** ") for c in at.caption if c.value.startswith("**In words:**")]
+
+
 def test_page_loads_with_three_charts_and_the_formula(app):
     assert not app.exception and len(app.get("plotly_chart")) == 3
     assert any("(best)" in m.value for m in app.markdown)
     assert exp.LATEX["constant"] in app.latex[-1].value
+    assert in_words(app)[0] == exp.describe_loss_curves(exp.lr_runs())
 
 
 def test_changing_lr_and_schedule_changes_the_figures(app):

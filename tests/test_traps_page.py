@@ -95,6 +95,11 @@ def app():
     return open_lesson("traps", timeout=60).run()
 
 
+def in_words(at):
+    """The texts under the figures: lab.page.show_figure's "In words:" captions."""
+    return [c.value.removeprefix("**In words:** ") for c in at.caption if c.value.startswith("**In words:**")]
+
+
 def test_page_shows_the_race_the_histogram_the_rates_and_momentum(app):
     assert not app.exception and len(app.get("plotly_chart")) == 4
     race = spec(app, 0)
@@ -107,6 +112,7 @@ def test_page_shows_the_race_the_histogram_the_rates_and_momentum(app):
     assert shown == round(200 * expected) and 120 <= shown <= 170
     escaped = next(d for d in spec(app, 1)["data"] if d["name"].startswith("escaped"))
     assert escaped["name"].endswith(f": {round(200 * expected)}")
+    assert in_words(app)[0] == exp.describe_race(exp.animation(**DEFAULTS)[0])
     more = spec(app, 3)
     assert [a["text"] for a in more["layout"]["annotations"][:2]] == ["escape rate vs momentum μ",
                                                                       "escaped within N steps"]

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from experiments.initialization import LABELS, identical
+from experiments.initialization import LABELS, SHOWN_UNITS, identical
 from viz import theme
 
 STYLE = {"zeros": (theme.GREY, "dot"), "constant": (theme.BLACK, "solid"),
@@ -14,7 +14,6 @@ STYLE = {"zeros": (theme.GREY, "dot"), "constant": (theme.BLACK, "solid"),
          "lecun_normal": (theme.PURPLE, "solid")}
 QUANTITIES = {"activation": "activations a<sub>l</sub>",
               "gradient": "gradients δ<sub>l</sub> = ∂ℓ/∂z<sub>l</sub>"}
-MAX_UNITS = 32     # rows drawn per heat map
 PER_ROW = 5        # heat maps per row
 
 
@@ -30,7 +29,7 @@ def symmetry(runs):
     fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.03, vertical_spacing=0.16,
                         subplot_titles=[_symmetry_title(k, runs[k]) for k in names])
     for i, name in enumerate(names):
-        a = runs[name]["probe"][:MAX_UNITS]
+        a = runs[name]["probe"][:SHOWN_UNITS]
         top = (float(np.abs(a).max()) if np.isfinite(a).all() else 0.0) or 1.0   # all 0: any range
         fig.add_heatmap(z=a, y=np.arange(1, len(a) + 1), colorscale=theme.DIVERGING, zmid=0,
                         zmin=-top, zmax=top, showscale=False, row=i // cols + 1,
