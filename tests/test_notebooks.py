@@ -23,7 +23,7 @@ from tests.helpers import open_lesson
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "tests" / "artifacts" / "notebooks"   # inside the clone: the install cell finds it
 AGREE = re.compile(r"(\S+\.csv): (\d+) values agree with this notebook to 1e-12")
-TORCH = re.compile(r"(.*): PyTorch and nnlib agree on (\d+) of (\d+) losses "
+TORCH = re.compile(r"(.*): PyTorch and nnlib agree on (\d+) of (\d+) (?:losses|gradients) "
                    r"\(largest relative difference (\S+)\)")
 
 # (page, link, figure, steady): every lesson with a notebook, at its defaults and at one preset,
