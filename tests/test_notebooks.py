@@ -26,7 +26,8 @@ AGREE = re.compile(r"(\S+\.csv): (\d+) values agree with this notebook to 1e-12"
 TORCH = re.compile(r"(.*): PyTorch and nnlib agree on (\d+) of (\d+) (?:losses|gradients) "
                    r"\(largest relative difference (\S+)\)")
 
-# (page, link, figure, steady): every lesson with a notebook, at its defaults and at one preset,
+# (page, link, figure, steady): every lesson with a notebook, at its defaults and at one preset
+# (a preset that asks a question stops the page until it is answered: its values in the link),
 # plus links that cover SGD, momentum, Adam and AdamW with a schedule for the PyTorch check;
 # `steady` names the runs whose whole loss curve must agree with PyTorch (the others amplify
 # rounding, and are compared up to there: long Adam runs on the regularization lesson do, after
@@ -54,6 +55,14 @@ CASES = [
     ("playground", {"optimizer": "adamw", "schedule": "cosine", "lr": "0.01", "l2": "0.001",
                     "dropout": "0.1", "epochs": "50", "layers": "3"}, "playground-training",
      ("adamw",)),
+    ("backprop", {}, "backprop-graph", ("∂L/∂θ", "L before and after the update")),
+    ("backprop", {"activation": "sigmoid", "sigma": "3", "seed": "5", "x1": "2", "x2": "-1.5"},
+     "backprop-graph", ("∂L/∂θ", "L before and after the update")),   # preset Sigmoid, σ = 3
+    ("landscape", {}, "landscape-surface", ("adam",)),
+    ("landscape", {"directions": "random", "compare": "other directions"}, "landscape-surface",
+     ("adam",)),                                                     # preset Random vs PCA
+    ("landscape_papers", {}, "papers-slices", ()),
+    ("landscape_papers", {"preset": "Paths on PCA planes"}, "papers-slices", ()),
 ]
 
 

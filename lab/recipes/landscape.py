@@ -142,7 +142,8 @@ fig.add_scatter(x=path["alpha"], y=path["beta"], mode="lines", line=dict(color="
                 hovertemplate="loss %{customdata:.4g}")
 fig.add_scatter(x=path["alpha"].iloc[[0, -1]], y=path["beta"].iloc[[0, -1]], mode="markers",
                 marker=dict(symbol=["circle", "star"], size=16, color="white"), name="θ₀, θ*")
-fig.update_layout(xaxis_title=axes[0], yaxis_title=axes[1], height=560, template="plotly_white")
+fig.update_layout(xaxis_title=axes[0], yaxis_title=axes[1], height=560, template="plotly_white",
+                  legend=dict(orientation="h", y=1.02, yanchor="bottom"))
 fig.show()
 
 go.Figure(go.Scatter(x=line["t"], y=line["loss"], mode="lines")).update_layout(

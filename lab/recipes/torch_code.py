@@ -2,9 +2,8 @@
 
 TORCH_SETUP builds the network, optimizer and scheduler in torch; TORCH_FIT trains it on the
 batches nnlib's `fit` draws (one np.random.default_rng(seed) for the shuffles and the dropout
-masks, used in the same order) and returns the mini-batch losses; TORCH_AGREE compares them
-(or any values: one step's gradients) with nnlib's. DIFFERENCES lists where
-nnlib and torch differ by design. TORCH_INTRO is the four as the cells every PyTorch section
+masks, used in the same order) and returns the mini-batch losses. DIFFERENCES lists where
+nnlib and torch differ by design. TORCH_INTRO is the three as the cells every PyTorch section
 opens with; a recipe adds the cells that run and compare its own runs.
 """
 
@@ -157,28 +156,23 @@ def torch_fit(model, X, y, optimizer, lr, schedule, schedule_settings, batch_siz
                 metric = loss_on(inputs, targets).item()
             sched.step(metric)
     return np.array(losses)
-'''
 
-TORCH_AGREE = r'''
-def agree(name, torch_losses, nnlib_losses, nudged_losses=None, rtol=1e-9, atol=1e-14,
-          what="losses"):
+
+def agree(name, torch_losses, nnlib_losses, nudged_losses, rtol=1e-9, atol=1e-14):
     """Assert torch's loss curve equals nnlib's to rtol over every step whose loss does not
-    hang on rounding; print how many that is (`what`: the word for the values compared).
+    hang on rounding; print how many that is.
 
     `nudged_losses` is nnlib's own run with the first weights moved by one part in 10¹⁵ (a few
     rounding errors). Where that changes nnlib's own loss by more than 1e-12, the run amplifies
     rounding a thousandfold (far too big a learning rate bounces chaotically; long Adam runs
     turn near-zero gradients, which are pure rounding, into full-size steps), and the rounding
     differences torch and nnlib make at every step can grow past rtol: torch is compared up to
-    that step. Without `nudged_losses` (a single step amplifies nothing) every value is compared.
-    A loss is log Σ eᶻ − z_k, a difference of numbers near 1, so it carries a rounding error of
-    about 1e-16 however small it is: losses below 1e-5 are compared to atol = 1e-14.
+    that step. A loss is log Σ eᶻ − z_k, a difference of numbers near 1, so it carries a rounding
+    error of about 1e-16 however small it is: losses below 1e-5 are compared to atol = 1e-14.
     """
-    own = np.zeros(len(nnlib_losses), bool)          # the steps that hang on rounding
-    if nudged_losses is not None:
-        k = min(len(nudged_losses), len(nnlib_losses))
-        own[k:] = True                               # a nudged run that stopped earlier differs
-        own[:k] = np.abs(nudged_losses[:k] - nnlib_losses[:k]) > (rtol * np.abs(nnlib_losses[:k]) + atol) / 1000
+    own = np.ones(len(nnlib_losses), bool)          # a nudged run that stopped earlier differs
+    k = min(len(nudged_losses), len(nnlib_losses))
+    own[:k] = np.abs(nudged_losses[:k] - nnlib_losses[:k]) > (rtol * np.abs(nnlib_losses[:k]) + atol) / 1000
     stable = int(np.argmax(own)) if own.any() else len(nnlib_losses)
     np.testing.assert_allclose(torch_losses[:stable], nnlib_losses[:stable], rtol=rtol, atol=atol,
                                err_msg=name)
@@ -188,8 +182,8 @@ def agree(name, torch_losses, nnlib_losses, nudged_losses=None, rtol=1e-9, atol=
     tail = "" if stable == len(nnlib_losses) else (
         f"; from step {stable + 1} on, a rounding error in the first weights changes "
         "nnlib's own loss by more than 1e-12, so it is not compared")
-    print(f"{name}: PyTorch and nnlib agree on {stable} of {len(nnlib_losses)} {what} "
+    print(f"{name}: PyTorch and nnlib agree on {stable} of {len(nnlib_losses)} losses "
           f"(largest relative difference {worst:.1e}){tail}")
 '''
 
-TORCH_INTRO = [("md", DIFFERENCES), ("code", TORCH_SETUP), ("code", TORCH_FIT), ("code", TORCH_AGREE)]
+TORCH_INTRO = [("md", DIFFERENCES), ("code", TORCH_SETUP), ("code", TORCH_FIT)]
