@@ -75,6 +75,14 @@ def walk(arch="2-3-2", activation="relu", x1=1.0, x2=-0.5, label=1, sigma=1.0, s
     }
 
 
+def stage_table(stages):
+    """The steps as a tidy frame, one row per step (the page's CSV of the graph)."""
+    return pd.DataFrame([{"step": k + 1, "phase": s["phase"], "title": s["title"],
+                          "value": str(s["value"]), "local_derivative": str(s["local"]),
+                          "upstream_gradient": str(s["upstream"]), "latex": s["latex"]}
+                         for k, s in enumerate(stages)])
+
+
 def gradient_check(model, after, X, y, grad, eps=1e-5):
     """Per parameter: value, backprop gradient, central finite difference, relative error, value after.
 

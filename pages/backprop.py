@@ -1,5 +1,4 @@
 """Backpropagation, step by step: forward then backward through a tiny network, then one update."""
-import pandas as pd
 import streamlit as st
 
 from experiments import backprop as exp
@@ -68,14 +67,6 @@ def stepper(n):
     return st.session_state[STEP] - 1
 
 
-def stage_table(stages):
-    """The steps as a tidy frame for the CSV download."""
-    return pd.DataFrame([{"step": k + 1, "phase": s["phase"], "title": s["title"],
-                          "value": str(s["value"]), "local_derivative": str(s["local"]),
-                          "upstream_gradient": str(s["upstream"]), "latex": s["latex"]}
-                         for k, s in enumerate(stages)])
-
-
 def page():
     lesson("Backpropagation, step by step",
            "A tiny network sees **one** training example. Press **Next ▶**: the forward pass computes "
@@ -105,7 +96,7 @@ def page():
     index = stepper(len(stages))
     stage = stages[index]
     st.container(key="backprop-stage").latex(stage["latex"])
-    show_figure(draw.graph(w, index), "backprop-graph", data=stage_table(stages),
+    show_figure(draw.graph(w, index), "backprop-graph", data=exp.stage_table(stages),
                 settings={**s, "stage": index + 1}, describe=exp.describe_graph(w, index))
 
     st.header("The whole gradient, checked, and the update")

@@ -11,6 +11,7 @@ from lab.settings import Setting, seed
 from viz import landscape as draw
 
 CLASSIFICATION = ("classification",)   # the only task this lesson takes
+FIGURE_KEYS = ("landscape-surface", "landscape-compared")   # this run's slice, the compared run's
 TABLE = [
     Setting("dataset", "data set", "choice", "moons", options=exp.DATASETS, labels=labels.DATASETS,
             group="Network", help="Or upload your own CSV under *Bring your own data*."),
@@ -94,11 +95,12 @@ def page():
     if uploaded:
         st.caption(f"Your CSV: {main['n']} rows, features standardized; the settings *data set* "
                    "and *noise* are not used.")
-    for column, (name, result) in zip(st.columns(len(runs), gap="medium"), runs.items()):
+    for column, key, (name, result) in zip(st.columns(len(runs), gap="medium"), FIGURE_KEYS,
+                                           runs.items()):
         with column:
             st.markdown(summary(name, result))
             show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
-                        f"landscape-{'-'.join(name.lower().split())}", data=result["path"], settings=s)
+                        key, data=result["path"], settings=s)
             st.caption(exp.off_plane(result))
     st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
                "on the plane. Random directions through θ* usually miss most of it, while PCA "
