@@ -32,7 +32,8 @@ SETTINGS = {"dataset": f"one of {', '.join(exp.DATASETS)}", "noise": "noise of t
 PLANE = '''
 def plane(model, X, y, thetas, directions, resolution, span, seed):
     """The loss on a plane through model.theta and the snapshots `thetas` projected onto it:
-    (alphas, betas, Z with Z[i, j] at (alphas[j], betas[i]), explained variance or None, (α, β)).
+    (alphas, betas, Z with Z[i, j] at (alphas[j], betas[i]), explained variance or None, (α, β),
+    the directions (d1, d2)).
 
     PCA: the path's two principal directions, the view `span` times the path's extent along
     each; random: two filter-normalized random directions from the seed, the view ±span.
@@ -45,7 +46,8 @@ def plane(model, X, y, thetas, directions, resolution, span, seed):
     half = ([span * max(np.abs(c).max(), 1e-3) for c in coords] if directions == "PCA"
             else [span, span])
     alphas, betas = (np.linspace(-h, h, resolution | 1) for h in half)   # odd: θ* in the centre
-    return alphas, betas, landscape.loss_grid(model, X, y, d1, d2, alphas, betas), explained, coords
+    return (alphas, betas, landscape.loss_grid(model, X, y, d1, d2, alphas, betas), explained,
+            coords, (d1, d2))
 '''
 
 
@@ -93,8 +95,9 @@ print(f"{updates} updates, {len(hist.thetas)} snapshots of {model.n_params} para
         ("md", "## The plane and the path on it\n\nAt most "
                f"{exp.MAX_PATH} snapshots evenly spread over training (first and last included) "
                "make the path. The plane goes through θ*; each snapshot θ_t gets the coordinates "
-               "(α, β) of its projection (least squares), and its true loss L(θ_t), measured in "
-               "all dimensions."),
+               "(α, β) of its projection (least squares), its true loss L(θ_t), measured in "
+               "all dimensions, and the loss at its shadow θ* + α d₁ + β d₂ (the colour drawn "
+               "under it), with the share of its distance from θ* the plane does not show."),
         ("code", f"""
 {PLANE.strip()}
 
@@ -102,8 +105,8 @@ print(f"{updates} updates, {len(hist.thetas)} snapshots of {model.n_params} para
 keep = np.unique(np.linspace(0, len(hist.thetas) - 1,
                              min(len(hist.thetas), MAX_PATH)).round().astype(int))
 thetas = hist.thetas[keep]
-alphas, betas, Z, explained, (alpha, beta) = plane(model, X, y, thetas, directions, resolution,
-                                                   span, seed)
+alphas, betas, Z, explained, (alpha, beta), (d1, d2) = plane(model, X, y, thetas, directions,
+                                                             resolution, span, seed)
 per_snapshot = 1 if len(hist.thetas) - 1 == len(hist.steps["step"]) else math.ceil(len(X) / batch)
 twin = model.copy()                                # evaluates the snapshots, model keeps θ*
 
@@ -113,8 +116,13 @@ def loss_at(theta):
     return float(twin.loss(X, y))
 
 
+shadows = model.theta + np.outer(alpha, d1) + np.outer(beta, d2)   # the path's shadow on the plane
+away = np.linalg.norm(thetas - model.theta, axis=1)
+off = np.divide(np.linalg.norm(thetas - shadows, axis=1), away, out=np.zeros(len(away)),
+                where=away > 0)                    # share of the distance from θ* off the plane
 path = pd.DataFrame({{"snapshot": keep, "update": keep * per_snapshot, "alpha": alpha,
-                     "beta": beta, "loss": [loss_at(theta) for theta in thetas]}})
+                     "beta": beta, "loss": [loss_at(theta) for theta in thetas],
+                     "plane_loss": [loss_at(theta) for theta in shadows], "off_plane": off}})
 path.iloc[[0, -1]]
 """),
         ("md", "## From the first weights to the last\n\nThe loss along θ₀ + t (θ* − θ₀). If it "
