@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import budget, sources
+from experiments.words import num
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -209,6 +210,34 @@ def generalization(result):
                  + ", ".join(f"{v:.3f} ({size_name(b)})" for b, v in zip(near["batch"], near["largest"]))
                  + ".")
     return text
+
+
+def describe_curves(result):
+    """The loss-curves figure in words, from runs()'s (steps, epochs, summary): per batch size its
+    updates per epoch, the spread of its mini-batch losses L(B) in the last epoch, and its full
+    (and validation) loss at the end, or the step it diverged."""
+    steps, epochs, summary = result
+    start = epochs["loss"].iloc[0]
+    last_epoch = int(epochs["epoch"].max())
+    validation = "val_loss" in epochs
+    parts = []
+    for row in summary.itertuples():
+        name = size_name(row.batch)
+        if not np.isnan(row.diverged_at):
+            parts.append(f"{name} diverged at update {int(row.diverged_at)}")
+            continue
+        run = epochs[epochs["batch"] == row.batch].iloc[-1]
+        noise = steps[(steps["batch"] == row.batch) & (steps["epoch"] == steps["epoch"].max())]["loss"]
+        spread = ("one exact update per epoch" if row.updates_per_epoch == 1 else
+                  f"{row.updates_per_epoch:,} updates per epoch, their L(B) in the last epoch "
+                  f"between {num(noise.min())} and {num(noise.max())}")
+        end = f"full loss {num(run['loss'])}" + (f", validation {num(run['val_loss'])}" if validation else "")
+        parts.append(f"{name}: {spread}; after epoch {int(run['epoch'])} {end}")
+    return (f"Top: the loss of every mini-batch, L(B), per update; bottom: the full training loss L "
+            f"after each epoch" + (" (solid) and the validation loss (dashed)" if validation else "")
+            + f". Every run starts at full loss {num(start)} and trains for {last_epoch} epochs unless it "
+            "diverges. "
+            + ". ".join(p[0].upper() + p[1:] for p in parts) + ".")
 
 
 def size_name(size):

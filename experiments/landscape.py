@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import budget, labels, sources
+from experiments.words import num
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -146,6 +147,27 @@ def explore(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.0
                 init_loss=float(hist.epochs["train_loss"][0]), final_loss=float(model.loss(X, y)),
                 final_acc=float(np.mean(model.predict(X) == y)), diverged_at=hist.diverged_at,
                 n_params=model.n_params, n=len(X))
+
+
+def describe_surface(result, three_d=False):
+    """The slice figure in words, from explore()'s result: the plane's directions and the range
+    of the loss on it, then the training path's true loss from start to end."""
+    path, Z, explained = result["path"], result["Z"], result["explained"]
+    size = f"{len(result['betas'])} × {len(result['alphas'])}"
+    directions = ("two random, filter-normalized directions" if explained is None else
+                  f"the path's two main (PCA) directions, which hold {explained[0]:.0%} and "
+                  f"{explained[1]:.0%} of its movement")
+    finite = Z[np.isfinite(Z)]
+    ending = (f"training diverged at update {result['diverged_at']}" if result["diverged_at"] is not None
+              else f"training accuracy {result['final_acc']:.0%}")
+    drawn = ("a surface whose height is the loss, dark blue low, yellow high" if three_d else
+             "contours on a log scale, dark blue low, yellow high")
+    return (f"A {size} grid of the training loss on a plane through the trained weights θ* (the "
+            f"black {'diamond' if three_d else 'star'}) along {directions}, drawn as {drawn}. On this "
+            f"plane the loss runs from {num(finite.min())} to {num(finite.max())}, and is "
+            f"{num(result['final_loss'])} at θ*. The red training path goes from the blue start θ₀, "
+            f"true loss {num(path['loss'].iloc[0])}, to θ* in {int(path['update'].iloc[-1]):,} "
+            f"updates ({len(path)} snapshots drawn; ▶ Play retraces it); {ending}.")
 
 
 def off_plane(result):

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import budget, sources
+from experiments.words import num
 from nnlib import data, optim
 from nnlib.model import MLP
 from nnlib.train import EarlyStopping, fit
@@ -159,6 +160,33 @@ def _gap(p, epochs):
     return {"dropout": p, "train_loss": train_loss, "val_loss": val_loss,
             "gap": val_loss - train_loss}
 
+
+def describe_curves(result, metric="loss"):
+    """The training-vs-validation figure in words, from run()'s result: where both curves start
+    and end, the lowest validation loss and its epoch, and early stopping's checkpoint and stop."""
+    c = result["curves"]
+    trained = c[c["trained"]]
+    words = {"loss": "loss", "acc": "accuracy"}[metric]
+    fmt = (lambda v: f"{v:.0%}") if metric == "acc" else num
+    first, last = trained.iloc[0], trained.iloc[-1]
+    low = int(c["val_loss"].idxmin())
+    text = (f"Training {words} (blue) and validation {words} (vermillion) per epoch. Training "
+            f"goes from {fmt(first[f'train_{metric}'])} to {fmt(last[f'train_{metric}'])} and "
+            f"validation from {fmt(first[f'val_{metric}'])} to {fmt(last[f'val_{metric}'])} by "
+            f"epoch {int(last['epoch'])}; the lowest validation loss, {num(c['val_loss'].min())}, "
+            f"is at epoch {low}" + ("." if result["early_stopping"] else " (the black star)."))
+    if result["diverged_at"] is not None:
+        text += f" Training diverged at step {result['diverged_at']}."
+    if result["early_stopping"]:
+        best = result["best_epoch"]
+        text += (f" Early stopping's checkpoint, the best epoch it saw, is epoch {best} (the black "
+                 f"star, validation {words} {fmt(c[f'val_{metric}'].iloc[best])})")
+        if not c["trained"].all():
+            text += (f"; it stopped at epoch {result['stopped_epoch']} (dashed line) when patience "
+                     f"ran out, and the dotted curves show the "
+                     f"{result['last_epoch'] - result['stopped_epoch']} epochs it did not train")
+        text += f"; the model it gives you is epoch {result['kept_epoch']}."
+    return text
 
 def verdict(result, *, monitor="val_loss"):
     """A sentence with run()'s numbers: which epoch was kept, its validation loss, and the last

@@ -92,7 +92,7 @@ def page():
     st.markdown(f"**{exp.verdict((steps, epochs, summary))}**")
     numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
     show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
-                settings=s)
+                settings=s, describe=exp.describe_curves((steps, epochs, summary)))
 
     st.header("Does the noise change what the network learns?")
     said = exp.generalization((steps, epochs, summary))

@@ -100,7 +100,8 @@ def page():
         with column:
             st.markdown(summary(name, result))
             show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
-                        key, data=result["path"], settings=s)
+                        key, data=result["path"], settings=s,
+                        describe=exp.describe_surface(result, s["three_d"]))
             st.caption(exp.off_plane(result))
     st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
                "on the plane. Random directions through θ* usually miss most of it, while PCA "

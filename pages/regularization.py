@@ -92,7 +92,8 @@ def page():
     metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
     table = result["curves"]
     show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),
-                "regularization-curves", data=table, settings=s)
+                "regularization-curves", data=table, settings=s,
+                describe=exp.describe_curves(result, metric))
 
     st.header("The kept model vs the last epoch")
     kept = result["kept_epoch"] if s["early_stopping"] else result["lowest_epoch"]

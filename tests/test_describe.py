@@ -387,3 +387,91 @@ def test_numbers_are_written_for_people():
                     "over a million", "0", "2", "1,000"]
     assert words.point(-0.0001, 0.934) == "(0, 0.93)" and words.share(3, 4) == "3 of 4"
     assert not any(re.search(r"\de|\d-", words.num(v)) for v in np.geomspace(1e-12, 1e12, 200))
+
+
+# ---- batches: the loss curves ---------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(10))
+def test_batches_words_state_each_runs_updates_noise_and_final_losses(seed):
+    from experiments import batches
+    lr = 10.0 if seed == 9 else 0.1                    # seed 9: full batch, 8 and 1 diverge
+    sizes, epochs = (("full", "64", "8", "1"), 20) if seed in (0, 9) else (("full", "16", "1"), 4)
+    steps, per_epoch, summary = result = batches.runs(sizes, lr, epochs, 200, seed)
+    text = batches.describe_curves(result)
+    assert f"starts at full loss {words.num(per_epoch['loss'].iloc[0])}" in text
+    for row in summary.itertuples():
+        name = batches.size_name(row.batch).capitalize()
+        if not np.isnan(row.diverged_at):
+            assert f"{name} diverged at update {int(row.diverged_at)}" in text
+            continue
+        part = re.search(rf"{name}: (.*?)(?:\. [A-Z]|\.$)", text).group(1)
+        run = per_epoch[per_epoch["batch"] == row.batch].iloc[-1]
+        said = dict(re.findall(rf"(full loss|validation) ({SAID})", part))
+        assert agrees(said["full loss"], run["loss"]) and agrees(said["validation"], run["val_loss"])
+        if row.updates_per_epoch > 1:
+            last = steps[(steps["batch"] == row.batch) & (steps["epoch"] == epochs)]["loss"]
+            low, high = re.search(rf"between ({SAID}) and ({SAID})", part).groups()
+            assert agrees(low, last.min()) and agrees(high, last.max())
+            assert f"{row.updates_per_epoch:,} updates per epoch" in part
+    assert ("diverged at" in text) == summary["diverged_at"].notna().any()
+
+
+# ---- landscape: the slice and the path ---------------------------------------------------------
+
+SLICES = [{}] + [dict(seed=seed, epochs=15, resolution=15, directions=("PCA", "random")[seed % 2],
+                      batch_size=(20, 200, 5)[seed % 3], optimizer=("adam", "sgd")[seed % 2],
+                      lr=(0.01, 0.5)[seed % 2]) for seed in range(1, 10)]
+
+
+@pytest.mark.parametrize("settings", SLICES, ids=[f"s{k}" for k in range(len(SLICES))])
+def test_landscape_words_state_the_plane_and_the_paths_losses(settings):
+    from experiments import landscape
+    result = landscape.explore(**settings)
+    three_d = settings.get("seed", 1) % 3 == 0                       # seeds 3, 6, 9: the 3-D view
+    text = landscape.describe_surface(result, three_d)
+    assert ("black diamond" if three_d else "black star") in text          # as viz.landscape draws θ*
+    Z, path = result["Z"], result["path"]
+    low, high = re.search(rf"loss runs from ({SAID}) to ({SAID})", text).groups()
+    assert agrees(low, Z.min()) and agrees(high, Z.max())
+    assert agrees(re.search(rf"and is ({SAID}) at θ\*", text).group(1), result["final_loss"])
+    assert agrees(re.search(rf"true loss ({SAID})", text).group(1), path["loss"].iloc[0])
+    assert f"in {int(path['update'].iloc[-1]):,} updates ({len(path)} snapshots" in text
+    assert f"{len(result['betas'])} × {len(result['alphas'])} grid" in text
+    if result["explained"] is not None:
+        first, second = (int(v) for v in re.search(r"hold (\d+)% and (\d+)%", text).groups())
+        assert (first, second) == tuple(round(100 * v) for v in result["explained"])
+    else:
+        assert "random" in text
+    assert f"accuracy {result['final_acc']:.0%}" in text or "diverged" in text
+
+
+# ---- regularization: training vs validation ---------------------------------------------------
+
+FITS = [{}] + [dict(seed=seed, epochs=40, width=32, n_train=60, early_stopping=seed % 3 != 0,
+                    patience=(3, 10, 100)[seed % 3], restore_best_weights=seed % 2 == 0,
+                    monitor=("val_loss", "val_acc")[seed % 4 == 1], dropout=(0.0, 0.3)[seed % 2])
+               for seed in range(1, 10)]
+
+
+@pytest.mark.parametrize("settings", FITS, ids=[f"s{k}" for k in range(len(FITS))])
+def test_regularization_words_state_the_curves_ends_minimum_and_checkpoint(settings):
+    from experiments import regularization
+    result = regularization.run(**settings)
+    metric = "acc" if settings.get("monitor") == "val_acc" and settings.get("early_stopping") else "loss"
+    text = regularization.describe_curves(result, metric)
+    c = result["curves"]
+    trained = c[c["trained"]]
+    said = re.search(rf"Training goes from ({SAID}%?) to ({SAID}%?) and validation from ({SAID}%?) "
+                     rf"to ({SAID}%?) by epoch (\d+)", text).groups()
+    ends = [trained[f"{part}_{metric}"].iloc[k] for part in ("train", "val") for k in (0, -1)]
+    for words_, value in zip(said[:4], ends):
+        assert (words_ == f"{value:.0%}") if metric == "acc" else agrees(words_, value)
+    assert int(said[4]) == int(trained["epoch"].iloc[-1])
+    lowest = re.search(rf"lowest validation loss, ({SAID}), is at epoch (\d+)", text).groups()
+    assert agrees(lowest[0], c["val_loss"].min()) and int(lowest[1]) == int(c["val_loss"].idxmin())
+    if result["early_stopping"]:
+        assert f"checkpoint, the best epoch it saw, is epoch {result['best_epoch']}" in text
+        assert f"the model it gives you is epoch {result['kept_epoch']}." in text
+        assert ("patience ran out" in text) == (not c["trained"].all())
+    else:
+        assert "Early stopping" not in text and "(the black star)" in text
