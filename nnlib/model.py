@@ -203,7 +203,7 @@ class MLP:
         ws = self._workspace(len(X))
         copies = lambda arrays: [x.copy() for x in arrays]
         return {
-            "a": copies([ws.inputs[0][:, :-1]] + ws.outputs + [ws.z[-1]]),
+            "a": self._layer_outputs(ws),
             "z": copies(ws.z),
             "da": copies(ws.da + [ws.dz[-1]]),     # the output layer is linear: da = dz
             "dz": copies(ws.dz),
@@ -213,7 +213,18 @@ class MLP:
             "output": ws.z[-1].copy(),
         }
 
+    def activations(self, X):
+        """Every layer's output for X in eval mode (no dropout), as trace's "a" gives it but
+        without the backward pass: [X, f(z_1), ..., f(z_{L-1}), output], copies."""
+        self._forward(self._check_X(X), train=False, rng=None)
+        return self._layer_outputs(self._workspace(len(X)))
+
     # ---- forward and backward ----------------------------------------------------------
+
+    @staticmethod
+    def _layer_outputs(ws):
+        """Copies of the last pass's layer outputs in `ws`: its input, hidden outputs, output."""
+        return [a.copy() for a in [ws.inputs[0][:, :-1]] + ws.outputs + [ws.z[-1]]]
 
     def _forward(self, X, train, rng):
         """Run the layers; return (output, cache) with cache = (workspace, [(f(z), mask) per hidden layer])."""

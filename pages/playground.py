@@ -13,6 +13,7 @@ from lab.settings import Setting, seed
 from nnlib import data, optim
 from nnlib.activations import ACTIVATIONS
 from nnlib.init import INITS
+from viz import diagram
 from viz import playground as draw
 
 INIT_LABELS = initialization.LABELS | {"normal": "normal N(0, 0.05²)",
@@ -81,10 +82,10 @@ cached_run = cached(exp.run)
 
 def page():
     lesson("Playground",
-           "Every knob in one place. The big picture shows what the network predicts everywhere "
-           "in the plane: the colour is the class it would choose, deeper where it is surer. "
-           "Press **▶ Play** to watch the regions bend around the data while it trains. "
-           "Circles are training points, diamonds validation points it never trains on.",
+           "Every knob in one place. Left, the network: each neuron is a small map of its output "
+           "over the plane. Right, what it predicts everywhere in the plane: the colour is the "
+           "class it would choose, deeper where it is surer. Press **▶ Play** to watch both "
+           "change while it trains. Circles are training points, diamonds validation points.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
                    r"\tfrac{\lambda}{2} \sum W^2\Big)",
            try_this=["Press *XOR, no hidden layer*, then add one hidden layer.",
@@ -109,23 +110,22 @@ def page():
                             dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
                             uploaded=uploaded)
 
-    sizes = " → ".join(map(str, result["sizes"]))
-    st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
-               + ("your CSV, standardized for training (losses in standardized units)." if uploaded
-                  else "built-in data."))
-    verdict = exp.verdict(result)
-    (st.error if result["diverged_at"] is not None else st.markdown)(verdict)
-
-    picture, side = st.columns([3, 2], gap="medium")
-    with picture:
-        show_figure(draw.training(result), "playground-training", data=result["points"], settings=s)
-    with side:
+    show_figure(draw.training(result), "playground-training", data=result["points"], settings=s)
+    st.caption(diagram.describe(result["diagram"], regression=s["problem"] == "regression"))
+    words, side = st.columns([2, 3], gap="medium")
+    with words:
         last = result["curves"].iloc[-1]
         for col, (name, label) in zip(st.columns(2), METRICS[s["problem"]]):
             col.metric(label, f"{last[name]:.1%}" if name.endswith("acc") else f"{last[name]:.3g}",
                        help=f"After epoch {result['last_epoch']}.")
+        verdict = exp.verdict(result)
+        (st.error if result["diverged_at"] is not None else st.markdown)(verdict)
+        sizes = " → ".join(map(str, result["sizes"]))
+        st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
+                   + ("your CSV, standardized for training (losses in standardized units)."
+                      if uploaded else "built-in data."))
+    with side:
         show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s)
-
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request
     first_request.hand_over()
