@@ -32,7 +32,8 @@ MULTICLASS_SETS = ("spirals", "blobs")     # the sets that take a number of clas
 ONE_D_FEATURES = ("x", "x2", "sinx")       # regression has one input, x
 MAX_FRAMES = 60
 GRID = 44                                  # heat map: GRID × GRID points
-DIAGRAM_GRID = 16                          # a unit's map: DIAGRAM_GRID² points (regression: a strip)
+DIAGRAM_GRID = 16                          # a unit's map: DIAGRAM_GRID² points (regression:
+                                           # DIAGRAM_GRID in a strip)
 DIAGRAM_UNITS = 8                          # units drawn per layer: the first 8
 FRAME_FLOATS = 200_000                     # numbers in all frames' maps together, at most
 CURVE = 200                                # regression curve: CURVE points
@@ -85,7 +86,8 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     values; regression: x of CURVE values), z (classification: (frames, GRID, GRID) float32 with
     z = predicted class + confidence in [0, 0.99], see `shade`; regression: (frames, CURVE)
     predictions), inputs (the network's input features, in order), diagram (see `diagram`),
-    last_epoch, diverged_at (None or the step that blew up).
+    state (the MLP's state_dict at the last frame), last_epoch, diverged_at (None or the step
+    that blew up).
     """
     regression = choice("problem", problem, sources.TASKS) == "regression"
     X, y, names, columns = load(problem, dataset, n, noise, classes, seed, uploaded)
@@ -113,7 +115,7 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
             "batch_size": batch, "curves": curves, "points": sources.points(Xt, Xv, yt, yv),
             "epochs": np.array(list(states)), "grid": grid, "z": np.array(z, dtype=np.float32),
             "inputs": network_inputs(features, regression),
-            "diagram": diagram(model, states, grid, scale, features),
+            "diagram": diagram(model, states, grid, scale, features), "state": states[last],
             "last_epoch": last, "diverged_at": hist.diverged_at}
 
 
@@ -139,10 +141,10 @@ def diagram(model, states, grid, scale, features):
 
     grid: the diagram's axes (x, y; regression: x alone); sizes: the layer widths; shown: the
     units drawn per layer, the first min(n, DIAGRAM_UNITS) of each; maps: per layer, a float32
-    array (frames, shown, rows, cols), rows × cols = len(y) × len(x) (regression: 1 × len(x)), each unit's output
-    on the grid (layer 0: the input features; hidden layers: f(z), no dropout; last: the
-    output units, logits or predictions); weights: per pair of layers, float32 (frames,
-    shown[l], shown[l + 1]), W[i, j] from unit i to unit j."""
+    array (frames, shown, rows, cols), rows × cols = len(y) × len(x) (regression: 1 × len(x)),
+    each unit's output on the grid (layer 0: the input features; hidden layers: f(z), no
+    dropout; last: the output units, logits or predictions); weights: per pair of layers,
+    float32 (frames, shown[l], shown[l + 1]), W[i, j] from unit i to unit j."""
     axes = tuple(np.linspace(g[0], g[-1], DIAGRAM_GRID) for g in grid)
     rows = len(axes[1]) if len(axes) == 2 else 1
     X = _net_x(np.column_stack([g.ravel() for g in np.meshgrid(*axes)]), scale, features)
@@ -155,8 +157,9 @@ def diagram(model, states, grid, scale, features):
         for kept, a, k in zip(maps, outputs, shown):
             kept.append(a[:, :k].T.reshape(k, rows, -1))
         for kept, (W, _), k_in, k_out in zip(weights, model.layers, shown, shown[1:]):
-            kept.append(W[:k_in, :k_out])
-    return {"grid": axes, "sizes": model.sizes, "shown": shown, "maps": [np.array(m, dtype=np.float32) for m in maps],
+            kept.append(W[:k_in, :k_out].copy())          # W is a view of the parameters
+    return {"grid": axes, "sizes": model.sizes, "shown": shown,
+            "maps": [np.array(m, dtype=np.float32) for m in maps],
             "weights": [np.array(w, dtype=np.float32) for w in weights]}
 
 

@@ -52,10 +52,10 @@ def describe(diagram, regression):
     where = ("along x, left to right as under the curve" if regression
              else "over the same plane as the big map")
     outputs = "the predicted value" if regression else "each class's logit (before softmax)"
-    wide = [str(l) for l, (k, n) in enumerate(zip(shown[1:-1], sizes[1:-1]), 1) if k < n]
-    left_out = (f" Hidden layer{'s' if len(wide) > 1 else ''} {' and '.join(wide)}: the first "
-                f"{max(shown)} neurons are drawn, with the weights between drawn units."
-                if wide else "")
+    wide = [f"hidden {l} (of {n})" for l, (k, n) in enumerate(zip(shown[1:-1], sizes[1:-1]), 1)
+            if k < n]
+    left_out = (f" Only the first {max(shown)} neurons of {' and '.join(wide)} are drawn, with "
+                "the weights between drawn units." if wide else "")
     return ("The network: each square is one unit's output " + where + ": the input features, "
             "every hidden neuron after its activation, and " + outputs + ". Red where it is "
             "positive, blue where negative, white at 0, each square on its own scale. The lines "
@@ -101,7 +101,8 @@ def edges(weights, places, reference):
         for i, (x0, y0) in enumerate(sources):
             for j, (x1, y1) in enumerate(targets):
                 key = (W[i, j] >= 0, int(levels[i, j]))
-                paths[key] = paths.get(key, "") + f"M{x0 + 1:.4g},{y0 + 0.5:.4g}L{x1:.4g},{y1 + 0.5:.4g}"
+                line = f"M{x0 + 1:.4g},{y0 + 0.5:.4g}L{x1:.4g},{y1 + 0.5:.4g}"
+                paths[key] = paths.get(key, "") + line
     return [dict(type="path", path=path, layer="below", xref="x2", yref="y2",
                  line=dict(color=POSITIVE if positive else NEGATIVE, width=WIDTHS[level]))
             for (positive, level), path in sorted(paths.items())]
