@@ -51,6 +51,12 @@ TABLE = [
             help="More than the training points means full batch."),
     Setting("epochs", "epochs", "int", 200, low=1, high=1000, group="Training"),
     seed(group="Training"),
+    Setting("show_validation", "show validation points", "bool", True, group="Display",
+            help="TensorFlow Playground's *Show test data*: the diamonds, points the network "
+                 "never trains on."),
+    Setting("discretize", "discretize output", "bool", False, group="Display",
+            help="Classification: each region in its class's colour alone, without the shading "
+                 "of how sure the network is."),
 ]
 PRESETS = {
     "XOR, no hidden layer": {
@@ -110,7 +116,8 @@ def page():
                             dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
                             uploaded=uploaded)
 
-    show_figure(draw.training(result), "playground-training", data=result["points"], settings=s)
+    show_figure(draw.training(result, validation=s["show_validation"], discretize=s["discretize"]),
+                "playground-training", data=result["points"], settings=s)
     st.caption(diagram.describe(result["diagram"], regression=s["problem"] == "regression"))
     words, side = st.columns([2, 3], gap="medium")
     with words:

@@ -8,7 +8,7 @@ import pytest
 from experiments import playground as exp
 from lab import upload
 from viz import playground as draw
-from tests.helpers import chart_spec as spec, open_lesson
+from tests.helpers import chart_spec as spec, open_lesson, values
 
 ROOT = Path(__file__).resolve().parent.parent
 SINE = dict(problem="regression", noise=0.1, activation="tanh", init="xavier_uniform", lr=0.01)
@@ -117,6 +117,27 @@ def test_figures_animate_only_the_moving_traces_within_budget(default):
     sine = draw.training(exp.run(**SINE, epochs=50))
     curve = 2                                    # after the training and validation points
     assert sine.data[curve].name == "network" and sine.frames[0].traces[0] == curve
+
+
+def test_the_display_toggles_hide_the_validation_points_and_discretize_the_map(default):
+    """TensorFlow Playground's "Show test data" and "Discretize output"."""
+    shown = draw.training(default, validation=False, discretize=True)
+    points = [t for t in shown.data if t.type == "scatter"]
+    training = (default["points"]["set"] == "training").sum()
+    assert sum(len(t.x) for t in points) == training
+    assert all(set(t.marker.symbol) == {"circle"} for t in points)
+    for z in [shown.data[0].z, *(f.data[0].z for f in shown.frames)]:
+        z = values(z) if isinstance(z, dict) else np.asarray(z)
+        assert set(np.unique(z)) <= {0.5, 1.5}                 # class 0 or 1, one tint each
+    sine = draw.training(exp.run(**SINE, epochs=5), validation=False)
+    assert [t.name for t in sine.data if t.type == "scatter"] == ["training data", "network"]
+
+
+def test_the_loss_figure_states_the_last_training_and_validation_loss(default):
+    last = default["curves"].iloc[-1]
+    title = draw.losses(default).layout.title.text
+    assert (f"epoch 200: training {last['train_loss']:.4g}, validation {last['val_loss']:.4g}"
+            in title)
 
 
 def test_loss_axis_ticks_are_readable_numbers():

@@ -36,20 +36,29 @@ def class_colorscale(k):
     return scale
 
 
-def training(result):
-    """The decision regions (classification) or fitted curve (regression) over training."""
-    return (curve if result["task"] == "regression" else regions)(result)
+def training(result, validation=True, discretize=False):
+    """The network diagram and the decision regions (classification) or fitted curve
+    (regression) over training; `validation`: draw the validation points too; `discretize`
+    (classification): the predicted class alone, without its confidence."""
+    points = result["points"]
+    if not validation:
+        points = points[points["set"] == "training"]
+    if result["task"] == "regression":
+        return curve(result, points)
+    return regions(result, points, discretize)
 
 
-def regions(result):
-    """Heat map of the predicted class and its confidence at each frame epoch, points on top
-    (circles: training, diamonds: validation)."""
-    (gx, gy), z, k = result["grid"], result["z"], len(result["classes"])
+def regions(result, points, discretize=False):
+    """Heat map of the predicted class and its confidence (`discretize`: the class alone, at
+    the middle of its band) at each frame epoch, `points` on top (circles: training, diamonds:
+    validation)."""
+    (gx, gy), k = result["grid"], len(result["classes"])
+    z = np.floor(result["z"]) + 0.5 if discretize else result["z"]
     heat = go.Heatmap(x=rounded(gx), y=rounded(gy), z=rounded(z[-1], 2), zmin=0, zmax=k,
                       colorscale=class_colorscale(k), showscale=False, hoverinfo="skip",
                       zsmooth="fast")
     fig = go.Figure(heat)
-    points, (name_x, name_y, name_label) = result["points"], result["columns"]
+    name_x, name_y, name_label = result["columns"]
     for j, label in enumerate(result["classes"]):
         rows = points[points["target"] == j]
         fig.add_scatter(x=rows["x1"], y=rows["x2"], mode="markers", name=f"{name_label} {label}",
@@ -68,12 +77,15 @@ def regions(result):
     return _with_diagram(fig, result, outputs, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
 
 
-def curve(result):
-    """The data (training and validation points) and the network's curve at each frame epoch."""
-    (gx,), z, points = result["grid"], result["z"], result["points"]
+def curve(result, points):
+    """The data (`points`: training and validation) and the network's curve at each frame epoch."""
+    (gx,), z = result["grid"], result["z"]
     name_x, name_y = result["columns"]
     fig = go.Figure()
-    for (name, rows), colour in zip(points.groupby("set"), (theme.BLUE, theme.ORANGE)):
+    for name, colour in (("training", theme.BLUE), ("validation", theme.ORANGE)):
+        rows = points[points["set"] == name]
+        if rows.empty:                             # validation points hidden
+            continue
         fig.add_scatter(x=rows["x1"], y=rows["target"], mode="markers", name=f"{name} data",
                         marker=dict(color=colour, size=7, symbol=SYMBOLS[name]))
     fig.add_scatter(x=rounded(gx), y=rounded(z[-1]), mode="lines", name="network",
@@ -105,9 +117,12 @@ def losses(result):
                         marker=dict(symbol="x", size=18, color=theme.VERMILLION))
     kind = "mean squared error" if result["task"] == "regression" else "cross-entropy"
     ticks = log_ticks(c[["train_loss", "val_loss"]])
+    last = c.iloc[-1]
     fig.update_layout(xaxis_title="epoch", yaxis=dict(title=f"loss ({kind})", type="log", **ticks),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-                      height=420, title="loss per epoch")
+                      height=420, margin=dict(t=100),
+                      title=f"loss per epoch<br><sup>epoch {int(last['epoch'])}: training "
+                            f"{last['train_loss']:.4g}, validation {last['val_loss']:.4g}</sup>")
     return theme.apply(fig)
 
 
