@@ -52,10 +52,9 @@ def describe(diagram, regression):
     where = ("along x, left to right as under the curve" if regression
              else "over the same plane as the big map")
     outputs = "the predicted value" if regression else "each class's logit (before softmax)"
-    wide = [f"hidden {l} (of {n})" for l, (k, n) in enumerate(zip(shown[1:-1], sizes[1:-1]), 1)
-            if k < n]
-    left_out = (f" Only the first {max(shown)} neurons of {' and '.join(wide)} are drawn, with "
-                "the weights between drawn units." if wide else "")
+    marks = dict.fromkeys((k, n) for k, n in zip(shown[1:-1], sizes[1:-1]) if k < n)
+    left_out = "".join(f" A column marked {k}/{n} shows the first {k} of its {n} neurons, with "
+                       "the weights between drawn units." for k, n in marks)
     return ("The network: each square is one unit's output " + where + ": the input features, "
             "every hidden neuron after its activation, and " + outputs + ". Red where it is "
             "positive, blue where negative, white at 0, each square on its own scale. The lines "
@@ -109,13 +108,18 @@ def edges(weights, places, reference):
 
 
 def _label(fig, diagram, places, inputs, outputs):
-    """Column titles (with "first 8 of 16" where a layer is summarised) and unit names."""
+    """Above the columns: "inputs", the hidden layers' widths ("8/16" where the first 8 of 16
+    are drawn) under one "hidden layers" title, "outputs"; the names of inputs and outputs."""
     sizes, shown = diagram["sizes"], diagram["shown"]
-    titles = ["inputs"] + [f"hidden {l}" for l in range(1, len(shown) - 1)] + ["outputs"]
     top = max(bottom for layer in places for _, bottom in layer) + 1.15
-    notes = [dict(x=layer[0][0] + 0.5, y=top, yanchor="bottom",
-                  text=title + (f"<br><sup>first {k} of {n}</sup>" if k < n else ""))
-             for title, layer, n, k in zip(titles, places, sizes, shown)]
+    widths = [str(n) if k == n else f"{k}/{n}" for n, k in zip(sizes[1:-1], shown[1:-1])]
+    notes = [dict(x=layer[0][0] + 0.5, y=top, yanchor="bottom", text=text)
+             for text, layer in zip(["inputs", *widths, "outputs"], places)]
+    if len(places) > 2:
+        middle = (places[1][0][0] + places[-2][0][0]) / 2 + 0.5
+        hidden = len(places) - 2
+        notes.append(dict(x=middle, y=top + 1.1, yanchor="bottom",
+                          text=f"{hidden} hidden layer{'s' if hidden > 1 else ''}"))
     for names, layer, side in ((inputs, places[0], "right"), (outputs, places[-1], "left")):
         notes += [dict(x=left - 0.12 if side == "right" else left + 1.12, y=bottom + 0.5,
                        text=name, xanchor=side) for name, (left, bottom) in zip(names, layer)]
@@ -128,5 +132,5 @@ def _axes(fig, places):
     right = max(left for layer in places for left, _ in layer) + 1
     top = max(bottom for layer in places for _, bottom in layer) + 1
     fig.update_layout(xaxis2=dict(visible=False, range=[-1.4, right + 1.6], fixedrange=True),
-                      yaxis2=dict(visible=False, range=[-top - 0.1, top + 1.3], fixedrange=True,
+                      yaxis2=dict(visible=False, range=[-top - 0.1, top + 2.3], fixedrange=True,
                                   scaleanchor="x2", scaleratio=1, constrain="domain"))

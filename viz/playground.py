@@ -17,7 +17,7 @@ from viz.animation import SPEEDS, animate, rounded
 LIGHT, STRONG = 0.08, 0.6   # how much of a class colour tints the map: unsure .. sure
 SYMBOLS = {"training": "circle", "validation": "diamond"}
 FEW_EPOCHS = 30             # loss curves this short get a marker per epoch
-DIAGRAM, MAP = [0.0, 0.5], [0.56, 1.0]   # the two subplots' shares of the figure's width
+DIAGRAM, MAP = [0.0, 0.47], [0.57, 1.0]   # the two subplots' shares of the figure's width
 HEIGHT = 580
 
 
@@ -72,7 +72,8 @@ def regions(result, points, discretize=False):
                                  constrain="domain", domain=MAP),
                       yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False,
                                  scaleanchor="x", scaleratio=1, constrain="domain"),
-                      title=_title(result, "the network and its predicted class (deeper: surer)"))
+                      title=_title(result, "the network and its predicted class"
+                                           + ("" if discretize else " (deeper: surer)")))
     outputs = [f"{name_label} {label}" for label in result["classes"]]
     return _with_diagram(fig, result, outputs, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
 
