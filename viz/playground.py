@@ -153,7 +153,7 @@ def _with_diagram(fig, result, outputs, frames, trace=0):
     moving, diagram_frames, edges = diagram.add(fig, result["diagram"], outputs=outputs,
                                                 inputs=[FEATURES[f] for f in result["inputs"]])
     fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=MAP[0]))
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
     labels = [int(e) for e in result["epochs"]]
     animate(fig, [[main, *rest] for main, rest in zip(frames, diagram_frames)],
             traces=[trace, *moving], labels=labels, prefix="epoch ", redraw=True,
