@@ -75,7 +75,7 @@ def inputs(X, features):
 def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=2,
         val_fraction=0.25, features=("x", "y"), hidden=(16, 16), activation="relu",
         init="he_normal", optimizer="adam", lr=0.003, schedule="constant", batch_size=16,
-        dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None):
+        dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None, l1=0.0):
     """Train one network and return what the page draws, as a dict:
 
     task, classes (names; empty for regression), columns (the data's column names: features,
@@ -99,7 +99,7 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     budget.check([budget.Run(tuple(sizes), len(Xt), batch, epochs, evaluated=len(X))], LIMIT_S,
                  f"a {'-'.join(map(str, sizes))} network for {epochs} epochs of {per_epoch} "
                  "batches", "use fewer epochs, a larger batch size or a smaller network")
-    model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, seed=seed,
+    model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, l1=l1, seed=seed,
                 loss="mse" if regression else "cross_entropy")
     updates = epochs * per_epoch
     opt = optim.get(optimizer, lr=lr)

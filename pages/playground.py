@@ -42,6 +42,9 @@ TABLE = [
     Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.9, step=0.05, group="Network"),
     Setting("l2", "L2 weight decay λ", "float", 0.0, low=0.0, high=0.05, step=0.001,
             group="Network", help="Adds λ/2 · ΣW² (weights, not biases) to the loss."),
+    Setting("l1", "L1 regularization λ₁", "float", 0.0, low=0.0, high=0.05, step=0.001,
+            group="Network", help="Adds λ₁ · Σ|W| (weights, not biases) to the loss: its pull "
+                                  "towards 0 is λ₁ for every weight, large or small (L2's is λ·w)."),
     Setting("optimizer", "optimizer", "choice", "adam", options=tuple(optim.OPTIMIZERS),
             labels=labels.OPTIMIZERS, group="Training"),
     Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group="Training"),
@@ -93,7 +96,7 @@ def page():
            "class it would choose, deeper where it is surer. Press **▶ Play** to watch both "
            "change while it trains. Circles are training points, diamonds validation points.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
-                   r"\tfrac{\lambda}{2} \sum W^2\Big)",
+                   r"\tfrac{\lambda}{2} \sum W^2 + \lambda_1 \sum |W|\Big)",
            try_this=["Press *XOR, no hidden layer*, then add one hidden layer.",
                      "Remove every hidden layer on the circles, then add the features x² and y².",
                      "Raise the noise to 0.3 and the width to 64: the validation accuracy usually "
@@ -113,8 +116,8 @@ def page():
                             features=s["features"], hidden=(s["width"],) * s["layers"],
                             activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
                             lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
-                            dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
-                            uploaded=uploaded)
+                            dropout=s["dropout"], l2=s["l2"], l1=s["l1"], epochs=s["epochs"],
+                            seed=s["seed"], uploaded=uploaded)
 
     show_figure(draw.training(result, validation=s["show_validation"], discretize=s["discretize"]),
                 "playground-training", data=result["points"], settings=s)

@@ -54,6 +54,7 @@ CASES = [
     ("playground", {"optimizer": "adamw", "schedule": "cosine", "lr": "0.01", "l2": "0.001",
                     "dropout": "0.1", "epochs": "50", "layers": "3"}, "playground-training",
      ("adamw",)),
+    ("playground", {"l1": "0.002", "epochs": "10"}, "playground-training", ("adam",)),
 ]
 
 

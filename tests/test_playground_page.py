@@ -75,6 +75,13 @@ def test_divergence_stops_at_the_last_finite_epoch_and_says_so():
     assert "diverged at step 8" in draw.losses(result).data[-1].text[0]
 
 
+def test_l1_reaches_the_network_and_shrinks_its_weights():
+    def total_abs_weight(result):
+        return sum(np.abs(w).sum() for k, w in result["state"].items() if k.endswith("weight"))
+    plain, sparse = exp.run(epochs=50), exp.run(epochs=50, l1=0.01)
+    assert total_abs_weight(sparse) < 0.8 * total_abs_weight(plain)
+
+
 def test_shade_is_the_class_plus_the_confidence_by_hand():
     assert exp.shade(np.array([[0.9, 0.1], [0.3, 0.7], [1.0, 0.0]])) == pytest.approx(
         [0 + (0.9 - 0.5) / 0.5, 1 + (0.7 - 0.5) / 0.5, 0.99])          # sure: capped at 0.99
