@@ -2,9 +2,13 @@
 
 One network (nnlib.model.MLP) is trained by mini-batch descent (nnlib.train.fit) on a toy data
 set or the learner's own table (experiments.sources). Its inputs are TensorFlow Playground's
-features of the point (x, y): x, y, x², y², xy, sin x, sin y (nnlib.data.add_features). While it trains, the prediction on
-a grid is recorded at up to MAX_FRAMES epochs: the decision regions of a classifier, or the
-fitted curve of a regression, as they change.
+features of the point (x, y): x, y, x², y², xy, sin x, sin y (nnlib.data.add_features). While
+it trains, the prediction on a grid is recorded at up to MAX_FRAMES epochs: the decision regions
+of a classifier, or the fitted curve of a regression, as they change. At the same epochs the
+network diagram records, on a coarser grid, every drawn unit's output (nnlib's MLP.activations:
+the features, each hidden neuron after its activation, the output units) and the weights
+between the drawn units. The number of frames shrinks with the network so that the figure's
+payload stays bounded (frame_count).
 
 Uploaded data is standardized (each column to mean 0 and standard deviation 1, the regression
 target too) before the features are computed, so any units train alike; the grid and the
@@ -29,6 +33,10 @@ MULTICLASS_SETS = ("spirals", "blobs")     # the sets that take a number of clas
 ONE_D_FEATURES = ("x", "x2", "sinx")       # regression has one input, x
 MAX_FRAMES = 60
 GRID = 44                                  # heat map: GRID × GRID points
+DIAGRAM_GRID = 16                          # a unit's map: DIAGRAM_GRID² points (regression:
+                                           # DIAGRAM_GRID in a strip)
+DIAGRAM_UNITS = 8                          # units drawn per layer: the first 8
+FRAME_FLOATS = 200_000                     # numbers in all frames' maps together, at most
 CURVE = 200                                # regression curve: CURVE points
 MARGIN = 0.15                              # grid beyond the data, as a fraction of its range
 LIMIT_S = 3.1        # experiments.budget: 100,000 updates of 2-16-16-2
@@ -68,17 +76,19 @@ def inputs(X, features):
 def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=2,
         val_fraction=0.25, features=("x", "y"), hidden=(16, 16), activation="relu",
         init="he_normal", optimizer="adam", lr=0.003, schedule="constant", batch_size=16,
-        dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None):
+        dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None, l1=0.0):
     """Train one network and return what the page draws, as a dict:
 
     task, classes (names; empty for regression), columns (the data's column names: features,
     then the label or target), sizes (layer widths), batch_size (the one
     used: capped at the number of training rows), curves (frame: epoch, train_loss, val_loss
     and, for classification, train_acc, val_acc), points (frame: x1 [, x2], target, set),
-    epochs (the frame epochs, ≤ MAX_FRAMES), grid (classification: x, y axes of GRID values;
-    regression: x of CURVE values), z (classification: (frames, GRID, GRID) float32 with
+    epochs (the frame epochs, ≤ frame_count(sizes)), grid (classification: x, y axes of GRID
+    values; regression: x of CURVE values), z (classification: (frames, GRID, GRID) float32 with
     z = predicted class + confidence in [0, 0.99], see `shade`; regression: (frames, CURVE)
-    predictions), last_epoch, diverged_at (None or the step that blew up).
+    predictions), inputs (the network's input features, in order), diagram (see `diagram`),
+    state (the MLP's state_dict at the last frame), last_epoch, diverged_at (None or the step
+    that blew up).
     """
     regression = choice("problem", problem, sources.TASKS) == "regression"
     X, y, names, columns = load(problem, dataset, n, noise, classes, seed, uploaded)
@@ -90,11 +100,11 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     budget.check([budget.Run(tuple(sizes), len(Xt), batch, epochs, evaluated=len(X))], LIMIT_S,
                  f"a {'-'.join(map(str, sizes))} network for {epochs} epochs of {per_epoch} "
                  "batches", "use fewer epochs, a larger batch size or a smaller network")
-    model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, seed=seed,
+    model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, l1=l1, seed=seed,
                 loss="mse" if regression else "cross_entropy")
     updates = epochs * per_epoch
     opt = optim.get(optimizer, lr=lr)
-    snaps = Snapshots(model, set(frame_steps(epochs, MAX_FRAMES).tolist()))
+    snaps = Snapshots(model, set(frame_steps(epochs, frame_count(sizes, regression)).tolist()))
     hist = fit(model, _net_x(Xt, scale, features), _net_y(yt, scale), opt, batch_size=batch,
                epochs=epochs, schedule=make_schedule(schedule, opt, updates), seed=seed,
                val=(_net_x(Xv, scale, features), _net_y(yv, scale)), callback=snaps)
@@ -105,7 +115,53 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     return {"task": problem, "classes": names, "columns": columns, "sizes": model.sizes,
             "batch_size": batch, "curves": curves, "points": sources.points(Xt, Xv, yt, yv),
             "epochs": np.array(list(states)), "grid": grid, "z": np.array(z, dtype=np.float32),
+            "inputs": network_inputs(features, regression),
+            "diagram": diagram(model, states, grid, scale, features), "state": states[last],
             "last_epoch": last, "diverged_at": hist.diverged_at}
+
+
+def frame_count(sizes, regression):
+    """How many epochs become frames: MAX_FRAMES, or fewer when the big map plus the drawn
+    units' maps (DIAGRAM_GRID² numbers each, the first DIAGRAM_UNITS units of every layer after
+    the inputs) would hold more than FRAME_FLOATS numbers over all frames. The default
+    2-16-16-2 draws 8 + 8 + 2 maps: 200,000 // (44² + 18 · 16²) = 30 frames, a 1.6 MB figure;
+    the largest network (six hidden layers of 8 or more, 6 classes) 12."""
+    big, small = (CURVE, DIAGRAM_GRID) if regression else (GRID ** 2, DIAGRAM_GRID ** 2)
+    maps = sum(min(n, DIAGRAM_UNITS) for n in sizes[1:])
+    return min(MAX_FRAMES, FRAME_FLOATS // (big + small * maps))
+
+
+def network_inputs(features, regression):
+    """The network's input features in column order (regression keeps those of x alone)."""
+    return tuple(f for f in features if not regression or f in ONE_D_FEATURES)
+
+
+def diagram(model, states, grid, scale, features):
+    """What the network diagram draws at each kept epoch, from nnlib's own forward pass
+    (MLP.activations on the points of a DIAGRAM_GRID grid over the big map's span):
+
+    grid: the diagram's axes (x, y; regression: x alone); sizes: the layer widths; shown: the
+    units drawn per layer, the first min(n, DIAGRAM_UNITS) of each; maps: per layer, a float32
+    array (frames, shown, rows, cols), rows × cols = len(y) × len(x) (regression: 1 × len(x)),
+    each unit's output on the grid (layer 0: the input features; hidden layers: f(z), no
+    dropout; last: the output units, logits or predictions); weights: per pair of layers,
+    float32 (frames, shown[l], shown[l + 1]), W[i, j] from unit i to unit j."""
+    axes = tuple(np.linspace(g[0], g[-1], DIAGRAM_GRID) for g in grid)
+    rows = len(axes[1]) if len(axes) == 2 else 1
+    X = _net_x(np.column_stack([g.ravel() for g in np.meshgrid(*axes)]), scale, features)
+    shown = [min(n, DIAGRAM_UNITS) for n in model.sizes]
+    maps, weights = [[] for _ in shown], [[] for _ in shown[1:]]
+    for state in states.values():
+        model.load_state_dict(state)
+        with np.errstate(all="ignore"):
+            outputs = model.activations(X)
+        for kept, a, k in zip(maps, outputs, shown):
+            kept.append(a[:, :k].T.reshape(k, rows, -1))
+        for kept, (W, _), k_in, k_out in zip(weights, model.layers, shown, shown[1:]):
+            kept.append(W[:k_in, :k_out].copy())          # W is a view of the parameters
+    return {"grid": axes, "sizes": model.sizes, "shown": shown,
+            "maps": [np.array(m, dtype=np.float32) for m in maps],
+            "weights": [np.array(w, dtype=np.float32) for w in weights]}
 
 
 class Snapshots:

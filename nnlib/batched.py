@@ -364,6 +364,9 @@ def _check_models(models):
                 raise ValueError(f"every run must have the same {name.removesuffix('_name')}: "
                                  f"run {r} has {getattr(model, name)}, run 0 has "
                                  f"{getattr(models[0], name)} (train other shapes separately)")
+    if any(model.l1 for model in models):
+        raise ValueError("the batched runs have no L1 penalty: train models with l1 > 0 one by "
+                         "one (nnlib.train.fit)")
     _distinct("model", models, "model.copy()")
     return list(models)
 

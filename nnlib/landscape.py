@@ -84,7 +84,7 @@ def loss_grid(model, X, y, d1, d2, alphas, betas):
     """Z of shape (len(betas), len(alphas)): Z[i, j] = loss at θ + alphas[j] d1 + betas[i] d2.
 
     θ is model.theta; rows follow betas and columns alphas, as Plotly's z[y][x] expects.
-    The loss is model.loss's (eval mode, l2 penalty included).
+    The loss is model.loss's (eval mode, l2 and l1 penalties included).
     """
     d1, d2 = _vectors(model.n_params, d1=d1, d2=d2)
     b, a = np.meshgrid(_coordinates("betas", betas), _coordinates("alphas", alphas), indexing="ij")
@@ -138,6 +138,8 @@ def _losses(model, X, y, origin, directions, coefs):
         losses[start:start + rows] = _stacked_loss(model, thetas, layers, Xt, targets, outputs)
         if model.l2:
             losses[start:start + rows] += 0.5 * model.l2 * np.square(thetas[:, weights]).sum(axis=1)
+        if model.l1:
+            losses[start:start + rows] += model.l1 * np.abs(thetas[:, weights]).sum(axis=1)
     return losses
 
 

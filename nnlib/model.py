@@ -50,17 +50,19 @@ class MLP:
         1/(1 − p) so the expected activation is unchanged ("inverted" dropout); off in eval mode.
     loss: "cross_entropy" (softmax, integer labels) or "mse" (regression targets).
     l2: adds l2/2 · Σ W² over the weights (not the biases) to the loss.
+    l1: adds l1 · Σ |W| over the weights (not the biases); its gradient is l1 · sign(W).
     seed: seeds the generator used for the initial weights and, by default, the dropout masks.
     """
 
     def __init__(self, sizes, activation="relu", init="he_normal", dropout=0.0,
-                 loss="cross_entropy", l2=0.0, seed=0, dtype="float64"):
+                 loss="cross_entropy", l2=0.0, seed=0, dtype="float64", l1=0.0):
         self.sizes = _check_sizes(sizes, loss)
         self.activation = choice("activation", activation, tuple(ACTIVATIONS))
         self.init = init if callable(init) else choice("init", init, tuple(INITS))
         self.dropout = number("dropout probability", dropout, low=0, high=1, high_open=True)
         self.loss_name = choice("loss", loss, tuple(losses.LOSSES))
         self.l2 = number("l2", l2, low=0)
+        self.l1 = number("l1", l1, low=0)
         self.seed = integer("seed", seed, low=0)
         self.dtype = np.dtype(choice("dtype", _dtype_name(dtype), DTYPES))
         self._act = ACTIVATIONS[activation]
@@ -77,6 +79,10 @@ class MLP:
         for block in _flat_blocks(shapes, self.dtype, self._l2_rates)[1]:
             block[:-1] = self.l2
         self._l2_grad = np.empty(self.n_params, self.dtype)
+        self._l1_rates = np.zeros(self.n_params, self.dtype)     # l1 at weights, 0 at biases
+        for block in _flat_blocks(shapes, self.dtype, self._l1_rates)[1]:
+            block[:-1] = self.l1
+        self._l1_grad = np.empty(self.n_params, self.dtype)
         self._workspaces = {}
 
         make_w = self.init if callable(self.init) else INITS[self.init]
@@ -127,6 +133,11 @@ class MLP:
             l2_w = np.multiply(self._theta, self._l2_rates, out=self._l2_grad)
             loss += 0.5 * float(np.dot(l2_w, self._theta))
             self._grad += l2_w
+        if self.l1:                      # + l1 · Σ |W|, whose gradient is l1 · sign(W)
+            l1_sign = np.sign(self._theta, out=self._l1_grad)
+            l1_sign *= self._l1_rates
+            loss += float(np.dot(l1_sign, self._theta))     # sign(w) · w = |w|
+            self._grad += l1_sign
         return loss, self._grad
 
     def predict_proba(self, X):
@@ -186,7 +197,7 @@ class MLP:
     def copy(self, dtype=None):
         """An independent model with the same settings, parameters and generator state."""
         twin = MLP(self.sizes, self.activation, self.init, self.dropout, self.loss_name, self.l2,
-                   self.seed, self.dtype if dtype is None else dtype)
+                   self.seed, self.dtype if dtype is None else dtype, l1=self.l1)
         twin.theta = self._theta
         twin.rng = copy.deepcopy(self.rng)
         return twin
@@ -203,7 +214,7 @@ class MLP:
         ws = self._workspace(len(X))
         copies = lambda arrays: [x.copy() for x in arrays]
         return {
-            "a": copies([ws.inputs[0][:, :-1]] + ws.outputs + [ws.z[-1]]),
+            "a": self._layer_outputs(ws),
             "z": copies(ws.z),
             "da": copies(ws.da + [ws.dz[-1]]),     # the output layer is linear: da = dz
             "dz": copies(ws.dz),
@@ -213,7 +224,18 @@ class MLP:
             "output": ws.z[-1].copy(),
         }
 
+    def activations(self, X):
+        """Every layer's output for X in eval mode (no dropout), as trace's "a" gives it but
+        without the backward pass: [X, f(z_1), ..., f(z_{L-1}), output], copies."""
+        self._forward(self._check_X(X), train=False, rng=None)
+        return self._layer_outputs(self._workspace(len(X)))
+
     # ---- forward and backward ----------------------------------------------------------
+
+    @staticmethod
+    def _layer_outputs(ws):
+        """Copies of the last pass's layer outputs in `ws`: its input, hidden outputs, output."""
+        return [a.copy() for a in [ws.inputs[0][:, :-1]] + ws.outputs + [ws.z[-1]]]
 
     def _forward(self, X, train, rng):
         """Run the layers; return (output, cache) with cache = (workspace, [(f(z), mask) per hidden layer])."""
@@ -258,10 +280,10 @@ class MLP:
         return mask
 
     def penalty(self):
-        """The l2 term l2/2 · Σ W² over the weights (0.0 when l2 = 0); changes nothing."""
-        if not self.l2:
-            return 0.0
-        return 0.5 * float(np.dot(self._theta * self._l2_rates, self._theta))
+        """The l2 and l1 terms l2/2 · Σ W² + l1 · Σ |W| over the weights (0.0 when both rates
+        are 0); changes nothing."""
+        l2 = 0.5 * float(np.dot(self._theta * self._l2_rates, self._theta)) if self.l2 else 0.0
+        return l2 + (float(np.dot(self._l1_rates, np.abs(self._theta))) if self.l1 else 0.0)
 
     def _workspace(self, batch):
         ws = self._workspaces.get(batch)

@@ -42,8 +42,9 @@ class ResidualMLP(MLP):
     """
 
     def __init__(self, sizes, activation="relu", init="he_normal", dropout=0.0,
-                 loss="cross_entropy", l2=0.0, seed=0, dtype="float64", branch_scale=None):
-        super().__init__(sizes, activation, init, dropout, loss, l2, seed, dtype)
+                 loss="cross_entropy", l2=0.0, seed=0, dtype="float64", branch_scale=None,
+                 l1=0.0):
+        super().__init__(sizes, activation, init, dropout, loss, l2, seed, dtype, l1=l1)
         # skips[l]: hidden layer l adds its input back (layer 0 is the input projection)
         self.skips = tuple(0 < l and n_in == n_out
                            for l, (n_in, n_out) in enumerate(zip(self.sizes[:-2], self.sizes[1:-1])))
@@ -58,7 +59,7 @@ class ResidualMLP(MLP):
         """An independent ResidualMLP with the same settings, parameters and generator state."""
         twin = ResidualMLP(self.sizes, self.activation, self.init, self.dropout, self.loss_name,
                            self.l2, self.seed, self.dtype if dtype is None else dtype,
-                           self.branch_scale)
+                           self.branch_scale, l1=self.l1)
         twin.theta = self._theta
         twin.rng = copy.deepcopy(self.rng)
         return twin

@@ -13,6 +13,7 @@ from lab.settings import Setting, seed
 from nnlib import data, optim
 from nnlib.activations import ACTIVATIONS
 from nnlib.init import INITS
+from viz import diagram
 from viz import playground as draw
 
 INIT_LABELS = initialization.LABELS | {"normal": "normal N(0, 0.05²)",
@@ -41,6 +42,9 @@ TABLE = [
     Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.9, step=0.05, group="Network"),
     Setting("l2", "L2 weight decay λ", "float", 0.0, low=0.0, high=0.05, step=0.001,
             group="Network", help="Adds λ/2 · ΣW² (weights, not biases) to the loss."),
+    Setting("l1", "L1 regularization λ₁", "float", 0.0, low=0.0, high=0.05, step=0.001,
+            group="Network", help="Adds λ₁ · Σ|W| (weights, not biases) to the loss: its pull "
+                                  "towards 0 is λ₁ for every weight, large or small (L2's is λ·w)."),
     Setting("optimizer", "optimizer", "choice", "adam", options=tuple(optim.OPTIMIZERS),
             labels=labels.OPTIMIZERS, group="Training"),
     Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group="Training"),
@@ -50,6 +54,12 @@ TABLE = [
             help="More than the training points means full batch."),
     Setting("epochs", "epochs", "int", 200, low=1, high=1000, group="Training"),
     seed(group="Training"),
+    Setting("show_validation", "show validation points", "bool", True, group="Display",
+            help="TensorFlow Playground's *Show test data*: the diamonds, points the network "
+                 "never trains on."),
+    Setting("discretize", "discretize output", "bool", False, group="Display",
+            help="Classification: each region in its class's colour alone, without the shading "
+                 "of how sure the network is."),
 ]
 PRESETS = {
     "XOR, no hidden layer": {
@@ -81,12 +91,12 @@ cached_run = cached(exp.run)
 
 def page():
     lesson("Playground",
-           "Every knob in one place. The big picture shows what the network predicts everywhere "
-           "in the plane: the colour is the class it would choose, deeper where it is surer. "
-           "Press **▶ Play** to watch the regions bend around the data while it trains. "
-           "Circles are training points, diamonds validation points it never trains on.",
+           "Every knob in one place. Left, the network: each neuron is a small map of its output "
+           "over the plane. Right, what it predicts everywhere in the plane: the colour is the "
+           "class it would choose, deeper where it is surer. Press **▶ Play** to watch both "
+           "change while it trains. Circles are training points, diamonds validation points.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
-                   r"\tfrac{\lambda}{2} \sum W^2\Big)",
+                   r"\tfrac{\lambda}{2} \sum W^2 + \lambda_1 \sum |W|\Big)",
            try_this=["Press *XOR, no hidden layer*, then add one hidden layer.",
                      "Remove every hidden layer on the circles, then add the features x² and y².",
                      "Raise the noise to 0.3 and the width to 64: the validation accuracy usually "
@@ -106,26 +116,26 @@ def page():
                             features=s["features"], hidden=(s["width"],) * s["layers"],
                             activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
                             lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
-                            dropout=s["dropout"], l2=s["l2"], epochs=s["epochs"], seed=s["seed"],
-                            uploaded=uploaded)
+                            dropout=s["dropout"], l2=s["l2"], l1=s["l1"], epochs=s["epochs"],
+                            seed=s["seed"], uploaded=uploaded)
 
-    sizes = " → ".join(map(str, result["sizes"]))
-    st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
-               + ("your CSV, standardized for training (losses in standardized units)." if uploaded
-                  else "built-in data."))
-    verdict = exp.verdict(result)
-    (st.error if result["diverged_at"] is not None else st.markdown)(verdict)
-
-    picture, side = st.columns([3, 2], gap="medium")
-    with picture:
-        show_figure(draw.training(result), "playground-training", data=result["points"], settings=s)
-    with side:
+    show_figure(draw.training(result, validation=s["show_validation"], discretize=s["discretize"]),
+                "playground-training", data=result["points"], settings=s)
+    st.caption(diagram.describe(result["diagram"], regression=s["problem"] == "regression"))
+    words, side = st.columns([2, 3], gap="medium")
+    with words:
         last = result["curves"].iloc[-1]
         for col, (name, label) in zip(st.columns(2), METRICS[s["problem"]]):
             col.metric(label, f"{last[name]:.1%}" if name.endswith("acc") else f"{last[name]:.3g}",
                        help=f"After epoch {result['last_epoch']}.")
+        verdict = exp.verdict(result)
+        (st.error if result["diverged_at"] is not None else st.markdown)(verdict)
+        sizes = " → ".join(map(str, result["sizes"]))
+        st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
+                   + ("your CSV, standardized for training (losses in standardized units)."
+                      if uploaded else "built-in data."))
+    with side:
         show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s)
-
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request
     first_request.hand_over()

@@ -238,6 +238,8 @@ def test_forward_and_one_gradient_equal_the_single_run_mlp(moons):
     (lambda m, X, y: fit_runs(m, X, y, optim.SGD(lr=0.1), seed=[1, 2, 3]), "one entry per run"),
     (lambda m, X, y: fit_runs(m, X, y, optim.SGD(lr=0.1), batch_size=0), "batch size"),
     (lambda m, X, y: fit_runs(m, X[:, :1], y, optim.SGD(lr=0.1)), "2 features"),
+    (lambda m, X, y: fit_runs([m[0], MLP([2, 8, 2], l1=0.01, seed=1)], X, y, optim.SGD(lr=0.1)),
+     "no L1 penalty"),
 ])
 def test_bad_arguments_say_what_is_wrong(moons, call, message):
     X, y = moons[0], moons[1]

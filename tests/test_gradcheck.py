@@ -72,6 +72,22 @@ def test_gradient_matches_an_independent_finite_difference(activation, loss):
                 assert analytic[i] == pytest.approx((plus - minus) / (2 * eps), rel=1e-5, abs=1e-8)
 
 
+@pytest.mark.parametrize("activation, loss", [("tanh", "cross_entropy"), ("relu", "mse")])
+def test_l1_adds_l1_times_the_sum_of_abs_w_and_its_gradient_passes_gradcheck(activation, loss):
+    """l1 · Σ|W| over the weights, gradient l1 · sign(W), biases untouched (random weights from
+    N(0, 0.7²): none sits on the kink at 0)."""
+    model, X, y = problem(activation, loss, depth=2, l2=0.05, seed=2)
+    sparse = MLP(model.sizes, activation=activation, loss=loss, l2=0.05, l1=0.1)
+    sparse.theta = model.theta
+    assert gradcheck(sparse, X, y) < 1e-7 and sparse.copy().l1 == 0.1
+    weights = sum(np.abs(W).sum() for W, _ in model.layers)
+    assert sparse.loss(X, y) == pytest.approx(model.loss(X, y) + 0.1 * weights, rel=1e-12)
+    extra = sparse.loss_and_grad(X, y, train=False)[1] - model.loss_and_grad(X, y, train=False)[1]
+    for (W, b), (dW, db) in zip(model.layers, _grad_views(model, extra)):
+        np.testing.assert_allclose(dW, 0.1 * np.sign(W), atol=1e-12)
+        assert np.all(db == 0)
+
+
 def _grad_views(model, grad):
     """Split the flat gradient like theta into per-layer (dW, db), by the layout [W; b] per layer."""
     views, start = [], 0

@@ -12,6 +12,7 @@ Y_REG = np.sin(3 * X_REG[:, 0])
 MODELS = {
     "relu-ce": (MLP([2, 8, 6, 2], seed=1), X, Y),
     "tanh-ce-l2": (MLP([2, 5, 3], activation="tanh", l2=0.01, seed=2), X, Y),
+    "tanh-ce-l1": (MLP([2, 5, 3], activation="tanh", l2=0.01, l1=0.02, seed=2), X, Y),
     "sigmoid-mse": (MLP([1, 7, 1], activation="sigmoid", loss="mse", seed=3), X_REG, Y_REG),
 }
 

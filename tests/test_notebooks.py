@@ -71,6 +71,7 @@ CASES = [
      ("adam",)),                                                     # preset Random vs PCA
     ("landscape_papers", {}, "papers-slices", ()),
     ("landscape_papers", {"preset": "Paths on PCA planes"}, "papers-slices", ()),
+    ("playground", {"l1": "0.002", "epochs": "10"}, "playground-training", ("adam",)),
 ]
 
 

@@ -8,7 +8,7 @@ import pytest
 from experiments import playground as exp
 from lab import upload
 from viz import playground as draw
-from tests.helpers import chart_spec as spec, open_lesson
+from tests.helpers import chart_spec as spec, open_lesson, values
 
 ROOT = Path(__file__).resolve().parent.parent
 SINE = dict(problem="regression", noise=0.1, activation="tanh", init="xavier_uniform", lr=0.01)
@@ -75,6 +75,13 @@ def test_divergence_stops_at_the_last_finite_epoch_and_says_so():
     assert "diverged at step 8" in draw.losses(result).data[-1].text[0]
 
 
+def test_l1_reaches_the_network_and_shrinks_its_weights():
+    def total_abs_weight(result):
+        return sum(np.abs(w).sum() for k, w in result["state"].items() if k.endswith("weight"))
+    plain, sparse = exp.run(epochs=50), exp.run(epochs=50, l1=0.01)
+    assert total_abs_weight(sparse) < 0.8 * total_abs_weight(plain)
+
+
 def test_shade_is_the_class_plus_the_confidence_by_hand():
     assert exp.shade(np.array([[0.9, 0.1], [0.3, 0.7], [1.0, 0.0]])) == pytest.approx(
         [0 + (0.9 - 0.5) / 0.5, 1 + (0.7 - 0.5) / 0.5, 0.99])          # sure: capped at 0.99
@@ -105,15 +112,39 @@ def test_uploads_are_standardized_so_units_do_not_matter():
     assert np.allclose(scaled["grid"][0], plain["grid"][0] * 1000 + 5, rtol=1e-6)
 
 
-def test_figures_animate_only_the_moving_trace_within_budget(default):
+def test_figures_animate_only_the_moving_traces_within_budget(default):
+    """The big map (trace 0) and the diagram's hidden and output maps move; the points and the
+    input maps (2 + 2 traces after the map) stay out of the frames."""
     fig = draw.training(default)
     assert fig.data[0].type == "heatmap" and len(fig.frames) == len(default["epochs"])
-    assert all(f.traces == (0,) and f.data[0].type == "heatmap" for f in fig.frames)
+    moving = (0, *range(5, len(fig.data)))
+    assert all(f.traces == moving and f.data[0].type == "heatmap" for f in fig.frames)
     assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
-    assert len(fig.to_json()) < 1.5e6
+    assert len(fig.to_json()) < 2e6
     sine = draw.training(exp.run(**SINE, epochs=50))
-    moving = len(sine.data) - 1
-    assert sine.data[moving].name == "network" and sine.frames[0].traces == (moving,)
+    curve = 2                                    # after the training and validation points
+    assert sine.data[curve].name == "network" and sine.frames[0].traces[0] == curve
+
+
+def test_the_display_toggles_hide_the_validation_points_and_discretize_the_map(default):
+    """TensorFlow Playground's "Show test data" and "Discretize output"."""
+    shown = draw.training(default, validation=False, discretize=True)
+    points = [t for t in shown.data if t.type == "scatter"]
+    training = (default["points"]["set"] == "training").sum()
+    assert sum(len(t.x) for t in points) == training
+    assert all(set(t.marker.symbol) == {"circle"} for t in points)
+    for z in [shown.data[0].z, *(f.data[0].z for f in shown.frames)]:
+        z = values(z) if isinstance(z, dict) else np.asarray(z)
+        assert set(np.unique(z)) <= {0.5, 1.5}                 # class 0 or 1, one tint each
+    sine = draw.training(exp.run(**SINE, epochs=5), validation=False)
+    assert [t.name for t in sine.data if t.type == "scatter"] == ["training data", "network"]
+
+
+def test_the_loss_figure_states_the_last_training_and_validation_loss(default):
+    last = default["curves"].iloc[-1]
+    title = draw.losses(default).layout.title.text
+    assert (f"epoch 200: training {last['train_loss']:.4g}, validation {last['val_loss']:.4g}"
+            in title)
 
 
 def test_loss_axis_ticks_are_readable_numbers():

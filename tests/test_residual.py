@@ -45,12 +45,13 @@ def test_gradcheck_passes_on_residual_networks_of_several_depths(activation, los
     assert gradcheck(model, X, y) < 1e-7
 
 
-def test_gradcheck_passes_with_l2_and_mixed_widths():
-    """Widths 3 → 5 → 5 → 4 → 4 → 2: skips only where the width stays, l2 on the weights."""
+def test_gradcheck_passes_with_l2_l1_and_mixed_widths():
+    """Widths 3 → 5 → 5 → 4 → 4 → 2: skips only where the width stays, l2 and l1 on the
+    weights (copies keep both)."""
     rng = np.random.default_rng(3)
-    model = ResidualMLP([3, 5, 5, 4, 4, 2], activation="tanh", l2=0.1, seed=3)
+    model = ResidualMLP([3, 5, 5, 4, 4, 2], activation="tanh", l2=0.1, l1=0.05, seed=3)
     model.theta = rng.normal(0, 0.5, model.n_params)
-    assert model.skips == (False, True, False, True)
+    assert model.skips == (False, True, False, True) and model.copy().l1 == 0.05
     assert gradcheck(model, rng.normal(size=(6, 3)), rng.integers(0, 2, 6)) < 1e-7
 
 

@@ -20,15 +20,19 @@ FLOATS = {"float32": "f4", "float64": "f8"}   # numpy dtype -> plotly.js typed a
 
 
 def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step ", redraw=False,
-            active=0, y=-0.2):
+            active=0, y=-0.2, layouts=None):
     """Add `frames` (one list of trace updates per frame, aligned with `traces`) to `fig`.
 
     Adds Play/Pause buttons and a slider whose ticks read `prefix + label`, at height `y`
     (paper units; -0.2 keeps them below the x-axis title). `active` is the frame index the
     slider shows at first: the caller draws the figure's traces in that frame's state.
+    `layouts`: per frame, a layout update (such as its shapes) that the frame also applies.
     """
     names = [str(label) for label in labels]
-    fig.frames = frame_dicts(frames, traces, names)
+    frames = frame_dicts(frames, traces, names)
+    for frame, layout in zip(frames, layouts or ()):
+        frame["layout"] = layout
+    fig.frames = frames
     play = dict(frame=dict(duration=duration, redraw=redraw), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate")

@@ -1,18 +1,24 @@
-"""Figures for the Playground: the decision regions (or fitted curve) while the network trains,
-and the training and validation loss curves. Input: the dict of experiments.playground.run.
+"""Figures for the Playground: the network diagram next to the decision regions (or fitted
+curve) while the network trains, and the training and validation loss curves. Input: the dict
+of experiments.playground.run.
 
-The moving regions are a Heatmap (never a contour, plotly.js #4491), redrawn at every frame;
-the data points are static traces drawn on top of it.
+The main figure is one Plotly figure with two subplots, so that one slider and one Play button
+move both: the diagram (viz.diagram) on the left (x2/y2), the big map on the right (x/y). The
+moving regions are a Heatmap (never a contour, plotly.js #4491), redrawn at every frame; the
+data points are static traces drawn on top of it.
 """
 import numpy as np
 import plotly.graph_objects as go
 
-from viz import theme
+from experiments.labels import FEATURES
+from viz import diagram, theme
 from viz.animation import SPEEDS, animate, rounded
 
 LIGHT, STRONG = 0.08, 0.6   # how much of a class colour tints the map: unsure .. sure
 SYMBOLS = {"training": "circle", "validation": "diamond"}
 FEW_EPOCHS = 30             # loss curves this short get a marker per epoch
+DIAGRAM, MAP = [0.0, 0.47], [0.57, 1.0]   # the two subplots' shares of the figure's width
+HEIGHT = 580
 
 
 def tint(colour, amount):
@@ -30,20 +36,29 @@ def class_colorscale(k):
     return scale
 
 
-def training(result):
-    """The decision regions (classification) or fitted curve (regression) over training."""
-    return (curve if result["task"] == "regression" else regions)(result)
+def training(result, validation=True, discretize=False):
+    """The network diagram and the decision regions (classification) or fitted curve
+    (regression) over training; `validation`: draw the validation points too; `discretize`
+    (classification): the predicted class alone, without its confidence."""
+    points = result["points"]
+    if not validation:
+        points = points[points["set"] == "training"]
+    if result["task"] == "regression":
+        return curve(result, points)
+    return regions(result, points, discretize)
 
 
-def regions(result):
-    """Heat map of the predicted class and its confidence at each frame epoch, points on top
-    (circles: training, diamonds: validation)."""
-    (gx, gy), z, k = result["grid"], result["z"], len(result["classes"])
+def regions(result, points, discretize=False):
+    """Heat map of the predicted class and its confidence (`discretize`: the class alone, at
+    the middle of its band) at each frame epoch, `points` on top (circles: training, diamonds:
+    validation)."""
+    (gx, gy), k = result["grid"], len(result["classes"])
+    z = np.floor(result["z"]) + 0.5 if discretize else result["z"]
     heat = go.Heatmap(x=rounded(gx), y=rounded(gy), z=rounded(z[-1], 2), zmin=0, zmax=k,
                       colorscale=class_colorscale(k), showscale=False, hoverinfo="skip",
                       zsmooth="fast")
     fig = go.Figure(heat)
-    points, (name_x, name_y, name_label) = result["points"], result["columns"]
+    name_x, name_y, name_label = result["columns"]
     for j, label in enumerate(result["classes"]):
         rows = points[points["target"] == j]
         fig.add_scatter(x=rows["x1"], y=rows["x2"], mode="markers", name=f"{name_label} {label}",
@@ -54,35 +69,36 @@ def regions(result):
                         hovertemplate=f"{name_label} {label} (%{{customdata}})<br>"
                                       "(%{x:.3g}, %{y:.3g})<extra></extra>")
     fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], showgrid=False,
-                                 constrain="domain"),
+                                 constrain="domain", domain=MAP),
                       yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False,
                                  scaleanchor="x", scaleratio=1, constrain="domain"),
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
-                      margin=dict(t=110), height=680,
-                      title=_title(result, "predicted class (deeper colour: surer)"))
-    _animate(fig, result, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
-    return theme.apply(fig)
+                      title=_title(result, "the network and its predicted class"
+                                           + ("" if discretize else " (deeper: surer)")))
+    outputs = [f"{name_label} {label}" for label in result["classes"]]
+    return _with_diagram(fig, result, outputs, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
 
 
-def curve(result):
-    """The data (training and validation points) and the network's curve at each frame epoch."""
-    (gx,), z, points = result["grid"], result["z"], result["points"]
+def curve(result, points):
+    """The data (`points`: training and validation) and the network's curve at each frame epoch."""
+    (gx,), z = result["grid"], result["z"]
     name_x, name_y = result["columns"]
     fig = go.Figure()
-    for (name, rows), colour in zip(points.groupby("set"), (theme.BLUE, theme.ORANGE)):
+    for name, colour in (("training", theme.BLUE), ("validation", theme.ORANGE)):
+        rows = points[points["set"] == name]
+        if rows.empty:                             # validation points hidden
+            continue
         fig.add_scatter(x=rows["x1"], y=rows["target"], mode="markers", name=f"{name} data",
                         marker=dict(color=colour, size=7, symbol=SYMBOLS[name]))
     fig.add_scatter(x=rounded(gx), y=rounded(z[-1]), mode="lines", name="network",
                     line=dict(color=theme.VERMILLION, width=4))
     low, high = points["target"].min(), points["target"].max()
     pad = 0.3 * (high - low or 1)
-    fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]]),
+    fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], domain=MAP),
                       yaxis=dict(title=name_y, range=[low - pad, high + pad]),
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
-                      margin=dict(t=110), height=560, title=_title(result, "the network's curve"))
-    _animate(fig, result, [{"x": rounded(gx), "y": rounded(frame)} for frame in z],
-             trace=len(fig.data) - 1)
-    return theme.apply(fig)
+                      title=_title(result, "the network and its curve"))
+    return _with_diagram(fig, result, [f"{name_y} predicted"],
+                         [{"x": rounded(gx), "y": rounded(frame)} for frame in z],
+                         trace=len(fig.data) - 1)
 
 
 def losses(result):
@@ -102,9 +118,12 @@ def losses(result):
                         marker=dict(symbol="x", size=18, color=theme.VERMILLION))
     kind = "mean squared error" if result["task"] == "regression" else "cross-entropy"
     ticks = log_ticks(c[["train_loss", "val_loss"]])
+    last = c.iloc[-1]
     fig.update_layout(xaxis_title="epoch", yaxis=dict(title=f"loss ({kind})", type="log", **ticks),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-                      height=420, title="loss per epoch")
+                      height=420, margin=dict(t=100),
+                      title=f"loss per epoch<br><sup>epoch {int(last['epoch'])}: training "
+                            f"{last['train_loss']:.4g}, validation {last['val_loss']:.4g}</sup>")
     return theme.apply(fig)
 
 
@@ -127,11 +146,17 @@ def _title(result, what):
     return f"{what}, epoch by epoch"
 
 
-def _animate(fig, result, frames, trace=0):
-    """Frames over the recorded epochs; the figure opens on the last one (the trained network)."""
+def _with_diagram(fig, result, outputs, frames, trace=0):
+    """Add the network diagram left of the big picture, whose trace `trace` moves by `frames`,
+    and animate both over the recorded epochs with one slider; the figure opens on the last
+    epoch (the trained network). `outputs` names the output units."""
+    moving, diagram_frames, edges = diagram.add(fig, result["diagram"], outputs=outputs,
+                                                inputs=[FEATURES[f] for f in result["inputs"]])
+    fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT,
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
     labels = [int(e) for e in result["epochs"]]
-    animate(fig, frames, traces=[trace], labels=labels, prefix="epoch ", redraw=True,
-            duration=SPEEDS["normal"])
-    fig.layout.sliders[0].update(active=len(labels) - 1, y=-0.16)   # below the x axis title
-    fig.layout.updatemenus[0].y = -0.16
-    return fig
+    animate(fig, [[main, *rest] for main, rest in zip(frames, diagram_frames)],
+            traces=[trace, *moving], labels=labels, prefix="epoch ", redraw=True,
+            duration=SPEEDS["normal"], active=len(labels) - 1, y=-0.12, layouts=edges)
+    fig.update_layout(margin=dict(t=80, b=100))
+    return theme.apply(fig)

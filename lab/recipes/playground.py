@@ -27,6 +27,7 @@ SETTINGS = {"problem": "classification or regression",
             "activation": "relu, leaky_relu, tanh, sigmoid or identity",
             "init": "initialization (nnlib.init)", "dropout": "dropout p",
             "l2": "L2 weight decay λ: adds λ/2 · ΣW² (weights, not biases) to the loss",
+            "l1": "L1 regularization λ₁: adds λ₁ · Σ|W| (weights, not biases) to the loss",
             "optimizer": f"one of {', '.join(optim.OPTIMIZERS)}", "lr": "learning rate η",
             "schedule": f"one of {', '.join(schedules.SCHEDULES)}",
             "batch_size": "batch size (more than the training points means full batch)",
@@ -81,7 +82,7 @@ schedule_settings = {schedule_exp.REGISTRY[s["schedule"]].settings.__name__}(upd
 
 
 def make_model(nudge=0.0):
-    model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, seed=seed,
+    model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, l1=l1, seed=seed,
                 loss="mse" if regression else "cross_entropy")
     model.theta *= 1 + nudge                          # (only for the PyTorch check below)
     return model

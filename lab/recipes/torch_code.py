@@ -133,6 +133,8 @@ def torch_fit(model, X, y, optimizer, lr, schedule, schedule_settings, batch_siz
         loss = loss_fn(out, targets.reshape(out.shape)) if mse else loss_fn(out, targets)
         if model.l2:                             # nnlib's L2: l2/2 · ΣW², biases excluded
             loss = loss + model.l2 / 2 * sum((W ** 2).sum() for W in weights)
+        if model.l1:                             # nnlib's L1: l1 · Σ|W|, biases excluded
+            loss = loss + model.l1 * sum(W.abs().sum() for W in weights)
         return loss
 
     for epoch in range(epochs):
