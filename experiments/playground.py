@@ -21,6 +21,7 @@ import pandas as pd
 
 from experiments import budget, sources
 from experiments.schedules import make_schedule
+from experiments.words import num
 from nnlib import data, optim
 from nnlib._check import choice
 from nnlib.model import MLP
@@ -191,6 +192,35 @@ def shade(proba):
     k = proba.shape[1]
     confidence = (proba.max(axis=1) - 1 / k) / (1 - 1 / k)
     return proba.argmax(axis=1) + np.minimum(confidence, 0.99)
+
+
+def describe(result):
+    """The Playground's main figure in words, from run()'s result: the network, how much of the
+    plane the big map gives each class (classification) at the last epoch, and the scores then
+    and before training."""
+    c, last = result["curves"], result["last_epoch"]
+    net = " → ".join(map(str, result["sizes"]))
+    start, end = c.iloc[0], c.iloc[-1]
+    regression = result["task"] == "regression"
+    picture = ("the curve it predicts for every x" if regression
+               else "the big map of the class it predicts at every point of the plane")
+    text = (f"Left, the network {net} as a diagram; right, {picture}, with the data points on "
+            f"top. ▶ Play shows epochs {int(result['epochs'][0])} to {int(result['epochs'][-1])}.")
+    if regression:
+        text += (f" The mean squared error goes from {num(start['train_loss'])} before training to "
+                 f"{num(end['train_loss'])} on the training points and {num(end['val_loss'])} on "
+                 f"the validation points after epoch {last}.")
+    else:
+        picked = np.floor(result["z"][-1]).astype(int).ravel()
+        shares = ", ".join(f"class {name}: {np.mean(picked == k):.0%}"
+                           for k, name in enumerate(result["classes"]))
+        text += (f" After epoch {last} the map's share of the plane is {shares}; the network classifies "
+                 f"{end['train_acc']:.0%} of the training points and {end['val_acc']:.0%} of the "
+                 f"validation points correctly (before training: {start['train_acc']:.0%} and "
+                 f"{start['val_acc']:.0%}).")
+    if result["diverged_at"] is not None:
+        text += f" Training diverged at step {result['diverged_at']}; the picture stops before."
+    return text
 
 
 def verdict(result):

@@ -120,7 +120,7 @@ def page():
                             seed=s["seed"], uploaded=uploaded)
 
     show_figure(draw.training(result, validation=s["show_validation"], discretize=s["discretize"]),
-                "playground-training", data=result["points"], settings=s)
+                "playground-training", data=result["points"], settings=s, describe=exp.describe(result))
     st.caption(diagram.describe(result["diagram"], regression=s["problem"] == "regression"))
     words, side = st.columns([2, 3], gap="medium")
     with words:

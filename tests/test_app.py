@@ -27,16 +27,18 @@ def test_the_menu_and_home_link_every_page_in_catalog_order():
 
 
 @pytest.mark.parametrize("lesson", catalog.available(), ids=lambda lesson: lesson.slug)
-def test_lesson_runs_and_draws_charts_whose_series_differ_without_colour_vision(lesson):
+def test_lesson_draws_charts_told_apart_without_colour_and_its_main_figure_in_words(lesson):
     """Every chart at the lesson's defaults; in each, two series of one panel either differ by
     mode, dash or marker, or by colour for normal vision, deuteranopia and protanopia alike
-    (tests/colour_vision.py: ΔE ≥ 15 after Machado et al.'s simulation)."""
+    (tests/colour_vision.py: ΔE ≥ 15 after Machado et al.'s simulation); and the main figure
+    has its text ("In words", tests/test_describe.py checks what it says)."""
     at = open_lesson(lesson.slug, timeout=120).run()
     assert not at.exception, at.exception
     charts = at.get("plotly_chart")
     assert charts, f"{lesson.module_name} drew no plotly chart"
     for i in range(len(charts)):
         assert not indistinct_pairs(chart_spec(at, i)), f"chart {i}: {indistinct_pairs(chart_spec(at, i))}"
+    assert any(c.value.startswith("**In words:**") for c in at.caption), "no text for the main figure"
 
 
 def test_presentation_mode_comes_from_the_link_and_enlarges_figures():

@@ -475,3 +475,34 @@ def test_regularization_words_state_the_curves_ends_minimum_and_checkpoint(setti
         assert ("patience ran out" in text) == (not c["trained"].all())
     else:
         assert "Early stopping" not in text and "(the black star)" in text
+
+
+# ---- playground: the diagram and the big map --------------------------------------------------
+
+GAMES = [{}] + [dict(seed=seed, epochs=15, n=120, hidden=(8, 8),
+                     problem="regression" if seed % 4 == 0 else "classification",
+                     dataset=("moons", "xor", "blobs", "spirals")[seed % 4],
+                     classes=2 + seed % 3, lr=(0.003, 0.03, 3.0)[seed % 3],
+                     optimizer=("adam", "sgd")[seed % 2]) for seed in range(1, 10)]
+
+
+@pytest.mark.parametrize("settings", GAMES, ids=[f"s{k}" for k in range(len(GAMES))])
+def test_playground_words_state_the_network_the_map_and_the_scores(settings):
+    from experiments import playground
+    result = playground.run(**settings)
+    text = playground.describe(result)
+    start, end = result["curves"].iloc[0], result["curves"].iloc[-1]
+    assert f"network {' → '.join(map(str, result['sizes']))} as a diagram" in text
+    assert f"epochs {result['epochs'][0]} to {result['epochs'][-1]}" in text
+    if result["task"] == "regression":
+        said = re.search(rf"from ({SAID}) before training to ({SAID}) on the training points and "
+                         rf"({SAID}) on the validation", text).groups()
+        assert all(agrees(w, v) for w, v in zip(said, (start["train_loss"], end["train_loss"],
+                                                         end["val_loss"])))
+    else:
+        picked = np.floor(result["z"][-1]).astype(int).ravel()
+        for k, name in enumerate(result["classes"]):
+            assert f"class {name}: {np.mean(picked == k):.0%}" in text
+        assert (f"{end['train_acc']:.0%} of the training points and {end['val_acc']:.0%} of the "
+                f"validation points") in text
+    assert ("diverged" in text) == (result["diverged_at"] is not None)
