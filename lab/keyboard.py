@@ -1,10 +1,12 @@
 """Keyboard access to what Streamlit and Plotly leave to the mouse (issue 20).
 
 Plotly draws an animation's ▶ Play / ❚❚ Pause buttons and its frame slider as SVG shapes that
-Tab never reaches. The script below, put once into the page (`keyboard_access()`, called by
-app.py's sidebar), makes every Play/Pause button a focusable button (Enter or Space presses it)
-and every animation slider a focusable slider (← → step one frame, Home/End jump to the ends),
-each with a visible focus ring; and `skip_link()` at the top of a lesson jumps to its figure.
+Tab never reaches, and its charts have no name for a screen reader. The script below, put once
+into the page (`keyboard_access()`, called by app.py's sidebar), makes every Play/Pause button
+a focusable button (Enter or Space presses it) and every animation slider a focusable slider
+(← → step one frame, Home/End jump to the ends), each with a visible focus ring; it names
+every chart (role "figure", aria-label: its title and the "In words" text under it); and
+`skip_link()` at the top of a lesson jumps to its figure.
 """
 import streamlit as st
 
@@ -16,6 +18,18 @@ SCRIPT = """<div class="gdlab-keyboard"></div><script>
   const doc = root.document;
   const click = el => el.dispatchEvent(new root.MouseEvent('click', {bubbles: true, view: root}));
   function label() {
+    doc.querySelectorAll('.js-plotly-plot').forEach(gd => {   // every chart named, kept up to date
+      const L = gd.layout || {}, text = t => ((t && (t.text || t)) || '').toString();
+      const title = [text(L.title), ...(L.annotations || []).slice(0, 4).map(a => text(a.text)),
+                     [text((L.yaxis || {}).title), text((L.xaxis || {}).title)].filter(Boolean)
+                       .join(' against ')].find(Boolean) || '';
+      const box = gd.closest('[data-testid=stElementContainer], .element-container');
+      const words = box && box.nextElementSibling && box.nextElementSibling.textContent || '';
+      gd.setAttribute('role', 'figure');
+      const said = words.startsWith('In words:') ? words.slice(9).trim() : '';
+      gd.setAttribute('aria-label', [title.replace(/<[^>]+>/g, ' ').trim(), said]
+                      .filter(Boolean).join('. ') || 'figure');
+    });
     doc.querySelectorAll('.js-plotly-plot .updatemenu-button:not([tabindex])').forEach(b => {
       b.setAttribute('tabindex', '0'); b.setAttribute('role', 'button');
       b.setAttribute('aria-label', (b.textContent || '').trim() || 'animation control');

@@ -137,5 +137,6 @@ def page():
     with side:
         show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s)
 
+
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request
     first_request.hand_over()

@@ -68,8 +68,15 @@ def axe_violations(page):
     return [(v["impact"], v["id"], len(v["nodes"]), v["help"], v["nodes"][0]["target"]) for v in found]
 
 
+CHART_NAMES = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .map(gd => [gd.getAttribute('role'), gd.getAttribute('aria-label')])"""
+
+
 def assert_accessible(page, name):
-    """No serious or critical axe-core violation on the page as drawn now; print the minor ones."""
+    """No serious or critical axe-core violation on the page as drawn now, and every chart named
+    for a screen reader (lab/keyboard.py); print the minor violations."""
+    for role, label in page.evaluate(CHART_NAMES):
+        assert role == "figure" and label and label != "figure", f"{name}: a chart without a name"
     found = axe_violations(page)
     for violation in found:
         if violation[0] not in SERIOUS:

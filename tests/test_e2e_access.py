@@ -16,10 +16,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def views():
-    """(name, path): home, class mode, report, and every lesson at a question preset."""
+    """(name, path): home, class mode, report, two lessons in presentation mode, and every lesson
+    at a question preset."""
     for entry in catalog.menu():
         if entry not in catalog.available():
             yield entry.slug, entry.slug if entry is not catalog.HOME else ""
+    for slug in ("descent", "digits"):                 # presentation mode: larger, same colours
+        yield f"{slug}, presentation mode", f"{slug}?present=1"
     for lesson in catalog.available():
         presets = catalog.module(lesson).PRESETS
         name = next((n for n, p in presets.items() if "question" in p), next(iter(presets)))
