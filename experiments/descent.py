@@ -215,17 +215,17 @@ def _bouncing(above, xy, window=20):
 
 
 def _sentence(label, verdict, step, end, gap, steps):
-    where = f"({end[0]:.3g}, {end[1]:.3g})"
+    where, gap = words.point(*end), words.num(gap)
     return {"diverged": f"{label} diverged at step {step}: its steps grew until it flew off the map.",
             "converged": f"{label} converged: at the minimum {where} from step {step} on.",
             "local minimum": f"{label} is stuck in a local minimum at {where} (from step {step}); "
-                             f"it is {gap:.3g} above the best value.",
+                             f"it is {gap} above the best value.",
             "flat spot": f"{label} stalled on a flat spot at {where}: the slope there is almost 0, "
-                         f"but it is no minimum (f − f* = {gap:.3g}).",
+                         f"but it is no minimum (f − f* = {gap}).",
             "bouncing": f"{label} bounces between the walls for ever: every step lands as high "
-                        f"as the last, so it neither converges nor diverges (f − f* = {gap:.3g} "
+                        f"as the last, so it neither converges nor diverges (f − f* = {gap} "
                         f"after {steps} steps).",
-            "still going": f"{label} is still going after {steps} steps (f − f* = {gap:.3g})."
+            "still going": f"{label} is still going after {steps} steps (f − f* = {gap})."
             }[verdict]
 
 

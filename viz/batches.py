@@ -93,14 +93,19 @@ def _x_range(steps, epochs, column, kind):
     return [0, float(x.max())] if len(x) else None
 
 
+WHOLE_EPOCHS = 10    # from this many epochs on, one frame per (whole) epoch
+
+
 def _animate(fig, movers, epochs, n):
     """Frames at cut-offs in examples seen (n per epoch): each moving trace drawn through its
-    rows up to the cut-off."""
-    total = int(epochs["examples"].max())
-    cuts = frame_steps(total, MAX_FRAMES)
+    rows up to the cut-off; whole epochs for a run of WHOLE_EPOCHS or more (the slider reads
+    "epoch 7", not "epoch 6.78"), else evenly spread cut-offs read to one decimal."""
+    last = int(epochs["epoch"].max())
+    cuts = (frame_steps(last, MAX_FRAMES) * n if last >= WHOLE_EPOCHS
+            else frame_steps(int(epochs["examples"].max()), MAX_FRAMES))
     frames = [[draw(rows[rows["examples"] <= cut]) for _, rows, draw in movers] for cut in cuts]
-    animate(fig, frames, traces=[i for i, _, _ in movers], labels=[f"{cut / n:.3g}" for cut in cuts],
-            prefix="epoch ", y=-0.12)
+    animate(fig, frames, traces=[i for i, _, _ in movers],
+            labels=[f"{cut / n:.1f}".removesuffix(".0") for cut in cuts], prefix="epoch ", y=-0.12)
     fig.layout.sliders[0].active = len(frames) - 1
 
 

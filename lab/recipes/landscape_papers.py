@@ -89,8 +89,8 @@ for net, (model, hist) in trained.items():
 panels = {{}}
 for net, (model, hist) in trained.items():
     thetas = hist.thetas[:len(hist.epochs["train_loss"])]
-    alphas, betas, Z, explained, (alpha, beta) = plane(model, X, y, thetas, directions,
-                                                       resolution, span, seed)
+    alphas, betas, Z, explained, (alpha, beta), _ = plane(model, X, y, thetas, directions,
+                                                          resolution, span, seed)
     panels[net] = dict(alphas=alphas, betas=betas, Z=Z, alpha=alpha, beta=beta,
                        final_loss=float(model.loss(X, y)), n_params=model.n_params)
 numbers = {{"papers-slices": pd.DataFrame([
