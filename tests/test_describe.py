@@ -63,6 +63,40 @@ def test_softmax_words_state_its_probabilities_loss_and_gradient(seed):
     assert f"true class is {classes[label]} with p = {frame['p'][label]:.3f}" in text
 
 
+
+@pytest.mark.parametrize("seed", range(10))
+def test_softmax_batch_words_state_every_loss_the_batch_and_both_lines(seed):
+    rng = np.random.default_rng(seed)
+    logits = tuple(rng.normal(0, 3 + 300 * (seed == 9), 4)) if seed else (2.0, 1.0, 0.2, -1.0)
+    frame, full, in_batch = softmax.batch(logits, seed % 4, 1 + seed % 8, seed)
+    text = softmax.describe_batch(frame, full, in_batch)
+    for row in frame.itertuples():
+        said = re.search(rf"\b{row.example} \({row.true_class}(?:, yours)?\) ({SAID})", text)
+        assert agrees(said[1], row.loss), row.example
+    chosen = frame.loc[frame["in_batch"], "example"].tolist()
+    listed = re.search(r"drawn orange \(examples? ([\d, and]+)\)", text)[1]
+    assert [int(k) for k in re.findall(r"\d+", listed)] == chosen
+    assert f"holds {len(chosen)} of them" in text
+    said = re.search(rf"L, the black line, is ({SAID}); the batch's loss L\(B\), the red dashed line, "
+                     rf"is ({SAID})\.", text)
+    assert agrees(said[1], full) and agrees(said[2], in_batch)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_softmax_entropy_words_state_p_q_and_the_three_numbers(seed):
+    rng = np.random.default_rng(seed)
+    p, q = (rng.random(3), rng.random(3) + 0.01) if seed else ((0.7, 0.2, 0.1), (0.2, 0.5, 0.3))
+    if seed == 9:
+        p = (0.0, 1.0, 0.0)
+    frame, stats = softmax.entropy_split(p, q)
+    text = softmax.describe_entropy_split(frame, stats)
+    said = re.search(rf"p \(blue\) is ((?:{SAID}(?:, )?)+) and q \(orange\) is ((?:{SAID}(?:, )?)+)\.", text)
+    for words_, name in zip(said.groups(), ("p", "q")):
+        values = words_.split(", ")
+        assert len(values) == 3 and all(agrees(w, v) for w, v in zip(values, frame[name]))
+    for name, key in (("H\\(p\\)", "entropy"), ("KL\\(p‖q\\)", "kl"), ("H\\(p, q\\)", "cross_entropy")):
+        assert agrees(re.search(rf"{name} = ({SAID})", text)[1], stats[key]), key
+
 # ---- descent: the race --------------------------------------------------------------------
 
 RACES = [   # (surface, optimizers, their η, β, schedule, steps, start): the defaults first
