@@ -233,6 +233,65 @@ def test_schedules_words_state_each_learning_rates_start_end_and_divergence(sett
         assert ("the lowest of the four" in said[3]) == best, row.run
 
 
+
+CURVE_RUNS = [({}, "constant"), ({"epochs": 4}, "warmup_cosine"), ({"lr": 30.0, "epochs": 4}, "plateau"),
+              ({"lr": 3.0, "epochs": 3, "seed": 2}, "step"), ({"lr": 0.01, "epochs": 2}, "cosine"),
+              ({"optimizer": "adam", "lr": 0.1, "epochs": 3, "seed": 3}, "warmup"),
+              ({"lr": 100.0, "epochs": 2, "seed": 4}, "exponential"),
+              ({"batch_size": 200, "epochs": 10, "seed": 5}, "inverse_time"),
+              ({"optimizer": "momentum", "lr": 1.0, "epochs": 3, "seed": 6}, "plateau"),
+              ({"lr": 5.0, "epochs": 3, "batch_size": 8, "seed": 7}, "constant"),
+              ({"lr": 0.003, "epochs": 2, "seed": 8}, "warmup_cosine")]
+
+
+@pytest.mark.parametrize("case", CURVE_RUNS, ids=str)
+def test_schedules_words_state_each_schedules_start_peak_and_end(case):
+    settings, chosen = case
+    curves = schedules.schedule_curves(**settings)
+    text = schedules.describe_schedule_curves(curves, chosen)
+    assert f"to step {curves['step'].max()}; yours is thick and red" in text
+    for name, label in schedules.LABELS.items():
+        lr = curves.loc[curves["schedule"] == name, "lr"].dropna().to_numpy()
+        mine = " \\(yours\\)" if name == chosen else ""
+        said = re.search(rf"(?:; |\. ){re.escape(label)}{mine} from ({SAID})(?: up to ({SAID}) at step "
+                         rf"(\d+), then)? to ({SAID})(, its line stopping at step (\d+)[^;]*)?(?=;|\.$)", text, re.I)
+        assert agrees(said[1], lr[0]) and agrees(said[4], lr[-1]), name
+        assert (said[2] is not None) == (lr.max() > max(lr[0], lr[-1])), name
+        if said[2]:
+            assert agrees(said[2], lr.max()) and int(said[3]) == lr.argmax()
+        assert (said[5] is not None) == (len(lr) < len(curves) // len(schedules.LABELS)), name
+        if said[5]:
+            assert int(said[6]) == len(lr) - 1
+    plateau = schedules.train(settings.get("lr", 0.3), "plateau", settings.get("optimizer", "sgd"),
+                              settings.get("epochs", 40), settings.get("batch_size", 32),
+                              settings.get("seed", 0))
+    assert ("diverged" in text) == (plateau.diverged_at is not None)
+
+
+SWEEPS = [{}, {"optimizer": "adam", "batch_size": 8, "seed": 3}, {"optimizer": "momentum", "seed": 1},
+          *[{"optimizer": schedules.OPTIMIZERS[k % 3], "batch_size": (16, 64, 200)[k % 3], "seed": k,
+             "steps": 60} for k in range(2, 10)]]
+
+
+@pytest.mark.parametrize("settings", SWEEPS, ids=str)
+def test_schedules_range_test_words_state_the_sweep_the_minimum_and_both_lines(settings):
+    frame, suggested = schedules.range_test(**settings)
+    current = (0.3, 0.01, 3.0)[settings.get("seed", 0) % 3]
+    text = schedules.describe_range_test(frame, suggested, current)
+    said = re.search(rf"over (\d+) steps with η growing from ({NUMBER}) to ({SAID})\. The smoothed loss "
+                     rf"\(thick blue\) starts at ({SAID}), is lowest, ({SAID}), at η = ({SAID}), and ends at "
+                     rf"({SAID}); the raw batch loss \(thin grey\) ranges from ({SAID}) to ({SAID})\.", text)
+    low = frame["smoothed"].idxmin()
+    assert int(said[1]) == len(frame) and agrees(said[2], frame["lr"].iloc[0], sig=2)
+    for words_, value in zip(said.groups()[2:], (frame["lr"].iloc[-1], frame["smoothed"].iloc[0],
+                                                  frame["smoothed"][low], frame["lr"][low],
+                                                  frame["smoothed"].iloc[-1], frame["loss"].min(),
+                                                  frame["loss"].max())):
+        assert agrees(words_, value)
+    if suggested is not None:
+        assert agrees(re.search(rf"suggested η ≈ ({SAID}) is the green line", text)[1], suggested)
+    assert agrees(re.search(rf"your η = ({SAID}) is the red dashed line", text)[1], current)
+
 # ---- backprop: the graph at one step ------------------------------------------------------
 
 WALKS = [{}, {"seed": 6}, {"activation": "sigmoid", "sigma": 3.0, "seed": 5, "x1": 2.0, "x2": -1.5},
