@@ -194,6 +194,71 @@ def test_traps_words_name_the_balls_by_the_colours_drawn():
     assert "(blue ball)" in traps.describe_race(runs) and "(red balls)" in traps.describe_race(runs)
 
 
+
+TRAP_SETS = [{}, {"batch_size": traps.FULL}, {"batch_size": 1}, {"lr": 0.9, "batch_size": 2},
+             {"lr": 0.25, "momentum": 0.5, "seed": 1}, {"start": 1.0, "batch_size": 8, "seed": 2},
+             {"batch_size": 2, "seed": 5, "steps": 50}, {"lr": 0.5, "batch_size": 16, "seed": 3},
+             {"momentum": 0.9, "seed": 7}, {"lr": 0.12, "batch_size": 32, "seed": 4},
+             {"batch_size": 3, "lr": 0.3, "momentum": 0.6, "steps": 120, "seed": 6}]
+
+
+def percent(said, rate):
+    """True if "75.5%" states the share `rate` (a fraction)."""
+    return said.endswith("%") and agrees(said[:-1], 100 * rate)
+
+
+@pytest.mark.parametrize("settings", TRAP_SETS, ids=str)
+def test_traps_endings_words_count_each_basin_and_its_range(settings):
+    ends = traps.endings(**settings, n_runs=40)
+    text = traps.describe_endings(ends)
+    for basin, told in (("local", "stuck in the local minimum \\(red\\)"),
+                        ("global", "escaped to the global minimum \\(green\\)")):
+        theta = ends.loc[ends["basin"] == basin, "theta"]
+        said = re.search(rf"(?:: |; )(\w+(?: of)?(?: the)? \d+) {told}(?:, final θ (?:from ({SAID}) to "
+                         rf"({SAID})|= ({SAID})))?(?=[;.] )", text)
+        assert said[1] == words.share(len(theta), len(ends)), basin
+        if len(theta) > 1:
+            assert agrees(said[2], theta.min()) and agrees(said[3], theta.max())
+        elif len(theta):
+            assert agrees(said[4], theta.iloc[0])
+    diverged = int((ends["basin"] == "diverged").sum())
+    assert ("diverged" in text) == (diverged > 0)
+    assert not diverged or f"{words.share(diverged, len(ends))} diverged (not drawn)" in text
+
+
+@pytest.mark.parametrize("settings", TRAP_SETS, ids=str)
+def test_traps_escape_rate_words_state_every_point_and_the_star(settings):
+    rates = traps.escape_rates(**settings, n_runs=20)
+    text = traps.describe_escape_rates(rates)
+    for row in rates.itertuples():
+        key = f"batch {row.batch_size}" if row.vary == "batch size" else f"η = {words.num(row.lr)}"
+        assert percent(re.search(rf"{re.escape(key)}: ({SAID}%)", text)[1], row.escape_rate), key
+    mine = rates[rates["current"]]
+    assert len(mine) == 2 and mine["escape_rate"].nunique() == 1
+    assert percent(re.search(rf"escapes in ({SAID}%) of the runs", text)[1], mine["escape_rate"].iloc[0])
+    assert f"at η = {words.num(mine['lr'].iloc[0])}:" in text
+
+
+@pytest.mark.parametrize("settings", TRAP_SETS, ids=str)
+def test_traps_momentum_words_state_every_rate_and_the_waiting_curve(settings):
+    by_momentum = traps.escape_by_momentum(**settings, n_runs=20)
+    within = traps.escape_within(**settings, n_runs=20)
+    text = traps.describe_escape_more(by_momentum, within)
+    fig = draw_traps.escape_more(by_momentum, within)
+    colours = {trace.name: trace.line.color for trace in fig.data if trace.mode == "lines+markers"}
+    for name, part in by_momentum.groupby("batch", sort=False):
+        colour = {theme.VERMILLION: "red", theme.BLUE: "blue"}[colours[name]]
+        said = re.search(rf"{name} \({colour}\): ([^;.]*(?:\.\d[^;.]*)*)", text)[1]
+        for m, rate in zip(part["momentum"], part["escape_rate"]):
+            assert percent(re.search(rf"μ = {re.escape(words.num(m))}: ({SAID}%)", said)[1], rate)
+    mine = within[within["current"]].iloc[0]
+    said = re.search(rf"({SAID}%) at step 0, ({SAID}%) at your N = (\d+) \(black star\), ({SAID}%) at step "
+                     rf"(\d+); highest ({SAID}%), first at step (\d+)\.", text)
+    assert percent(said[1], within["escape_rate"].iloc[0]) and percent(said[2], mine.escape_rate)
+    assert int(said[3]) == settings.get("steps", 200) and percent(said[4], within["escape_rate"].iloc[-1])
+    assert int(said[5]) == within["step"].iloc[-1] and percent(said[6], within["escape_rate"].max())
+    assert int(said[7]) == within["escape_rate"].idxmax()
+
 # ---- schedules: four learning rates -------------------------------------------------------
 
 LR_RUNS = [{}, {"lr": 0.003}, {"lr": 3.0}, {"lr": 30.0}, {"lr": 3.0, "schedule": "warmup_cosine"},
