@@ -145,6 +145,60 @@ def test_descent_words_state_each_racers_fall_end_and_verdict(case):
     assert "diverged" not in text or (verdicts["verdict"] == "diverged").any()
 
 
+
+@pytest.mark.parametrize("case", RACES, ids=lambda c: f"{c[0]}-{'-'.join(c[1])}")
+def test_descent_loss_words_state_each_curves_ends_lowest_and_crossing(case):
+    surface, names, lrs, beta, schedule, steps, start = case
+    runs = descent.race(surface, 100.0, names, lrs, beta, schedule, steps, start)
+    verdicts = descent.verdicts(runs, surface_name=surface, kappa=100.0)
+    text = descent.describe_loss_curves(runs, verdicts)
+    assert f"from step 0 to step {steps}," in text and f"line at {words.num(descent.CLOSE)}," in text
+    for row in verdicts.itertuples():
+        run = runs[runs["optimizer"] == row.optimizer].dropna(subset=["gap"])
+        gap, step = run["gap"].to_numpy(), run["step"].to_numpy()
+        said = re.search(rf"{re.escape(row.label)}: from ({SAID})(?:, lowest ({SAID}) at step (\d+),)? to "
+                         rf"({SAID}) at step (\d+); ([^.]*)\.", text)
+        assert agrees(said[1], gap[0]) and agrees(said[4], gap[-1]) and int(said[5]) == step[-1]
+        assert (said[2] is not None) == (gap.argmin() < len(gap) - 1), row.label
+        if said[2]:
+            assert agrees(said[2], gap.min()) and int(said[3]) == step[gap.argmin()]
+        below = step[gap < descent.CLOSE]
+        if row.verdict == "diverged":
+            assert said[6] == f"it diverged at step {int(row.step)} (the ✕)"
+        elif len(below):
+            assert said[6] == f"first below the dotted line at step {below[0]}"
+        else:
+            assert said[6] == "never below the dotted line"
+    assert ("diverged" in text) == (verdicts["verdict"] == "diverged").any()
+
+
+RATE_MAPS = [("valley", 100.0, ((1.5, 0.0), (2.0, 0.8))), ("bowl", 1.0, ((0.1, 0.0), (0.1, 0.9))),
+             *[("valley", kappa, ((lr, 0.0), (lr, beta)))
+               for kappa, lr, beta in ((2.0, 0.5, 0.3), (10.0, 1.9, 0.5), (30.0, 2.5, 0.95),
+                                       (300.0, 1.0, 0.99), (1000.0, 0.02, 0.0), (5.0, 3.0, 0.6),
+                                       (50.0, 0.3, 0.7), (100.0, 8.0, 0.1))]]
+
+
+@pytest.mark.parametrize("case", RATE_MAPS, ids=str)
+def test_descent_rate_map_words_state_the_grey_share_the_best_and_your_rates(case):
+    surface, kappa, settings = case
+    lam_min, lam_max = descent.surface(surface, kappa).hessian_eigs
+    best = descent.best_rates(lam_min, lam_max)
+    alphas, betas, rates = descent.rate_map(lam_min, lam_max)
+    marks = [("SGD", settings[0][0], 0.0, "colour", "circle"), ("Momentum", *settings[1], "colour", "circle")]
+    text = descent.describe_rate_map(alphas, betas, rates, best, marks)
+    assert agrees(re.search(rf"the grey ({SAID})% of the map", text)[1], 100 * np.mean(rates >= 1))
+    assert agrees(re.search(rf"\(κ = ({SAID})\)", text)[1], lam_max / lam_min)
+    said = re.search(rf"\(black diamond\): η = ({SAID}), β = 0, rate ({SAID}); best momentum \(black star\): "
+                     rf"η = ({SAID}), β = ({SAID}), rate ({SAID})\.", text)
+    for words_, key in zip(said.groups(), ("gd_alpha", "gd_rate", "hb_alpha", "hb_beta", "hb_rate")):
+        assert agrees(words_, best[key]), key
+    for label, alpha, beta, *_ in marks:
+        rate = float(descent.heavy_ball_rate(alpha, beta, lam_min, lam_max))
+        said = re.search(rf"{label} at η = ({SAID}), β = ({SAID}): rate ({SAID})(, in the grey)?(?=[;.])", text)
+        assert agrees(said[1], alpha) and agrees(said[2], beta) and agrees(said[3], rate)
+        assert bool(said[4]) == (rate >= 1)
+
 # ---- traps: the balls ---------------------------------------------------------------------
 
 TRAP_RUNS = [{}, {"batch_size": traps.FULL}, {"batch_size": 1}, {"lr": 0.25}, {"momentum": 0.5},
