@@ -593,6 +593,49 @@ def test_digits_words_state_the_weights_first_and_last_epoch_and_their_change(se
     assert ("diverged" in text) == (result["diverged_at"] is not None)
 
 
+@pytest.mark.parametrize("settings", DIGIT_RUNS + [{"lr": 3000.0, "optimizer": "sgd", "epochs": 2}],
+                         ids=str)
+def test_digits_confusion_gallery_and_race_words_state_their_numbers(settings):
+    result = digits.run(**settings)
+    C, n = result["confusion"], result["n_test"]
+    text = digits.describe_confusion(result)
+    said = re.search(r"the (\d+) test digits.*: (\d+) on the diagonal are right \(([\d.]+)%\), (\d+) off", text)
+    assert [int(said[1]), int(said[2]), int(said[4])] == [n, np.trace(C), n - np.trace(C)]
+    assert abs(float(said[3]) - 100 * result["accuracy"]) <= 0.05 + 1e-9
+    for row in result["per_class"].itertuples():
+        assert f"{row.digit}: {row.accuracy:.0%}" in text.split("Accuracy per true digit: ")[1]
+    off = C - np.diag(np.diag(C))
+    cells = [(int(i), int(j), int(k)) for i, j, k in re.findall(r"an? (\d) read as (\d): (\d+) times?", text)]
+    assert [k for *_, k in cells] == sorted(off[off > 0], reverse=True)[:digits.TOLD_CELLS]
+    assert all(off[i, j] == k for i, j, k in cells) and (not cells) == (not off.any())
+    text = digits.describe_gallery(result)
+    table = result["gallery"]
+    if table.empty:
+        assert text.startswith("Every test digit was read right") and n == np.trace(C)
+    else:
+        assert f"{len(table)} of the {n - np.trace(C)}" in text or f"all {n - np.trace(C)} misclassified" in text
+        said = re.findall(r"(\d) → (\d) \((\d+)%\)", text)
+        assert said == [(str(t), str(p), f"{pp:.0%}"[:-1]) for t, p, pp in
+                        table[["true", "predicted", "p_predicted"]].head(digits.TOLD_CELLS).itertuples(index=False)]
+        ends = re.findall(r"(\d+)%(?=[ .])", text.split("Those probabilities")[1])
+        assert [int(e) for e in ends] in ([round(100 * table["p_predicted"].max()), round(100 * table["p_predicted"].min())],
+                                          [round(100 * table["p_predicted"].max())])
+    full, full_diverged = digits.full_batch(**{k: v for k, v in settings.items() if k != "batch_size"})
+    text = digits.describe_race(result["curves"], full, result["batch_size"], (result["diverged_at"], full_diverged))
+    for frame, name, gone in ((result["curves"], f"batch {result['batch_size']} \\(solid blue\\)", result["diverged_at"]),
+                              (full, "full batch \\(dashed red\\)", full_diverged)):
+        seen = frame[np.isfinite(frame["train_loss"])]
+        said = re.search(rf"{name} (?:goes from ({SAID}) at epoch (\d+) to ({SAID}) at epoch (\d+), after ({SAID}) s"
+                         rf"|has only epoch (\d+), at ({SAID}))(, where its curve stops: it diverged at step (\d+))?", text)
+        if said[1] is not None:
+            assert agrees(said[1], seen["train_loss"].iloc[0]) and agrees(said[3], seen["train_loss"].iloc[-1])
+            assert [int(said[2]), int(said[4])] == [seen["epoch"].iloc[0], seen["epoch"].iloc[-1]]
+            assert agrees(said[5], seen["seconds"].iloc[-1])
+        else:
+            assert len(seen) == 1 and agrees(said[7], seen["train_loss"].iloc[0])
+        assert (said[8] is not None) == (gone is not None) and (gone is None or int(said[9]) == gone)
+
+
 def test_numbers_are_written_for_people():
     said = [words.num(v) for v in (0.6931, -0.0771, 1348, 12345.6, 3e-9, -3e-9, 2e7, 0, 2.0, 999.6)]
     assert said == ["0.693", "−0.0771", "1,348", "12,300", "under 0.0001", "just below 0",
