@@ -732,6 +732,34 @@ def test_regularization_words_state_the_curves_ends_minimum_and_checkpoint(setti
         assert "Early stopping" not in text and "(the black star)" in text
 
 
+
+@pytest.mark.parametrize("settings", FITS, ids=[f"s{k}" for k in range(len(FITS))])
+def test_regularization_maps_and_gap_words_state_their_epochs_shares_and_gaps(settings):
+    from experiments import regularization
+    result = regularization.run(**settings)
+    g, c = result["grid"], result["curves"]
+    text = regularization.describe_boundaries(result)
+    left = result["kept_epoch"] if result["early_stopping"] else result["lowest_epoch"]
+    assert f"with the {int((result['points']['set'] == 'training').sum())} training points" in text
+    for side, epoch, p in (("Left", left, g["kept"]), ("right", int(g["epochs"][-1]), g["p"][-1])):
+        said = re.search(rf"{side}, epoch (\d+)[^:]*: (\d+)% of the map is read as class 1, and it gets (\d+)% "
+                         rf"of the training points and (\d+)% of the validation", text)
+        assert int(said[1]) == epoch and said[2] == f"{np.mean(p > 0.5):.0%}"[:-1]
+        assert [said[3], said[4]] == [f"{c.iloc[epoch][k]:.0%}"[:-1] for k in ("train_acc", "val_acc")]
+    assert ("early stopping gives you" in text) == result["early_stopping"]
+    mine = settings.get("dropout", 0.0)
+    others = (0.0, 0.5) if mine else (0.5,)
+    data = {k: settings[k] for k in ("n_train", "width", "epochs", "seed") if k in settings}
+    table = regularization.with_gap(regularization.dropout_gaps(others, **data), result, mine)
+    text = regularization.describe_gaps(table, mine)
+    for row in table.itertuples():
+        yours = " \\(yours, orange\\)" if row.dropout == mine else ""
+        said = re.search(rf"p = {re.escape(words.num(row.dropout))}{yours}: gap ({SAID}) \(training ({SAID}), "
+                         rf"validation ({SAID})\)", text)
+        assert agrees(said[1], row.gap) and agrees(said[2], row.train_loss) and agrees(said[3], row.val_loss)
+    assert text.endswith(f"The smallest gap is at p = {words.num(table.loc[table['gap'].idxmin(), 'dropout'])}.")
+    assert text.count("(yours, orange)") == 1
+
 # ---- playground: the diagram and the big map --------------------------------------------------
 
 GAMES = [{}] + [dict(seed=seed, epochs=15, n=120, hidden=(8, 8),
