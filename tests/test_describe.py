@@ -532,6 +532,54 @@ def test_initialization_words_say_which_units_are_identical_and_their_range(case
             assert agrees(span[1], a.min()) and agrees(span[2], a.max()), scheme
 
 
+
+@pytest.mark.parametrize("case", SYMMETRY, ids=lambda c: str(c[1]))
+def test_initialization_signal_and_training_words_state_their_numbers(case):
+    schemes, settings = case
+    net = {k: v for k, v in settings.items() if k in ("sigma", "depth", "width", "activation", "seed")}
+    scheme = schemes[-1]
+    hist = initialization.histograms(scheme, **net)
+    text = initialization.describe_histograms(hist, scheme)
+    for quantity, told in (("activation", "Activations a_l"), ("gradient", "Gradients δ_l")):
+        part = text.split(f"{told}: ")[1].split(". ")[0]
+        for layer, rows in hist[hist["quantity"] == quantity].groupby("layer"):
+            held, top = rows[rows["fraction"] > 0], rows.loc[rows["fraction"].idxmax()]
+            said = re.search(rf"layer {layer} (?:all near ({SAID})|from ({SAID}) to ({SAID}), most near "
+                             rf"({SAID}) \((\d+)%\))(?=;|\.?$)", part)
+            if said[1] is not None:
+                assert len(held) == 1 and agrees(said[1], top.value)
+            else:
+                assert agrees(said[2], held["value"].min()) and agrees(said[3], held["value"].max())
+                assert agrees(said[4], top.value) and said[5] == f"{top.fraction:.0%}"[:-1]
+    stds = initialization.spread(schemes, **net)
+    text = initialization.describe_spread(stds)
+    last = settings.get("depth", 6)
+    for name, rows in stds.groupby("scheme"):
+        label = re.escape(initialization.LABELS[name])
+        if not rows["std"].any():
+            assert f"{initialization.LABELS[name]}: every value is exactly 0" in text
+            continue
+        said = re.search(rf"{label}: activations ({SAID}) to ({SAID}), gradients ({SAID}) to ({SAID})", text)
+        ends = rows.set_index(["quantity", "layer"])["std"]
+        for words_, key in zip(said.groups(), (("activation", 1), ("activation", last), ("gradient", 1),
+                                                ("gradient", last))):
+            assert agrees(words_, ends[key]), (name, key)
+    assert ("left out of the log axis" in text) == (stds["std"] == 0).any()
+    runs = {name: initialization.train(name, **settings) for name in schemes[-2:]}
+    runs |= {"normal": initialization.train("normal", **settings | {"lr": 10.0, "activation": "relu", "sigma": 3.0})}
+    text = initialization.describe_training(runs)
+    for name, run in runs.items():
+        curve, label = run["curve"], re.escape(initialization.LABELS[name])
+        said = re.search(rf"{label} (?:only at epoch 0, ({SAID})|from ({SAID}) to ({SAID}) at epoch (\d+))"
+                         rf"(, where it diverged at step (\d+) \(the ✕\))?(?=[;.])", text)
+        if said[1] is not None:
+            assert len(curve) == 1 and agrees(said[1], curve["loss"].iloc[0])
+        else:
+            assert agrees(said[2], curve["loss"].iloc[0]) and agrees(said[3], curve["loss"].iloc[-1])
+            assert int(said[4]) == curve["epoch"].iloc[-1]
+        assert (said[5] is not None) == (run["diverged_at"] is not None), name
+        assert said[5] is None or int(said[6]) == run["diverged_at"]
+
 # ---- landscape_papers: four slices on one colour scale ------------------------------------
 
 CHEAP_SLICE = {"depth": 3, "epochs": 5, "resolution": 5}
