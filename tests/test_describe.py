@@ -719,6 +719,40 @@ def test_batches_words_state_each_runs_updates_noise_and_final_losses(seed):
     assert ("diverged at" in text) == summary["diverged_at"].notna().any()
 
 
+
+CUTS = [{}, {"size": "full", "where": "trained", "epochs": 3}, {"size": "1", "seed": 1},
+        *[{"size": ("1", "8", "64", "full")[k % 4], "where": ("start", "trained")[k % 2], "epochs": 2,
+           "seed": k, "n": 100, "points": 21} for k in range(2, 10)]]
+
+
+def span_agrees(said, values):
+    """True if "from a to b" / "all a" states the smallest and largest of `values`."""
+    if said.startswith("all "):
+        return agrees(said[4:], min(values)) and agrees(said[4:], max(values))
+    low, high = re.fullmatch(rf"from ({SAID}) to ({SAID})", said).groups()
+    return agrees(low, min(values)) and agrees(high, max(values))
+
+
+@pytest.mark.parametrize("settings", CUTS, ids=str)
+def test_batches_slice_words_state_l_at_theta_its_lowest_and_the_batches_spread(settings):
+    from experiments import batches
+    cut = batches.slice_losses(**settings)
+    text = batches.describe_slice(cut, settings.get("size", "8"))
+    full = cut[cut["curve"] == "L"].reset_index(drop=True)
+    at, low = full["t"].abs().idxmin(), full["loss"].idxmin()
+    said = re.search(rf"L \(thick blue\) is ({SAID}) at θ \(t = ({SAID})\) and lowest, ({SAID}), at t = ({SAID})\.",
+                     text)
+    assert agrees(said[1], full["loss"][at]) and agrees(said[2], full["t"][at])
+    assert agrees(said[3], full["loss"][low]) and agrees(said[4], full["t"][low])
+    parts = [part for _, part in cut[cut["curve"] != "L"].groupby("curve", sort=False)]
+    minima = [part.loc[part["loss"].idxmin()] for part in parts]
+    SPAN = rf"(?:all {SAID}|from {SAID} to {SAID})"
+    said = re.search(rf"The (\d+) mini-batch losses L\(B\) of [^(]*\(thin red\) are ({SPAN}) at θ; their lowest "
+                     rf"points \(red diamonds\) lie at t ({SPAN}), with losses ({SPAN})\.", text)
+    assert int(said[1]) == len(parts)
+    assert span_agrees(said[2], [part["loss"].iloc[part["t"].abs().argmin()] for part in parts])
+    assert span_agrees(said[3], [m["t"] for m in minima]) and span_agrees(said[4], [m["loss"] for m in minima])
+
 # ---- landscape: the slice and the path ---------------------------------------------------------
 
 SLICES = [{}] + [dict(seed=seed, epochs=15, resolution=15, directions=("PCA", "random")[seed % 2],
