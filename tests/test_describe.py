@@ -782,6 +782,30 @@ def test_landscape_words_state_the_plane_and_the_paths_losses(settings):
     assert f"accuracy {result['final_acc']:.0%}" in text or "diverged" in text
 
 
+
+@pytest.mark.parametrize("settings", SLICES, ids=[f"s{k}" for k in range(len(SLICES))])
+def test_landscape_line_words_state_both_ends_and_the_extremes_between(settings):
+    from experiments import landscape
+    cheap = {"epochs": 15, "resolution": 5} | settings | {"resolution": 5, "extend": settings.get("seed", 0) % 2 == 0}
+    lines = {"first": landscape.explore(**cheap)["line"],
+             "second": landscape.explore(**cheap | {"optimizer": "sgd", "lr": 2.0, "seed": 3})["line"]}
+    text = landscape.describe_interpolation(lines)
+    t = lines["first"]["t"]
+    assert f"for t from {words.num(t.min())} to {words.num(t.max())}" in text
+    assert ("shaded beyond" in text) == bool(cheap["extend"])
+    for (name, line), colour in zip(lines.items(), ("blue", "orange")):
+        inside = line[(line["t"] >= 0) & (line["t"] <= 1)].reset_index(drop=True)
+        said = re.search(rf"{name} \({colour}\): ({SAID}) at t = 0 \(circle\) and ({SAID}) at t = 1 \(star\); "
+                         rf"(?:(nothing between)|between them highest ({SAID}) at t = ({SAID}), lowest ({SAID}) at "
+                         rf"t = ({SAID}))", text)
+        assert agrees(said[1], inside["loss"].iloc[0]) and agrees(said[2], inside["loss"].iloc[-1])
+        high, low = inside["loss"].idxmax(), inside["loss"].idxmin()
+        if said[3]:
+            assert high == 0 and low == len(inside) - 1
+        else:
+            assert agrees(said[4], inside["loss"][high]) and agrees(said[5], inside["t"][high])
+            assert agrees(said[6], inside["loss"][low]) and agrees(said[7], inside["t"][low])
+
 # ---- regularization: training vs validation ---------------------------------------------------
 
 FITS = [{}] + [dict(seed=seed, epochs=40, width=32, n_train=60, early_stopping=seed % 3 != 0,
