@@ -895,3 +895,22 @@ def test_playground_words_state_the_network_the_map_and_the_scores(settings):
         assert (f"{end['train_acc']:.0%} of the training points and {end['val_acc']:.0%} of the "
                 f"validation points") in text
     assert ("diverged" in text) == (result["diverged_at"] is not None)
+
+
+
+@pytest.mark.parametrize("settings", GAMES, ids=[f"s{k}" for k in range(len(GAMES))])
+def test_playground_loss_words_state_both_curves_ends_and_the_lowest_validation(settings):
+    from experiments import playground
+    result = playground.run(**settings | {"lr": 30.0} if settings.get("seed") == 9 else settings)
+    text = playground.describe_losses(result)
+    c = result["curves"]
+    said = re.search(rf"from epoch (\d+) to epoch (\d+): training \(solid blue\) from ({SAID}) to ({SAID}), "
+                     rf"validation \(dashed vermillion\) from ({SAID}) to ({SAID}), lowest ({SAID}) at epoch (\d+)\.",
+                     text)
+    assert [int(said[1]), int(said[2]), int(said[8])] == [c["epoch"].iloc[0], c["epoch"].iloc[-1],
+                                                          c.loc[c["val_loss"].idxmin(), "epoch"]]
+    for words_, value in zip(said.groups()[2:7], (c["train_loss"].iloc[0], c["train_loss"].iloc[-1],
+                                                   c["val_loss"].iloc[0], c["val_loss"].iloc[-1], c["val_loss"].min())):
+        assert agrees(words_, value)
+    assert ("diverged" in text) == (result["diverged_at"] is not None)
+    assert ("mean squared error" in text) == (result["task"] == "regression")
