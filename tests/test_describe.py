@@ -12,6 +12,7 @@ from experiments import (backprop, descent, digits, initialization, landscape_pa
                          traps, words)
 from nnlib import trap
 from viz import theme
+from viz import backprop as draw_backprop
 from viz import digits as draw_digits
 from viz import traps as draw_traps
 
@@ -914,3 +915,20 @@ def test_playground_loss_words_state_both_curves_ends_and_the_lowest_validation(
         assert agrees(words_, value)
     assert ("diverged" in text) == (result["diverged_at"] is not None)
     assert ("mean squared error" in text) == (result["task"] == "regression")
+
+
+
+@pytest.mark.parametrize("settings", WALKS, ids=str)
+def test_backprop_step_words_state_before_lowest_end_and_your_step(settings):
+    w, lr = backprop.walk(**settings), settings.get("lr", 0.5)
+    line, before, after = w["line"], w["loss_before"], w["loss_after"]
+    text = backprop.describe_step(line, lr, before, after)
+    low = line.loc[line["loss"].idxmin()]
+    said = re.search(rf"from 0 to ({SAID}) \(black line\)\. Before the step L = ({SAID}) \(blue dot and dotted "
+                     rf"line\); the line is lowest, ({SAID}), at η' = ({SAID}) and ends at ({SAID})\. Your η = "
+                     rf"({SAID}) lands at L = ({SAID}) \((red|green) diamond\): the loss went (up|down)", text)
+    for words_, value in zip(said.groups()[:7], (2 * lr, before, low.loss, low.eta, line["loss"].iloc[-1], lr, after)):
+        assert agrees(words_, value)
+    assert (said[8], said[9]) == (("red", "up") if after > before else ("green", "down"))
+    fig = draw_backprop.step_line(line, lr, before, after)
+    assert fig.data[2].marker.color == (theme.VERMILLION if after > before else theme.GREEN)
