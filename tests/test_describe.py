@@ -607,6 +607,66 @@ def test_landscape_papers_words_state_each_slices_losses_dips_and_path(settings)
         assert int(said[9]) == settings.get("epochs", 50)
 
 
+
+@pytest.mark.parametrize("settings", SLICES, ids=str)
+def test_landscape_papers_surface_and_convexity_words_state_their_numbers(settings):
+    cheap = CHEAP_SLICE | settings | {"resolution": 5}
+    nets = landscape_papers.NETS[settings.get("seed", 0) % 3:][:2]
+    panels = [landscape_papers.panel(net, **cheap) for net in nets]
+    text = landscape_papers.describe_surfaces(panels, landscape_papers.CAP)
+    for p in panels:
+        said = re.search(rf"{re.escape(p['net'])} \({re.escape(p['label'])}\): lowest ({SAID}), ({SAID})% of the "
+                         rf"grid cut off at 5; the path from ({SAID}) at epoch 0 to ({SAID}) at epoch (\d+)", text)
+        assert agrees(said[1], np.nanmin(p["Z"])) and agrees(said[2], 100 * np.mean(~(p["Z"] <= landscape_papers.CAP)))
+        assert agrees(said[3], p["path"]["loss"].iloc[0]) and agrees(said[4], p["path"]["loss"].iloc[-1])
+        assert int(said[5]) == p["path"]["epoch"].iloc[-1]
+    if settings.get("seed", 0) % 3:
+        return                                              # the Hessian maps: every third setting
+    keys = ("dataset", "depth", "epochs", "span", "seed")
+    pairs = [(p, landscape_papers.convexity_map(p["net"], **{k: cheap[k] for k in keys if k in cheap}, resolution=3))
+             for p in panels]
+    text = landscape_papers.describe_convexity(pairs)
+    assert "on a 3 × 3 grid" in text
+    for p, m in pairs:
+        Z = p["Z"][np.isfinite(p["Z"])]
+        said = re.search(rf"{re.escape(p['net'])} \({re.escape(p['label'])}\): the slice's loss from ({SAID}) to "
+                         rf"({SAID}); the ratio from ({SAID}) to ({SAID}), mean ({SAID}), with λ_min below 0 at "
+                         rf"(\w+(?: of)?(?: the)? \d+) points", text)
+        for words_, value in zip(said.groups()[:5], (Z.min(), Z.max(), m["ratio"].min(), m["ratio"].max(),
+                                                      m["mean_ratio"])):
+            assert agrees(words_, value)
+        assert said[6] == words.share(int((m["lam_min"] < 0).sum()), m["ratio"].size)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_landscape_papers_sharp_flat_words_state_both_lines_and_every_seed_spread(seed):
+    result = landscape_papers.sharp_flat(epochs=3 + seed % 3, seeds=1 + seed % 3, seed=seed,
+                                         small=(10, 4, 25)[seed % 3], large=(200, 100, 50)[seed % 3],
+                                         dataset=landscape_papers.DATASETS[seed % 4])
+    text = landscape_papers.describe_sharp_flat_lines(result["lines"])
+    for (run, line), colour in zip(result["lines"].groupby("run", sort=False), ("blue", "orange")):
+        line = line.reset_index(drop=True)
+        said = re.search(rf"{run} \({colour}\): ({SAID}) at t = 0, ({SAID}) at t = ({SAID}) and ({SAID}) at t = "
+                         rf"({SAID}), lowest ({SAID}) at t = ({SAID})(?=[;.])", text)
+        centre, low = line["t"].abs().idxmin(), line["loss"].idxmin()
+        for words_, value in zip(said.groups(), (line["loss"][centre], line["loss"].iloc[0], line["t"].iloc[0],
+                                                  line["loss"].iloc[-1], line["t"].iloc[-1], line["loss"][low],
+                                                  line["t"][low])):
+            assert agrees(words_, value), run
+    runs = result["runs"]
+    text = landscape_papers.describe_sharp_flat_spread(runs)
+    n = runs["seed"].nunique()
+    assert f"over {n} seed" in text
+    for column, told in (("lambda_max", "Top Hessian eigenvalue λ_max"), ("rise", "Rise along the line at t = ±½"),
+                         ("val_loss", "Validation loss")):
+        part = text.split(f"{told}: ")[1]
+        for run, values in runs.groupby("run", sort=False)[column]:
+            said = re.search(rf"{run} median ({SAID}) \(({SAID}) to ({SAID})\)", part)
+            assert agrees(said[1], values.median()) and agrees(said[2], values.min()) and agrees(said[3], values.max())
+        pairs = runs.pivot(index="seed", columns="run", values=column)
+        higher = int((pairs["large batch"] > pairs["small batch"]).sum())
+        assert part.split("; ")[1].startswith(f"the large batch's is higher on {words.share(higher, n)} seed")
+
 # ---- digits: first-layer weights over the epochs ------------------------------------------
 
 DIGIT_RUNS = [{}, *[{"hidden": (4 + 8 * seed,) * (1 + seed % 2), "epochs": 1 + seed % 3, "batch_size": 128,
