@@ -103,6 +103,20 @@ def step_line(model, X, y, grad, lr, n=61):
     return pd.DataFrame({"eta": np.linspace(0, 2 * lr, n), "loss": losses})
 
 
+def describe_step(line, lr, loss_before, loss_after):
+    """The step-size figure in words: the loss before (blue dot, dotted line), the lowest point of
+    the black line, its end at 2η, and where your η lands (a diamond, red if the loss went up,
+    green if not)."""
+    low = line.loc[line["loss"].idxmin()]
+    up = loss_after > loss_before
+    return (f"The loss L after one step θ − η' ∂L/∂θ, for step sizes η' from 0 to {words.num(line['eta'].iloc[-1])} "
+            f"(black line). Before the step L = {words.num(loss_before)} (blue dot and dotted line); the "
+            f"line is lowest, {words.num(low.loss)}, at η' = {words.num(low.eta)} and ends at "
+            f"{words.num(line['loss'].iloc[-1])}. Your η = {words.num(lr)} lands at L = {words.num(loss_after)} "
+            f"({'red' if up else 'green'} diamond): the loss went {'up' if up else 'down'}"
+            + ("." if up or loss_after < loss_before else ", or stayed the same."))
+
+
 def verdict(walk, *, lr):
     """Sentences computed from walk()'s numbers: the gradient check, stuck units, the update's
     effect with learning rate lr."""

@@ -240,6 +240,29 @@ def describe_curves(result):
             + ". ".join(p[0].upper() + p[1:] for p in parts) + ".")
 
 
+def describe_slice(frame, size):
+    """The slice figure in words: the full loss L along θ + t d (at θ, its lowest point), and the
+    spread of the mini-batch losses L(B) at θ and of their minima (the diamonds)."""
+    full = frame[frame["curve"] == "L"].reset_index(drop=True)
+    at = full["t"].abs().idxmin()
+    low = full["loss"].idxmin()
+    parts = frame[frame["curve"] != "L"].groupby("curve", sort=False)
+    here = [part["loss"].iloc[(part["t"].abs()).argmin()] for _, part in parts]
+    minima = [part.loc[part["loss"].idxmin()] for _, part in parts]
+    t_min, loss_min = [m["t"] for m in minima], [m["loss"] for m in minima]
+    return (f"Loss along the line θ + t d for t from {num(full['t'].iloc[0])} to {num(full['t'].iloc[-1])}. "
+            f"The full loss L (thick blue) is {num(full['loss'][at])} at θ (t = {num(full['t'][at])}) and "
+            f"lowest, {num(full['loss'][low])}, at t = {num(full['t'][low])}. The {len(minima)} mini-batch "
+            f"losses L(B) of {size_name(size)} (thin red) are {_span(here)} at θ; their lowest points "
+            f"(red diamonds) lie at t {_span(t_min)}, with losses {_span(loss_min)}.")
+
+
+def _span(values):
+    """"from 0.61 to 0.69", or "all 0.69" when both ends read the same."""
+    low, high = num(min(values)), num(max(values))
+    return f"all {low}" if low == high else f"from {low} to {high}"
+
+
 def size_name(size):
     """"full batch" or "batch 8": a batch size as the figures and sentences name it."""
     return "full batch" if size == "full" else f"batch {size}"

@@ -167,6 +167,32 @@ def describe_race(runs, verdicts):
     return " ".join(parts)
 
 
+def describe_loss_curves(runs, verdicts):
+    """The f − f* curves in words: per optimizer its first and last f − f* (and its lowest, if
+    that came earlier), the step it
+    first fell below the dotted 'converged' line at CLOSE, or the step it diverged (the ✕)."""
+    steps = int(runs["step"].max())
+    parts = [f"f − f* against the step, from step 0 to step {steps}, on a log axis: one line per "
+             f"optimizer, and a grey dotted line at {words.num(CLOSE)}, below which a run counts as "
+             f"converged."]
+    for row in verdicts.itertuples():
+        run = runs[runs["optimizer"] == row.optimizer].dropna(subset=["gap"])
+        gap = run["gap"].to_numpy()
+        low = int(gap.argmin())
+        text = (f"{row.label}: from {words.num(gap[0])}"
+                + (f", lowest {words.num(gap[low])} at step {int(run['step'].iloc[low])}," if low < len(gap) - 1
+                   else "") + f" to {words.num(gap[-1])} at step {int(run['step'].iloc[-1])}")
+        below = np.flatnonzero(gap < CLOSE)
+        if row.verdict == "diverged":
+            text += f"; it diverged at step {int(row.step)} (the ✕)"
+        elif len(below):
+            text += f"; first below the dotted line at step {int(run['step'].iloc[below[0]])}"
+        else:
+            text += "; never below the dotted line"
+        parts.append(text + ".")
+    return " ".join(parts)
+
+
 def _race_words(verdict, run, steps):
     """One optimizer's sentence of describe_race (run: its finite rows)."""
     end = run.iloc[-1]
@@ -276,14 +302,14 @@ def _radius(alpha, beta, lam):
 
 
 def best_rates(lam_min, lam_max):
-    """The optimal settings and rates (κ = λ_max / λ_min):
+    """The optimal settings and rates (κ = λ_max / λ_min), with λ_min and λ_max:
 
     gradient descent: α = 2 / (λ_min + λ_max), rate (κ − 1) / (κ + 1);
     heavy ball: α = (2 / (√λ_min + √λ_max))², β = ((√κ − 1) / (√κ + 1))²,
                 rate (√κ − 1) / (√κ + 1).
     """
     kappa, root = lam_max / lam_min, np.sqrt(lam_max / lam_min)
-    return {"kappa": kappa, "gd_alpha": 2 / (lam_min + lam_max), "gd_rate": (kappa - 1) / (kappa + 1),
+    return {"lam_min": lam_min, "lam_max": lam_max, "kappa": kappa, "gd_alpha": 2 / (lam_min + lam_max), "gd_rate": (kappa - 1) / (kappa + 1),
             "hb_alpha": (2 / (np.sqrt(lam_min) + np.sqrt(lam_max))) ** 2,
             "hb_beta": ((root - 1) / (root + 1)) ** 2, "hb_rate": (root - 1) / (root + 1)}
 
@@ -293,6 +319,25 @@ def rate_map(lam_min, lam_max, alpha_range=(1e-2, 10.0), n_alpha=161, n_beta=100
     alphas = np.geomspace(*alpha_range, n_alpha)
     betas = np.linspace(0.0, 0.99, n_beta)
     return alphas, betas, heavy_ball_rate(alphas[None, :], betas[:, None], lam_min, lam_max)
+
+
+def describe_rate_map(alphas, betas, rates, best, marks):
+    """The rate map in words: its axes, the share that does not converge (grey), the two best
+    settings (black diamond and star) and the rate of each of the learner's marks (label, η, β)."""
+    grey = np.mean(rates >= 1)
+    text = (f"Heat map of heavy-ball momentum's rate per step on this quadratic (κ = {words.num(best['kappa'])}), "
+            f"over η from {words.num(alphas[0])} to {words.num(alphas[-1])} (log axis) and β from "
+            f"{words.num(betas[0])} to {words.num(betas[-1])}: darker is faster; the grey "
+            f"{words.num(100 * grey)}% of the map has rate 1 or more and never converges. Best plain "
+            f"gradient descent (black diamond): η = {words.num(best['gd_alpha'])}, β = 0, rate "
+            f"{words.num(best['gd_rate'])}; best momentum (black star): η = {words.num(best['hb_alpha'])}, "
+            f"β = {words.num(best['hb_beta'])}, rate {words.num(best['hb_rate'])}.")
+    yours = []
+    for label, alpha, beta, *_ in marks:
+        rate = float(heavy_ball_rate(alpha, beta, best["lam_min"], best["lam_max"]))
+        yours.append(f"{label} at η = {words.num(alpha)}, β = {words.num(beta)}: rate {words.num(rate)}"
+                     + (", in the grey" if rate >= 1 else ""))
+    return text + (" Your settings (circles): " + "; ".join(yours) + "." if yours else "")
 
 
 def steps_to_shrink(rate, factor=1e-3):

@@ -172,6 +172,62 @@ def confusion_frame(result):
     return pd.concat([result["per_class"], counts], axis=1)
 
 
+def describe_confusion(result):
+    """The confusion matrix in words: how many test digits it counts and how many sit on the
+    diagonal, every digit's accuracy (the row labels) and the largest off-diagonal cells."""
+    C = result["confusion"]
+    n, right = int(C.sum()), int(np.trace(C))
+    accuracy = ", ".join(f"{row.digit}: {row.accuracy:.0%}" for row in result["per_class"].itertuples())
+    off = C - np.diag(np.diag(C))
+    cells = sorted(((int(off[i, j]), i, j) for i, j in zip(*np.nonzero(off))), key=lambda c: (-c[0], c[1], c[2]))
+    text = (f"Confusion matrix of the {n} test digits, rows the true digit and columns the digit the "
+            f"network read, each cell's count written in it: {right} on the diagonal are right "
+            f"({result['accuracy']:.1%}), {n - right} off it are mistakes. Accuracy per true digit: "
+            f"{accuracy}.")
+    if not cells:
+        return text + " No cell off the diagonal has a count."
+    listed = "; ".join(f"{_a(i)} {i} read as {j}: {k} time{'s' * (k != 1)}" for k, i, j in cells[:TOLD_CELLS])
+    more = f" ({len(cells)} cells in all)" if len(cells) > TOLD_CELLS else ""
+    return text + f" The largest mistake cells{more}: {listed}."
+
+
+def describe_gallery(result):
+    """The mistakes gallery in words: how many are drawn out of all the mistakes, the surest few
+    (true → read as, with the p of the answer) and the range of those p."""
+    table, wrong = result["gallery"], int(result["n_test"] - np.trace(result["confusion"]))
+    if table.empty:
+        return "Every test digit was read right: no mistakes to show."
+    shown = (f"all {wrong} misclassified test digits" if len(table) == wrong
+             else f"the surest {len(table)} of the {wrong} misclassified test digits")
+    surest = ", ".join(f"{t} → {p} ({pp:.0%})" for t, p, pp in
+                       table[["true", "predicted", "p_predicted"]].head(TOLD_CELLS).itertuples(index=False))
+    high, low = (f"{table['p_predicted'].agg(end):.0%}" for end in ("max", "min"))
+    return (f"The pictures of {shown}, surest first, each captioned true digit → the network's answer "
+            f"and the probability it gave that answer: the first {min(len(table), TOLD_CELLS)} are "
+            f"{surest}. " + (f"Those probabilities run from {high} down to {low}." if high != low
+                             else f"Those probabilities are all about {high}."))
+
+
+def describe_race(mini, full, batch, diverged=(None, None)):
+    """The full-vs-mini-batch curves in words: each run's training loss at its first and last
+    epoch and the seconds it took, and the step a run diverged (its curve stops).
+    diverged: (mini-batch run's diverged_at, full batch's)."""
+    parts = []
+    for frame, name, gone in ((mini, f"batch {batch} (solid blue)", diverged[0]),
+                              (full, "full batch (dashed red)", diverged[1])):
+        seen = frame[np.isfinite(frame["train_loss"])]
+        first, last = seen.iloc[0], seen.iloc[-1]
+        told = (f"{name} has only epoch {int(first.epoch)}, at {words.num(first.train_loss)}" if len(seen) == 1
+                else f"{name} goes from {words.num(first.train_loss)} at epoch {int(first.epoch)} to "
+                     f"{words.num(last.train_loss)} at epoch {int(last.epoch)}, after {words.num(last.seconds)} s")
+        parts.append(told + ("" if gone is None else f", where its curve stops: it diverged at step {gone}"))
+    return ("Training loss L on a log axis against the epoch (left) and the seconds of training "
+            "(right), both runs from the same start: " + "; ".join(parts) + ".")
+
+
+TOLD_CELLS = 5    # the largest mistake cells and surest mistakes the words list
+
+
 def full_batch(hidden=(32,), activation="relu", init="he_normal", optimizer="adam", lr=0.01,
                epochs=20, test_share=0.25, seed=0):
     """The same network from the same start, trained with full batch (one exact step per epoch)

@@ -190,6 +190,61 @@ def describe_symmetry(runs):
     return " ".join(parts)
 
 
+def describe_histograms(frame, scheme):
+    """The histograms in words: per quantity and hidden layer the span of the bins that hold
+    values and the fullest bin (its centre and share of the values)."""
+    layers = sorted(frame["layer"].unique())
+    parts = []
+    for quantity, told in (("activation", "Activations a_l"), ("gradient", "Gradients δ_l")):
+        per_layer = []
+        for layer in layers:
+            rows = frame[(frame["quantity"] == quantity) & (frame["layer"] == layer)]
+            held, top = rows[rows["fraction"] > 0], rows.loc[rows["fraction"].idxmax()]
+            per_layer.append(f"layer {layer} all near {words.num(top.value)}" if len(held) == 1 else
+                             f"layer {layer} from {words.num(held['value'].min())} to "
+                             f"{words.num(held['value'].max())}, most near {words.num(top.value)} "
+                             f"({top.fraction:.0%})")
+        parts.append(f"{told}: " + "; ".join(per_layer))
+    return (f"{LABELS[scheme]} at initialization: the share of the values in each of {BINS} bins, one "
+            f"line per hidden layer, light for layer {layers[0]} to dark for layer {layers[-1]}; the "
+            "values below are bin centres. " + ". ".join(parts) + ".")
+
+
+def describe_spread(frame):
+    """The spread lines in words: per scheme the std of the activations and of the gradients at
+    the first and the last hidden layer; a scheme whose values are all 0 is not drawn."""
+    last = int(frame["layer"].max())
+    parts = []
+    for scheme, rows in frame.groupby("scheme", sort=False):
+        if not rows["std"].any():
+            parts.append(f"{LABELS[scheme]}: every value is exactly 0, which the log axis cannot show")
+            continue
+        ends = {q: rows[rows["quantity"] == q].set_index("layer")["std"] for q in ("activation", "gradient")}
+        parts.append(f"{LABELS[scheme]}: activations {words.num(ends['activation'][1])} to "
+                     f"{words.num(ends['activation'][last])}, gradients {words.num(ends['gradient'][1])} "
+                     f"to {words.num(ends['gradient'][last])}")
+    zero = " A std of exactly 0 is left out of the log axis." if (frame["std"] == 0).any() else ""
+    return (f"The standard deviation per hidden layer, one line per scheme on log axes, from layer 1 "
+            f"to layer {last}: " + "; ".join(parts) + "." + zero)
+
+
+def describe_training(runs):
+    """The training curves in words: per scheme the loss at epoch 0 and at the end, or the step
+    it diverged (the ✕)."""
+    epochs = int(max(run["curve"]["epoch"].max() for run in runs.values()))
+    parts = []
+    for scheme, run in runs.items():
+        curve = run["curve"]
+        text = (f"{LABELS[scheme]} only at epoch 0, {words.num(curve['loss'].iloc[0])}" if len(curve) == 1 else
+                f"{LABELS[scheme]} from {words.num(curve['loss'].iloc[0])} to "
+                f"{words.num(curve['loss'].iloc[-1])} at epoch {int(curve['epoch'].iloc[-1])}")
+        if run["diverged_at"] is not None:
+            text += f", where it diverged at step {run['diverged_at']} (the ✕)"
+        parts.append(text)
+    return (f"Training loss per epoch on a log axis, one line per scheme, up to epoch {epochs}: "
+            + "; ".join(parts) + ".")
+
+
 def verdict(runs):
     """One sentence ranking the schemes by final training loss, e.g.
     "Final training loss: He normal 0.0098, Xavier normal 0.043; zeros 0.696 (no progress)"."""

@@ -113,6 +113,26 @@ def interpolation(model, X, y, theta0, extend=False, n=101):
     return pd.DataFrame({"t": t, "loss": losses})
 
 
+def describe_interpolation(lines):
+    """The straight-line figure in words: per run (the first blue, the second orange) the loss
+    at the start t = 0 (circle) and the trained weights t = 1 (star), and its highest and lowest
+    point in between; the t range and its shaded parts beyond 0 and 1."""
+    t = next(iter(lines.values()))["t"]
+    parts = []
+    for (name, line), colour in zip(lines.items(), ("blue", "orange")):
+        inside = line[(line["t"] >= 0) & (line["t"] <= 1)].reset_index(drop=True)
+        high, low = inside.loc[inside["loss"].idxmax()], inside.loc[inside["loss"].idxmin()]
+        between = ("nothing between them is higher than the start or lower than the end"
+                   if high.name == 0 and low.name == len(inside) - 1 else
+                   f"between them highest {num(high.loss)} at t = {num(high.t)}, lowest {num(low.loss)} "
+                   f"at t = {num(low.t)}")
+        parts.append(f"{name} ({colour}): {num(inside['loss'].iloc[0])} at t = 0 (circle) and "
+                     f"{num(inside['loss'].iloc[-1])} at t = 1 (star); {between}")
+    beyond = " (shaded beyond 0 and 1)" if t.min() < 0 or t.max() > 1 else ""
+    return (f"Loss on the straight line θ₀ + t (θ* − θ₀) from the start θ₀ (t = 0) to the trained weights "
+            f"θ* (t = 1), for t from {num(t.min())} to {num(t.max())}{beyond}. " + "; ".join(parts) + ".")
+
+
 def explore(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01, batch_size=20,
             epochs=100, seed=0, directions="PCA", resolution=41, span=1.25, extend=False,
             uploaded=None):

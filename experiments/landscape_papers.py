@@ -126,6 +126,72 @@ def describe_slices(panels, cap=CAP):
     return " ".join(parts)
 
 
+def describe_surfaces(panels, cap=CAP):
+    """The 3-D surfaces in words: per network the lowest loss on its slice, the share of the
+    grid cut off at cap, and the red path's true loss at its first and last epoch."""
+    parts = []
+    for p in panels:
+        Z, path = p["Z"], p["path"]
+        cut = np.mean(~(Z <= cap))                        # above cap, or not a finite number
+        parts.append(f"{p['net']} ({p['label']}): lowest {words.num(np.nanmin(Z))}, {words.num(100 * cut)}% of the "
+                     f"grid cut off at {words.num(cap)}; the path from {words.num(path['loss'].iloc[0])} at "
+                     f"epoch {int(path['epoch'].iloc[0])} to {words.num(path['loss'].iloc[-1])} at epoch "
+                     f"{int(path['epoch'].iloc[-1])}")
+    return (f"The same slices as rotatable 3-D surfaces, {len(panels)} side by side: height and colour "
+            f"are the loss, from dark blue at 0 to yellow at {words.num(cap)}, where the surface is cut "
+            "off; the red line is the training path at its true loss. " + "; ".join(parts) + ".")
+
+
+def describe_convexity(pairs):
+    """The convexity maps in words: per network the slice's loss range and, on the coarse grid,
+    the ratio |λ_min/λ_max| from lowest to highest, its mean, and at how many points λ_min < 0."""
+    parts = []
+    for p, m in pairs:
+        Z, ratio = p["Z"][np.isfinite(p["Z"])], m["ratio"]
+        negative = int((m["lam_min"] < 0).sum())
+        parts.append(f"{p['net']} ({p['label']}): the slice's loss from {words.num(Z.min())} to {words.num(Z.max())}; "
+                     f"the ratio from {words.num(ratio.min())} to {words.num(ratio.max())}, mean "
+                     f"{words.num(m['mean_ratio'])}, with λ_min below 0 at {words.share(negative, ratio.size)} "
+                     "points")
+    n = pairs[0][1]["ratio"].shape
+    return (f"One row per network: its slice (left, dark blue low loss, yellow high) beside the map of "
+            f"|λ_min/λ_max| on a {n[1]} × {n[0]} grid (right, dark blue near 0 is convex, yellow 1 or more "
+            "strongly non-convex; larger ratios are drawn as 1). " + "; ".join(parts) + ".")
+
+
+def describe_sharp_flat_lines(lines):
+    """The two lines through the minima in words: per run (small batch blue, large batch orange)
+    the loss at θ* (t = 0), at both ends and its lowest."""
+    parts = []
+    for (run, line), colour in zip(lines.groupby("run", sort=False), ("blue", "orange")):
+        line = line.reset_index(drop=True)
+        centre, low = line["t"].abs().idxmin(), line["loss"].idxmin()
+        parts.append(f"{run} ({colour}): {words.num(line['loss'][centre])} at t = 0, "
+                     f"{words.num(line['loss'].iloc[0])} at t = {words.num(line['t'].iloc[0])} and "
+                     f"{words.num(line['loss'].iloc[-1])} at t = {words.num(line['t'].iloc[-1])}, lowest "
+                     f"{words.num(line['loss'][low])} at t = {words.num(line['t'][low])}")
+    return ("Training loss on a log axis along one filter-normalized direction d through each minimum θ* "
+            "(t = 0, the dotted line): " + "; ".join(parts) + ".")
+
+
+def describe_sharp_flat_spread(runs):
+    """The seed panels in words: per measure the median and range of each run over the seeds, and
+    on how many seeds the large batch's value is the higher one."""
+    n = runs["seed"].nunique()
+    parts = []
+    for column, told in (("lambda_max", "Top Hessian eigenvalue λ_max"), ("rise", "Rise along the line at t = ±½"),
+                         ("val_loss", "Validation loss")):
+        stats = spread(runs, column)
+        pairs = runs.pivot(index="seed", columns="run", values=column)
+        higher = int((pairs["large batch"] > pairs["small batch"]).sum())
+        ranges = ", ".join(f"{run} median {words.num(m)} ({words.num(lo)} to {words.num(hi)})"
+                           for run, (m, lo, hi) in stats.items())
+        parts.append(f"{told}: {ranges}; the large batch's is higher on {words.share(higher, n)} "
+                     f"seed{'s' * (n != 1)}")
+    return (f"Three panels over {n} seed{'s' * (n != 1)}, one dot per run (small batch blue, large batch "
+            "orange), each seed's two runs joined by a grey line. " + ". ".join(parts) + ".")
+
+
 def slice_minima(Z):
     """How many interior grid points lie lower than all 8 neighbours: the dips of the slice
     (a smooth bowl has 1, a chaotic slice many)."""

@@ -223,6 +223,22 @@ def describe(result):
     return text
 
 
+def describe_losses(result):
+    """The loss curves in words: training (solid blue) and validation (dashed vermillion) loss
+    at the first and last epoch, the lowest validation loss, and the ✕ of a diverged run."""
+    c = result["curves"]
+    kind = "mean squared error" if result["task"] == "regression" else "cross-entropy"
+    first, last = c.iloc[0], c.iloc[-1]
+    low = c.loc[c["val_loss"].idxmin()]
+    text = (f"The loss ({kind}) per epoch on a log axis, from epoch {int(first.epoch)} to epoch "
+            f"{int(last.epoch)}: training (solid blue) from {num(first.train_loss)} to {num(last.train_loss)}, "
+            f"validation (dashed vermillion) from {num(first.val_loss)} to {num(last.val_loss)}, lowest "
+            f"{num(low.val_loss)} at epoch {int(low.epoch)}.")
+    if result["diverged_at"] is not None:
+        text += f" Training diverged at step {result['diverged_at']} (the ✕); the curves stop before."
+    return text
+
+
 def verdict(result):
     """A sentence with the numbers: final accuracies or errors, or where training diverged."""
     c, last = result["curves"], result["last_epoch"]

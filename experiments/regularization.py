@@ -188,6 +188,38 @@ def describe_curves(result, metric="loss"):
         text += f"; the model it gives you is epoch {result['kept_epoch']}."
     return text
 
+def describe_boundaries(result):
+    """The two probability maps in words: which epoch each shows (the kept model, or the lowest
+    validation loss without early stopping, and the last), the share of the map read as class 1
+    and the accuracy on the training and validation points at that epoch."""
+    g, c = result["grid"], result["curves"]
+    left = result["kept_epoch"] if result["early_stopping"] else result["lowest_epoch"]
+    n = int((result["points"]["set"] == "training").sum())
+    why = "the model early stopping gives you" if result["early_stopping"] else "the lowest validation loss"
+    parts = []
+    for side, epoch, p in (("Left", left, g["kept"]), ("right", int(g["epochs"][-1]), g["p"][-1])):
+        row = c.iloc[epoch]
+        parts.append(f"{side}, epoch {epoch}{f' ({why})' if side == 'Left' else ', the end of the full run'}: "
+                     f"{np.mean(p > 0.5):.0%} of the map is read as class 1, and it gets "
+                     f"{row.train_acc:.0%} of the training points and {row.val_acc:.0%} of the validation "
+                     f"points right")
+    return (f"Two maps of the network's probability of class 1, pale blue for class 0 through white "
+            f"(0.5) to pale vermillion for class 1, with the {n} training points on top (class 0 "
+            f"blue, class 1 vermillion). " + "; ".join(parts) + ". ▶ replays the right map from "
+            f"epoch {int(g['epochs'][0])}.")
+
+
+def describe_gaps(table, current):
+    """The gap bars in words: per dropout p the validation − training loss at the last epoch,
+    yours (orange) named, and the smallest gap."""
+    bars = "; ".join(f"p = {num(row.dropout)}{' (yours, orange)' if abs(row.dropout - current) < 1e-9 else ''}: "
+                     f"gap {num(row.gap)} (training {num(row.train_loss)}, validation {num(row.val_loss)})"
+                     for row in table.itertuples())
+    low = table.loc[table["gap"].idxmin()]
+    return (f"One bar per dropout probability, the gap validation − training loss at the last epoch: "
+            f"{bars}. The smallest gap is at p = {num(low.dropout)}.")
+
+
 def verdict(result, *, monitor="val_loss"):
     """A sentence with run()'s numbers: which epoch was kept, its validation loss, and the last
     one's; monitor: the metric early stopping watched."""

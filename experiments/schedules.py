@@ -220,6 +220,47 @@ def schedule_curves(lr=0.3, optimizer="sgd", epochs=40, batch_size=32, seed=0):
                          "lr": np.concatenate(list(curves.values()))})
 
 
+def describe_schedule_curves(curves, chosen):
+    """The schedules figure in words: per schedule where η_t starts, peaks (when it rises) and
+    ends; yours (thick red) named first. A reduce-on-plateau line that stops early ran into a
+    diverged run."""
+    total = int(curves["step"].max()) + 1
+    names = sorted(dict.fromkeys(curves["schedule"]), key=lambda n: n != chosen)
+    parts = []
+    for name in names:
+        lr = curves.loc[curves["schedule"] == name, "lr"].dropna().to_numpy()
+        text = f"{LABELS[name]}{' (yours)' if name == chosen else ''} from {words.num(lr[0])}"
+        if lr.max() > max(lr[0], lr[-1]):
+            text += f" up to {words.num(lr.max())} at step {int(lr.argmax())}, then"
+        text += f" to {words.num(lr[-1])}"
+        if len(lr) < total:
+            text += f", its line stopping at step {len(lr) - 1} where that run diverged"
+        parts.append(text)
+    listed = "; ".join(parts)
+    return (f"One small panel per schedule: η_t against the update step t, from step 0 to step "
+            f"{total - 1}; yours is thick and red, the others blue. {listed[0].upper()}{listed[1:]}.")
+
+
+def describe_range_test(frame, suggested, current):
+    """The range-test figure in words: the sweep's η, the smoothed loss's start, lowest point
+    and end, the suggested η (green) and yours (red dashed)."""
+    low = frame["smoothed"].idxmin()
+    text = (f"Loss against η on a log axis, over {len(frame)} steps with η growing from "
+            f"{_small(frame['lr'].iloc[0])} to {words.num(frame['lr'].iloc[-1])}. The smoothed "
+            f"loss (thick blue) starts at {words.num(frame['smoothed'].iloc[0])}, is lowest, "
+            f"{words.num(frame['smoothed'][low])}, at η = {words.num(frame['lr'][low])}, and ends at "
+            f"{words.num(frame['smoothed'].iloc[-1])}; the raw batch loss (thin grey) ranges from "
+            f"{words.num(frame['loss'].min())} to {words.num(frame['loss'].max())}. ")
+    if suggested is not None:
+        text += f"The suggested η ≈ {words.num(suggested)} is the green line; "
+    return text + f"your η = {words.num(current)} is the red dashed line."
+
+
+def _small(value):
+    """A positive number to 2 significant figures without a power of ten: 1e-5 is "0.00001"."""
+    return np.format_float_positional(value, precision=2, unique=False, fractional=False, trim="-")
+
+
 def range_test(optimizer="sgd", batch_size=32, seed=0, start_lr=1e-5, end_lr=10.0, steps=200):
     """The LR range test on the seed's network and data; returns (frame lr, loss, smoothed;
     suggested lr or None)."""

@@ -8,6 +8,7 @@ cross-entropy minimizes the Kullback-Leibler divergence: H(p, q) = entropy H(p) 
 import numpy as np
 import pandas as pd
 
+from experiments.words import num
 from nnlib.losses import softmax, softmax_cross_entropy
 
 CLASSES = ("cat", "dog", "fox", "owl")
@@ -62,6 +63,20 @@ def batch(logits, label, batch_size=3, seed=0):
     return frame, full, float(softmax_cross_entropy(Z[in_batch], y[in_batch])[0])
 
 
+def describe_batch(frame, full, in_batch_mean):
+    """The batch figure in words: every example's loss, which ones are in the batch B (orange),
+    and the two lines, L over all of them and L(B) over the batch."""
+    chosen = frame.loc[frame["in_batch"], "example"].tolist()
+    losses = ", ".join(f"{row.example} ({row.true_class}{', yours' if row.example == 1 else ''}) "
+                       f"{num(row.loss)}" for row in frame.itertuples())
+    which = (f"example {chosen[0]}" if len(chosen) == 1 else
+             "examples " + ", ".join(map(str, chosen[:-1])) + f" and {chosen[-1]}")
+    return (f"Bars: the loss −log p of each of the {len(frame)} examples: {losses}. The batch B "
+            f"holds {len(chosen)} of them, drawn orange ({which}); the rest are pale blue. The full "
+            f"loss L, the black line, is {num(full)}; the batch's loss L(B), the red dashed line, "
+            f"is {num(in_batch_mean)}.")
+
+
 def entropy_split(p_weights, q_weights):
     """H(p), KL(p || q) and H(p, q) in nats for two distributions given as weights (normalised).
 
@@ -77,6 +92,15 @@ def entropy_split(p_weights, q_weights):
              "cross_entropy": float(-np.sum(p[seen] * np.log(q[seen])))}
     frame = pd.DataFrame({"outcome": np.arange(1, len(p) + 1), "p": p, "q": q})
     return frame, stats
+
+
+def describe_entropy_split(frame, stats):
+    """The entropy figure in words: p and q per outcome, and H(p) + KL(p || q) = H(p, q)."""
+    p, q = (", ".join(num(v) for v in frame[name]) for name in ("p", "q"))
+    return (f"Left: per outcome 1 to {len(frame)}, p (blue) is {p} and q (orange) is {q}. Right: the "
+            f"entropy H(p) = {num(stats['entropy'])} nats (green) with KL(p‖q) = {num(stats['kl'])} "
+            f"(purple) stacked on it, next to the cross-entropy H(p, q) = "
+            f"{num(stats['cross_entropy'])} (red), the same height.")
 
 
 def _distribution(name, weights):

@@ -108,6 +108,59 @@ def endings(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=
     return pd.DataFrame({"run": np.arange(1, n_runs + 1), "theta": ends, "basin": basin})
 
 
+def describe_endings(ends):
+    """The endings histogram in words: per basin (stuck red, escaped green) how many runs ended
+    there and the range of their final θ, how many diverged (not drawn), and the barrier."""
+    parts = []
+    for basin, told, colour in (("local", "stuck in the local minimum", "red"),
+                                ("global", "escaped to the global minimum", "green")):
+        theta = ends.loc[ends["basin"] == basin, "theta"]
+        where = (f", final θ from {words.num(theta.min())} to {words.num(theta.max())}" if len(theta) > 1
+                 else f", final θ = {words.num(theta.iloc[0])}" if len(theta) else "")
+        parts.append(f"{words.share(len(theta), len(ends))} {told} ({colour}){where}")
+    diverged = int((ends["basin"] == "diverged").sum())
+    if diverged:
+        parts.append(f"{words.share(diverged, len(ends))} diverged (not drawn)")
+    return (f"Histogram of where {len(ends)} seeded runs ended: " + "; ".join(parts) + ". The grey "
+            f"dashed line is the barrier at θ = {words.num(trap.BARRIER)}.")
+
+
+def describe_escape_rates(rates):
+    """The escape-rate panels in words: the share escaping at every batch size (left) and every
+    η (right), and your choice (the red star)."""
+    by_size, by_lr = (rates[rates["vary"] == vary] for vary in ("batch size", "learning rate"))
+    sizes = ", ".join(f"batch {b}: {_percent(r)}" for b, r in zip(by_size["batch_size"], by_size["escape_rate"]))
+    lrs = ", ".join(f"η = {words.num(r)}: {_percent(e)}" for r, e in zip(by_lr["lr"], by_lr["escape_rate"]))
+    mine = rates[rates["current"]].iloc[0]
+    return (f"The share of runs that escape, left against batch size at η = {words.num(mine.lr)}: "
+            f"{sizes}; right against η at batch size {mine.batch_size}: {lrs}. Your choice, the red "
+            f"star in both, escapes in {_percent(mine.escape_rate)} of the runs.")
+
+
+def describe_escape_more(by_momentum, within):
+    """The momentum and waiting panels in words: escape rate per μ for each batch size (the
+    chosen one red, full batch blue), and the share escaped within N steps with your N (black
+    star)."""
+    parts = []
+    for (name, part), colour in zip(by_momentum.groupby("batch", sort=False), ("red", "blue")):
+        rates = ", ".join(f"μ = {words.num(m)}: {_percent(r)}"
+                          for m, r in zip(part["momentum"], part["escape_rate"]))
+        parts.append(f"{name} ({colour}): {rates}")
+    mine = within[within["current"]].iloc[0]
+    high = within["escape_rate"].idxmax()
+    return (f"Left, the escape rate against momentum μ, " + "; ".join(parts) + ". Right, the share of "
+            f"{by_momentum['batch'].iloc[0]} runs at your μ right of the barrier after N steps: "
+            f"{_percent(within['escape_rate'].iloc[0])} at step 0, {_percent(mine.escape_rate)} at "
+            f"your N = {int(mine.step)} (black star), {_percent(within['escape_rate'].iloc[-1])} at step "
+            f"{int(within['step'].iloc[-1])}; highest {_percent(within['escape_rate'][high])}, first at "
+            f"step {int(within['step'][high])}.")
+
+
+def _percent(rate):
+    """A share of runs as a percentage: 0.755 is "75.5%"."""
+    return f"{words.num(100 * rate)}%"
+
+
 def escape_rate(batch_size, lr, momentum=0.0, start=START, steps=200, n_runs=200, seed=0):
     """The fraction of n_runs trap_runs that end in the global minimum's basin."""
     return float(trap.trap_runs(batch_size, lr, momentum, steps, n_runs, start, seed)[1].mean())

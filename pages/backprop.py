@@ -114,7 +114,8 @@ def page():
         "after_update": st.column_config.NumberColumn("θ after", format="%.4f")})
     with line:
         show_figure(draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",
-                    data=w["line"], settings=s)
+                    data=w["line"], settings=s,
+                    describe=exp.describe_step(w["line"], s["lr"], w["loss_before"], w["loss_after"]))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request

@@ -112,7 +112,8 @@ def page():
     with friendly():
         cut = cached_slice(s["slice_batch"], s["slice_at"], s["lr"], s["epochs"], s["n"], s["seed"],
                            uploaded=uploaded)
-    show_figure(draw.loss_slice(cut, s["slice_batch"]), "batches-slice", data=cut, settings=s)
+    show_figure(draw.loss_slice(cut, s["slice_batch"]), "batches-slice", data=cut, settings=s,
+                describe=exp.describe_slice(cut, s["slice_batch"]))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request

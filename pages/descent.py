@@ -117,7 +117,8 @@ def page():
             "label": "optimizer", "step": st.column_config.NumberColumn(format="%d"),
             "final_gap": st.column_config.NumberColumn("f − f* at the end", format="%.3g")})
     with loss_col:
-        show_figure(draw.loss_curves(runs, verdicts, exp.CLOSE), "descent-loss", data=runs, settings=s)
+        show_figure(draw.loss_curves(runs, verdicts, exp.CLOSE), "descent-loss", data=runs, settings=s,
+                    describe=exp.describe_loss_curves(runs, verdicts))
 
     if surf.hessian_eigs is None:
         st.caption("The momentum rate map below needs a quadratic: pick the bowl or the valley.")
@@ -137,7 +138,8 @@ def page():
              r"\rho\begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix}, \qquad "
              r"\text{best: } \frac{\kappa - 1}{\kappa + 1} \text{ without momentum}, \ "
              r"\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1} \text{ with}")
-    show_figure(draw.rate_map(alphas, betas, rates, best, mine), "descent-rate-map", settings=s)
+    show_figure(draw.rate_map(alphas, betas, rates, best, mine), "descent-rate-map", settings=s,
+                describe=exp.describe_rate_map(alphas, betas, rates, best, mine))
     lines = [f"- {exp.rate_sentence(label, a, b, lam_min, lam_max)}" for label, a, b, *_ in mine]
     lines.append(f"- Best without momentum: η = {best['gd_alpha']:.3g}, rate {best['gd_rate']:.4g}; "
                  f"best with momentum: η = {best['hb_alpha']:.3g}, β = {best['hb_beta']:.2f}, "

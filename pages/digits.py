@@ -83,7 +83,7 @@ def page():
                     settings=s, describe=exp.describe_weights(result))
     with matrix:
         show_figure(draw.confusion(result), "digits-confusion", data=exp.confusion_frame(result),
-                    settings=s)
+                    settings=s, describe=exp.describe_confusion(result))
     (st.error if result["diverged_at"] is not None else st.markdown)(exp.verdict(result))
     sizes = " → ".join(map(str, result["sizes"]))
     st.caption(f"Network {sizes}; {result['n_train']:,} training digits, {result['n_test']} test "
@@ -99,7 +99,8 @@ def page():
                 f"{exp.MAX_GALLERY}), the surest mistakes first: the true digit → the network's "
                 "answer, and the probability it gave that answer. Hover one for p of the true "
                 "digit too.")
-    show_figure(draw.gallery(result), "digits-mistakes", data=result["gallery"], settings=s)
+    show_figure(draw.gallery(result), "digits-mistakes", data=result["gallery"], settings=s,
+                describe=exp.describe_gallery(result))
 
     st.header("Full batch vs mini-batch on real data")
     st.markdown("Networks learn from a lot of data, and then one exact step, the gradient of L "
@@ -119,7 +120,8 @@ def page():
     curves = pd.concat([result["curves"].assign(run=f"batch {result['batch_size']}"),
                         full.assign(run="full batch")], ignore_index=True)
     show_figure(draw.race(result["curves"], full, result["batch_size"]), "digits-race",
-                data=curves, settings=s)
+                data=curves, settings=s, describe=exp.describe_race(result["curves"], full, result["batch_size"],
+                                           (result["diverged_at"], full_diverged)))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request

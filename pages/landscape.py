@@ -113,7 +113,8 @@ def page():
     same_training = s["compare"] == "other directions"     # one run, two slices: one line
     lines = {name: result["line"] for name, result in list(runs.items())[:1 if same_training else 2]}
     first = next(iter(runs.values()))
-    show_figure(draw.interpolation(lines), "landscape-interpolation", data=first["line"], settings=s)
+    show_figure(draw.interpolation(lines), "landscape-interpolation", data=first["line"], settings=s,
+                describe=exp.describe_interpolation(lines))
     st.markdown(f"Loss at the start (t = 0) {first['init_loss']:.3f}, at the trained weights (t = 1) "
                 f"{first['final_loss']:.3f}. If the line falls without a bump, a straight path would "
                 "have worked too: the hard part of training is finding the direction, not climbing "

@@ -118,7 +118,8 @@ def comparison(s):
                "perpendicular to a random plane. Losses above "
                f"{exp.CAP:g} share the top colour.")
     pair = [panels[net] for net in PAIRS[s["pair"]]]
-    show_figure(draw.surfaces(pair, exp.CAP), "papers-surfaces", settings=s)
+    show_figure(draw.surfaces(pair, exp.CAP), "papers-surfaces", settings=s,
+                describe=exp.describe_surfaces(pair, exp.CAP))
 
 
 def _minima_table(panels):
@@ -150,7 +151,8 @@ def convexity(s):
             pairs.append((panel(net, **args, resolution=s["resolution"]),
                           convexity_map(net, **args, resolution=s["map_points"])))
     progress.empty()
-    show_figure(draw.convexity(pairs, exp.CAP), "papers-convexity", settings=s)
+    show_figure(draw.convexity(pairs, exp.CAP), "papers-convexity", settings=s,
+                describe=exp.describe_convexity(pairs))
     st.markdown("**On this run**, mean ratio: " + ", ".join(
         f"{m['net']} {m['mean_ratio']:.2f}" for _, m in pairs) + ". **Over 10 seeds**: "
         + exp.sentence("deep_less_convex") + " " + exp.sentence("skips_more_convex"))
@@ -169,9 +171,9 @@ def sharpness(s):
         result = sharp_flat(small=s["small"], large=s["large"], epochs=s["sharp_epochs"],
                             seeds=s["seeds"], seed=s["seed"], dataset=s["dataset"])
     show_figure(draw.sharp_flat_lines(result["lines"]), "papers-sharp-flat",
-                data=result["lines"], settings=s)
+                data=result["lines"], settings=s, describe=exp.describe_sharp_flat_lines(result["lines"]))
     show_figure(draw.sharp_flat_spread(result["runs"]), "papers-sharp-flat-seeds",
-                data=result["runs"], settings=s)
+                data=result["runs"], settings=s, describe=exp.describe_sharp_flat_spread(result["runs"]))
     spread = {c: exp.spread(result["runs"], c) for c in ("lambda_max", "val_loss")}
     st.markdown(f"**On these {s['seeds']} seeds** (median, lowest to highest): " + "; ".join(
         f"{run}: λ_max {spread['lambda_max'][run][0]:.3g} ({spread['lambda_max'][run][1]:.3g}–"

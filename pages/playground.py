@@ -135,7 +135,8 @@ def page():
                    + ("your CSV, standardized for training (losses in standardized units)."
                       if uploaded else "built-in data."))
     with side:
-        show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s)
+        show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s,
+                    describe=exp.describe_losses(result))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request

@@ -102,13 +102,14 @@ def page():
     st.markdown("Background: the network's probability of class 1 (vermillion); dots: the training "
                 "points. Press ▶ under the right map to watch the boundary form and then chase the noise.")
     show_figure(draw.boundaries(result, left), "regularization-boundaries", data=result["points"],
-                settings=s)
+                settings=s, describe=exp.describe_boundaries(result))
 
     st.header("Dropout usually narrows the gap")
     st.markdown(f"The same network trained for all {s['epochs']} epochs without early stopping, for "
                 "several dropout probabilities (yours in orange). The gap between validation and "
                 "training loss at the end measures how much the network memorised.")
-    show_figure(draw.gaps(gap_table, s["dropout"]), "regularization-gaps", data=gap_table, settings=s)
+    show_figure(draw.gaps(gap_table, s["dropout"]), "regularization-gaps", data=gap_table, settings=s,
+                describe=exp.describe_gaps(gap_table, s["dropout"]))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request

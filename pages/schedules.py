@@ -95,7 +95,7 @@ def page():
     with friendly():
         curves = cached_curves(s["lr"], *run_args)
     show_figure(draw.schedule_curves(curves, s["schedule"], exp.LABELS), "schedules-lr", data=curves,
-                settings=s)
+                settings=s, describe=exp.describe_schedule_curves(curves, s["schedule"]))
 
     st.header("Finding a good η: the LR range test")
     st.markdown("One short run of 200 steps in which η grows by the same factor every step, "
@@ -107,7 +107,7 @@ def page():
     with friendly():
         sweep, suggested = cached_range_test(s["optimizer"], s["batch_size"], s["seed"])
     show_figure(draw.range_test(sweep, suggested, s["lr"]), "schedules-range-test", data=sweep,
-                settings=s)
+                settings=s, describe=exp.describe_range_test(sweep, suggested, s["lr"]))
     if suggested is not None:
         st.button(f"Use the suggested η ≈ {on_grid(suggested):g}", key="schedules.use_suggested",
                   type="primary", on_click=use_lr, args=(suggested,))

@@ -75,7 +75,8 @@ def page():
     examples, full, in_batch = exp.batch(logits, label, s["batch_size"], s["seed"])
     chart, table = st.columns([3, 2], gap="medium")
     with chart:
-        show_figure(draw.batch(examples, full, in_batch), "softmax-batch", data=examples, settings=s)
+        show_figure(draw.batch(examples, full, in_batch), "softmax-batch", data=examples, settings=s,
+                    describe=exp.describe_batch(examples, full, in_batch))
     table.dataframe(examples, hide_index=True, column_config={
         "example": st.column_config.NumberColumn("#", width="small"),
         "true_class": st.column_config.TextColumn("class", width="small"),
@@ -90,7 +91,8 @@ def page():
                 "so its cross-entropy is the loss $-\\log q_k$ above.")
     with friendly():
         dists, stats = exp.entropy_split([s[f"p{i}"] for i in (1, 2, 3)], [s[f"q{i}"] for i in (1, 2, 3)])
-    show_figure(draw.entropy_split(dists, stats), "softmax-entropy-kl", data=dists, settings=s)
+    show_figure(draw.entropy_split(dists, stats), "softmax-entropy-kl", data=dists, settings=s,
+                describe=exp.describe_entropy_split(dists, stats))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request

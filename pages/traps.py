@@ -85,9 +85,11 @@ def page():
 
     left, right = st.columns(2, gap="medium")
     with left:
-        show_figure(draw.endings(ends), "traps-endings", data=ends, settings=s)
+        show_figure(draw.endings(ends), "traps-endings", data=ends, settings=s,
+                    describe=exp.describe_endings(ends))
     with right:
-        show_figure(draw.escape_rates(rates), "traps-escape-rates", data=rates, settings=s)
+        show_figure(draw.escape_rates(rates), "traps-escape-rates", data=rates, settings=s,
+                    describe=exp.describe_escape_rates(rates))
     st.caption("Each point of the right-hand chart is a fresh set of seeded runs with the other "
                "settings unchanged; the star is your choice and matches the histogram.")
 
@@ -98,9 +100,9 @@ def page():
                 "can be thrown back. The escape rate is counted after N steps; on the right, how it "
                 "grows with N.")
     with friendly():
-        more = draw.escape_more(by_momentum(**run, n_runs=s["n_runs"]),
-                                within(**run, n_runs=s["n_runs"]))
-    show_figure(more, "traps-momentum-steps", settings=s)
+        momenta, waits = by_momentum(**run, n_runs=s["n_runs"]), within(**run, n_runs=s["n_runs"])
+    show_figure(draw.escape_more(momenta, waits), "traps-momentum-steps", settings=s,
+                describe=exp.describe_escape_more(momenta, waits))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request

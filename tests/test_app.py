@@ -27,10 +27,10 @@ def test_the_menu_and_home_link_every_page_in_catalog_order():
 
 
 @pytest.mark.parametrize("lesson", catalog.available(), ids=lambda lesson: lesson.slug)
-def test_lesson_draws_charts_told_apart_without_colour_and_its_main_figure_in_words(lesson):
+def test_lesson_draws_charts_told_apart_without_colour_and_every_figure_in_words(lesson):
     """Every chart at the lesson's defaults; in each, two series of one panel either differ by
     mode, dash or marker, or by colour for normal vision, deuteranopia and protanopia alike
-    (tests/colour_vision.py: ΔE ≥ 15 after Machado et al.'s simulation); and the main figure
+    (tests/colour_vision.py: ΔE ≥ 15 after Machado et al.'s simulation); and every figure
     has its text ("In words", tests/test_describe.py checks what it says)."""
     at = open_lesson(lesson.slug, timeout=120).run()
     assert not at.exception, at.exception
@@ -38,7 +38,8 @@ def test_lesson_draws_charts_told_apart_without_colour_and_its_main_figure_in_wo
     assert charts, f"{lesson.module_name} drew no plotly chart"
     for i in range(len(charts)):
         assert not indistinct_pairs(chart_spec(at, i)), f"chart {i}: {indistinct_pairs(chart_spec(at, i))}"
-    assert any(c.value.startswith("**In words:**") for c in at.caption), "no text for the main figure"
+    told = sum(c.value.startswith("**In words:**") for c in at.caption)
+    assert told == len(charts), f"{told} texts for {len(charts)} charts: every figure has its words (issue 20)"
 
 
 def test_presentation_mode_comes_from_the_link_and_enlarges_figures():

@@ -204,7 +204,11 @@ def test_page_loads_with_the_race_the_loss_and_the_rate_map(app):
     assert len(app.get("plotly_chart")[0].proto.spec) < 1.5e6
     assert loss["layout"]["yaxis"]["type"] == "log" and rate["data"][0]["type"] == "heatmap"
     runs = exp.race(**DEFAULT)
-    assert in_words(app) == [exp.describe_race(runs, exp.verdicts(runs, surface_name="valley", kappa=100.0))]
+    verdicts = exp.verdicts(runs, surface_name="valley", kappa=100.0)
+    race_words, loss_words, rate_words = in_words(app)
+    assert race_words == exp.describe_race(runs, verdicts)
+    assert loss_words == exp.describe_loss_curves(runs, verdicts)
+    assert rate_words.startswith("Heat map of heavy-ball momentum's rate per step on this quadratic (κ = 100)")
     assert any("SGD + momentum converged" in m.value for m in app.markdown)
 
 

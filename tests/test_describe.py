@@ -12,6 +12,7 @@ from experiments import (backprop, descent, digits, initialization, landscape_pa
                          traps, words)
 from nnlib import trap
 from viz import theme
+from viz import backprop as draw_backprop
 from viz import digits as draw_digits
 from viz import traps as draw_traps
 
@@ -63,6 +64,40 @@ def test_softmax_words_state_its_probabilities_loss_and_gradient(seed):
     assert f"true class is {classes[label]} with p = {frame['p'][label]:.3f}" in text
 
 
+
+@pytest.mark.parametrize("seed", range(10))
+def test_softmax_batch_words_state_every_loss_the_batch_and_both_lines(seed):
+    rng = np.random.default_rng(seed)
+    logits = tuple(rng.normal(0, 3 + 300 * (seed == 9), 4)) if seed else (2.0, 1.0, 0.2, -1.0)
+    frame, full, in_batch = softmax.batch(logits, seed % 4, 1 + seed % 8, seed)
+    text = softmax.describe_batch(frame, full, in_batch)
+    for row in frame.itertuples():
+        said = re.search(rf"\b{row.example} \({row.true_class}(?:, yours)?\) ({SAID})", text)
+        assert agrees(said[1], row.loss), row.example
+    chosen = frame.loc[frame["in_batch"], "example"].tolist()
+    listed = re.search(r"drawn orange \(examples? ([\d, and]+)\)", text)[1]
+    assert [int(k) for k in re.findall(r"\d+", listed)] == chosen
+    assert f"holds {len(chosen)} of them" in text
+    said = re.search(rf"L, the black line, is ({SAID}); the batch's loss L\(B\), the red dashed line, "
+                     rf"is ({SAID})\.", text)
+    assert agrees(said[1], full) and agrees(said[2], in_batch)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_softmax_entropy_words_state_p_q_and_the_three_numbers(seed):
+    rng = np.random.default_rng(seed)
+    p, q = (rng.random(3), rng.random(3) + 0.01) if seed else ((0.7, 0.2, 0.1), (0.2, 0.5, 0.3))
+    if seed == 9:
+        p = (0.0, 1.0, 0.0)
+    frame, stats = softmax.entropy_split(p, q)
+    text = softmax.describe_entropy_split(frame, stats)
+    said = re.search(rf"p \(blue\) is ((?:{SAID}(?:, )?)+) and q \(orange\) is ((?:{SAID}(?:, )?)+)\.", text)
+    for words_, name in zip(said.groups(), ("p", "q")):
+        values = words_.split(", ")
+        assert len(values) == 3 and all(agrees(w, v) for w, v in zip(values, frame[name]))
+    for name, key in (("H\\(p\\)", "entropy"), ("KL\\(p‖q\\)", "kl"), ("H\\(p, q\\)", "cross_entropy")):
+        assert agrees(re.search(rf"{name} = ({SAID})", text)[1], stats[key]), key
+
 # ---- descent: the race --------------------------------------------------------------------
 
 RACES = [   # (surface, optimizers, their η, β, schedule, steps, start): the defaults first
@@ -110,6 +145,60 @@ def test_descent_words_state_each_racers_fall_end_and_verdict(case):
             assert re.search(r"step (\d+)", tail)[1] == str(int(row.step))
     assert "diverged" not in text or (verdicts["verdict"] == "diverged").any()
 
+
+
+@pytest.mark.parametrize("case", RACES, ids=lambda c: f"{c[0]}-{'-'.join(c[1])}")
+def test_descent_loss_words_state_each_curves_ends_lowest_and_crossing(case):
+    surface, names, lrs, beta, schedule, steps, start = case
+    runs = descent.race(surface, 100.0, names, lrs, beta, schedule, steps, start)
+    verdicts = descent.verdicts(runs, surface_name=surface, kappa=100.0)
+    text = descent.describe_loss_curves(runs, verdicts)
+    assert f"from step 0 to step {steps}," in text and f"line at {words.num(descent.CLOSE)}," in text
+    for row in verdicts.itertuples():
+        run = runs[runs["optimizer"] == row.optimizer].dropna(subset=["gap"])
+        gap, step = run["gap"].to_numpy(), run["step"].to_numpy()
+        said = re.search(rf"{re.escape(row.label)}: from ({SAID})(?:, lowest ({SAID}) at step (\d+),)? to "
+                         rf"({SAID}) at step (\d+); ([^.]*)\.", text)
+        assert agrees(said[1], gap[0]) and agrees(said[4], gap[-1]) and int(said[5]) == step[-1]
+        assert (said[2] is not None) == (gap.argmin() < len(gap) - 1), row.label
+        if said[2]:
+            assert agrees(said[2], gap.min()) and int(said[3]) == step[gap.argmin()]
+        below = step[gap < descent.CLOSE]
+        if row.verdict == "diverged":
+            assert said[6] == f"it diverged at step {int(row.step)} (the ✕)"
+        elif len(below):
+            assert said[6] == f"first below the dotted line at step {below[0]}"
+        else:
+            assert said[6] == "never below the dotted line"
+    assert ("diverged" in text) == (verdicts["verdict"] == "diverged").any()
+
+
+RATE_MAPS = [("valley", 100.0, ((1.5, 0.0), (2.0, 0.8))), ("bowl", 1.0, ((0.1, 0.0), (0.1, 0.9))),
+             *[("valley", kappa, ((lr, 0.0), (lr, beta)))
+               for kappa, lr, beta in ((2.0, 0.5, 0.3), (10.0, 1.9, 0.5), (30.0, 2.5, 0.95),
+                                       (300.0, 1.0, 0.99), (1000.0, 0.02, 0.0), (5.0, 3.0, 0.6),
+                                       (50.0, 0.3, 0.7), (100.0, 8.0, 0.1))]]
+
+
+@pytest.mark.parametrize("case", RATE_MAPS, ids=str)
+def test_descent_rate_map_words_state_the_grey_share_the_best_and_your_rates(case):
+    surface, kappa, settings = case
+    lam_min, lam_max = descent.surface(surface, kappa).hessian_eigs
+    best = descent.best_rates(lam_min, lam_max)
+    alphas, betas, rates = descent.rate_map(lam_min, lam_max)
+    marks = [("SGD", settings[0][0], 0.0, "colour", "circle"), ("Momentum", *settings[1], "colour", "circle")]
+    text = descent.describe_rate_map(alphas, betas, rates, best, marks)
+    assert agrees(re.search(rf"the grey ({SAID})% of the map", text)[1], 100 * np.mean(rates >= 1))
+    assert agrees(re.search(rf"\(κ = ({SAID})\)", text)[1], lam_max / lam_min)
+    said = re.search(rf"\(black diamond\): η = ({SAID}), β = 0, rate ({SAID}); best momentum \(black star\): "
+                     rf"η = ({SAID}), β = ({SAID}), rate ({SAID})\.", text)
+    for words_, key in zip(said.groups(), ("gd_alpha", "gd_rate", "hb_alpha", "hb_beta", "hb_rate")):
+        assert agrees(words_, best[key]), key
+    for label, alpha, beta, *_ in marks:
+        rate = float(descent.heavy_ball_rate(alpha, beta, lam_min, lam_max))
+        said = re.search(rf"{label} at η = ({SAID}), β = ({SAID}): rate ({SAID})(, in the grey)?(?=[;.])", text)
+        assert agrees(said[1], alpha) and agrees(said[2], beta) and agrees(said[3], rate)
+        assert bool(said[4]) == (rate >= 1)
 
 # ---- traps: the balls ---------------------------------------------------------------------
 
@@ -160,6 +249,71 @@ def test_traps_words_name_the_balls_by_the_colours_drawn():
     assert "(blue ball)" in traps.describe_race(runs) and "(red balls)" in traps.describe_race(runs)
 
 
+
+TRAP_SETS = [{}, {"batch_size": traps.FULL}, {"batch_size": 1}, {"lr": 0.9, "batch_size": 2},
+             {"lr": 0.25, "momentum": 0.5, "seed": 1}, {"start": 1.0, "batch_size": 8, "seed": 2},
+             {"batch_size": 2, "seed": 5, "steps": 50}, {"lr": 0.5, "batch_size": 16, "seed": 3},
+             {"momentum": 0.9, "seed": 7}, {"lr": 0.12, "batch_size": 32, "seed": 4},
+             {"batch_size": 3, "lr": 0.3, "momentum": 0.6, "steps": 120, "seed": 6}]
+
+
+def percent(said, rate):
+    """True if "75.5%" states the share `rate` (a fraction)."""
+    return said.endswith("%") and agrees(said[:-1], 100 * rate)
+
+
+@pytest.mark.parametrize("settings", TRAP_SETS, ids=str)
+def test_traps_endings_words_count_each_basin_and_its_range(settings):
+    ends = traps.endings(**settings, n_runs=40)
+    text = traps.describe_endings(ends)
+    for basin, told in (("local", "stuck in the local minimum \\(red\\)"),
+                        ("global", "escaped to the global minimum \\(green\\)")):
+        theta = ends.loc[ends["basin"] == basin, "theta"]
+        said = re.search(rf"(?:: |; )(\w+(?: of)?(?: the)? \d+) {told}(?:, final θ (?:from ({SAID}) to "
+                         rf"({SAID})|= ({SAID})))?(?=[;.] )", text)
+        assert said[1] == words.share(len(theta), len(ends)), basin
+        if len(theta) > 1:
+            assert agrees(said[2], theta.min()) and agrees(said[3], theta.max())
+        elif len(theta):
+            assert agrees(said[4], theta.iloc[0])
+    diverged = int((ends["basin"] == "diverged").sum())
+    assert ("diverged" in text) == (diverged > 0)
+    assert not diverged or f"{words.share(diverged, len(ends))} diverged (not drawn)" in text
+
+
+@pytest.mark.parametrize("settings", TRAP_SETS, ids=str)
+def test_traps_escape_rate_words_state_every_point_and_the_star(settings):
+    rates = traps.escape_rates(**settings, n_runs=20)
+    text = traps.describe_escape_rates(rates)
+    for row in rates.itertuples():
+        key = f"batch {row.batch_size}" if row.vary == "batch size" else f"η = {words.num(row.lr)}"
+        assert percent(re.search(rf"{re.escape(key)}: ({SAID}%)", text)[1], row.escape_rate), key
+    mine = rates[rates["current"]]
+    assert len(mine) == 2 and mine["escape_rate"].nunique() == 1
+    assert percent(re.search(rf"escapes in ({SAID}%) of the runs", text)[1], mine["escape_rate"].iloc[0])
+    assert f"at η = {words.num(mine['lr'].iloc[0])}:" in text
+
+
+@pytest.mark.parametrize("settings", TRAP_SETS, ids=str)
+def test_traps_momentum_words_state_every_rate_and_the_waiting_curve(settings):
+    by_momentum = traps.escape_by_momentum(**settings, n_runs=20)
+    within = traps.escape_within(**settings, n_runs=20)
+    text = traps.describe_escape_more(by_momentum, within)
+    fig = draw_traps.escape_more(by_momentum, within)
+    colours = {trace.name: trace.line.color for trace in fig.data if trace.mode == "lines+markers"}
+    for name, part in by_momentum.groupby("batch", sort=False):
+        colour = {theme.VERMILLION: "red", theme.BLUE: "blue"}[colours[name]]
+        said = re.search(rf"{name} \({colour}\): ([^;.]*(?:\.\d[^;.]*)*)", text)[1]
+        for m, rate in zip(part["momentum"], part["escape_rate"]):
+            assert percent(re.search(rf"μ = {re.escape(words.num(m))}: ({SAID}%)", said)[1], rate)
+    mine = within[within["current"]].iloc[0]
+    said = re.search(rf"({SAID}%) at step 0, ({SAID}%) at your N = (\d+) \(black star\), ({SAID}%) at step "
+                     rf"(\d+); highest ({SAID}%), first at step (\d+)\.", text)
+    assert percent(said[1], within["escape_rate"].iloc[0]) and percent(said[2], mine.escape_rate)
+    assert int(said[3]) == settings.get("steps", 200) and percent(said[4], within["escape_rate"].iloc[-1])
+    assert int(said[5]) == within["step"].iloc[-1] and percent(said[6], within["escape_rate"].max())
+    assert int(said[7]) == within["escape_rate"].idxmax()
+
 # ---- schedules: four learning rates -------------------------------------------------------
 
 LR_RUNS = [{}, {"lr": 0.003}, {"lr": 3.0}, {"lr": 30.0}, {"lr": 3.0, "schedule": "warmup_cosine"},
@@ -198,6 +352,65 @@ def test_schedules_words_state_each_learning_rates_start_end_and_divergence(sett
         best = not improved.empty and improved["final_loss"].idxmin() == row.Index
         assert ("the lowest of the four" in said[3]) == best, row.run
 
+
+
+CURVE_RUNS = [({}, "constant"), ({"epochs": 4}, "warmup_cosine"), ({"lr": 30.0, "epochs": 4}, "plateau"),
+              ({"lr": 3.0, "epochs": 3, "seed": 2}, "step"), ({"lr": 0.01, "epochs": 2}, "cosine"),
+              ({"optimizer": "adam", "lr": 0.1, "epochs": 3, "seed": 3}, "warmup"),
+              ({"lr": 100.0, "epochs": 2, "seed": 4}, "exponential"),
+              ({"batch_size": 200, "epochs": 10, "seed": 5}, "inverse_time"),
+              ({"optimizer": "momentum", "lr": 1.0, "epochs": 3, "seed": 6}, "plateau"),
+              ({"lr": 5.0, "epochs": 3, "batch_size": 8, "seed": 7}, "constant"),
+              ({"lr": 0.003, "epochs": 2, "seed": 8}, "warmup_cosine")]
+
+
+@pytest.mark.parametrize("case", CURVE_RUNS, ids=str)
+def test_schedules_words_state_each_schedules_start_peak_and_end(case):
+    settings, chosen = case
+    curves = schedules.schedule_curves(**settings)
+    text = schedules.describe_schedule_curves(curves, chosen)
+    assert f"to step {curves['step'].max()}; yours is thick and red" in text
+    for name, label in schedules.LABELS.items():
+        lr = curves.loc[curves["schedule"] == name, "lr"].dropna().to_numpy()
+        mine = " \\(yours\\)" if name == chosen else ""
+        said = re.search(rf"(?:; |\. ){re.escape(label)}{mine} from ({SAID})(?: up to ({SAID}) at step "
+                         rf"(\d+), then)? to ({SAID})(, its line stopping at step (\d+)[^;]*)?(?=;|\.$)", text, re.I)
+        assert agrees(said[1], lr[0]) and agrees(said[4], lr[-1]), name
+        assert (said[2] is not None) == (lr.max() > max(lr[0], lr[-1])), name
+        if said[2]:
+            assert agrees(said[2], lr.max()) and int(said[3]) == lr.argmax()
+        assert (said[5] is not None) == (len(lr) < len(curves) // len(schedules.LABELS)), name
+        if said[5]:
+            assert int(said[6]) == len(lr) - 1
+    plateau = schedules.train(settings.get("lr", 0.3), "plateau", settings.get("optimizer", "sgd"),
+                              settings.get("epochs", 40), settings.get("batch_size", 32),
+                              settings.get("seed", 0))
+    assert ("diverged" in text) == (plateau.diverged_at is not None)
+
+
+SWEEPS = [{}, {"optimizer": "adam", "batch_size": 8, "seed": 3}, {"optimizer": "momentum", "seed": 1},
+          *[{"optimizer": schedules.OPTIMIZERS[k % 3], "batch_size": (16, 64, 200)[k % 3], "seed": k,
+             "steps": 60} for k in range(2, 10)]]
+
+
+@pytest.mark.parametrize("settings", SWEEPS, ids=str)
+def test_schedules_range_test_words_state_the_sweep_the_minimum_and_both_lines(settings):
+    frame, suggested = schedules.range_test(**settings)
+    current = (0.3, 0.01, 3.0)[settings.get("seed", 0) % 3]
+    text = schedules.describe_range_test(frame, suggested, current)
+    said = re.search(rf"over (\d+) steps with η growing from ({NUMBER}) to ({SAID})\. The smoothed loss "
+                     rf"\(thick blue\) starts at ({SAID}), is lowest, ({SAID}), at η = ({SAID}), and ends at "
+                     rf"({SAID}); the raw batch loss \(thin grey\) ranges from ({SAID}) to ({SAID})\.", text)
+    low = frame["smoothed"].idxmin()
+    assert int(said[1]) == len(frame) and agrees(said[2], frame["lr"].iloc[0], sig=2)
+    for words_, value in zip(said.groups()[2:], (frame["lr"].iloc[-1], frame["smoothed"].iloc[0],
+                                                  frame["smoothed"][low], frame["lr"][low],
+                                                  frame["smoothed"].iloc[-1], frame["loss"].min(),
+                                                  frame["loss"].max())):
+        assert agrees(words_, value)
+    if suggested is not None:
+        assert agrees(re.search(rf"suggested η ≈ ({SAID}) is the green line", text)[1], suggested)
+    assert agrees(re.search(rf"your η = ({SAID}) is the red dashed line", text)[1], current)
 
 # ---- backprop: the graph at one step ------------------------------------------------------
 
@@ -320,6 +533,54 @@ def test_initialization_words_say_which_units_are_identical_and_their_range(case
             assert agrees(span[1], a.min()) and agrees(span[2], a.max()), scheme
 
 
+
+@pytest.mark.parametrize("case", SYMMETRY, ids=lambda c: str(c[1]))
+def test_initialization_signal_and_training_words_state_their_numbers(case):
+    schemes, settings = case
+    net = {k: v for k, v in settings.items() if k in ("sigma", "depth", "width", "activation", "seed")}
+    scheme = schemes[-1]
+    hist = initialization.histograms(scheme, **net)
+    text = initialization.describe_histograms(hist, scheme)
+    for quantity, told in (("activation", "Activations a_l"), ("gradient", "Gradients δ_l")):
+        part = text.split(f"{told}: ")[1].split(". ")[0]
+        for layer, rows in hist[hist["quantity"] == quantity].groupby("layer"):
+            held, top = rows[rows["fraction"] > 0], rows.loc[rows["fraction"].idxmax()]
+            said = re.search(rf"layer {layer} (?:all near ({SAID})|from ({SAID}) to ({SAID}), most near "
+                             rf"({SAID}) \((\d+)%\))(?=;|\.?$)", part)
+            if said[1] is not None:
+                assert len(held) == 1 and agrees(said[1], top.value)
+            else:
+                assert agrees(said[2], held["value"].min()) and agrees(said[3], held["value"].max())
+                assert agrees(said[4], top.value) and said[5] == f"{top.fraction:.0%}"[:-1]
+    stds = initialization.spread(schemes, **net)
+    text = initialization.describe_spread(stds)
+    last = settings.get("depth", 6)
+    for name, rows in stds.groupby("scheme"):
+        label = re.escape(initialization.LABELS[name])
+        if not rows["std"].any():
+            assert f"{initialization.LABELS[name]}: every value is exactly 0" in text
+            continue
+        said = re.search(rf"{label}: activations ({SAID}) to ({SAID}), gradients ({SAID}) to ({SAID})", text)
+        ends = rows.set_index(["quantity", "layer"])["std"]
+        for words_, key in zip(said.groups(), (("activation", 1), ("activation", last), ("gradient", 1),
+                                                ("gradient", last))):
+            assert agrees(words_, ends[key]), (name, key)
+    assert ("left out of the log axis" in text) == (stds["std"] == 0).any()
+    runs = {name: initialization.train(name, **settings) for name in schemes[-2:]}
+    runs |= {"normal": initialization.train("normal", **settings | {"lr": 10.0, "activation": "relu", "sigma": 3.0})}
+    text = initialization.describe_training(runs)
+    for name, run in runs.items():
+        curve, label = run["curve"], re.escape(initialization.LABELS[name])
+        said = re.search(rf"{label} (?:only at epoch 0, ({SAID})|from ({SAID}) to ({SAID}) at epoch (\d+))"
+                         rf"(, where it diverged at step (\d+) \(the ✕\))?(?=[;.])", text)
+        if said[1] is not None:
+            assert len(curve) == 1 and agrees(said[1], curve["loss"].iloc[0])
+        else:
+            assert agrees(said[2], curve["loss"].iloc[0]) and agrees(said[3], curve["loss"].iloc[-1])
+            assert int(said[4]) == curve["epoch"].iloc[-1]
+        assert (said[5] is not None) == (run["diverged_at"] is not None), name
+        assert said[5] is None or int(said[6]) == run["diverged_at"]
+
 # ---- landscape_papers: four slices on one colour scale ------------------------------------
 
 CHEAP_SLICE = {"depth": 3, "epochs": 5, "resolution": 5}
@@ -345,6 +606,66 @@ def test_landscape_papers_words_state_each_slices_losses_dips_and_path(settings)
         assert agrees(said[7], path["loss"].iloc[0]) and agrees(said[8], path["loss"].iloc[-1])
         assert int(said[9]) == settings.get("epochs", 50)
 
+
+
+@pytest.mark.parametrize("settings", SLICES, ids=str)
+def test_landscape_papers_surface_and_convexity_words_state_their_numbers(settings):
+    cheap = CHEAP_SLICE | settings | {"resolution": 5}
+    nets = landscape_papers.NETS[settings.get("seed", 0) % 3:][:2]
+    panels = [landscape_papers.panel(net, **cheap) for net in nets]
+    text = landscape_papers.describe_surfaces(panels, landscape_papers.CAP)
+    for p in panels:
+        said = re.search(rf"{re.escape(p['net'])} \({re.escape(p['label'])}\): lowest ({SAID}), ({SAID})% of the "
+                         rf"grid cut off at 5; the path from ({SAID}) at epoch 0 to ({SAID}) at epoch (\d+)", text)
+        assert agrees(said[1], np.nanmin(p["Z"])) and agrees(said[2], 100 * np.mean(~(p["Z"] <= landscape_papers.CAP)))
+        assert agrees(said[3], p["path"]["loss"].iloc[0]) and agrees(said[4], p["path"]["loss"].iloc[-1])
+        assert int(said[5]) == p["path"]["epoch"].iloc[-1]
+    if settings.get("seed", 0) % 3:
+        return                                              # the Hessian maps: every third setting
+    keys = ("dataset", "depth", "epochs", "span", "seed")
+    pairs = [(p, landscape_papers.convexity_map(p["net"], **{k: cheap[k] for k in keys if k in cheap}, resolution=3))
+             for p in panels]
+    text = landscape_papers.describe_convexity(pairs)
+    assert "on a 3 × 3 grid" in text
+    for p, m in pairs:
+        Z = p["Z"][np.isfinite(p["Z"])]
+        said = re.search(rf"{re.escape(p['net'])} \({re.escape(p['label'])}\): the slice's loss from ({SAID}) to "
+                         rf"({SAID}); the ratio from ({SAID}) to ({SAID}), mean ({SAID}), with λ_min below 0 at "
+                         rf"(\w+(?: of)?(?: the)? \d+) points", text)
+        for words_, value in zip(said.groups()[:5], (Z.min(), Z.max(), m["ratio"].min(), m["ratio"].max(),
+                                                      m["mean_ratio"])):
+            assert agrees(words_, value)
+        assert said[6] == words.share(int((m["lam_min"] < 0).sum()), m["ratio"].size)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_landscape_papers_sharp_flat_words_state_both_lines_and_every_seed_spread(seed):
+    result = landscape_papers.sharp_flat(epochs=3 + seed % 3, seeds=1 + seed % 3, seed=seed,
+                                         small=(10, 4, 25)[seed % 3], large=(200, 100, 50)[seed % 3],
+                                         dataset=landscape_papers.DATASETS[seed % 4])
+    text = landscape_papers.describe_sharp_flat_lines(result["lines"])
+    for (run, line), colour in zip(result["lines"].groupby("run", sort=False), ("blue", "orange")):
+        line = line.reset_index(drop=True)
+        said = re.search(rf"{run} \({colour}\): ({SAID}) at t = 0, ({SAID}) at t = ({SAID}) and ({SAID}) at t = "
+                         rf"({SAID}), lowest ({SAID}) at t = ({SAID})(?=[;.])", text)
+        centre, low = line["t"].abs().idxmin(), line["loss"].idxmin()
+        for words_, value in zip(said.groups(), (line["loss"][centre], line["loss"].iloc[0], line["t"].iloc[0],
+                                                  line["loss"].iloc[-1], line["t"].iloc[-1], line["loss"][low],
+                                                  line["t"][low])):
+            assert agrees(words_, value), run
+    runs = result["runs"]
+    text = landscape_papers.describe_sharp_flat_spread(runs)
+    n = runs["seed"].nunique()
+    assert f"over {n} seed" in text
+    for column, told in (("lambda_max", "Top Hessian eigenvalue λ_max"), ("rise", "Rise along the line at t = ±½"),
+                         ("val_loss", "Validation loss")):
+        part = text.split(f"{told}: ")[1]
+        for run, values in runs.groupby("run", sort=False)[column]:
+            said = re.search(rf"{run} median ({SAID}) \(({SAID}) to ({SAID})\)", part)
+            assert agrees(said[1], values.median()) and agrees(said[2], values.min()) and agrees(said[3], values.max())
+        pairs = runs.pivot(index="seed", columns="run", values=column)
+        higher = int((pairs["large batch"] > pairs["small batch"]).sum())
+        assert part.split("; ")[1].startswith(f"the large batch's is higher on {words.share(higher, n)} seed")
 
 # ---- digits: first-layer weights over the epochs ------------------------------------------
 
@@ -379,6 +700,49 @@ def test_digits_words_state_the_weights_first_and_last_epoch_and_their_change(se
     assert agrees(said[1], moved.mean()) and agrees(said[3], moved.max())
     assert int(said[2]) == moved.argmax() + 1
     assert ("diverged" in text) == (result["diverged_at"] is not None)
+
+
+@pytest.mark.parametrize("settings", DIGIT_RUNS + [{"lr": 3000.0, "optimizer": "sgd", "epochs": 2}],
+                         ids=str)
+def test_digits_confusion_gallery_and_race_words_state_their_numbers(settings):
+    result = digits.run(**settings)
+    C, n = result["confusion"], result["n_test"]
+    text = digits.describe_confusion(result)
+    said = re.search(r"the (\d+) test digits.*: (\d+) on the diagonal are right \(([\d.]+)%\), (\d+) off", text)
+    assert [int(said[1]), int(said[2]), int(said[4])] == [n, np.trace(C), n - np.trace(C)]
+    assert abs(float(said[3]) - 100 * result["accuracy"]) <= 0.05 + 1e-9
+    for row in result["per_class"].itertuples():
+        assert f"{row.digit}: {row.accuracy:.0%}" in text.split("Accuracy per true digit: ")[1]
+    off = C - np.diag(np.diag(C))
+    cells = [(int(i), int(j), int(k)) for i, j, k in re.findall(r"an? (\d) read as (\d): (\d+) times?", text)]
+    assert [k for *_, k in cells] == sorted(off[off > 0], reverse=True)[:digits.TOLD_CELLS]
+    assert all(off[i, j] == k for i, j, k in cells) and (not cells) == (not off.any())
+    text = digits.describe_gallery(result)
+    table = result["gallery"]
+    if table.empty:
+        assert text.startswith("Every test digit was read right") and n == np.trace(C)
+    else:
+        assert f"{len(table)} of the {n - np.trace(C)}" in text or f"all {n - np.trace(C)} misclassified" in text
+        said = re.findall(r"(\d) → (\d) \((\d+)%\)", text)
+        assert said == [(str(t), str(p), f"{pp:.0%}"[:-1]) for t, p, pp in
+                        table[["true", "predicted", "p_predicted"]].head(digits.TOLD_CELLS).itertuples(index=False)]
+        ends = re.findall(r"(\d+)%(?=[ .])", text.split("Those probabilities")[1])
+        assert [int(e) for e in ends] in ([round(100 * table["p_predicted"].max()), round(100 * table["p_predicted"].min())],
+                                          [round(100 * table["p_predicted"].max())])
+    full, full_diverged = digits.full_batch(**{k: v for k, v in settings.items() if k != "batch_size"})
+    text = digits.describe_race(result["curves"], full, result["batch_size"], (result["diverged_at"], full_diverged))
+    for frame, name, gone in ((result["curves"], f"batch {result['batch_size']} \\(solid blue\\)", result["diverged_at"]),
+                              (full, "full batch \\(dashed red\\)", full_diverged)):
+        seen = frame[np.isfinite(frame["train_loss"])]
+        said = re.search(rf"{name} (?:goes from ({SAID}) at epoch (\d+) to ({SAID}) at epoch (\d+), after ({SAID}) s"
+                         rf"|has only epoch (\d+), at ({SAID}))(, where its curve stops: it diverged at step (\d+))?", text)
+        if said[1] is not None:
+            assert agrees(said[1], seen["train_loss"].iloc[0]) and agrees(said[3], seen["train_loss"].iloc[-1])
+            assert [int(said[2]), int(said[4])] == [seen["epoch"].iloc[0], seen["epoch"].iloc[-1]]
+            assert agrees(said[5], seen["seconds"].iloc[-1])
+        else:
+            assert len(seen) == 1 and agrees(said[7], seen["train_loss"].iloc[0])
+        assert (said[8] is not None) == (gone is not None) and (gone is None or int(said[9]) == gone)
 
 
 def test_numbers_are_written_for_people():
@@ -416,6 +780,40 @@ def test_batches_words_state_each_runs_updates_noise_and_final_losses(seed):
     assert ("diverged at" in text) == summary["diverged_at"].notna().any()
 
 
+
+CUTS = [{}, {"size": "full", "where": "trained", "epochs": 3}, {"size": "1", "seed": 1},
+        *[{"size": ("1", "8", "64", "full")[k % 4], "where": ("start", "trained")[k % 2], "epochs": 2,
+           "seed": k, "n": 100, "points": 21} for k in range(2, 10)]]
+
+
+def span_agrees(said, values):
+    """True if "from a to b" / "all a" states the smallest and largest of `values`."""
+    if said.startswith("all "):
+        return agrees(said[4:], min(values)) and agrees(said[4:], max(values))
+    low, high = re.fullmatch(rf"from ({SAID}) to ({SAID})", said).groups()
+    return agrees(low, min(values)) and agrees(high, max(values))
+
+
+@pytest.mark.parametrize("settings", CUTS, ids=str)
+def test_batches_slice_words_state_l_at_theta_its_lowest_and_the_batches_spread(settings):
+    from experiments import batches
+    cut = batches.slice_losses(**settings)
+    text = batches.describe_slice(cut, settings.get("size", "8"))
+    full = cut[cut["curve"] == "L"].reset_index(drop=True)
+    at, low = full["t"].abs().idxmin(), full["loss"].idxmin()
+    said = re.search(rf"L \(thick blue\) is ({SAID}) at θ \(t = ({SAID})\) and lowest, ({SAID}), at t = ({SAID})\.",
+                     text)
+    assert agrees(said[1], full["loss"][at]) and agrees(said[2], full["t"][at])
+    assert agrees(said[3], full["loss"][low]) and agrees(said[4], full["t"][low])
+    parts = [part for _, part in cut[cut["curve"] != "L"].groupby("curve", sort=False)]
+    minima = [part.loc[part["loss"].idxmin()] for part in parts]
+    SPAN = rf"(?:all {SAID}|from {SAID} to {SAID})"
+    said = re.search(rf"The (\d+) mini-batch losses L\(B\) of [^(]*\(thin red\) are ({SPAN}) at θ; their lowest "
+                     rf"points \(red diamonds\) lie at t ({SPAN}), with losses ({SPAN})\.", text)
+    assert int(said[1]) == len(parts)
+    assert span_agrees(said[2], [part["loss"].iloc[part["t"].abs().argmin()] for part in parts])
+    assert span_agrees(said[3], [m["t"] for m in minima]) and span_agrees(said[4], [m["loss"] for m in minima])
+
 # ---- landscape: the slice and the path ---------------------------------------------------------
 
 SLICES = [{}] + [dict(seed=seed, epochs=15, resolution=15, directions=("PCA", "random")[seed % 2],
@@ -444,6 +842,30 @@ def test_landscape_words_state_the_plane_and_the_paths_losses(settings):
         assert "random" in text
     assert f"accuracy {result['final_acc']:.0%}" in text or "diverged" in text
 
+
+
+@pytest.mark.parametrize("settings", SLICES, ids=[f"s{k}" for k in range(len(SLICES))])
+def test_landscape_line_words_state_both_ends_and_the_extremes_between(settings):
+    from experiments import landscape
+    cheap = {"epochs": 15, "resolution": 5} | settings | {"resolution": 5, "extend": settings.get("seed", 0) % 2 == 0}
+    lines = {"first": landscape.explore(**cheap)["line"],
+             "second": landscape.explore(**cheap | {"optimizer": "sgd", "lr": 2.0, "seed": 3})["line"]}
+    text = landscape.describe_interpolation(lines)
+    t = lines["first"]["t"]
+    assert f"for t from {words.num(t.min())} to {words.num(t.max())}" in text
+    assert ("shaded beyond" in text) == bool(cheap["extend"])
+    for (name, line), colour in zip(lines.items(), ("blue", "orange")):
+        inside = line[(line["t"] >= 0) & (line["t"] <= 1)].reset_index(drop=True)
+        said = re.search(rf"{name} \({colour}\): ({SAID}) at t = 0 \(circle\) and ({SAID}) at t = 1 \(star\); "
+                         rf"(?:(nothing between)|between them highest ({SAID}) at t = ({SAID}), lowest ({SAID}) at "
+                         rf"t = ({SAID}))", text)
+        assert agrees(said[1], inside["loss"].iloc[0]) and agrees(said[2], inside["loss"].iloc[-1])
+        high, low = inside["loss"].idxmax(), inside["loss"].idxmin()
+        if said[3]:
+            assert high == 0 and low == len(inside) - 1
+        else:
+            assert agrees(said[4], inside["loss"][high]) and agrees(said[5], inside["t"][high])
+            assert agrees(said[6], inside["loss"][low]) and agrees(said[7], inside["t"][low])
 
 # ---- regularization: training vs validation ---------------------------------------------------
 
@@ -477,6 +899,34 @@ def test_regularization_words_state_the_curves_ends_minimum_and_checkpoint(setti
         assert "Early stopping" not in text and "(the black star)" in text
 
 
+
+@pytest.mark.parametrize("settings", FITS, ids=[f"s{k}" for k in range(len(FITS))])
+def test_regularization_maps_and_gap_words_state_their_epochs_shares_and_gaps(settings):
+    from experiments import regularization
+    result = regularization.run(**settings)
+    g, c = result["grid"], result["curves"]
+    text = regularization.describe_boundaries(result)
+    left = result["kept_epoch"] if result["early_stopping"] else result["lowest_epoch"]
+    assert f"with the {int((result['points']['set'] == 'training').sum())} training points" in text
+    for side, epoch, p in (("Left", left, g["kept"]), ("right", int(g["epochs"][-1]), g["p"][-1])):
+        said = re.search(rf"{side}, epoch (\d+)[^:]*: (\d+)% of the map is read as class 1, and it gets (\d+)% "
+                         rf"of the training points and (\d+)% of the validation", text)
+        assert int(said[1]) == epoch and said[2] == f"{np.mean(p > 0.5):.0%}"[:-1]
+        assert [said[3], said[4]] == [f"{c.iloc[epoch][k]:.0%}"[:-1] for k in ("train_acc", "val_acc")]
+    assert ("early stopping gives you" in text) == result["early_stopping"]
+    mine = settings.get("dropout", 0.0)
+    others = (0.0, 0.5) if mine else (0.5,)
+    data = {k: settings[k] for k in ("n_train", "width", "epochs", "seed") if k in settings}
+    table = regularization.with_gap(regularization.dropout_gaps(others, **data), result, mine)
+    text = regularization.describe_gaps(table, mine)
+    for row in table.itertuples():
+        yours = " \\(yours, orange\\)" if row.dropout == mine else ""
+        said = re.search(rf"p = {re.escape(words.num(row.dropout))}{yours}: gap ({SAID}) \(training ({SAID}), "
+                         rf"validation ({SAID})\)", text)
+        assert agrees(said[1], row.gap) and agrees(said[2], row.train_loss) and agrees(said[3], row.val_loss)
+    assert text.endswith(f"The smallest gap is at p = {words.num(table.loc[table['gap'].idxmin(), 'dropout'])}.")
+    assert text.count("(yours, orange)") == 1
+
 # ---- playground: the diagram and the big map --------------------------------------------------
 
 GAMES = [{}] + [dict(seed=seed, epochs=15, n=120, hidden=(8, 8),
@@ -506,3 +956,39 @@ def test_playground_words_state_the_network_the_map_and_the_scores(settings):
         assert (f"{end['train_acc']:.0%} of the training points and {end['val_acc']:.0%} of the "
                 f"validation points") in text
     assert ("diverged" in text) == (result["diverged_at"] is not None)
+
+
+
+@pytest.mark.parametrize("settings", GAMES, ids=[f"s{k}" for k in range(len(GAMES))])
+def test_playground_loss_words_state_both_curves_ends_and_the_lowest_validation(settings):
+    from experiments import playground
+    result = playground.run(**settings | {"lr": 30.0} if settings.get("seed") == 9 else settings)
+    text = playground.describe_losses(result)
+    c = result["curves"]
+    said = re.search(rf"from epoch (\d+) to epoch (\d+): training \(solid blue\) from ({SAID}) to ({SAID}), "
+                     rf"validation \(dashed vermillion\) from ({SAID}) to ({SAID}), lowest ({SAID}) at epoch (\d+)\.",
+                     text)
+    assert [int(said[1]), int(said[2]), int(said[8])] == [c["epoch"].iloc[0], c["epoch"].iloc[-1],
+                                                          c.loc[c["val_loss"].idxmin(), "epoch"]]
+    for words_, value in zip(said.groups()[2:7], (c["train_loss"].iloc[0], c["train_loss"].iloc[-1],
+                                                   c["val_loss"].iloc[0], c["val_loss"].iloc[-1], c["val_loss"].min())):
+        assert agrees(words_, value)
+    assert ("diverged" in text) == (result["diverged_at"] is not None)
+    assert ("mean squared error" in text) == (result["task"] == "regression")
+
+
+
+@pytest.mark.parametrize("settings", WALKS, ids=str)
+def test_backprop_step_words_state_before_lowest_end_and_your_step(settings):
+    w, lr = backprop.walk(**settings), settings.get("lr", 0.5)
+    line, before, after = w["line"], w["loss_before"], w["loss_after"]
+    text = backprop.describe_step(line, lr, before, after)
+    low = line.loc[line["loss"].idxmin()]
+    said = re.search(rf"from 0 to ({SAID}) \(black line\)\. Before the step L = ({SAID}) \(blue dot and dotted "
+                     rf"line\); the line is lowest, ({SAID}), at η' = ({SAID}) and ends at ({SAID})\. Your η = "
+                     rf"({SAID}) lands at L = ({SAID}) \((red|green) diamond\): the loss went (up|down)", text)
+    for words_, value in zip(said.groups()[:7], (2 * lr, before, low.loss, low.eta, line["loss"].iloc[-1], lr, after)):
+        assert agrees(words_, value)
+    assert (said[8], said[9]) == (("red", "up") if after > before else ("green", "down"))
+    fig = draw_backprop.step_line(line, lr, before, after)
+    assert fig.data[2].marker.color == (theme.VERMILLION if after > before else theme.GREEN)
