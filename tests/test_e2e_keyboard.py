@@ -1,7 +1,8 @@
 """Keyboard only (issue 20): from the top of the page, Tab, Enter, Space and the arrow keys alone
 choose a preset (and reveal its run), change a setting in the sidebar, step the figure's
 animation slider, press ▶ Play and download a CSV, on three lessons. Plotly's Play button and
-frame slider are reachable through lab/keyboard.py.
+frame slider are reachable through lab/keyboard.py. And with reduced motion asked for, nothing
+moves until ▶ Play.
 """
 import time
 
@@ -75,3 +76,21 @@ def test_keyboard_alone_chooses_a_preset_moves_a_slider_plays_and_downloads(page
     text = open(download.value.path(), encoding="utf-8").read()
     assert download.value.suggested_filename.endswith(".csv") and text.count("\n") > 2
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_with_reduced_motion_nothing_moves_until_play(browser, app_url, wait_settled):
+    """prefers-reduced-motion: reduce — the figure stays on its first frame by itself; ▶ Play
+    (a learner's own choice) still runs it."""
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    try:
+        open_page(page, f"{app_url}/traps", wait_settled)
+        frame = "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active || 0"
+        first = page.evaluate(frame)
+        time.sleep(2)
+        assert page.evaluate(frame) == first, "the animation moved by itself"
+        page.locator(".updatemenu-button", has_text="Play").first.click()
+        time.sleep(1.5)
+        assert page.evaluate(frame) != first, "Play did not run the animation"
+    finally:
+        context.close()
