@@ -816,12 +816,12 @@ def test_batches_slice_words_state_l_at_theta_its_lowest_and_the_batches_spread(
 
 # ---- landscape: the slice and the path ---------------------------------------------------------
 
-SLICES = [{}] + [dict(seed=seed, epochs=15, resolution=15, directions=("PCA", "random")[seed % 2],
+LANDSCAPE_RUNS = [{}] + [dict(seed=seed, epochs=15, resolution=15, directions=("PCA", "random")[seed % 2],
                       batch_size=(20, 200, 5)[seed % 3], optimizer=("adam", "sgd")[seed % 2],
                       lr=(0.01, 0.5)[seed % 2]) for seed in range(1, 10)]
 
 
-@pytest.mark.parametrize("settings", SLICES, ids=[f"s{k}" for k in range(len(SLICES))])
+@pytest.mark.parametrize("settings", LANDSCAPE_RUNS, ids=[f"s{k}" for k in range(len(LANDSCAPE_RUNS))])
 def test_landscape_words_state_the_plane_and_the_paths_losses(settings):
     from experiments import landscape
     result = landscape.explore(**settings)
@@ -844,7 +844,7 @@ def test_landscape_words_state_the_plane_and_the_paths_losses(settings):
 
 
 
-@pytest.mark.parametrize("settings", SLICES, ids=[f"s{k}" for k in range(len(SLICES))])
+@pytest.mark.parametrize("settings", LANDSCAPE_RUNS, ids=[f"s{k}" for k in range(len(LANDSCAPE_RUNS))])
 def test_landscape_line_words_state_both_ends_and_the_extremes_between(settings):
     from experiments import landscape
     cheap = {"epochs": 15, "resolution": 5} | settings | {"resolution": 5, "extend": settings.get("seed", 0) % 2 == 0}
