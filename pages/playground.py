@@ -53,6 +53,13 @@ TABLE = [
     Setting("batch_size", "batch size", "int", 16, low=1, high=1000, group="Training",
             help="More than the training points means full batch."),
     Setting("epochs", "epochs", "int", 200, low=1, high=1000, group="Training"),
+    Setting("then_epochs", "then go on for more epochs", "int", 0, low=0, high=1000,
+            group="Training", help="Change η without starting over, as TensorFlow Playground "
+                                   "lets you: after the epochs above, training goes on from "
+                                   "where it stopped for this many epochs with the η below "
+                                   "(and no schedule). 0: no second stage."),
+    Setting("then_lr", "… with learning rate η", "log", 0.0003, low=1e-4, high=10,
+            group="Training"),
     seed(group="Training"),
     Setting("show_validation", "show validation points", "bool", True, group="Display",
             help="TensorFlow Playground's *Show test data*: the diamonds, points the network "
@@ -117,7 +124,8 @@ def page():
                             activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
                             lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
                             dropout=s["dropout"], l2=s["l2"], l1=s["l1"], epochs=s["epochs"],
-                            seed=s["seed"], uploaded=uploaded)
+                            seed=s["seed"], uploaded=uploaded,
+                            then=((s["then_epochs"], s["then_lr"]),) if s["then_epochs"] else ())
 
     show_figure(draw.training(result, validation=s["show_validation"], discretize=s["discretize"]),
                 "playground-training", data=result["points"], settings=s, describe=exp.describe(result))

@@ -7,6 +7,9 @@ import pytest
 
 from experiments import playground as exp
 from lab import upload
+from nnlib import data, optim
+from nnlib.model import MLP
+from nnlib.train import fit
 from viz import playground as draw
 from tests.helpers import chart_spec as spec, open_lesson, values
 
@@ -80,6 +83,34 @@ def test_l1_reaches_the_network_and_shrinks_its_weights():
         return sum(np.abs(w).sum() for k, w in result["state"].items() if k.endswith("weight"))
     plain, sparse = exp.run(epochs=50), exp.run(epochs=50, l1=0.01)
     assert total_abs_weight(sparse) < 0.8 * total_abs_weight(plain)
+
+
+def test_continuing_with_a_new_eta_is_training_on_with_the_same_optimizer_and_stream():
+    """TensorFlow Playground's "change η and go on": k epochs, then the optimizer's lr set to
+    the new η and training on with the same generator gives exactly the run's numbers; and
+    resume() from the stored checkpoint alone, into a fresh model and optimizer, gives them too."""
+    k, more, new_lr, changes = 12, 5, 0.0005, dict(dropout=0.2, n=100, epochs=12)
+    first, continued = exp.run(**changes), exp.run(**changes, then=((more, new_lr),))
+    X, y, _, _ = exp.load("classification", "spirals", 100, 0.05, 2, seed=0)
+    Xt, Xv, yt, yv = data.train_val_split(X, y, val_fraction=0.25, seed=0)
+    model = MLP([2, 16, 16, 2], dropout=0.2, seed=0)
+    opt, rng = optim.get("adam", lr=0.003), np.random.default_rng(0)
+    fit(model, Xt, yt, opt, batch_size=16, epochs=k, seed=rng, val=(Xv, yv))
+    opt.lr = new_lr
+    by_hand = fit(model, Xt, yt, opt, batch_size=16, epochs=more, seed=rng, val=(Xv, yv))
+    tail = continued["curves"].iloc[k:]
+    assert tail["epoch"].tolist() == list(range(k, k + more + 1)) and continued["changes"] == [(k, new_lr)]
+    for column in ("train_loss", "val_loss", "val_acc", "lr"):     # row k: the first stage's lr
+        assert np.array_equal(tail[column][1:], by_hand.epochs[column][1:]), column
+    assert np.array_equal(tail["train_loss"], by_hand.epochs["train_loss"])
+    assert np.array_equal(continued["curves"].iloc[:k + 1], first["curves"])
+    for name, value in model.state_dict().items():
+        if name != "rng":
+            assert np.array_equal(continued["state"][name], value), name
+    fresh = exp.resume(first["checkpoint"], MLP([2, 16, 16, 2], dropout=0.2, seed=5),
+                       optim.get("adam", lr=1.0), (Xt, yt), (Xv, yv), 16, more, new_lr)[0]
+    assert np.array_equal(fresh.epochs["train_loss"], by_hand.epochs["train_loss"])
+    assert 12 in continued["epochs"]                               # a frame where η changes
 
 
 def test_shade_is_the_class_plus_the_confidence_by_hand():

@@ -102,7 +102,8 @@ def curve(result, points):
 
 
 def losses(result):
-    """Training and validation loss per epoch (log scale); divergence marked where it happened."""
+    """Training and validation loss per epoch (log scale); divergence marked where it happened,
+    and a dotted line where η changed (a later stage of the run)."""
     c = result["curves"]
     fig = go.Figure()
     for column, name, colour, dash in (("train_loss", "training", theme.BLUE, "solid"),
@@ -116,6 +117,9 @@ def losses(result):
                         showlegend=False, text=[f"diverged at step {result['diverged_at']}"],
                         textposition="middle left", textfont_color=theme.VERMILLION,
                         marker=dict(symbol="x", size=18, color=theme.VERMILLION))
+    for epoch, lr in result["changes"]:
+        fig.add_vline(x=epoch, line=dict(color=theme.GREY, dash="dot"),
+                      annotation=dict(text=f"η → {lr:g}", yanchor="bottom"))
     kind = "mean squared error" if result["task"] == "regression" else "cross-entropy"
     ticks = log_ticks(c[["train_loss", "val_loss"]])
     last = c.iloc[-1]
