@@ -145,10 +145,12 @@ def test_uploads_are_standardized_so_units_do_not_matter():
 
 def test_figures_animate_only_the_moving_traces_within_budget(default):
     """The big map (trace 0) and the diagram's hidden and output maps move; the points and the
-    input maps (2 + 2 traces after the map) stay out of the frames."""
+    input maps (2 + 2 traces after the map) stay out of the frames, and so does the hidden
+    heat map, last, where lab/enlarge.py shows a clicked unit large."""
     fig = draw.training(default)
     assert fig.data[0].type == "heatmap" and len(fig.frames) == len(default["epochs"])
-    moving = (0, *range(5, len(fig.data)))
+    moving = (0, *range(5, len(fig.data) - 1))
+    assert fig.layout.meta["enlarge"]["trace"] == len(fig.data) - 1 and not fig.data[-1].visible
     assert all(f.traces == moving and f.data[0].type == "heatmap" for f in fig.frames)
     assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
     assert len(fig.to_json()) < 2e6
