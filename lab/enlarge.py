@@ -6,8 +6,8 @@ one of the diagram's unit maps (heat maps on x2) copies that unit's values and c
 into the hidden heat map and shows it, with the unit's name (its trace's meta) above; clicking
 the same unit again goes back to the big map. While ▶ Play or the slider moves the epochs, the
 large map follows the unit (after every redraw it takes the unit's values of that frame). No
-rerun of the page: everything it needs is already in the figure. (No "<" and a letter inside
-the script: Streamlit's sanitizer drops a script that has one.)
+rerun of the page: everything it needs is already in the figure. (No "<" before a letter inside
+the script: Streamlit's sanitizer drops a script that has one; `lt` spells it.)
 """
 import streamlit as st
 
@@ -16,13 +16,13 @@ SCRIPT = """<div class="gdlab-enlarge"></div><script>
   const root = window.parent && window.parent.document.body ? window.parent : window;
   if (root.gdlabEnlarge) return;
   root.gdlabEnlarge = true;
-  const doc = root.document;
+  const doc = root.document, lt = String.fromCharCode(60);   // see the docstring
   function show(gd) {
     const {trace, note} = gd.layout.meta.enlarge, unit = gd.gdlabUnit, t = gd.data[unit];
     const on = unit !== undefined && unit !== null;
     root.Plotly.update(gd, on ? {z: [t.z], zmin: [t.zmin], zmax: [t.zmax], visible: true}
                               : {visible: false}, on ? {
-      [`annotations[${note}].text`]: `${t.meta}, large (click it again for the big map)`,
+      [`annotations[${note}].text`]: `${t.meta}${lt}br>click it again to go back`,
       [`annotations[${note}].visible`]: true} : {[`annotations[${note}].visible`]: false}, [trace]);
   }
   function attach(gd) {

@@ -58,7 +58,7 @@ TABLE = [
     Setting("batch_size", "batch size", "int", 16, low=1, high=1000, group="Training",
             help="More than the training points means full batch."),
     Setting("epochs", "epochs", "int", 200, low=1, high=1000, group="Training"),
-    Setting("then_epochs", "then go on for more epochs", "int", 0, low=0, high=1000,
+    Setting("then_epochs", "then go on for more epochs", "int", 0, low=0, high=300,
             group="Training", help="Change η without starting over, as TensorFlow Playground "
                                    "lets you: after the epochs above, training goes on from "
                                    "where it stopped for this many epochs with the η below "
