@@ -91,7 +91,8 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     input features, in order), diagram (see `diagram`), state (the MLP's state_dict at the last
     frame), checkpoint (see `save`: the state after the last epoch), changes (per stage after
     the first that ran: (the epoch it goes on from, its η)), last_epoch, diverged_at (None or the step
-    that blew up, counted over all stages).
+    that blew up, counted over all stages), scores (classification: the last train_acc and
+    val_acc; regression: see `scores`).
 
     `then`: more stages after the first `epochs`, ((epochs, η), ...), TensorFlow Playground's
     "change η and go on": each stage goes on from the checkpoint of the one before with the
@@ -137,7 +138,24 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
             "inputs": network_inputs(features, regression),
             "diagram": diagram(model, states, grid, scale, features), "state": states[last],
             "checkpoint": checkpoint, "changes": changes, "last_epoch": last,
-            "diverged_at": diverged_at(hists)}
+            "diverged_at": diverged_at(hists),
+            "scores": scores(model, states[last], (Xt, yt), (Xv, yv), scale, features)
+            if regression else {k: float(curves[k].iloc[-1]) for k in ("train_acc", "val_acc")}}
+
+
+def scores(model, state, train, val, scale, features):
+    """Regression's scores with `state` loaded, in the target's units, for the training and the
+    validation points: RMSE = √(mean (ŷ − y)²) and R² = 1 − Σ(ŷ − y)² / Σ(y − ȳ)² (1: perfect,
+    0: no better than always answering the mean ȳ of those points)."""
+    model.load_state_dict(state)
+    _, (mean, std) = scale
+    out = {}
+    for name, (X, y) in (("train", train), ("val", val)):
+        with np.errstate(all="ignore"):
+            error = model.predict(_net_x(X, scale, features)) * std + mean - y
+        out[f"{name}_rmse"] = float(np.sqrt(np.mean(error ** 2)))
+        out[f"{name}_r2"] = float(1 - np.sum(error ** 2) / np.sum((y - y.mean()) ** 2))
+    return out
 
 
 def save(model, opt, rng):

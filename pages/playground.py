@@ -95,9 +95,11 @@ PRESETS = {
         "values": {"problem": "regression", "optimizer": "sgd", "lr": 1.0},
         "question": "Plain SGD with η = 1 on the sine. What happens in the first steps?"},
 }
-METRICS = {"classification": (("train_acc", "training accuracy"),
-                              ("val_acc", "validation accuracy")),
-           "regression": (("train_loss", "training MSE"), ("val_loss", "validation MSE"))}
+METRICS = {"classification": (("train_acc", "training accuracy", "{:.1%}"),
+                              ("val_acc", "validation accuracy", "{:.1%}")),
+           "regression": (("train_rmse", "training RMSE", "{:.3g}"),
+                          ("val_rmse", "validation RMSE", "{:.3g}"),
+                          ("val_r2", "validation R²", "{:.3f}"))}
 cached_run = cached(exp.run)
 
 
@@ -142,9 +144,9 @@ def page():
         st.caption(diagram.describe(result["diagram"], regression=s["problem"] == "regression"))
     words, side = st.columns([2, 3], gap="medium")
     with words:
-        last = result["curves"].iloc[-1]
-        for col, (name, label) in zip(st.columns(2), METRICS[s["problem"]]):
-            col.metric(label, f"{last[name]:.1%}" if name.endswith("acc") else f"{last[name]:.3g}",
+        shown = METRICS[s["problem"]]
+        for col, (name, label, form) in zip(st.columns(len(shown)), shown):
+            col.metric(label, form.format(result["scores"][name]),
                        help=f"After epoch {result['last_epoch']}.")
         verdict = exp.verdict(result)
         (st.error if result["diverged_at"] is not None else st.markdown)(verdict)

@@ -63,6 +63,8 @@ def test_regression_fits_the_sine_down_to_the_noise():
     x, curve = result["grid"][0], result["z"][-1]
     assert np.max(np.abs(curve - np.sin(x))[np.abs(x) < 2.5]) < 0.15
     assert result["z"].shape == (len(result["epochs"]), exp.CURVE)
+    rmse, r2 = result["scores"]["val_rmse"], result["scores"]["val_r2"]
+    assert rmse == pytest.approx(np.sqrt(final(result, "val_loss")), rel=1e-6) and r2 > 0.9
 
 
 def test_too_much_dropout_holds_the_network_back(default):
@@ -226,6 +228,8 @@ def test_each_preset_applies(app, preset):
     assert not app.exception and len(app.get("plotly_chart")) == 2
     if preset == "Sine, SGD η = 1":
         assert "diverged at step" in app.error[0].value
+    if preset == "Regression on a sine":
+        assert [m.label for m in app.metric] == ["training RMSE", "validation RMSE", "validation R²"]
 
 
 def test_uploaded_csv_trains_and_a_bad_one_is_explained(app):
