@@ -182,6 +182,16 @@ def test_the_loss_figure_states_the_last_training_and_validation_loss(default):
             in title)
 
 
+def test_the_main_figure_states_each_frames_losses_as_it_plays(default):
+    """TensorFlow Playground's "Training loss / Test loss", moving with the slider."""
+    fig, c = draw.training(default), default["curves"]
+    for frame in (fig.frames[0], fig.frames[-1]):
+        row = c[c["epoch"] == int(frame.name)].iloc[0]
+        assert (f"epoch {frame.name}: training loss {row['train_loss']:.4g}, validation loss "
+                f"{row['val_loss']:.4g}") in frame.layout.title.text
+    assert fig.layout.title.text == fig.frames[-1].layout.title.text
+
+
 def test_loss_axis_ticks_are_readable_numbers():
     assert draw.log_ticks([0.04, 0.7])["ticktext"] == ["0.05", "0.1", "0.2", "0.5", "1"]
     assert draw.log_ticks([3e-5, 2.0])["ticktext"] == ["0.0001", "0.001", "0.01", "0.1", "1"]

@@ -168,6 +168,14 @@ def _enlarged(fig, place):
     return fig
 
 
+def live_titles(result, title):
+    """Per frame epoch, `title` with that epoch's losses under it, TensorFlow Playground's
+    "Training loss / Test loss" moving with the slider and ▶ Play."""
+    c = result["curves"].set_index("epoch")
+    return [f"{title}<br><sup>epoch {int(e)}: training loss {c.at[e, 'train_loss']:.4g}, "
+            f"validation loss {c.at[e, 'val_loss']:.4g}</sup>" for e in result["epochs"]]
+
+
 def _with_diagram(fig, result, outputs, frames, trace=0):
     """Add the network diagram left of the big picture, whose trace `trace` moves by `frames`,
     and animate both over the recorded epochs with one slider; the figure opens on the last
@@ -177,9 +185,11 @@ def _with_diagram(fig, result, outputs, frames, trace=0):
     fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT,
                       legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
     labels = [int(e) for e in result["epochs"]]
+    titles = live_titles(result, fig.layout.title.text)
+    fig.update_layout(title_text=titles[-1])
     animate(fig, [[main, *rest] for main, rest in zip(frames, diagram_frames)],
             traces=[trace, *moving], labels=labels, prefix="epoch ", redraw=True,
-            duration=SPEEDS["normal"], active=len(labels) - 1, y=-0.12, layouts=edges,
-            step=True)
+            duration=SPEEDS["normal"], active=len(labels) - 1, y=-0.12, step=True,
+            layouts=[edge | {"title": {"text": title}} for edge, title in zip(edges, titles)])
     fig.update_layout(margin=dict(t=80, b=100))
     return theme.apply(fig)
