@@ -105,10 +105,11 @@ cached_run = cached(exp.run)
 
 def page():
     lesson("Playground",
-           "Every knob in one place. Left, the network: each neuron is a small map of its output "
-           "over the plane. Right, what it predicts everywhere in the plane: the colour is the "
-           "class it would choose, deeper where it is surer. Press **▶ Play** to watch both "
-           "change while it trains. Circles are training points, diamonds validation points.",
+           "The main knobs are beside the figure, all the others in the sidebar. In the figure, "
+           "left, the network: each neuron is a small map of its output over the plane; right, "
+           "what it predicts everywhere: the colour is the class it would choose, deeper where it "
+           "is surer. **▶ Play** or **Step** trains it; click a neuron to see its map large. "
+           "Circles are training points, diamonds validation points.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
                    r"\tfrac{\lambda}{2} \sum W^2 + \lambda_1 \sum |W|\Big)",
            try_this=["Press *XOR, no hidden layer*, then add one hidden layer.",

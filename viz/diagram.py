@@ -60,8 +60,9 @@ def describe(diagram, regression):
             "every hidden neuron after its activation, and " + outputs + ". Red where it is "
             "positive, blue where negative, white at 0, each square on its own scale. The lines "
             "are the weights: red positive, blue negative, thicker for a larger |w| (six widths, "
-            "one scale for every layer and epoch)." + left_out + " The slider and ▶ Play move "
-            "the network and the big picture together.")
+            "one scale for every layer and epoch)." + left_out + " The slider, ▶ Play, Step and "
+            "Reset move the network and the big picture together; click a square to see it large "
+            "in the big picture's place, and click it again to go back.")
 
 
 def node_places(shown):
