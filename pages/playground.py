@@ -91,6 +91,9 @@ PRESETS = {
         "values": {"dropout": 0.6},
         "question": "Dropout switches off 60% of the hidden neurons at every step. "
                     "Will the network still learn the spirals?"},
+    "SGD η = 0.5, then η = 0.05": {
+        "values": {"optimizer": "sgd", "lr": 0.5, "epochs": 100, "then_epochs": 100,
+                   "then_lr": 0.05}},
     "Sine, SGD η = 1": {
         "values": {"problem": "regression", "optimizer": "sgd", "lr": 1.0},
         "question": "Plain SGD with η = 1 on the sine. What happens in the first steps?"},

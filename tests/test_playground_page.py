@@ -230,7 +230,7 @@ def test_a_run_too_long_gives_a_sentence_not_a_traceback(app):
 @pytest.mark.parametrize("preset", [
     "XOR, no hidden layer", "Spirals: go deep",
     "Circles, features x² and y²", "Regression on a sine",
-    "Dropout 0.6", "Sine, SGD η = 1"])
+    "Dropout 0.6", "SGD η = 0.5, then η = 0.05", "Sine, SGD η = 1"])
 def test_each_preset_applies(app, preset):
     app.button(key=f"playground.preset.{preset}").click().run()
     if app.info:                                   # a question first
