@@ -211,6 +211,11 @@ def test_page_loads_with_the_animated_map_the_losses_and_two_metrics(app):
     assert figure["data"][0]["type"] == "heatmap" and len(figure["frames"]) <= exp.MAX_FRAMES
     assert [m.label for m in app.metric] == ["training accuracy", "validation accuracy"]
     assert float(app.metric[1].value.rstrip("%")) >= 95
+    main, side = (sorted(w.key for kind in ("selectbox", "slider", "select_slider", "multiselect")
+                         for w in getattr(part, kind)) for part in (app.main, app.sidebar))
+    assert main == sorted(f"playground.{name}" for name in
+                          ("dataset", "features", "layers", "width", "activation", "lr"))
+    assert "playground.optimizer" in side and "playground.epochs" not in main
 
 
 def test_changing_the_data_set_and_the_depth_reruns_and_changes_the_figure(app):
