@@ -90,9 +90,9 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     [0, 0.99], see `shade`; regression: (frames, CURVE) predictions), inputs (the network's
     input features, in order), diagram (see `diagram`), state (the MLP's state_dict at the last
     frame), checkpoint (see `save`: the state after the last epoch), changes (per stage after
-    the first that ran: (the epoch it goes on from, its η)), last_epoch, diverged_at (None or the step
-    that blew up, counted over all stages), scores (classification: the last train_acc and
-    val_acc; regression: see `scores`).
+    the first that ran: (the epoch it goes on from, its η)), last_epoch, diverged_at (None or
+    the step that blew up, counted over all stages), scores (classification: the last
+    train_acc and val_acc; regression: see `scores`).
 
     `then`: more stages after the first `epochs`, ((epochs, η), ...), TensorFlow Playground's
     "change η and go on": each stage goes on from the checkpoint of the one before with the
@@ -326,7 +326,8 @@ def describe_losses(result):
 
 
 def changed(result):
-    """" After epoch k training went on with η = x (the dotted line)." per later stage, or ""."""
+    """The sentence "After epoch k training went on ... with η = x (the dotted line)." for each
+    later stage of the run (none: the empty string)."""
     return "".join(f" After epoch {epoch} training went on from where it stopped with η = {lr:g} "
                    "(the dotted line)." for epoch, lr in result["changes"])
 
