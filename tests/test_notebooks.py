@@ -54,7 +54,8 @@ CASES = [
     ("playground", {}, "playground-training", ("adam",)),
     ("playground", {"preset": "Regression on a sine"}, "playground-training", ("adam",)),
     ("playground", {"optimizer": "adamw", "schedule": "cosine", "lr": "0.01", "l2": "0.001",
-                    "dropout": "0.1", "epochs": "50", "layers": "3"}, "playground-training",
+                    "dropout": "0.1", "epochs": "50", "layers": "3", "activation": "gelu"},
+     "playground-training",
      ("adamw",)),
     ("descent", {}, "descent-race", ()),
     ("descent", {"preset": "Rosenbrock banana"}, "descent-race", ()),
@@ -72,7 +73,8 @@ CASES = [
      ("adam",)),                                                     # preset Random vs PCA
     ("landscape_papers", {}, "papers-slices", ()),
     ("landscape_papers", {"preset": "Paths on PCA planes"}, "papers-slices", ()),
-    ("playground", {"l1": "0.002", "epochs": "10"}, "playground-training", ("adam",)),
+    ("playground", {"l1": "0.002", "epochs": "10", "then_epochs": "4", "then_lr": "0.01"},
+     "playground-training", ("adam",)),                 # and a second stage with a new η
 ]
 
 
