@@ -33,11 +33,11 @@ TABLE = [
             help="start = the initial weights; trained = after training with that batch size."),
 ]
 PRESETS = {
-    "Batch size 1 is noisy": {
+    "Batch 1 against full batch": {
         "values": {"sizes": ("full", "1"), "band": True, "axis": "examples", "slice_batch": "1"},
         "question": "Batch 1 and full batch both see every example once per epoch. Which curve "
                     "will be smoother, and which will be lower after 20 epochs?"},
-    "Same examples seen, different progress": {
+    "The same 1000 examples": {
         "values": {"axis": "examples"},
         "question": "After every run has seen the same 1000 examples, which batch size is ahead?"},
     "Full batch is smooth but slow": {

@@ -190,8 +190,8 @@ def test_no_batch_size_gives_a_sentence_not_a_traceback(app):
 
 
 PRESETS = {   # name: (asks a question first, a value it sets)
-    "Batch size 1 is noisy": (True, ("sizes", ["full", "1"])),
-    "Same examples seen, different progress": (True, ("axis", "examples")),
+    "Batch 1 against full batch": (True, ("sizes", ["full", "1"])),
+    "The same 1000 examples": (True, ("axis", "examples")),
     "Full batch is smooth but slow": (False, ("epochs", 40)),
 }
 
