@@ -69,27 +69,34 @@ def check_work(sizes, epochs, n, classes=2, runs_per_size=1, n_val=N_VAL):
                  "use fewer epochs or batch sizes, or leave out the spread band")
 
 
-def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None):
+def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None, reshuffle=True):
     """Train the seed's network on the seed's moons (or the uploaded table) with plain SGD; return
     (model, History).
 
     The data and the initial weights come from `seed`; the batch order from `shuffle_seed`
     (default: seed), so runs with other shuffle seeds start from the very same point.
+    reshuffle=True shuffles the examples anew every epoch (nnlib.train.fit); False shuffles
+    them once, with the same generator, and keeps that one order for every epoch.
     """
     X, y = examples(n, seed, uploaded)
     n = len(X)
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     B = batch_size(size, n)
+    order_seed = seed if shuffle_seed is None else shuffle_seed
+    if not reshuffle:
+        order = np.random.default_rng(order_seed).permutation(n)
+        X, y = X[order], y[order]
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
-               seed=seed if shuffle_seed is None else shuffle_seed, val=validation(seed, uploaded))
+               seed=order_seed, shuffle=reshuffle, val=validation(seed, uploaded))
     return model, hist
 
 
 def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False,
-         uploaded=None):
+         uploaded=None, reshuffle=True):
     """One run per batch size; returns tidy frames (steps, epochs, summary).
 
     n is the number of moons, ignored when the learner's table `uploaded` is given.
+    reshuffle: a new batch order every epoch (True) or one fixed order (train()).
 
     steps:  batch, step, epoch, examples, seconds, loss (the mini-batch loss L(B) before the update)
     epochs: batch, epoch, step, examples, seconds, loss (the full training loss L), val_loss
@@ -109,7 +116,7 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
     for size in sizes:
         B = batch_size(size, n)
         per_epoch = -(-n // B)
-        _, hist = train(size, lr, epochs, n, seed, uploaded=uploaded)
+        _, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, reshuffle=reshuffle)
         s, e = pd.DataFrame(hist.steps), pd.DataFrame(hist.epochs)
         within = s["step"] - (s["epoch"] - 1) * per_epoch              # 1..per_epoch
         steps.append(pd.DataFrame({
@@ -123,7 +130,7 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
             frame["val_loss"] = e["val_loss"]
         if band:
             frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame),
-                                                           uploaded)
+                                                           uploaded, reshuffle)
         epochs_.append(frame)
         summary.append({"batch": size, "n": n, "updates_per_epoch": per_epoch,
                         "final_loss": frame["loss"].iloc[-1],
@@ -133,11 +140,11 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         pd.DataFrame(summary)
 
 
-def _spread(size, lr, epochs, n, seed, rows, uploaded):
+def _spread(size, lr, epochs, n, seed, rows, uploaded, reshuffle=True):
     """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders (first `rows`)."""
     curves = np.full((BAND_SEEDS, epochs + 1), np.nan)
     for k in range(BAND_SEEDS):
-        loss = train(size, lr, epochs, n, seed, seed + k, uploaded)[1].epochs["train_loss"]
+        loss = train(size, lr, epochs, n, seed, seed + k, uploaded, reshuffle)[1].epochs["train_loss"]
         curves[k, :len(loss)] = loss
     return np.fmin.reduce(curves, axis=0)[:rows], np.fmax.reduce(curves, axis=0)[:rows]
 

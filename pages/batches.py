@@ -18,6 +18,9 @@ TABLE = [
     Setting("epochs", "epochs (passes over the data)", "int", 20, low=1, high=60, group="Training"),
     Setting("n", "training examples N", "int", 200, low=100, high=1000, step=50, group="Training",
             help="Of the two moons; an uploaded CSV brings its own rows."),
+    Setting("reshuffle", "reshuffle every epoch", "bool", True, group="Training",
+            help="Off: the examples are shuffled once and every epoch goes through them in "
+                 "that same order."),
     seed(group="Training"),
     Setting("axis", "x-axis: cost measured in", "choice", "steps",
             options=("steps", "examples", "seconds"), group="Loss curves",
@@ -50,6 +53,11 @@ HONEST_GENERALIZATION = (   # measured in tests/test_claims_batches.py over seed
     "training loss (full batch for 30 times as many epochs), batches 64 and 8 reach a validation "
     "loss within 0.05 of full batch's in 10 of 10 seeds; batch 1 lands further off (up to 0.16). "
     "On this network, batch noise does not buy better generalization.")
+FIXED_ORDER = (   # measured in tests/test_claims_batches.py over seeds 0..9
+    "One fixed order: every epoch goes through the examples in the first epoch's order. On this "
+    "network that changes nothing systematic: on the defaults, batches 64 and 8 end within 0.025 "
+    "of the reshuffled runs' training and validation loss in 10 of 10 seeds, sometimes above and "
+    "sometimes below; batch 1 lands up to 0.14 away, in either direction.")
 cached_runs = cached(exp.runs)
 cached_slice = cached(exp.slice_losses)
 
@@ -75,6 +83,8 @@ def page():
                      "Tick the spread band: full batch gives the same run for every shuffle, "
                      "batch 1 a different run each time.",
                      "Raise the learning rate to 1: which batch size misbehaves first?",
+                     "Untick *reshuffle every epoch*: does one fixed order of the examples change "
+                     "the curves?",
                      "In the slice, pick batch 1, then full: the red curves close in on the blue one.",
                      "Upload your own points under *Bring your own data*."])
     box, file = upload.uploader(key="batches.csv", tasks=CLASSIFICATION)
@@ -85,11 +95,13 @@ def page():
     st.header("Loss curves")
     with friendly():
         steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"],
-                                             uploaded)
+                                             uploaded, s["reshuffle"])
     if uploaded:
         st.caption(f"Your CSV: N = {summary['n'].iloc[0]} examples, features standardized; "
                    "the setting *training examples N* is not used.")
     st.markdown(f"**{exp.verdict((steps, epochs, summary))}**")
+    if not s["reshuffle"]:
+        st.caption(FIXED_ORDER)
     numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
     show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
                 settings=s, describe=exp.describe_curves((steps, epochs, summary)))

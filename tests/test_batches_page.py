@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from experiments import batches as exp
+from pages import batches as page
 from lab import upload
 from viz import batches as draw
 from tests.helpers import chart_spec as spec, open_lesson, values
@@ -182,6 +183,14 @@ def test_axis_and_batch_sizes_change_the_figure(app):
     names = {t.get("name") for t in spec(app)["data"] if t.get("showlegend") is not False}
     assert not app.exception and names == {"full batch", "batch 16"}
     assert app.query_params["sizes"] == "full,16"
+
+
+def test_one_fixed_order_trains_again_and_says_what_it_changes(app):
+    app.multiselect(key="batches.sizes").set_value(["full", "16"]).run()
+    before = spec(app)["data"]
+    app.checkbox(key="batches.reshuffle").uncheck().run()
+    assert not app.exception and app.query_params["reshuffle"] in ("false", "0", "False")
+    assert spec(app)["data"] != before and page.FIXED_ORDER in [c.value for c in app.caption]
 
 
 def test_no_batch_size_gives_a_sentence_not_a_traceback(app):
