@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import budget, sources
+from experiments.frames import frame_steps
 from experiments.words import num
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
@@ -29,6 +30,7 @@ BAND_SEEDS = 5         # shuffle orders behind the spread band
 LIMIT_S = 13.6         # experiments.budget: every size × 6 shuffles × 60 epochs of 1000
 N_VAL = 1000           # validation moons, never trained on
 VAL_SEED = 1_000_000   # their seed is seed + VAL_SEED: a draw apart from every training set
+SLICE_FRAMES = 21      # epochs the moving slice is drawn at, at most
 
 
 def batch_size(size, n):
@@ -69,7 +71,8 @@ def check_work(sizes, epochs, n, classes=2, runs_per_size=1, n_val=N_VAL):
                  "use fewer epochs or batch sizes, or leave out the spread band")
 
 
-def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None, reshuffle=True):
+def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None, reshuffle=True,
+          record_thetas=None):
     """Train the seed's network on the seed's moons (or the uploaded table) with plain SGD; return
     (model, History).
 
@@ -77,6 +80,7 @@ def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=No
     (default: seed), so runs with other shuffle seeds start from the very same point.
     reshuffle=True shuffles the examples anew every epoch (nnlib.train.fit); False shuffles
     them once, with the same generator, and keeps that one order for every epoch.
+    record_thetas: nnlib.train.fit's (None, "epoch" or "step": History.thetas).
     """
     X, y = examples(n, seed, uploaded)
     n = len(X)
@@ -87,7 +91,8 @@ def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=No
         order = np.random.default_rng(order_seed).permutation(n)
         X, y = X[order], y[order]
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
-               seed=order_seed, shuffle=reshuffle, val=validation(seed, uploaded))
+               seed=order_seed, shuffle=reshuffle, val=validation(seed, uploaded),
+               record_thetas=record_thetas)
     return model, hist
 
 
@@ -301,12 +306,39 @@ def slice_losses(size="8", where="start", lr=0.1, epochs=20, n=200, seed=0, n_ba
             raise ValueError(f"training with {size_name(size)} diverged at step {hist.diverged_at}, so "
                              "there is no trained network to slice through: lower the learning "
                              "rate or slice through the start")
+    return _slice(model, X, y, B, n_batches, span, points, seed)
+
+
+def slice_over_training(size="8", lr=0.1, epochs=20, n=200, seed=0, n_batches=8, span=1.0,
+                        points=61, uploaded=None):
+    """slice_losses through the network after every epoch k = 0, 1, ... of training with this
+    batch size: the same batches, and the seed's random direction filter-normalized to θ_k, so
+    the rows of epoch 0 are slice_losses(where="start") and those of the last epoch
+    slice_losses(where="trained"); more than SLICE_FRAMES epochs are thinned to that many,
+    evenly spread. Frame: epoch, curve, t, loss. A run that diverged stops at its last epoch with
+    finite weights."""
+    X, y = examples(n, seed, uploaded)
+    n = len(X)
+    B = batch_size(size, n)
+    check_work((size,), epochs, n, int(y.max()) + 1)
+    model, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, record_thetas="epoch")
+    finite = [theta for theta in hist.thetas if np.isfinite(theta).all()]
+    parts = []
+    for k in frame_steps(len(finite) - 1, SLICE_FRAMES):
+        model.theta[:] = finite[k]
+        parts.append(_slice(model, X, y, B, n_batches, span, points, seed).assign(epoch=k))
+    return pd.concat(parts, ignore_index=True)[["epoch", "curve", "t", "loss"]]
+
+
+def _slice(model, X, y, B, n_batches, span, points, seed):
+    """The frame of slice_losses for the model as it is now."""
     d, _ = landscape.random_directions(model, seed=seed)
     ends = (model.theta - span * d, model.theta + span * d)
     t = np.linspace(-span, span, points)
     curves = {"L": landscape.interpolate(model, *ends, X, y, n=points)}
-    for k, rows in enumerate(_batches(n, B, n_batches, np.random.default_rng(seed)), 1):
-        curves[f"B{k}"] = landscape.interpolate(model, *ends, X[rows], y[rows], n=points)
+    for k, rows in enumerate(_batches(len(X), B, n_batches, np.random.default_rng(seed)), 1):
+        curves[f"B{k}"] = (curves["L"] if B == len(X)       # a full batch's L(B) is L itself
+                           else landscape.interpolate(model, *ends, X[rows], y[rows], n=points))
     return pd.DataFrame({"curve": np.repeat(list(curves), points), "t": np.tile(t, len(curves)),
                          "loss": np.concatenate(list(curves.values()))})
 

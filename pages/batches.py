@@ -59,7 +59,7 @@ FIXED_ORDER = (   # measured in tests/test_claims_batches.py over seeds 0..9
     "of the reshuffled runs' training and validation loss in 10 of 10 seeds, sometimes above and "
     "sometimes below; batch 1 lands up to 0.14 away, in either direction.")
 cached_runs = cached(exp.runs)
-cached_slice = cached(exp.slice_losses)
+cached_slice = cached(exp.slice_over_training)
 
 
 def page():
@@ -120,12 +120,18 @@ def page():
                 "we walk along one random direction d through them. The thick blue curve is the full loss L; each thin red curve is the "
                 "loss L(B) of one mini-batch. A step follows a red curve, not the blue one: its "
                 "slope and its lowest point (diamond) move from batch to batch, and they move more "
-                "the smaller the batch.")
+                "the smaller the batch. Press ▶ Play to move θ along the training with that batch "
+                "size, epoch by epoch: the same batches, sliced through the network as it learns.")
     with friendly():
-        cut = cached_slice(s["slice_batch"], s["slice_at"], s["lr"], s["epochs"], s["n"], s["seed"],
-                           uploaded=uploaded)
-    show_figure(draw.loss_slice(cut, s["slice_batch"]), "batches-slice", data=cut, settings=s,
-                describe=exp.describe_slice(cut, s["slice_batch"]))
+        cut = cached_slice(s["slice_batch"], s["lr"], s["epochs"], s["n"], s["seed"], uploaded=uploaded)
+    last = int(cut["epoch"].max())
+    shown = 0 if s["slice_at"] == "start" else last
+    if last < s["epochs"]:
+        st.caption(f"Training with {exp.size_name(s['slice_batch'])} diverged after epoch {last}: "
+                   "the slider stops there.")
+    show_figure(draw.loss_slice(cut, s["slice_batch"], shown), "batches-slice", data=cut, settings=s,
+                describe=f"At epoch {shown}: " + exp.describe_slice(cut[cut["epoch"] == shown],
+                                                                    s["slice_batch"]))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request
