@@ -30,7 +30,7 @@ BAND_SEEDS = 5         # shuffle orders behind the spread band
 LIMIT_S = 13.6         # experiments.budget: every size × 6 shuffles × 60 epochs of 1000
 N_VAL = 1000           # validation moons, never trained on
 VAL_SEED = 1_000_000   # their seed is seed + VAL_SEED: a draw apart from every training set
-SLICE_FRAMES = 21      # epochs the moving slice is drawn at, at most
+SLICE_FRAMES = 11      # epochs the moving slice is drawn at, at most (each costs 9 slices)
 
 
 def batch_size(size, n):

@@ -33,7 +33,8 @@ TABLE = [
             group="Slice through the loss"),
     Setting("slice_at", "slice through the network", "choice", "trained",
             options=("start", "trained"), group="Slice through the loss",
-            help="start = the initial weights; trained = after training with that batch size."),
+            help="Where the slice opens: start = the initial weights; trained = after training "
+                 "with that batch size. ▶ Play moves from one to the other."),
 ]
 PRESETS = {
     "Batch 1 against full batch": {
