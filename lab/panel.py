@@ -154,8 +154,7 @@ def _reveal(page):
 # since the page may still be too short to scroll that far when the marker arrives.
 SCROLL_TO_RESULT = """<div class="gdlab-result"></div><script>
 (() => {
-  const root = window.parent && window.parent.document.body ? window.parent : window;
-  const doc = root.document;
+  const doc = document;   // st.html draws into the page itself (also when a class embeds it)
   let tries = 0;
   const scroll = () => {
     const mark = doc.querySelector('.gdlab-result');
@@ -163,7 +162,7 @@ SCROLL_TO_RESULT = """<div class="gdlab-result"></div><script>
     mark.style.scrollMarginTop = '4.5rem';
     mark.scrollIntoView({block: 'start'});
     const top = mark.getBoundingClientRect().top;
-    if (!doc.querySelector('.stMain .js-plotly-plot') || top > 100) root.setTimeout(scroll, 150);
+    if (!doc.querySelector('.stMain .js-plotly-plot') || top > 100) window.setTimeout(scroll, 150);
   };
   scroll();
 })();

@@ -6,7 +6,7 @@ from plotly.subplots import make_subplots
 from experiments.batches import SIZES, size_name
 from experiments.frames import frame_steps
 from viz import theme
-from viz.animation import animate, rounded
+from viz.animation import SPEEDS, animate, rounded
 
 COLOURS = dict(zip(SIZES, (theme.BLUE, theme.SKY, theme.GREEN, theme.PURPLE, theme.ORANGE,
                            theme.VERMILLION), strict=True))
@@ -151,7 +151,7 @@ def loss_slice(frame, size, epoch=None):
         frames = [[_xy(part) for _, part in _batch_curves(at[k])] + [_minima(at[k])]
                   + [_xy(at[k][at[k]["curve"] == "L"])] for k in epochs]
         animate(fig, frames, traces=list(range(len(fig.data))), labels=epochs, prefix="epoch ",
-                active=epochs.index(shown), y=-0.2)
+                active=epochs.index(shown), y=-0.2, duration=SPEEDS["slow"])   # few frames: slowly
     return theme.apply(fig)
 
 
