@@ -48,15 +48,15 @@ DECAY_TEXT = (   # measured in tests/test_claims_schedules.py over seeds 0..9
     "The argument for a schedule: large steps cross poor, nearly flat regions fast and can jump "
     "right over a shallow minimum, but in a deep, narrow minimum they keep jumping over its "
     "bottom; so start large and make η smaller. Here it is on the traps lesson's loss (batches "
-    "of 8, 200 seeded runs from θ₀ = −2.2; of your settings only the seed changes it). With η = 0.05 "
-    "no run leaves the shallow dip (0 of 200, in 10 of 10 seeds). With η = 0.35 the first steps "
-    "jump most runs over it (78–88% within 5 steps, 89–95% end past the barrier), but the deep minimum's walls are "
-    "2.5 times steeper than the dip's: 0.35 is just under 2 ÷ curvature ≈ 0.38, where descent "
-    "there stops converging, so every step nearly overshoots the bottom and the batch noise "
-    "keeps the runs bouncing: only 13.5–21% end within 0.1 of it. The same η = 0.35 brought "
-    "down to 0 by a cosine gets past the dip about as often (within 4 points, every seed) and "
-    "then settles: 89–95% end within 0.1 of the deep minimum, every run that got past the "
-    "barrier, in 10 of 10 seeds.")
+    "of 8, 200 seeded runs from θ₀ = −2.2; of your settings only the seed changes it). With "
+    "η = 0.05 no run leaves the shallow dip (0 of 200, in 10 of 10 seeds). With η = 0.35 the "
+    "first steps jump most runs over it (78–88% within 5 steps, 89–95% end past the barrier), "
+    "but the deep minimum's walls are 2.5 times steeper than the dip's: 0.35 is just under "
+    "2 ÷ curvature ≈ 0.38, where descent there stops converging, so every step nearly "
+    "overshoots the bottom and the batch noise keeps the runs bouncing: only 13.5–21% end "
+    "within 0.1 of it. The same η = 0.35 brought down to 0 by a cosine gets past the dip about "
+    "as often (within 4 points, every seed) and then settles: 89–95% end within 0.1 of the "
+    "deep minimum, every run that got past the barrier, in 10 of 10 seeds.")
 
 
 def on_grid(value):

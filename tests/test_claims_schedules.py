@@ -133,7 +133,7 @@ def test_decaying_eta_gets_past_the_shallow_dip_like_a_large_eta_and_then_settle
     ends = [decay.ends(f) for f in frames]
     early = np.array([f.query("run == 'large' and step == 5")["escaped"].item() for f in frames])
     print(f"\nη = 0.35: past the barrier after 5 steps {early.min():.3f}–{early.max():.3f}")
-    assert np.all(early >= 0.78) and early.max() <= 0.88                   # "jump most runs over it (78–88% within 5 steps)"
+    assert np.all(early >= 0.78) and early.max() <= 0.88   # "jump most runs over it (78–88% within 5 steps"
     rates = {k: np.array([e[k] for e in ends]) for k in decay.RUNS}   # (seed, (escaped, settled))
     for k, r in rates.items():
         print(f"\n{k}: past the barrier {r[:, 0].min():.3f}–{r[:, 0].max():.3f}, "

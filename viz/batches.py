@@ -144,7 +144,8 @@ def loss_slice(frame, size, epoch=None):
                     hovertemplate="L: %{y:.3f}<extra></extra>", **_xy(full))
     fig.add_vline(x=0, line=dict(color=theme.GREY, dash="dot"), annotation_text="θ")
     top = full["loss"].max()
-    fig.update_layout(height=480 if len(epochs) == 1 else 580, xaxis_title="t, the distance along a random direction d",
+    fig.update_layout(height=480 if len(epochs) == 1 else 580,
+                      xaxis_title="t, the distance along a random direction d",
                       yaxis=dict(title="loss at θ + t d", range=[0, 1.6 * top]),
                       legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
     if len(epochs) > 1:

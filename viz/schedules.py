@@ -97,7 +97,8 @@ def decay(frame):
         fig.add_scatter(x=part["step"], y=part["lr"], mode="lines", name=label, legendgroup=name,
                         line=style | dict(width=3), col=1, row=1,
                         hovertemplate=f"{label}, step %{{x}}: η = %{{y:.3g}}<extra></extra>")
-        for column, width, what in (("settled", 4, "in the deep minimum"), ("escaped", 1.5, "past the barrier")):
+        for column, width, what in (("settled", 4, "in the deep minimum"),
+                                    ("escaped", 1.5, "past the barrier")):
             fig.add_scatter(x=part["step"], y=100 * part[column], mode="lines", name=label,
                             legendgroup=name, showlegend=False, line=style | dict(width=width),
                             col=2, row=1,
