@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import budget, sources
+from experiments.frames import frame_steps
 from experiments.words import num
 from nnlib import _check, data, landscape, optim
 from nnlib.model import MLP
@@ -29,6 +30,7 @@ BAND_SEEDS = 5         # shuffle orders behind the spread band
 LIMIT_S = 13.6         # experiments.budget: every size × 6 shuffles × 60 epochs of 1000
 N_VAL = 1000           # validation moons, never trained on
 VAL_SEED = 1_000_000   # their seed is seed + VAL_SEED: a draw apart from every training set
+SLICE_FRAMES = 11      # epochs the moving slice is drawn at, at most (each costs 9 slices)
 
 
 def batch_size(size, n):
@@ -69,27 +71,37 @@ def check_work(sizes, epochs, n, classes=2, runs_per_size=1, n_val=N_VAL):
                  "use fewer epochs or batch sizes, or leave out the spread band")
 
 
-def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None):
+def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None, reshuffle=True,
+          record_thetas=None):
     """Train the seed's network on the seed's moons (or the uploaded table) with plain SGD; return
     (model, History).
 
     The data and the initial weights come from `seed`; the batch order from `shuffle_seed`
     (default: seed), so runs with other shuffle seeds start from the very same point.
+    reshuffle=True shuffles the examples anew every epoch (nnlib.train.fit); False shuffles
+    them once, with the same generator, and keeps that one order for every epoch.
+    record_thetas: nnlib.train.fit's (None, "epoch" or "step": History.thetas).
     """
     X, y = examples(n, seed, uploaded)
     n = len(X)
     model = MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed)
     B = batch_size(size, n)
+    order_seed = seed if shuffle_seed is None else shuffle_seed
+    if not reshuffle:
+        order = np.random.default_rng(order_seed).permutation(n)
+        X, y = X[order], y[order]
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
-               seed=seed if shuffle_seed is None else shuffle_seed, val=validation(seed, uploaded))
+               seed=order_seed, shuffle=reshuffle, val=validation(seed, uploaded),
+               record_thetas=record_thetas)
     return model, hist
 
 
 def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=False,
-         uploaded=None):
+         uploaded=None, reshuffle=True):
     """One run per batch size; returns tidy frames (steps, epochs, summary).
 
     n is the number of moons, ignored when the learner's table `uploaded` is given.
+    reshuffle: a new batch order every epoch (True) or one fixed order (train()).
 
     steps:  batch, step, epoch, examples, seconds, loss (the mini-batch loss L(B) before the update)
     epochs: batch, epoch, step, examples, seconds, loss (the full training loss L), val_loss
@@ -109,7 +121,7 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
     for size in sizes:
         B = batch_size(size, n)
         per_epoch = -(-n // B)
-        _, hist = train(size, lr, epochs, n, seed, uploaded=uploaded)
+        _, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, reshuffle=reshuffle)
         s, e = pd.DataFrame(hist.steps), pd.DataFrame(hist.epochs)
         within = s["step"] - (s["epoch"] - 1) * per_epoch              # 1..per_epoch
         steps.append(pd.DataFrame({
@@ -123,7 +135,7 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
             frame["val_loss"] = e["val_loss"]
         if band:
             frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame),
-                                                           uploaded)
+                                                           uploaded, reshuffle)
         epochs_.append(frame)
         summary.append({"batch": size, "n": n, "updates_per_epoch": per_epoch,
                         "final_loss": frame["loss"].iloc[-1],
@@ -133,11 +145,11 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         pd.DataFrame(summary)
 
 
-def _spread(size, lr, epochs, n, seed, rows, uploaded):
+def _spread(size, lr, epochs, n, seed, rows, uploaded, reshuffle=True):
     """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders (first `rows`)."""
     curves = np.full((BAND_SEEDS, epochs + 1), np.nan)
     for k in range(BAND_SEEDS):
-        loss = train(size, lr, epochs, n, seed, seed + k, uploaded)[1].epochs["train_loss"]
+        loss = train(size, lr, epochs, n, seed, seed + k, uploaded, reshuffle)[1].epochs["train_loss"]
         curves[k, :len(loss)] = loss
     return np.fmin.reduce(curves, axis=0)[:rows], np.fmax.reduce(curves, axis=0)[:rows]
 
@@ -294,12 +306,39 @@ def slice_losses(size="8", where="start", lr=0.1, epochs=20, n=200, seed=0, n_ba
             raise ValueError(f"training with {size_name(size)} diverged at step {hist.diverged_at}, so "
                              "there is no trained network to slice through: lower the learning "
                              "rate or slice through the start")
+    return _slice(model, X, y, B, n_batches, span, points, seed)
+
+
+def slice_over_training(size="8", lr=0.1, epochs=20, n=200, seed=0, n_batches=8, span=1.0,
+                        points=61, uploaded=None):
+    """slice_losses through the network after every epoch k = 0, 1, ... of training with this
+    batch size: the same batches, and the seed's random direction filter-normalized to θ_k, so
+    the rows of epoch 0 are slice_losses(where="start") and those of the last epoch
+    slice_losses(where="trained"); more than SLICE_FRAMES epochs are thinned to that many,
+    evenly spread. Frame: epoch, curve, t, loss. A run that diverged stops at its last epoch with
+    finite weights."""
+    X, y = examples(n, seed, uploaded)
+    n = len(X)
+    B = batch_size(size, n)
+    check_work((size,), epochs, n, int(y.max()) + 1)
+    model, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, record_thetas="epoch")
+    finite = [theta for theta in hist.thetas if np.isfinite(theta).all()]
+    parts = []
+    for k in frame_steps(len(finite) - 1, SLICE_FRAMES):
+        model.theta[:] = finite[k]
+        parts.append(_slice(model, X, y, B, n_batches, span, points, seed).assign(epoch=k))
+    return pd.concat(parts, ignore_index=True)[["epoch", "curve", "t", "loss"]]
+
+
+def _slice(model, X, y, B, n_batches, span, points, seed):
+    """The frame of slice_losses for the model as it is now."""
     d, _ = landscape.random_directions(model, seed=seed)
     ends = (model.theta - span * d, model.theta + span * d)
     t = np.linspace(-span, span, points)
     curves = {"L": landscape.interpolate(model, *ends, X, y, n=points)}
-    for k, rows in enumerate(_batches(n, B, n_batches, np.random.default_rng(seed)), 1):
-        curves[f"B{k}"] = landscape.interpolate(model, *ends, X[rows], y[rows], n=points)
+    for k, rows in enumerate(_batches(len(X), B, n_batches, np.random.default_rng(seed)), 1):
+        curves[f"B{k}"] = (curves["L"] if B == len(X)       # a full batch's L(B) is L itself
+                           else landscape.interpolate(model, *ends, X[rows], y[rows], n=points))
     return pd.DataFrame({"curve": np.repeat(list(curves), points), "t": np.tile(t, len(curves)),
                          "loss": np.concatenate(list(curves.values()))})
 

@@ -4,7 +4,7 @@
 (?lr=0.1&seed=3, a shareable link), writes every change back to the address bar, offers the
 page's presets, hides controls listed in ?hide=a,b, applies ?preset=<name> once (a classroom
 link), and shows "Copy link to this view". A preset with a question stops the page after the
-question until the learner presses "Reveal the run".
+question until the learner presses "Reveal the run"; the run that follows then scrolls into view.
 
     s = settings_panel(TABLE, PRESETS)        # {"lr": 0.1, "steps": 50, "opt": "adam", "seed": 0}
 
@@ -141,10 +141,39 @@ def _apply_preset(table, preset, keys, page):
 
 
 def _ask_question(page):
-    """If a preset asked a question, show it and stop the page until the learner reveals."""
+    """If a preset asked a question, show it and stop the page until the learner reveals; right
+    after the reveal, scroll the run (what the page draws next) to the top of the window."""
     question = st.session_state.get(f"{page}.question")
     if question:
         st.info(f"**Predict first.** {question}", icon=":material/psychology_alt:")
-        st.button("Reveal the run", type="primary", key=f"{page}.reveal",
-                  on_click=st.session_state.pop, args=(f"{page}.question", None))
+        st.button("Reveal the run", type="primary", key=f"{page}.reveal", on_click=_reveal, args=(page,))
         st.stop()
+    if st.session_state.pop(f"{page}.revealed", False):
+        st.html(SCROLL_TO_RESULT, unsafe_allow_javascript=True)
+
+
+def _reveal(page):
+    """Reveal button callback: forget the question, and remember to scroll to the run once."""
+    st.session_state.pop(f"{page}.question", None)
+    st.session_state[f"{page}.revealed"] = True
+
+
+# A marker where the run starts. The script scrolls it to the top of the window (under
+# Streamlit's toolbar) and repeats while the page grows, until a chart has arrived below it,
+# since the page may still be too short to scroll that far when the marker arrives.
+SCROLL_TO_RESULT = """<div class="gdlab-result"></div><script>
+(() => {
+  const doc = document;   // st.html draws into the page itself (also when a class embeds it)
+  let tries = 0;
+  const scroll = () => {
+    const mark = doc.querySelector('.gdlab-result');
+    if (!mark || tries++ > 80) return;
+    mark.style.scrollMarginTop = '4.5rem';
+    mark.scrollIntoView({block: 'start'});
+    const top = mark.getBoundingClientRect().top;
+    if (!doc.querySelector('.stMain .js-plotly-plot') || top > 100) window.setTimeout(scroll, 150);
+  };
+  scroll();
+})();
+</script>
+<style>.stElementContainer:has(.gdlab-result) { height: 0; margin-bottom: -1rem; }</style>"""

@@ -82,30 +82,33 @@ def _floyd(k, size, rng, n):
     return picks, taken
 
 
-def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=OUTER_WALL, seed=0):
+def trap_runs(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=200, start=OUTER_WALL, seed=0,
+              schedule=None):
     """Run SGD (nnlib.optim.SGD) on the trap n_runs times at once; return (ends, escaped).
 
     Each step every run draws its own batch of distinct examples (from default_rng(seed)).
     batch_size == N_EXAMPLES is full-batch gradient descent: every run follows the same path.
+    schedule: None (η stays lr), or a function opt -> scheduler (nnlib.schedules), stepped after
+    every update, e.g. `lambda opt: schedules.CosineAnnealingLR(opt, T_max=steps)`.
     ends: the final θ of each run (NaN if it diverged); escaped: ended right of the barrier,
     in the global minimum's basin.
     """
-    thetas, _ = _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown=None)
+    thetas, _ = _descend(batch_size, lr, momentum, steps, n_runs, start, seed, None, schedule)
     return thetas[-1], thetas[-1] > BARRIER
 
 
 def trap_paths(batch_size=1, lr=0.1, momentum=0.0, steps=200, n_runs=4, start=OUTER_WALL, seed=0,
-               shown=1):
+               shown=1, schedule=None):
     """trap_runs with every step recorded: the same generator, batches and SGD, so the last row
     is trap_runs' ends. Returns (thetas, batches): thetas (steps + 1, n_runs), row k the θ after
     k steps (NaN once a run has blown up); batches (steps, shown, batch_size), the example
     indices drawn by runs 0..shown − 1 at each step (batch_size 0 for full batch).
     """
     shown = _check.integer("number of runs shown", shown, low=0, high=n_runs)
-    return _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown)
+    return _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown, schedule)
 
 
-def _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown):
+def _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown, schedule=None):
     """The SGD loop of trap_runs and trap_paths. With shown=None only the final θ is kept
     (thetas of shape (1, n_runs), batches None)."""
     batch_size = _check.integer("batch size", batch_size, low=1, high=N_EXAMPLES)
@@ -116,6 +119,7 @@ def _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown):
     rng = _check.generator(seed)
     c = tilts()
     opt = optim.SGD(lr=lr, momentum=momentum)
+    sched = schedule(opt) if schedule else None
     theta = np.full(n_runs, _check.number("start", start), dtype=float)
     path = None if shown is None else [theta.copy()]
     batches = None if shown is None else np.empty((steps, shown, batch_size * mini), np.intp)
@@ -128,6 +132,8 @@ def _descend(batch_size, lr, momentum, steps, n_runs, start, seed, shown):
                 if path is not None:
                     batches[k] = drawn[:shown]
             opt.step(theta, grad)
+            if sched is not None:
+                sched.step()
             if path is not None:
                 path.append(theta.copy())
     thetas = theta[None] if path is None else np.array(path)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from experiments import batches as exp
+from pages import batches as page
 from lab import upload
 from viz import batches as draw
 from tests.helpers import chart_spec as spec, open_lesson, values
@@ -109,6 +110,18 @@ def test_figures_have_a_trace_per_run_and_the_chosen_axis(default_runs):
     assert [t.name for t in cut.data].count("L(B), batch 8") == 8 and cut.data[-1].line.width == 5
 
 
+def test_the_slice_moves_with_training_from_the_start_to_the_trained_network():
+    moving = exp.slice_over_training("8", epochs=4, points=11)
+    assert list(dict.fromkeys(moving["epoch"])) == [0, 1, 2, 3, 4]
+    for epoch, where in ((0, "start"), (4, "trained")):
+        still = exp.slice_losses("8", where, epochs=4, points=11)
+        np.testing.assert_allclose(moving[moving["epoch"] == epoch]["loss"], still["loss"], rtol=1e-12)
+    fig = draw.loss_slice(moving, "8", epoch=0)
+    assert len(fig.frames) == 5 and fig.layout.sliders[0].active == 0
+    assert list(fig.frames[0].traces) == list(range(len(fig.data)))      # every curve moves
+    assert not np.allclose(values(fig.frames[0].data[-1].y), values(fig.frames[-1].data[-1].y))
+
+
 def test_curves_draw_themselves_on_play_all_runs_in_step_by_examples_seen(default_runs):
     steps, epochs, summary = default_runs
     fig = draw.curves(steps, epochs, summary, "steps")
@@ -184,14 +197,22 @@ def test_axis_and_batch_sizes_change_the_figure(app):
     assert app.query_params["sizes"] == "full,16"
 
 
+def test_one_fixed_order_trains_again_and_says_what_it_changes(app):
+    app.multiselect(key="batches.sizes").set_value(["full", "16"]).run()
+    before = spec(app)["data"]
+    app.checkbox(key="batches.reshuffle").uncheck().run()
+    assert not app.exception and app.query_params["reshuffle"] in ("false", "0", "False")
+    assert spec(app)["data"] != before and page.FIXED_ORDER in [c.value for c in app.caption]
+
+
 def test_no_batch_size_gives_a_sentence_not_a_traceback(app):
     app.multiselect(key="batches.sizes").set_value([]).run()
     assert not app.exception and "at least one batch size" in app.error[0].value
 
 
 PRESETS = {   # name: (asks a question first, a value it sets)
-    "Batch size 1 is noisy": (True, ("sizes", ["full", "1"])),
-    "Same examples seen, different progress": (True, ("axis", "examples")),
+    "Batch 1 against full batch": (True, ("sizes", ["full", "1"])),
+    "The same 1000 examples": (True, ("axis", "examples")),
     "Full batch is smooth but slow": (False, ("epochs", 40)),
 }
 

@@ -992,3 +992,21 @@ def test_backprop_step_words_state_before_lowest_end_and_your_step(settings):
     assert (said[8], said[9]) == (("red", "up") if after > before else ("green", "down"))
     fig = draw_backprop.step_line(line, lr, before, after)
     assert fig.data[2].marker.color == (theme.VERMILLION if after > before else theme.GREEN)
+
+
+# ---- schedules: why decaying η helps ------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_decay_words_state_each_runs_learning_rates_and_shares_at_the_end(seed):
+    from experiments import decay
+    frame = decay.runs(seed)
+    text = decay.describe_runs(frame)
+    last = frame[frame["step"] == frame["step"].max()].set_index("run")
+    first = frame[frame["step"] == 0].set_index("run")
+    for name, (label, _, _) in decay.RUNS.items():
+        lr0, lr1, escaped, settled = re.search(
+            rf"{re.escape(label)}: η from ({SAID}) to ({SAID}); after \d+ steps ({SAID})% of the runs "
+            rf"are past the barrier and ({SAID})% within", text).groups()
+        assert agrees(lr0, first.loc[name, "lr"]) and agrees(lr1, last.loc[name, "lr"]), name
+        assert agrees(escaped, 100 * last.loc[name, "escaped"]), name
+        assert agrees(settled, 100 * last.loc[name, "settled"]), name

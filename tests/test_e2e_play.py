@@ -48,13 +48,15 @@ def test_lesson_draws_plays_and_redraws(page, app_url, wait_settled, shoot, less
         a_slider_step_redraws_the_charts(page, wait_settled)
     if slug in ANIMATED:
         play_moves_the_picture_and_keeps_the_map(page, slug)
+    if slug == "batches":          # its second animation: the L(B) slice moves along the training
+        play_moves_the_picture_and_keeps_the_map(page, slug, which=-1)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def play_moves_the_picture_and_keeps_the_map(page, slug):
+def play_moves_the_picture_and_keeps_the_map(page, slug, which=0):
     charts = page.evaluate(ANIMATED_CHARTS)
     assert charts, f"{slug} has no animated chart"
-    chart = charts[0]
+    chart = charts[which]
     plot = page.locator(".js-plotly-plot").nth(chart)
     plot.scroll_into_view_if_needed()
     maps = page.evaluate(MAP_DRAWN, chart)
@@ -63,7 +65,7 @@ def play_moves_the_picture_and_keeps_the_map(page, slug):
     time.sleep(1.5)
     assert page.evaluate(FINGERPRINT, chart) != before, "Play did not change the picture"
     assert page.evaluate(MAP_DRAWN, chart) >= maps, "the map vanished while playing"
-    page.screenshot(path=ARTIFACTS / f"{slug}-playing.png")
+    page.screenshot(path=ARTIFACTS / f"{slug}-playing{'' if which == 0 else which}.png")
 
 
 def a_slider_step_redraws_the_charts(page, wait_settled):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from experiments import decay
 from experiments import schedules as exp
 from nnlib import optim, schedules
 from viz import schedules as draw
@@ -101,11 +102,14 @@ def in_words(at):
     return [c.value.removeprefix("**In words:** ") for c in at.caption if c.value.startswith("**In words:**")]
 
 
-def test_page_loads_with_three_charts_and_the_formula(app):
-    assert not app.exception and len(app.get("plotly_chart")) == 3
+def test_page_loads_with_four_charts_and_the_formula(app):
+    assert not app.exception and len(app.get("plotly_chart")) == 4
     assert any("(best)" in m.value for m in app.markdown)
     assert exp.LATEX["constant"] in app.latex[-1].value
     assert in_words(app)[0] == exp.describe_loss_curves(exp.lr_runs())
+    decaying = decay.runs(0)                     # "Why decaying η helps": the page's seed
+    assert in_words(app)[2] == decay.describe_runs(decaying)
+    assert any(m.value == f"**{decay.verdict(decaying)}**" for m in app.markdown)
 
 
 def test_changing_lr_and_schedule_changes_the_figures(app):
@@ -136,7 +140,7 @@ def test_every_preset_applies(app):
         if app.info:   # a question first
             assert not app.get("plotly_chart")
             app.button(key="schedules.reveal").click().run()
-        assert not app.exception and len(app.get("plotly_chart")) == 3, name
+        assert not app.exception and len(app.get("plotly_chart")) == 4, name
         assert app.session_state["schedules.lr"] == lr
     assert app.session_state["schedules.schedule"] == "step"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from experiments import traps as lesson
-from nnlib import trap
+from nnlib import schedules, trap
 
 GRID = np.linspace(-2.5, 2.5, 41)
 
@@ -106,6 +106,15 @@ def test_full_batch_gradient_descent_by_hand():
         theta -= 0.1 * (0.6 * theta**3 - 0.9 * theta**2 - 1.5 * theta)
     np.testing.assert_allclose(ends, theta, rtol=1e-14)
     assert not escaped.any()
+
+
+def test_a_schedule_sets_each_steps_learning_rate():
+    make = lambda opt: schedules.StepLR(opt, step_size=10, gamma=0.5)      # noqa: E731
+    ends, _ = trap.trap_runs(batch_size=trap.N_EXAMPLES, lr=0.3, steps=30, n_runs=2, schedule=make)
+    theta = trap.OUTER_WALL
+    for t in range(30):                     # η_t = 0.3 · 0.5^⌊t / 10⌋
+        theta -= 0.3 * 0.5 ** (t // 10) * trap.full_grad(theta)
+    np.testing.assert_allclose(ends, theta, rtol=1e-14)
 
 
 def test_full_batch_is_deterministic_and_stuck():

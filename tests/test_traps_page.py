@@ -76,14 +76,15 @@ def test_verdict_reads_the_numbers():
 def test_race_animates_only_the_moving_traces_and_marks_divergence():
     runs, curves = exp.animation(**DEFAULTS)
     fig = draw.race(exp.curve(), runs, curves)
-    assert len(fig.frames) == 200 and all(list(f.traces) == [1, 2, 3, 4] for f in fig.frames)
+    assert len(fig.frames) == 200 and all(list(f.traces) == [1, 2, 3, 4, 5] for f in fig.frames)
     ends = fig.data[4]
     assert len(ends.x) == 0 and all(len(values(f.data[3].x)) == 0 for f in fig.frames[:-1])   # no spoiler
     assert len(values(fig.frames[-1].data[3].x)) == 5
     assert len(fig.to_json()) < 1.5e6
     runs, curves = exp.animation(**{**DEFAULTS, "lr": 1.0})
     fig = draw.race(exp.curve(), runs, curves)
-    assert any("diverged at step" in a.text for a in fig.layout.annotations)
+    said = [f.data[4].text for f in fig.frames]                  # from the divergence on, not before Play
+    assert len(fig.data[5].x) == 0 and said[0] == () and "diverged at step" in said[-1][0]
 
 
 def sentence(at):

@@ -6,7 +6,7 @@ from plotly.subplots import make_subplots
 from experiments.batches import SIZES, size_name
 from experiments.frames import frame_steps
 from viz import theme
-from viz.animation import animate, rounded
+from viz.animation import SPEEDS, animate, rounded
 
 COLOURS = dict(zip(SIZES, (theme.BLUE, theme.SKY, theme.GREEN, theme.PURPLE, theme.ORANGE,
                            theme.VERMILLION), strict=True))
@@ -120,25 +120,51 @@ def _mark_divergence(fig, steps, summary, column, top):
                         textposition="bottom right", row=1, col=1)
 
 
-def loss_slice(frame, size):
+def loss_slice(frame, size, epoch=None):
     """The full loss L along θ + t d (thick blue) and the mini-batch losses L(B) (thin red),
-    each L(B) minimum marked: the curves scatter around L, more for small batches."""
-    full = frame[frame["curve"] == "L"]
+    each L(B) minimum marked: the curves scatter around L, more for small batches.
+
+    A frame with an epoch column (experiments.batches.slice_over_training) is animated: ▶ Play
+    moves θ along the training, one frame per epoch drawn; the slider opens at `epoch` (default
+    the last). The y-axis stays that of the epoch it opens at, so the curves visibly move (and
+    may leave the top of the chart in other epochs).
+    """
+    epochs = list(dict.fromkeys(frame["epoch"])) if "epoch" in frame else [None]
+    shown = epochs[-1] if epoch is None else epoch
+    at = {k: frame if k is None else frame[frame["epoch"] == k] for k in epochs}
+    full = at[shown][at[shown]["curve"] == "L"]
     fig = go.Figure()
-    minima = []
-    for k, (curve, part) in enumerate(frame[frame["curve"] != "L"].groupby("curve", sort=False)):
-        fig.add_scatter(x=part["t"], y=part["loss"], mode="lines", legendgroup="B",
-                        name=f"L(B), {size_name(size)}", showlegend=k == 0, opacity=0.75,
-                        line=dict(color=theme.VERMILLION, width=1.5),
-                        hovertemplate=f"{curve}: %{{y:.3f}}<extra></extra>")
-        minima.append(part.loc[part["loss"].idxmin()])
-    fig.add_scatter(x=[m["t"] for m in minima], y=[m["loss"] for m in minima], mode="markers",
-                    name="minimum of each L(B)", marker=dict(color=theme.VERMILLION, size=10,
-                                                             symbol="diamond"))
-    fig.add_scatter(x=full["t"], y=full["loss"], mode="lines", name="L, all examples",
-                    line=dict(color=theme.BLUE, width=5), hovertemplate="L: %{y:.3f}<extra></extra>")
+    for k, (curve, part) in enumerate(_batch_curves(at[shown])):
+        fig.add_scatter(mode="lines", legendgroup="B", name=f"L(B), {size_name(size)}",
+                        showlegend=k == 0, opacity=0.75, line=dict(color=theme.VERMILLION, width=1.5),
+                        hovertemplate=f"{curve}: %{{y:.3f}}<extra></extra>", **_xy(part))
+    fig.add_scatter(mode="markers", name="minimum of each L(B)", **_minima(at[shown]),
+                    marker=dict(color=theme.VERMILLION, size=10, symbol="diamond"))
+    fig.add_scatter(mode="lines", name="L, all examples", line=dict(color=theme.BLUE, width=5),
+                    hovertemplate="L: %{y:.3f}<extra></extra>", **_xy(full))
     fig.add_vline(x=0, line=dict(color=theme.GREY, dash="dot"), annotation_text="θ")
-    fig.update_layout(height=480, xaxis_title="t, the distance along a random direction d",
-                      yaxis=dict(title="loss at θ + t d", range=[0, 1.6 * full["loss"].max()]),
+    top = full["loss"].max()
+    fig.update_layout(height=480 if len(epochs) == 1 else 580,
+                      xaxis_title="t, the distance along a random direction d",
+                      yaxis=dict(title="loss at θ + t d", range=[0, 1.6 * top]),
                       legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
+    if len(epochs) > 1:
+        frames = [[_xy(part) for _, part in _batch_curves(at[k])] + [_minima(at[k])]
+                  + [_xy(at[k][at[k]["curve"] == "L"])] for k in epochs]
+        animate(fig, frames, traces=list(range(len(fig.data))), labels=epochs, prefix="epoch ",
+                active=epochs.index(shown), y=-0.2, duration=SPEEDS["slow"])   # few frames: slowly
     return theme.apply(fig)
+
+
+def _batch_curves(rows):
+    return list(rows[rows["curve"] != "L"].groupby("curve", sort=False))
+
+
+def _xy(rows):
+    return dict(x=rounded(rows["t"]), y=rounded(rows["loss"]))
+
+
+def _minima(rows):
+    """The lowest point of each L(B) curve."""
+    lows = [part.loc[part["loss"].idxmin()] for _, part in _batch_curves(rows)]
+    return dict(x=rounded([m["t"] for m in lows]), y=rounded([m["loss"] for m in lows]))

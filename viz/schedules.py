@@ -80,3 +80,31 @@ def range_test(frame, suggested, current):
                       yaxis=dict(title="loss", range=[0, 1.15 * frame["smoothed"].max()]),
                       legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
     return theme.apply(fig)
+
+
+DECAY_COLOURS = {"small": theme.GREEN, "large": theme.VERMILLION, "decaying": theme.BLUE}
+DECAY_DASH = {"small": "dot", "large": "dash", "decaying": "solid"}
+
+
+def decay(frame):
+    """Two panels against the step (frame from experiments.decay.runs): left η_t of each run
+    kind; right the share of runs in the deep minimum (thick) and past the barrier (thin)."""
+    fig = make_subplots(cols=2, horizontal_spacing=0.1,
+                        subplot_titles=("learning rate η<sub>t</sub>",
+                                        "runs in the deep minimum (thick) and past the barrier (thin)"))
+    for name, part in frame.groupby("run", sort=False):
+        label, style = part["label"].iloc[0], dict(color=DECAY_COLOURS[name], dash=DECAY_DASH[name])
+        fig.add_scatter(x=part["step"], y=part["lr"], mode="lines", name=label, legendgroup=name,
+                        line=style | dict(width=3), col=1, row=1,
+                        hovertemplate=f"{label}, step %{{x}}: η = %{{y:.3g}}<extra></extra>")
+        for column, width, what in (("settled", 4, "in the deep minimum"),
+                                    ("escaped", 1.5, "past the barrier")):
+            fig.add_scatter(x=part["step"], y=100 * part[column], mode="lines", name=label,
+                            legendgroup=name, showlegend=False, line=style | dict(width=width),
+                            col=2, row=1,
+                            hovertemplate=f"{label}, step %{{x}}: %{{y:.0f}}% {what}<extra></extra>")
+    fig.update_xaxes(title_text="update step t")
+    fig.update_yaxes(title_text="η", rangemode="tozero", col=1)
+    fig.update_yaxes(title_text="runs (%)", range=[-3, 103], col=2)
+    fig.update_layout(height=440, legend=dict(orientation="h", y=-0.25, x=0), margin=dict(b=110))
+    return theme.apply(fig)

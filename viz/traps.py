@@ -42,13 +42,15 @@ def race(curve, runs, batch_curves, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN)):
         fig.add_vline(x=x, line=dict(color=theme.GREY, dash="dot", width=1.5),
                       annotation=dict(text=label, yanchor="bottom", y=0.0, yref="paper",
                                       font_color=theme.GREY))
+    fig.add_scatter(mode="text", x=[], y=[], text=[], showlegend=False, hoverinfo="skip",
+                    textfont=dict(color=theme.VERMILLION, size=15))
+    blown = _divergences(theta, names)
     steps = frame_steps(len(theta) - 1)
     frames = [[dict(y=rounded(batch_curves[min(k, len(batch_curves) - 1)])),
                _balls(theta[k, :1], loss[k, :1], lo, hi), _balls(theta[k, 1:], loss[k, 1:], lo, hi),
-               _ends(theta, loss, lo, hi, shown=k == steps[-1])]
+               _ends(theta, loss, lo, hi, shown=k == steps[-1]), _diverged_by(blown, k, lo, hi)]
               for k in steps]
-    animate(fig, frames, traces=[1, 2, 3, 4], labels=steps)
-    _mark_divergence(fig, theta, names)
+    animate(fig, frames, traces=[1, 2, 3, 4, 5], labels=steps)
     fig.update_layout(height=520, xaxis=dict(title="θ (stands in for all the parameters)", range=[lo, hi]),
                       yaxis=dict(title="loss", range=list(Y_RANGE)),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
@@ -65,14 +67,17 @@ def _ends(theta, loss, lo, hi, shown):
     return _balls(theta[-1], loss[-1], lo, hi) if shown else dict(x=[], y=[])
 
 
-def _mark_divergence(fig, theta, names):
-    """An annotation naming each drawn run that blew up and the step it did."""
-    blown = [(name, int(np.argmax(np.isnan(theta[:, i])))) for i, name in enumerate(names)
-             if np.isnan(theta[-1, i])]
-    if blown:
-        text = "; ".join(f"{name} diverged at step {k}" for name, k in blown)
-        fig.add_annotation(text=text, x=0.5, y=0.97, xref="paper", yref="paper", showarrow=False,
-                           font=dict(color=theme.VERMILLION), bgcolor="rgba(255,255,255,0.85)")
+def _divergences(theta, names):
+    """[(name, step it blew up)] for each drawn run whose θ became NaN."""
+    return [(name, int(np.argmax(np.isnan(theta[:, i])))) for i, name in enumerate(names)
+            if np.isnan(theta[-1, i])]
+
+
+def _diverged_by(blown, k, lo, hi):
+    """The line naming the runs that have blown up by step k, at the top of the chart: it appears
+    with the divergence, not before Play."""
+    text = "; ".join(f"{name} diverged at step {at}" for name, at in blown if at <= k)
+    return dict(x=[(lo + hi) / 2], y=[Y_RANGE[1] - 0.4], text=[text]) if text else dict(x=[], y=[], text=[])
 
 
 def endings(ends, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN), barrier=trap.BARRIER):

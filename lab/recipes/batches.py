@@ -18,6 +18,7 @@ SETTINGS = {"sizes": f"batch sizes, any of {', '.join(exp.SIZES)}",
             "lr": "learning rate η (plain SGD)", "epochs": "passes over the data",
             "n": "training examples N (two noisy moons)", "seed": "data, first weights, batch order",
             "band": f"also the spread of L over {exp.BAND_SEEDS} shuffle orders",
+            "reshuffle": "a new batch order every epoch (False: one order, kept for every epoch)",
             "axis": "x-axis of the figure: steps, examples or seconds"}
 
 
@@ -45,14 +46,16 @@ X.shape, np.bincount(y)
                "update follows the gradient of the mini-batch loss, "
                "θ ← θ − η ∇L(B)(θ), with L(B) = (1/|B|) Σ_{a∈B} ℓᵃ, instead of the full loss "
                "L = (1/N) Σ_a ℓᵃ. `fit` shuffles the examples every epoch (full batch needs no "
-               "shuffle: the order cannot matter)."),
+               "shuffle: the order cannot matter); with `reshuffle = False` they are shuffled "
+               "once, by the same generator, and `fit` keeps that order (`shuffle=False`)."),
         ("code", """
 def train(size, shuffle_seed, nudge=0.0):
     B = n if size == "full" else int(size)
     model = MLP([2, *HIDDEN, 2], seed=seed)                  # the same first weights every time
     model.theta *= 1 + nudge                                 # (only for the PyTorch check)
-    hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
-               seed=shuffle_seed, val=(X_val, y_val))
+    order = np.arange(n) if reshuffle else np.random.default_rng(shuffle_seed).permutation(n)
+    hist = fit(model, X[order], y[order], optim.SGD(lr=lr), batch_size=None if B == n else B,
+               epochs=epochs, seed=shuffle_seed, shuffle=reshuffle, val=(X_val, y_val))
     return B, hist
 
 
@@ -119,11 +122,15 @@ def torch_cells(s):
     return [
         *TORCH_INTRO,
         ("md", "Each batch size again with `torch.optim.SGD`, from the same first weights and on "
-               "the same batches: the mini-batch losses must be nnlib's."),
+               "the same batches: the mini-batch losses must be nnlib's. (`torch_fit` reshuffles "
+               "every epoch; one fixed order is the same as its first epoch, so with "
+               "`reshuffle = False` only that epoch is compared.)"),
         ("code", """
 for size, (B, hist) in histories.items():
     first = MLP([2, *HIDDEN, 2], seed=seed)
     nnlib_losses = hist.steps["batch_loss"]
+    if not reshuffle:
+        nnlib_losses = nnlib_losses[:-(-n // B)]
     torch_losses = torch_fit(first, X, y, "sgd", lr, "constant", {}, B, epochs, seed,
                              steps=len(nnlib_losses))
     nudged = train(size, seed, nudge=1e-15)[1].steps["batch_loss"]
