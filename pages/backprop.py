@@ -113,7 +113,7 @@ def page():
         "relative_error": st.column_config.NumberColumn("relative error", format="%.1e"),
         "after_update": st.column_config.NumberColumn("θ after", format="%.4f")})
     with line:
-        show_figure(draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",
+        show_figure(lambda: draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",
                     data=w["line"], settings=s,
                     describe=exp.describe_step(w["line"], s["lr"], w["loss_before"], w["loss_after"]))
 
