@@ -4,7 +4,8 @@ Plotly draws an animation's ▶ Play / ❚❚ Pause buttons and its frame slider
 Tab never reaches, and its charts have no name for a screen reader. The script below, put once
 into the page (`keyboard_access()`, called by app.py's sidebar), makes every Play/Pause button
 a focusable button (Enter or Space presses it) and every animation slider a focusable slider
-(← → step one frame, Home/End jump to the ends), each with a visible focus ring; it names
+(← → step one frame, Home/End jump to the ends), each with a visible focus ring; a figure's
+own "◀ Back" and "Next ▶" buttons (viz/backprop.py's stepper) step its slider as ← → do; it names
 every chart (role "figure", aria-label: its title and the "In words" text under it); and
 `skip_link()` at the top of a lesson jumps to its figure.
 """
@@ -52,6 +53,13 @@ SCRIPT = """<div class="gdlab-keyboard"></div><script>
     slider.setAttribute('aria-valuenow', String(at));
     slider.setAttribute('aria-valuetext', target.label || String(at));
   }
+  const STEPS = {'\u25c0 Back': 'ArrowLeft', 'Next \u25b6': 'ArrowRight'};   // a stepper's buttons
+  doc.addEventListener('click', e => {
+    const button = e.target.closest && e.target.closest('.updatemenu-button');
+    const key = button && STEPS[(button.textContent || '').trim()];
+    const slider = key && button.closest('.js-plotly-plot').querySelector('.slider-container');
+    if (slider) step(slider, key);
+  }, true);
   doc.addEventListener('keydown', e => {
     const button = e.target.closest && e.target.closest('.updatemenu-button');
     if (button && (e.key === 'Enter' || e.key === ' ')) {
