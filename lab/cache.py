@@ -15,7 +15,11 @@ per (figure key, settings, presentation mode) and the same Figure object is draw
 learner: st.cache_resource keeps it without copying, at most MAX_FIGURES of them (oldest
 dropped first). So `settings` must hold everything the figure depends on (the page's settings
 do: experiments are pure functions of them), and nobody may change a figure after it is made:
-st.plotly_chart and the exports only read it.
+st.plotly_chart and the exports only read it. A figure that also depends on something outside
+the settings, such as an uploaded CSV, is passed built, uncached (pages/landscape.py):
+
+    surface = functools.partial(draw.surface, result)
+    show_figure(surface() if uploaded else surface, "landscape-surface", settings=s)
 """
 import functools
 
