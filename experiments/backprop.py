@@ -31,7 +31,8 @@ from nnlib.model import MLP
 
 ARCHITECTURES = {"2-2-2": (2, 2, 2), "2-3-2": (2, 3, 2), "2-2-2-2": (2, 2, 2, 2)}
 F_LATEX = {"relu": r"\mathrm{ReLU}", "leaky_relu": r"\mathrm{LReLU}", "tanh": r"\tanh",
-           "sigmoid": r"\sigma", "identity": r"\mathrm{id}"}
+           "sigmoid": r"\sigma", "identity": r"\mathrm{id}", "elu": r"\mathrm{ELU}",
+           "softplus": r"\mathrm{softplus}", "silu": r"\mathrm{SiLU}", "gelu": r"\mathrm{GELU}"}
 LOSS = "loss"
 AGREE = 1e-6    # relative error below which backprop and finite differences agree
 STUCK = 0.01     # a hidden unit whose f'(z) is below this passes back (almost) no gradient

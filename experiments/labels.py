@@ -28,4 +28,5 @@ FEATURES = {"x": "x", "y": "y", "x2": "x²", "y2": "y²", "xy": "x·y", "sinx": 
             "siny": "sin y"}
 
 ACTIVATIONS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "tanh": "tanh", "sigmoid": "sigmoid",
-               "identity": "identity (linear)"}
+               "identity": "identity (linear)", "elu": "ELU", "softplus": "softplus",
+               "silu": "SiLU (swish)", "gelu": "GELU (tanh form)"}

@@ -77,19 +77,26 @@ def inputs(X, features):
 def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=2,
         val_fraction=0.25, features=("x", "y"), hidden=(16, 16), activation="relu",
         init="he_normal", optimizer="adam", lr=0.003, schedule="constant", batch_size=16,
-        dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None, l1=0.0):
+        dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None, l1=0.0, then=()):
     """Train one network and return what the page draws, as a dict:
 
     task, classes (names; empty for regression), columns (the data's column names: features,
     then the label or target), sizes (layer widths), batch_size (the one
     used: capped at the number of training rows), curves (frame: epoch, train_loss, val_loss
-    and, for classification, train_acc, val_acc), points (frame: x1 [, x2], target, set),
-    epochs (the frame epochs, ≤ frame_count(sizes)), grid (classification: x, y axes of GRID
-    values; regression: x of CURVE values), z (classification: (frames, GRID, GRID) float32 with
-    z = predicted class + confidence in [0, 0.99], see `shade`; regression: (frames, CURVE)
-    predictions), inputs (the network's input features, in order), diagram (see `diagram`),
-    state (the MLP's state_dict at the last frame), last_epoch, diverged_at (None or the step
-    that blew up).
+    and, for classification, train_acc, val_acc, and the lr of the epoch's last step), points
+    (frame: x1 [, x2], target, set), epochs (the frame epochs, ≤ frame_count(sizes)), grid
+    (classification: x, y axes of GRID values; regression: x of CURVE values), z
+    (classification: (frames, GRID, GRID) float32 with z = predicted class + confidence in
+    [0, 0.99], see `shade`; regression: (frames, CURVE) predictions), inputs (the network's
+    input features, in order), diagram (see `diagram`), state (the MLP's state_dict at the last
+    frame), checkpoint (see `save`: the state after the last epoch), changes (per stage after
+    the first that ran: (the epoch it goes on from, its η)), last_epoch, diverged_at (None or
+    the step that blew up, counted over all stages), scores (classification: the last
+    train_acc and val_acc; regression: see `scores`).
+
+    `then`: more stages after the first `epochs`, ((epochs, η), ...), TensorFlow Playground's
+    "change η and go on": each stage goes on from the checkpoint of the one before with the
+    new η and no schedule (`resume`). A stage after a diverged one does not run.
     """
     regression = choice("problem", problem, sources.TASKS) == "regression"
     X, y, names, columns = load(problem, dataset, n, noise, classes, seed, uploaded)
@@ -98,18 +105,30 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     sizes = [inputs(X[:1], features).shape[1], *hidden, 1 if regression else len(names)]
     batch = min(batch_size, len(Xt))
     per_epoch = math.ceil(len(Xt) / batch)
-    budget.check([budget.Run(tuple(sizes), len(Xt), batch, epochs, evaluated=len(X))], LIMIT_S,
-                 f"a {'-'.join(map(str, sizes))} network for {epochs} epochs of {per_epoch} "
+    total = epochs + sum(more for more, _ in then)
+    budget.check([budget.Run(tuple(sizes), len(Xt), batch, total, evaluated=len(X))], LIMIT_S,
+                 f"a {'-'.join(map(str, sizes))} network for {total} epochs of {per_epoch} "
                  "batches", "use fewer epochs, a larger batch size or a smaller network")
     model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, l1=l1, seed=seed,
                 loss="mse" if regression else "cross_entropy")
-    updates = epochs * per_epoch
-    opt = optim.get(optimizer, lr=lr)
-    snaps = Snapshots(model, set(frame_steps(epochs, frame_count(sizes, regression)).tolist()))
-    hist = fit(model, _net_x(Xt, scale, features), _net_y(yt, scale), opt, batch_size=batch,
-               epochs=epochs, schedule=make_schedule(schedule, opt, updates), seed=seed,
-               val=(_net_x(Xv, scale, features), _net_y(yv, scale)), callback=snaps)
-    curves = pd.DataFrame(hist.epochs).drop(columns=["time"])
+    opt, rng = optim.get(optimizer, lr=lr), np.random.default_rng(seed)
+    keep = {*frame_steps(total, frame_count(sizes, regression)).tolist(), epochs}
+    snaps = Snapshots(model, keep)            # and the epoch where η changes
+    train = (_net_x(Xt, scale, features), _net_y(yt, scale))
+    val = (_net_x(Xv, scale, features), _net_y(yv, scale))
+    hists = [fit(model, *train, opt, batch_size=batch, epochs=epochs, seed=rng, val=val,
+                 schedule=make_schedule(schedule, opt, epochs * per_epoch), callback=snaps)]
+    checkpoint, changes, done = save(model, opt, rng), [], epochs
+    for more, new_lr in then:
+        if hists[-1].diverged_at is not None:
+            break
+        changes.append((done, new_lr))
+        snaps.offset = done
+        hist, checkpoint = resume(checkpoint, model, opt, train, val, batch, more, new_lr,
+                                  callback=snaps)
+        hists.append(hist)
+        done += more
+    curves = joined(hists)
     last = int(curves["epoch"].iloc[-1])
     states, grid = snaps.states(last), _grid(X, regression)
     z = [_predict(model, state, grid, scale, features, regression) for state in states.values()]
@@ -118,7 +137,70 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
             "epochs": np.array(list(states)), "grid": grid, "z": np.array(z, dtype=np.float32),
             "inputs": network_inputs(features, regression),
             "diagram": diagram(model, states, grid, scale, features), "state": states[last],
-            "last_epoch": last, "diverged_at": hist.diverged_at}
+            "checkpoint": checkpoint, "changes": changes, "last_epoch": last,
+            "diverged_at": diverged_at(hists),
+            "scores": scores(model, states[last], (Xt, yt), (Xv, yv), scale, features)
+            if regression else {k: float(curves[k].iloc[-1]) for k in ("train_acc", "val_acc")}}
+
+
+def scores(model, state, train, val, scale, features):
+    """Regression's scores with `state` loaded, in the target's units, for the training and the
+    validation points: RMSE = √(mean (ŷ − y)²) and R² = 1 − Σ(ŷ − y)² / Σ(y − ȳ)² (1: perfect,
+    0: no better than always answering the mean ȳ of those points)."""
+    model.load_state_dict(state)
+    _, (mean, std) = scale
+    out = {}
+    for name, (X, y) in (("train", train), ("val", val)):
+        with np.errstate(all="ignore"):
+            error = model.predict(_net_x(X, scale, features)) * std + mean - y
+        out[f"{name}_rmse"] = float(np.sqrt(np.mean(error ** 2)))
+        out[f"{name}_r2"] = float(1 - np.sum(error ** 2) / np.sum((y - y.mean()) ** 2))
+    return out
+
+
+def save(model, opt, rng):
+    """A checkpoint: what training needs to go on exactly as if it had not stopped, as copies:
+    the model's and the optimizer's state_dict and the state of the generator that shuffles
+    the batches and draws the dropout masks."""
+    return {"model": model.state_dict(), "optimizer": opt.state_dict(),
+            "rng": rng.bit_generator.state}
+
+
+def resume(checkpoint, model, opt, train, val, batch, epochs, lr, callback=None):
+    """Go on from `checkpoint` (see `save`) for `epochs` more epochs with the optimizer's η set
+    to `lr` (constant): `model` and `opt` (of the checkpoint's kinds) are loaded with its state
+    and trained in place on train = (X, y), measured on val. Returns (fit's History, its epochs
+    numbered from 0 = the checkpoint; the new checkpoint)."""
+    model.load_state_dict(checkpoint["model"])
+    opt.load_state_dict(checkpoint["optimizer"])
+    opt.lr = lr
+    rng = np.random.default_rng()
+    rng.bit_generator.state = checkpoint["rng"]
+    hist = fit(model, *train, opt, batch_size=batch, epochs=epochs, seed=rng, val=val,
+               callback=callback)
+    return hist, save(model, opt, rng)
+
+
+def joined(hists):
+    """One frame of epoch rows (without times) for stages trained one after the other: each
+    later stage's epoch 0 (its checkpoint, already the last row before) is left out and its
+    epochs are numbered on."""
+    frames, start = [], 0
+    for k, hist in enumerate(hists):
+        frame = pd.DataFrame(hist.epochs).drop(columns=["time"]).iloc[min(k, 1):]
+        frames.append(frame.assign(epoch=frame["epoch"] + start))
+        start = int(frames[-1]["epoch"].iloc[-1]) if len(frame) else start
+    return pd.concat(frames, ignore_index=True)
+
+
+def diverged_at(hists):
+    """The step (counted over all stages) that blew up, or None."""
+    done = 0
+    for hist in hists:
+        if hist.diverged_at is not None:
+            return done + hist.diverged_at
+        done += len(hist.steps["step"])
+    return None
 
 
 def frame_count(sizes, regression):
@@ -166,15 +248,18 @@ def diagram(model, states, grid, scale, features):
 
 
 class Snapshots:
-    """A fit callback keeping the model's state_dict() at the epochs in `keep`, and the latest
-    one, so the last finite epoch can be drawn even when the run diverges before a kept epoch.
+    """A fit callback keeping the model's state_dict() at the epochs in `keep` (counted over all
+    stages: set `offset` before each later stage), and the latest one, so the last finite epoch
+    can be drawn even when the run diverges before a kept epoch.
     (Snapshots of a few epochs, not fit's record_thetas="epoch": 1000 epochs of a 6 × 64
     network would hold 21 million numbers.)"""
 
     def __init__(self, model, keep):
         self.keep, self.kept, self.latest = keep, {0: model.state_dict()}, None
+        self.offset = 0           # epochs before the stage in training (fit counts from 1)
 
     def __call__(self, epoch, logs, model):
+        epoch += self.offset
         self.latest = model.state_dict()
         if epoch in self.keep:
             self.kept[epoch] = self.latest
@@ -234,9 +319,17 @@ def describe_losses(result):
             f"{int(last.epoch)}: training (solid blue) from {num(first.train_loss)} to {num(last.train_loss)}, "
             f"validation (dashed vermillion) from {num(first.val_loss)} to {num(last.val_loss)}, lowest "
             f"{num(low.val_loss)} at epoch {int(low.epoch)}.")
+    text += changed(result)
     if result["diverged_at"] is not None:
         text += f" Training diverged at step {result['diverged_at']} (the ✕); the curves stop before."
     return text
+
+
+def changed(result):
+    """The sentence "After epoch k training went on ... with η = x (the dotted line)." for each
+    later stage of the run (none: the empty string)."""
+    return "".join(f" After epoch {epoch} training went on from where it stopped with η = {lr:g} "
+                   "(the dotted line)." for epoch, lr in result["changes"])
 
 
 def verdict(result):

@@ -5,7 +5,8 @@ Tab never reaches, and its charts have no name for a screen reader. The script b
 into the page (`keyboard_access()`, called by app.py's sidebar), makes every Play/Pause button
 a focusable button (Enter or Space presses it) and every animation slider a focusable slider
 (← → step one frame, Home/End jump to the ends), each with a visible focus ring; a figure's
-own "◀ Back" and "Next ▶" buttons (viz/backprop.py's stepper) step its slider as ← → do; it names
+own stepping buttons (method "skip": viz.animation's "Step ▸|" with step=True, viz.backprop's
+"◀ Back" and "Next ▶") step its slider as ← and → do; it names
 every chart (role "figure", aria-label: its title and the "In words" text under it); and
 `skip_link()` at the top of a lesson jumps to its figure.
 """
@@ -53,7 +54,8 @@ SCRIPT = """<div class="gdlab-keyboard"></div><script>
     slider.setAttribute('aria-valuenow', String(at));
     slider.setAttribute('aria-valuetext', target.label || String(at));
   }
-  const STEPS = {'\u25c0 Back': 'ArrowLeft', 'Next \u25b6': 'ArrowRight'};   // a stepper's buttons
+  // a figure's stepping buttons (method skip): one frame back or on, as the arrow keys
+  const STEPS = {'Step \u25b8|': 'ArrowRight', '\u25c0 Back': 'ArrowLeft', 'Next \u25b6': 'ArrowRight'};
   doc.addEventListener('click', e => {
     const button = e.target.closest && e.target.closest('.updatemenu-button');
     const key = button && STEPS[(button.textContent || '').trim()];

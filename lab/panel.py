@@ -20,8 +20,12 @@ from lab import navigation
 from lab.settings import RESERVED, hidden_names, label_of, log_grid, parse, read_params, serialize, validate
 
 
-def settings_panel(table, presets=None, container=None, page=None, extra=()):
+def settings_panel(table, presets=None, container=None, page=None, extra=(), places=None):
     """Draw the widgets of `table` (default: in the sidebar) and return {name: value}.
+
+    `places` ({group: container}) draws those groups' widgets elsewhere, e.g. the main controls
+    in a column beside the figure, under a bold label instead of a subheader; every other group,
+    the presets and the link stay in the sidebar (or `container`).
 
     `page` namespaces the session_state keys (default: the page on show, lab.navigation), so values
     survive reruns and page switches without clashing with another page's "lr". `extra`
@@ -49,10 +53,15 @@ def settings_panel(table, presets=None, container=None, page=None, extra=()):
         if s.name in hidden:
             values[s.name] = st.session_state[keys[s.name]]
             continue
-        if s.group and s.group != group:
-            box.subheader(s.group)
+        placed = s.group in (places or {})
+        target = places[s.group] if placed else box
+        if s.group and s.group != group:      # placed groups: a compact bold label
+            if placed:
+                target.markdown(f"**{s.group}**")
+            else:
+                target.subheader(s.group)
             group = s.group
-        values[s.name] = _widget(box, s, keys[s.name])
+        values[s.name] = _widget(target, s, keys[s.name])
     for s in table:
         st.query_params[s.name] = serialize(s, values[s.name])
     share.code(share_url(page), language=None, wrap_lines=True)

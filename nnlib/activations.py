@@ -87,10 +87,77 @@ def identity_df(z, a, out=None):
     return d
 
 
+def elu(z, out=None):
+    """ELU (α = 1): z for z > 0, e^z − 1 otherwise."""
+    a = np.expm1(np.minimum(z, 0), out=_like(z, out))
+    return np.maximum(a, z, out=a)            # e^z − 1 ≥ z everywhere: for z < 0 it wins
+
+
+def elu_df(z, a, out=None):
+    """1 where z > 0, else e^z = a + 1."""
+    d = np.add(a, 1, out=out)
+    return np.minimum(d, 1, out=d)            # e^z < 1 below 0 and a + 1 > 1 above
+
+
+SOFTPLUS_LINEAR = 20.0   # torch's threshold: above it softplus is z itself (they differ by < 3e-9)
+
+
+def softplus(z, out=None):
+    """log(1 + e^z), computed as logaddexp(0, z) without overflow; z above SOFTPLUS_LINEAR."""
+    a = np.logaddexp(0, z, out=out)
+    np.copyto(a, z, where=z > SOFTPLUS_LINEAR)
+    return a
+
+
+def softplus_df(z, a, out=None):
+    """σ(z), the sigmoid; 1 above SOFTPLUS_LINEAR."""
+    d = sigmoid(z, out=out)
+    d[z > SOFTPLUS_LINEAR] = 1
+    return d
+
+
+def silu(z, out=None):
+    """SiLU (swish): z σ(z)."""
+    s = sigmoid(z, out=out)
+    s *= z
+    return s
+
+
+def silu_df(z, a, out=None):
+    """σ(z) (1 + z (1 − σ(z))) = σ(z) + a (1 − σ(z)), with a = z σ(z)."""
+    s = sigmoid(z)
+    d = np.subtract(1, s, out=out)
+    d *= a
+    d += s
+    return d
+
+
+GELU_C = np.sqrt(2 / np.pi)
+
+
+def gelu(z, out=None):
+    """GELU, tanh form (torch's approximate="tanh"): ½ z (1 + tanh u), u = √(2/π)(z + 0.044715 z³)."""
+    t = np.tanh(GELU_C * (z + 0.044715 * z ** 3))
+    t += 1
+    return np.multiply(0.5 * z, t, out=out)
+
+
+def gelu_df(z, a, out=None):
+    """½ (1 + tanh u) + ½ z (1 − tanh² u) √(2/π) (1 + 3 · 0.044715 z²)."""
+    t = np.tanh(GELU_C * (z + 0.044715 * z ** 3))
+    d = np.multiply(0.5 * z * (1 - t * t) * GELU_C, 1 + 3 * 0.044715 * z * z, out=out)
+    d += 0.5 * (1 + t)
+    return d
+
+
 ACTIVATIONS = {a.name: a for a in (
     Activation("relu", relu, relu_df),
     Activation("leaky_relu", leaky_relu, leaky_relu_df),
     Activation("tanh", tanh, tanh_df),
     Activation("sigmoid", sigmoid, sigmoid_df),
     Activation("identity", identity, identity_df),
+    Activation("elu", elu, elu_df),
+    Activation("softplus", softplus, softplus_df),
+    Activation("silu", silu, silu_df),
+    Activation("gelu", gelu, gelu_df),
 )}

@@ -121,7 +121,9 @@ def fit(model, X, y, opt, batch_size=32, epochs=100, schedule=None, val=None,
     callback(epoch, logs, model) is called after every training epoch (1, 2, ...) with that
       epoch's row as a dict; returning True stops training. early_stopping: an EarlyStopping.
     record_thetas: None, "epoch" or "step" -> History.thetas.
-    One np.random.default_rng(seed) shuffles the data and draws the dropout masks.
+    One np.random.default_rng(seed) shuffles the data and draws the dropout masks; `seed` may
+      also be a np.random.Generator, used as it is and left where training stopped, so that a
+      second fit with the same generator goes on with the same stream (a continued run).
     Divergence: if a batch loss is inf/NaN or above MAX_LOSS, or an update leaves inf/NaN
     parameters (or an epoch's loss blows up), training stops cleanly. History.diverged_at is
     the first step that could not be recorded, and the tables hold every row before it (all
@@ -136,7 +138,7 @@ def fit(model, X, y, opt, batch_size=32, epochs=100, schedule=None, val=None,
     if early_stopping is not None:
         early_stopping.on_train_begin()
 
-    rng = _check.generator(seed)
+    rng = seed if isinstance(seed, np.random.Generator) else _check.generator(seed)
     log = _Log(model, epochs, math.ceil(len(X) / batch_size), record_thetas,
                first_row)
     with np.errstate(all="ignore"):       # blow-ups are detected, not warned about

@@ -6,6 +6,7 @@ from experiments import playground as exp
 from experiments import schedules
 from experiments import sources
 from lab import first_request, upload
+from lab.enlarge import enlarge_on_click
 from lab.cache import cached
 from lab.page import friendly, lesson, show_figure
 from lab.panel import settings_panel
@@ -18,41 +19,52 @@ from viz import playground as draw
 
 INIT_LABELS = initialization.LABELS | {"normal": "normal N(0, 0.05²)",
                                        "uniform": "uniform U(−0.05, 0.05)"}
+MAIN = ("Data", "Network")   # beside the figure; the rest in the sidebar
+DATA, NET = MAIN
 TABLE = [
-    Setting("problem", "problem type", "choice", "classification", options=sources.TASKS,
-            group="Data", help="Regression fits a curve through noisy points of a sine."),
     Setting("dataset", "data set (classification)", "choice", "spirals",
-            options=exp.CLASSIFICATION_SETS, labels=labels.DATASETS, group="Data",
+            options=exp.CLASSIFICATION_SETS, labels=labels.DATASETS, group=DATA,
             help="Or upload your own CSV under *Bring your own data*."),
-    Setting("classes", "classes (spirals and blobs)", "int", 2, low=2, high=6, group="Data"),
-    Setting("n", "number of points", "int", 300, low=20, high=1000, step=10, group="Data"),
-    Setting("noise", "noise", "float", 0.05, low=0.0, high=0.5, step=0.01, group="Data"),
-    Setting("val_fraction", "share kept for validation", "float", 0.25, low=0.1, high=0.5,
-            step=0.05, group="Data", help="The network never trains on these points."),
     Setting("features", "input features", "multi", ("x", "y"), options=tuple(data.FEATURES),
-            labels=labels.FEATURES, group="Features",
+            labels=labels.FEATURES, group=DATA,
             help="Regression has one input, x: use x, x² or sin x."),
-    Setting("layers", "hidden layers", "int", 2, low=0, high=6, group="Network",
+    Setting("layers", "hidden layers", "int", 2, low=0, high=6, group=NET,
             help="0 hidden layers is a linear model: one straight boundary."),
-    Setting("width", "neurons per hidden layer", "int", 16, low=1, high=64, group="Network"),
+    Setting("width", "neurons per hidden layer", "int", 16, low=1, high=64, group=NET),
     Setting("activation", "activation", "choice", "relu", options=tuple(ACTIVATIONS),
-            labels=labels.ACTIVATIONS, group="Network"),
+            labels=labels.ACTIVATIONS, group=NET),
+    Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group=NET),
+    Setting("problem", "problem type", "choice", "classification", options=sources.TASKS,
+            group="More data", help="Regression fits a curve through noisy points of a sine."),
+    Setting("classes", "classes (spirals and blobs)", "int", 2, low=2, high=6, group="More data"),
+    Setting("n", "number of points", "int", 300, low=20, high=1000, step=10, group="More data"),
+    Setting("noise", "noise", "float", 0.05, low=0.0, high=0.5, step=0.01, group="More data"),
+    Setting("val_fraction", "share kept for validation", "float", 0.25, low=0.1, high=0.5,
+            step=0.05, group="More data", help="The network never trains on these points."),
     Setting("init", "initialization", "choice", "he_normal", options=tuple(INITS),
-            labels=INIT_LABELS, group="Network"),
-    Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.9, step=0.05, group="Network"),
+            labels=INIT_LABELS, group="More network"),
+    Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.9, step=0.05,
+            group="More network"),
     Setting("l2", "L2 weight decay λ", "float", 0.0, low=0.0, high=0.05, step=0.001,
-            group="Network", help="Adds λ/2 · ΣW² (weights, not biases) to the loss."),
+            group="More network", help="Adds λ/2 · ΣW² (weights, not biases) to the loss."),
     Setting("l1", "L1 regularization λ₁", "float", 0.0, low=0.0, high=0.05, step=0.001,
-            group="Network", help="Adds λ₁ · Σ|W| (weights, not biases) to the loss: its pull "
-                                  "towards 0 is λ₁ for every weight, large or small (L2's is λ·w)."),
+            group="More network", help="Adds λ₁ · Σ|W| (weights, not biases) to the loss: its "
+                                       "pull towards 0 is λ₁ for every weight, large or small "
+                                       "(L2's is λ·w)."),
     Setting("optimizer", "optimizer", "choice", "adam", options=tuple(optim.OPTIMIZERS),
             labels=labels.OPTIMIZERS, group="Training"),
-    Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group="Training"),
     Setting("schedule", "learning-rate schedule", "choice", "constant",
             options=schedules.SCHEDULES, labels=schedules.LABELS, group="Training"),
     Setting("batch_size", "batch size", "int", 16, low=1, high=1000, group="Training",
             help="More than the training points means full batch."),
     Setting("epochs", "epochs", "int", 200, low=1, high=1000, group="Training"),
+    Setting("then_epochs", "then go on for more epochs", "int", 0, low=0, high=300,
+            group="Training", help="Change η without starting over, as TensorFlow Playground "
+                                   "lets you: after the epochs above, training goes on from "
+                                   "where it stopped for this many epochs with the η below "
+                                   "(and no schedule). 0: no second stage."),
+    Setting("then_lr", "… with learning rate η", "log", 0.0003, low=1e-4, high=10,
+            group="Training"),
     seed(group="Training"),
     Setting("show_validation", "show validation points", "bool", True, group="Display",
             help="TensorFlow Playground's *Show test data*: the diamonds, points the network "
@@ -79,22 +91,28 @@ PRESETS = {
         "values": {"dropout": 0.6},
         "question": "Dropout switches off 60% of the hidden neurons at every step. "
                     "Will the network still learn the spirals?"},
+    "SGD η = 0.5, then η = 0.05": {
+        "values": {"optimizer": "sgd", "lr": 0.5, "epochs": 100, "then_epochs": 100,
+                   "then_lr": 0.05}},
     "Sine, SGD η = 1": {
         "values": {"problem": "regression", "optimizer": "sgd", "lr": 1.0},
         "question": "Plain SGD with η = 1 on the sine. What happens in the first steps?"},
 }
-METRICS = {"classification": (("train_acc", "training accuracy"),
-                              ("val_acc", "validation accuracy")),
-           "regression": (("train_loss", "training MSE"), ("val_loss", "validation MSE"))}
+METRICS = {"classification": (("train_acc", "training accuracy", "{:.1%}"),
+                              ("val_acc", "validation accuracy", "{:.1%}")),
+           "regression": (("train_rmse", "training RMSE", "{:.3g}"),
+                          ("val_rmse", "validation RMSE", "{:.3g}"),
+                          ("val_r2", "validation R²", "{:.3f}"))}
 cached_run = cached(exp.run)
 
 
 def page():
     lesson("Playground",
-           "Every knob in one place. Left, the network: each neuron is a small map of its output "
-           "over the plane. Right, what it predicts everywhere in the plane: the colour is the "
-           "class it would choose, deeper where it is surer. Press **▶ Play** to watch both "
-           "change while it trains. Circles are training points, diamonds validation points.",
+           "The main knobs are beside the figure, all the others in the sidebar. In the figure, "
+           "left, the network: each neuron is a small map of its output over the plane; right, "
+           "what it predicts everywhere: the colour is the class it would choose, deeper where it "
+           "is surer. **▶ Play** or **Step** trains it; click a neuron to see its map large. "
+           "Circles are training points, diamonds validation points.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
                    r"\tfrac{\lambda}{2} \sum W^2 + \lambda_1 \sum |W|\Big)",
            try_this=["Press *XOR, no hidden layer*, then add one hidden layer.",
@@ -106,8 +124,10 @@ def page():
                      "seeds at chance (50%), in the others below 80%; it does not diverge here. "
                      "On the sine it does.",
                      "Download a template under *Bring your own data*, edit it, upload it."])
-    box, file = upload.uploader(key="playground.csv")
-    s = settings_panel(TABLE, PRESETS)
+    with st.sidebar:
+        box, file = upload.uploader(key="playground.csv")
+    controls, picture = st.columns([1.25, 3.75], gap="medium")     # TensorFlow Playground's layout
+    s = settings_panel(TABLE, PRESETS, places=dict.fromkeys(MAIN, controls))
     uploaded = upload.checked(file, s["problem"], box)
 
     with friendly():
@@ -117,16 +137,20 @@ def page():
                             activation=s["activation"], init=s["init"], optimizer=s["optimizer"],
                             lr=s["lr"], schedule=s["schedule"], batch_size=s["batch_size"],
                             dropout=s["dropout"], l2=s["l2"], l1=s["l1"], epochs=s["epochs"],
-                            seed=s["seed"], uploaded=uploaded)
+                            seed=s["seed"], uploaded=uploaded,
+                            then=((s["then_epochs"], s["then_lr"]),) if s["then_epochs"] else ())
 
-    show_figure(draw.training(result, validation=s["show_validation"], discretize=s["discretize"]),
-                "playground-training", data=result["points"], settings=s, describe=exp.describe(result))
-    st.caption(diagram.describe(result["diagram"], regression=s["problem"] == "regression"))
+    with picture:
+        show_figure(draw.training(result, validation=s["show_validation"],
+                                  discretize=s["discretize"]), "playground-training",
+                    data=result["points"], settings=s, describe=exp.describe(result))
+        enlarge_on_click()
+        st.caption(diagram.describe(result["diagram"], regression=s["problem"] == "regression"))
     words, side = st.columns([2, 3], gap="medium")
     with words:
-        last = result["curves"].iloc[-1]
-        for col, (name, label) in zip(st.columns(2), METRICS[s["problem"]]):
-            col.metric(label, f"{last[name]:.1%}" if name.endswith("acc") else f"{last[name]:.3g}",
+        shown = METRICS[s["problem"]]
+        for col, (name, label, form) in zip(st.columns(len(shown)), shown):
+            col.metric(label, form.format(result["scores"][name]),
                        help=f"After epoch {result['last_epoch']}.")
         verdict = exp.verdict(result)
         (st.error if result["diverged_at"] is not None else st.markdown)(verdict)

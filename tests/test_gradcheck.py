@@ -15,6 +15,10 @@ ACTIVATION_FORMULAS = {           # written out here, independently of nnlib.act
     "tanh": np.tanh,
     "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
     "identity": lambda z: z,
+    "elu": lambda z: np.where(z > 0, z, np.exp(np.minimum(z, 0)) - 1),
+    "softplus": lambda z: np.log1p(np.exp(z)),
+    "silu": lambda z: z / (1 + np.exp(-z)),
+    "gelu": lambda z: 0.5 * z * (1 + np.tanh(np.sqrt(2 / np.pi) * (z + 0.044715 * z ** 3))),
 }
 
 

@@ -130,6 +130,12 @@ def test_activation_values_by_hand():
     np.testing.assert_allclose(ACTIVATIONS["sigmoid"].f(z), [1 / (1 + math.exp(2)), 0.5, 1 / (1 + math.exp(-3))],
                                rtol=1e-14)
     np.testing.assert_allclose(ACTIVATIONS["identity"].f(z), z)
+    sig = np.array([1 / (1 + math.exp(2)), 0.5, 1 / (1 + math.exp(-3))])
+    np.testing.assert_allclose(ACTIVATIONS["elu"].f(z), [math.exp(-2) - 1, 0, 3])
+    np.testing.assert_allclose(ACTIVATIONS["softplus"].f(z), np.log1p(np.exp(z)))
+    np.testing.assert_allclose(ACTIVATIONS["silu"].f(z), z * sig)
+    u = math.sqrt(2 / math.pi) * (z + 0.044715 * z ** 3)             # GELU, torch's tanh form
+    np.testing.assert_allclose(ACTIVATIONS["gelu"].f(z), 0.5 * z * (1 + np.tanh(u)))
 
 
 def test_sigmoid_saturates_without_overflow():

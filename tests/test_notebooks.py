@@ -7,12 +7,13 @@ takes the CSV and the notebook from the page's own download buttons (the noteboo
 nbclient and reads what its check cells printed.
 """
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import streamlit.testing.v1.app_test as app_test
-from nbclient import NotebookClient
 
 import nnlib
 from lab import catalog, notebook
@@ -53,7 +54,8 @@ CASES = [
     ("playground", {}, "playground-training", ("adam",)),
     ("playground", {"preset": "Regression on a sine"}, "playground-training", ("adam",)),
     ("playground", {"optimizer": "adamw", "schedule": "cosine", "lr": "0.01", "l2": "0.001",
-                    "dropout": "0.1", "epochs": "50", "layers": "3"}, "playground-training",
+                    "dropout": "0.1", "epochs": "50", "layers": "3", "activation": "gelu"},
+     "playground-training",
      ("adamw",)),
     ("descent", {}, "descent-race", ()),
     ("descent", {"preset": "Rosenbrock banana"}, "descent-race", ()),
@@ -71,7 +73,8 @@ CASES = [
      ("adam",)),                                                     # preset Random vs PCA
     ("landscape_papers", {}, "papers-slices", ()),
     ("landscape_papers", {"preset": "Paths on PCA planes"}, "papers-slices", ()),
-    ("playground", {"l1": "0.002", "epochs": "10"}, "playground-training", ("adam",)),
+    ("playground", {"l1": "0.002", "epochs": "10", "then_epochs": "4", "then_lr": "0.01"},
+     "playground-training", ("adam",)),                 # and a second stage with a new η
 ]
 
 
@@ -102,34 +105,84 @@ def page_downloads(monkeypatch, page, link, figure):
     return csvs, read(files.execute_deferred(ipynb.deferred_file_id))
 
 
-def run_notebook(text, folder, csvs):
-    """Execute the notebook text in a fresh kernel in `folder` with the page's CSVs beside it;
-    return the executed notebook and everything its cells printed."""
+def start_notebook(text, folder, csvs):
+    """Start executing the notebook text in a fresh kernel in `folder`, the page's CSVs beside
+    it, in a process of its own (tests.notebook_kernel); returns that process."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in csvs.items():
         (folder / name).write_text(content, encoding="utf-8")
-    nb = nbformat.reads(text, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    nbformat.write(nb, folder / "executed.ipynb")
+    (folder / "notebook.ipynb").write_text(text, encoding="utf-8")
+    return subprocess.Popen([sys.executable, "-m", "tests.notebook_kernel", str(folder / "notebook.ipynb")],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish_notebook(process, folder):
+    """Wait for a started notebook; return the executed notebook and everything its cells printed."""
+    output, _ = process.communicate(timeout=900)
+    assert process.returncode == 0, output[-4000:]
+    nb = nbformat.read(folder / "executed.ipynb", as_version=4)
     printed = "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
                       for out in cell.get("outputs", []) if out.get("name") == "stdout")
     return nb, printed
 
 
+def run_notebook(text, folder, csvs):
+    """Execute the notebook text in a fresh kernel in `folder` with the page's CSVs beside it;
+    return the executed notebook and everything its cells printed."""
+    return finish_notebook(start_notebook(text, folder, csvs), folder)
+
+
+def case_id(page, link):
+    return f"{page}-{'-'.join(link.values()) or 'default'}"
+
+
+class TwoAtOnce:
+    """The selected cases' notebooks, run two at a time: while one kernel runs, the test process
+    takes the next page's downloads and starts the next kernel (a core each)."""
+
+    def __init__(self, ids, patch):
+        self.ids, self.patch, self.started = ids, patch, {}
+
+    def start(self, i):
+        page, link, figure, _ = CASES[i]
+        csvs, text = page_downloads(self.patch, page, link, figure)
+        folder = WORK / re.sub(r"\W+", "-", case_id(page, link))
+        self.started[i] = (csvs, text, folder, start_notebook(text, folder, csvs))
+
+    def result(self, i):
+        """(csvs, notebook text, what the executed notebook printed) of case i."""
+        later = [j for j in self.ids if j > i][:1]
+        for j in [i, *later]:
+            if j not in self.started:
+                self.start(j)
+        csvs, text, folder, process = self.started.pop(i)
+        return csvs, text, finish_notebook(process, folder)[1]
+
+
+@pytest.fixture(scope="module")
+def notebooks(request):
+    """TwoAtOnce over the cases this session runs."""
+    chosen = [item.callspec.params for item in request.session.items
+              if item.originalname == "test_notebook_from_the_page_reproduces_its_csv_and_pytorch_agrees"]
+    ids = sorted(i for i, case in enumerate(CASES)
+                 if any(tuple(c[k] for k in ("page", "link", "figure", "steady")) == case for c in chosen))
+    with pytest.MonkeyPatch.context() as patch:
+        runs = TwoAtOnce(ids, patch)
+        yield runs
+    for *_, process in runs.started.values():   # a failed test left its successor running
+        process.kill()
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("page, link, figure, steady", CASES,
-                         ids=[f"{p}-{'-'.join(link.values()) or 'default'}" for p, link, *_ in CASES])
-def test_notebook_from_the_page_reproduces_its_csv_and_pytorch_agrees(monkeypatch, page, link,
+@pytest.mark.parametrize("page, link, figure, steady", CASES, ids=[case_id(p, l) for p, l, *_ in CASES])
+def test_notebook_from_the_page_reproduces_its_csv_and_pytorch_agrees(notebooks, page, link,
                                                                       figure, steady):
-    csvs, text = page_downloads(monkeypatch, page, link, figure)
+    csvs, text, printed = notebooks.result(CASES.index((page, link, figure, steady)))
     nb = nbformat.reads(text, as_version=4)
     nbformat.validate(nb)
     meta = nb.metadata["gdlab"]
     assert meta["app_version"] == notebook.APP_VERSION and meta["nnlib_version"] == nnlib.__version__
     assert f"nnlib {nnlib.__version__}" in nb.cells[0].source
-    name = re.sub(r"\W+", "-", f"{page}-{'-'.join(link.values()) or 'default'}")
-    _, printed = run_notebook(text, WORK / name, csvs)
     agreed = dict((f, int(n)) for f, n in AGREE.findall(printed))
     assert set(agreed) == set(csvs), printed                 # every CSV was found and compared
     assert all(agreed[f] >= csv.count("\n") - 1 for f, csv in csvs.items())   # every row

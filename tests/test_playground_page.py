@@ -7,6 +7,9 @@ import pytest
 
 from experiments import playground as exp
 from lab import upload
+from nnlib import data, optim
+from nnlib.model import MLP
+from nnlib.train import fit
 from viz import playground as draw
 from tests.helpers import chart_spec as spec, open_lesson, values
 
@@ -60,6 +63,8 @@ def test_regression_fits_the_sine_down_to_the_noise():
     x, curve = result["grid"][0], result["z"][-1]
     assert np.max(np.abs(curve - np.sin(x))[np.abs(x) < 2.5]) < 0.15
     assert result["z"].shape == (len(result["epochs"]), exp.CURVE)
+    rmse, r2 = result["scores"]["val_rmse"], result["scores"]["val_r2"]
+    assert rmse == pytest.approx(np.sqrt(final(result, "val_loss")), rel=1e-6) and r2 > 0.9
 
 
 def test_too_much_dropout_holds_the_network_back(default):
@@ -80,6 +85,34 @@ def test_l1_reaches_the_network_and_shrinks_its_weights():
         return sum(np.abs(w).sum() for k, w in result["state"].items() if k.endswith("weight"))
     plain, sparse = exp.run(epochs=50), exp.run(epochs=50, l1=0.01)
     assert total_abs_weight(sparse) < 0.8 * total_abs_weight(plain)
+
+
+def test_continuing_with_a_new_eta_is_training_on_with_the_same_optimizer_and_stream():
+    """TensorFlow Playground's "change η and go on": k epochs, then the optimizer's lr set to
+    the new η and training on with the same generator gives exactly the run's numbers; and
+    resume() from the stored checkpoint alone, into a fresh model and optimizer, gives them too."""
+    k, more, new_lr, changes = 12, 5, 0.0005, dict(dropout=0.2, n=100, epochs=12)
+    first, continued = exp.run(**changes), exp.run(**changes, then=((more, new_lr),))
+    X, y, _, _ = exp.load("classification", "spirals", 100, 0.05, 2, seed=0)
+    Xt, Xv, yt, yv = data.train_val_split(X, y, val_fraction=0.25, seed=0)
+    model = MLP([2, 16, 16, 2], dropout=0.2, seed=0)
+    opt, rng = optim.get("adam", lr=0.003), np.random.default_rng(0)
+    fit(model, Xt, yt, opt, batch_size=16, epochs=k, seed=rng, val=(Xv, yv))
+    opt.lr = new_lr
+    by_hand = fit(model, Xt, yt, opt, batch_size=16, epochs=more, seed=rng, val=(Xv, yv))
+    tail = continued["curves"].iloc[k:]
+    assert tail["epoch"].tolist() == list(range(k, k + more + 1)) and continued["changes"] == [(k, new_lr)]
+    for column in ("train_loss", "val_loss", "val_acc", "lr"):     # row k: the first stage's lr
+        assert np.array_equal(tail[column][1:], by_hand.epochs[column][1:]), column
+    assert np.array_equal(tail["train_loss"], by_hand.epochs["train_loss"])
+    assert np.array_equal(continued["curves"].iloc[:k + 1], first["curves"])
+    for name, value in model.state_dict().items():
+        if name != "rng":
+            assert np.array_equal(continued["state"][name], value), name
+    fresh = exp.resume(first["checkpoint"], MLP([2, 16, 16, 2], dropout=0.2, seed=5),
+                       optim.get("adam", lr=1.0), (Xt, yt), (Xv, yv), 16, more, new_lr)[0]
+    assert np.array_equal(fresh.epochs["train_loss"], by_hand.epochs["train_loss"])
+    assert 12 in continued["epochs"]                               # a frame where η changes
 
 
 def test_shade_is_the_class_plus_the_confidence_by_hand():
@@ -114,10 +147,12 @@ def test_uploads_are_standardized_so_units_do_not_matter():
 
 def test_figures_animate_only_the_moving_traces_within_budget(default):
     """The big map (trace 0) and the diagram's hidden and output maps move; the points and the
-    input maps (2 + 2 traces after the map) stay out of the frames."""
+    input maps (2 + 2 traces after the map) stay out of the frames, and so does the hidden
+    heat map, last, where lab/enlarge.py shows a clicked unit large."""
     fig = draw.training(default)
     assert fig.data[0].type == "heatmap" and len(fig.frames) == len(default["epochs"])
-    moving = (0, *range(5, len(fig.data)))
+    moving = (0, *range(5, len(fig.data) - 1))
+    assert fig.layout.meta["enlarge"]["trace"] == len(fig.data) - 1 and not fig.data[-1].visible
     assert all(f.traces == moving and f.data[0].type == "heatmap" for f in fig.frames)
     assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
     assert len(fig.to_json()) < 2e6
@@ -147,6 +182,16 @@ def test_the_loss_figure_states_the_last_training_and_validation_loss(default):
             in title)
 
 
+def test_the_main_figure_states_each_frames_losses_as_it_plays(default):
+    """TensorFlow Playground's "Training loss / Test loss", moving with the slider."""
+    fig, c = draw.training(default), default["curves"]
+    for frame in (fig.frames[0], fig.frames[-1]):
+        row = c[c["epoch"] == int(frame.name)].iloc[0]
+        assert (f"epoch {frame.name}: training loss {row['train_loss']:.4g}, validation loss "
+                f"{row['val_loss']:.4g}") in frame.layout.title.text
+    assert fig.layout.title.text == fig.frames[-1].layout.title.text
+
+
 def test_loss_axis_ticks_are_readable_numbers():
     assert draw.log_ticks([0.04, 0.7])["ticktext"] == ["0.05", "0.1", "0.2", "0.5", "1"]
     assert draw.log_ticks([3e-5, 2.0])["ticktext"] == ["0.0001", "0.001", "0.01", "0.1", "1"]
@@ -166,6 +211,11 @@ def test_page_loads_with_the_animated_map_the_losses_and_two_metrics(app):
     assert figure["data"][0]["type"] == "heatmap" and len(figure["frames"]) <= exp.MAX_FRAMES
     assert [m.label for m in app.metric] == ["training accuracy", "validation accuracy"]
     assert float(app.metric[1].value.rstrip("%")) >= 95
+    main, side = (sorted(w.key for kind in ("selectbox", "slider", "select_slider", "multiselect")
+                         for w in getattr(part, kind)) for part in (app.main, app.sidebar))
+    assert main == sorted(f"playground.{name}" for name in
+                          ("dataset", "features", "layers", "width", "activation", "lr"))
+    assert "playground.optimizer" in side and "playground.epochs" not in main
 
 
 def test_changing_the_data_set_and_the_depth_reruns_and_changes_the_figure(app):
@@ -185,7 +235,7 @@ def test_a_run_too_long_gives_a_sentence_not_a_traceback(app):
 @pytest.mark.parametrize("preset", [
     "XOR, no hidden layer", "Spirals: go deep",
     "Circles, features x² and y²", "Regression on a sine",
-    "Dropout 0.6", "Sine, SGD η = 1"])
+    "Dropout 0.6", "SGD η = 0.5, then η = 0.05", "Sine, SGD η = 1"])
 def test_each_preset_applies(app, preset):
     app.button(key=f"playground.preset.{preset}").click().run()
     if app.info:                                   # a question first
@@ -193,6 +243,8 @@ def test_each_preset_applies(app, preset):
     assert not app.exception and len(app.get("plotly_chart")) == 2
     if preset == "Sine, SGD η = 1":
         assert "diverged at step" in app.error[0].value
+    if preset == "Regression on a sine":
+        assert [m.label for m in app.metric] == ["training RMSE", "validation RMSE", "validation R²"]
 
 
 def test_uploaded_csv_trains_and_a_bad_one_is_explained(app):

@@ -41,8 +41,10 @@ CASES = list(itertools.product(sorted(ACTIVATIONS), ["cross_entropy", "mse"], [2
 
 @pytest.mark.parametrize("activation, loss, depth", CASES)
 def test_gradcheck_passes_on_residual_networks_of_several_depths(activation, loss, depth):
+    """GELU's cubic inside tanh has large third derivatives: the central difference's own error
+    (∝ eps², 1.7e-5 at eps 1e-4, 1.7e-7 at 1e-5, 8 layers) is what the check sees there."""
     model, X, y = problem(activation, loss, depth)
-    assert gradcheck(model, X, y) < 1e-7
+    assert gradcheck(model, X, y) < (3e-7 if activation == "gelu" else 1e-7)
 
 
 def test_gradcheck_passes_with_l2_l1_and_mixed_widths():

@@ -15,8 +15,10 @@ page's charts with data, or a sentence saying why a chart is missing. Each page'
 CPU seconds and slowest links are written to tests/artifacts/sweeps.json.
 """
 import json
+import multiprocessing
 import random
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -34,13 +36,21 @@ RUN_TIMEOUT = 60         # seconds; a learner will not wait longer for one chang
 BROKEN_TEXT = ["abc", "nan", "-inf", "1e999", "<b>0x1F;1,2</b>"]
 NUMERIC = ("float", "log", "int")
 LESSONS = catalog.available()
+# The order the workers take the lessons in: the slowest sweeps first, so that the two workers
+# finish together (measured: tests/artifacts/sweeps.json); a lesson not listed goes last.
+SLOWEST = ["regularization", "landscape_papers", "digits", "playground", "descent", "landscape",
+           "traps", "batches", "initialization", "schedules", "softmax", "backprop"]
+
+
+def slowest_first(slug):
+    return SLOWEST.index(slug) if slug in SLOWEST else len(SLOWEST)
 
 
 class Opener:
-    """Opens pages from links and keeps each run's CPU and wall seconds, per page."""
+    """Opens pages from links and keeps each run's CPU and wall seconds."""
 
     def __init__(self):
-        self.timings = {}
+        self.timings = []
 
     def __call__(self, lesson, params=()):
         """A fresh session of `lesson` opened from a link with `params`, after its run."""
@@ -50,36 +60,45 @@ class Opener:
         wall, cpu = time.perf_counter(), time.process_time()
         at.run()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        self.timings.setdefault(lesson.slug, []).append((round(cpu, 2), round(wall, 2), dict(params)))
+        self.timings.append((round(cpu, 2), round(wall, 2), dict(params)))
         return at
 
-    def write(self, path):
-        path.write_text(json.dumps({slug: {
-            "runs": len(runs), "cpu_seconds": round(sum(r[0] for r in runs), 1),
-            "wall_seconds": round(sum(r[1] for r in runs), 1),
-            "slowest (cpu s, wall s, link)": sorted(runs, key=lambda r: -r[0])[:3]}
-            for slug, runs in self.timings.items()}, indent=1))
+    def summary(self):
+        return {"runs": len(self.timings), "cpu_seconds": round(sum(r[0] for r in self.timings), 1),
+                "wall_seconds": round(sum(r[1] for r in self.timings), 1),
+                "slowest (cpu s, wall s, link)": sorted(self.timings, key=lambda r: -r[0])[:3]}
+
+
+def sweep_lesson(slug):
+    """Everything the three tests below check on one lesson, run in a worker process:
+    {test: failure lines} plus the runs' timings."""
+    lesson = catalog.find(slug)
+    run_page = Opener()
+    at = run_page(lesson)
+    if at.exception:
+        return {"defaults": f"fails on its defaults: {at.exception[0].message}"}
+    table = list(catalog.module(lesson).TABLE)
+    default_view = (len(at.get("plotly_chart")), {c.value for c in at.caption})
+    found = {"defaults": None if table else "declares no settings table",
+             "alone": sweep(run_page, lesson, default_view, links_alone(lesson, table)),
+             "together": sweep(run_page, lesson, default_view, links_together(lesson, table)),
+             "broken": broken_links(run_page, lesson, table, default_view[0])}
+    return {**found, "timings": run_page.summary()}
 
 
 @pytest.fixture(scope="module")
-def run_page():
-    """run_page(lesson, params) -> AppTest after the run; timings go to tests/artifacts/sweeps.json."""
-    opener = Opener()
-    yield opener
+def swept(request):
+    """slug -> what sweep_lesson found, for the lessons this session tests: two worker processes
+    (one per core) sweep the lessons, slowest first; timings go to tests/artifacts/sweeps.json."""
+    slugs = list(dict.fromkeys(item.callspec.params["lesson"].slug for item in request.session.items
+                               if item.module.__name__ == __name__))
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {slug: pool.submit(sweep_lesson, slug) for slug in sorted(slugs, key=slowest_first)}
+        yield {slug: future.result for slug, future in futures.items()}
+        found = {slug: future.result().get("timings") for slug, future in futures.items()
+                 if not future.exception()}
     ARTIFACTS.mkdir(exist_ok=True)
-    opener.write(ARTIFACTS / "sweeps.json")
-
-
-@pytest.fixture(scope="module")
-def pages(run_page):
-    """slug -> (settings table, number of charts and the captions drawn with the defaults)."""
-    found = {}
-    for lesson in LESSONS:
-        at = run_page(lesson)
-        assert not at.exception, f"{lesson.slug} fails on its defaults: {at.exception[0].message}"
-        found[lesson.slug] = (list(catalog.module(lesson).TABLE), len(at.get("plotly_chart")),
-                              {c.value for c in at.caption})
-    return found
+    (ARTIFACTS / "sweeps.json").write_text(json.dumps(found, indent=1))
 
 
 def edges(s):
@@ -147,36 +166,59 @@ def sweep(run_page, lesson, default_view, links):
     return failures
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
-def test_every_setting_alone_at_its_edges_and_random_values(run_page, pages, lesson):
-    table, *default_view = pages[lesson.slug]
-    assert table, f"{lesson.slug} declares no settings table"
+def links_alone(lesson, table):
+    """Each setting alone at its edges (and random values), the others at their defaults."""
     rng = random.Random(f"{lesson.slug}-alone")
-    links = [{s.name: serialize(s, v)} for s in table for v in values_alone(s, rng)]
-    failures = sweep(run_page, lesson, default_view, links)
-    assert not failures, "\n".join(failures)
+    return [{s.name: serialize(s, v)} for s in table for v in values_alone(s, rng)]
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
-def test_random_combinations_and_every_number_at_once_at_its_low_and_high_end(run_page, pages, lesson):
-    table, *default_view = pages[lesson.slug]
+def links_together(lesson, table):
+    """Random values of every setting at once, then every number at its low and its high end."""
     rng = random.Random(f"{lesson.slug}-together")
     links = [{s.name: serialize(s, random_value(s, rng)) for s in table}
              for _ in range(RANDOM_COMBINATIONS)]
-    links += [{s.name: serialize(s, edges(s)[end]) for s in table if s.kind in NUMERIC}
-              for end in (0, -1)]
-    failures = sweep(run_page, lesson, default_view, links)
+    return links + [{s.name: serialize(s, edges(s)[end]) for s in table if s.kind in NUMERIC}
+                    for end in (0, -1)]
+
+
+def broken_links(run_page, lesson, table, default_charts):
+    """Garbage in every setting: failure lines unless the page falls back to its defaults
+    and names every ignored setting (and the unknown one) in a notice."""
+    failures = []
+    for text in BROKEN_TEXT:
+        at = run_page(lesson, {**{s.name: text for s in table}, "no_such_knob": text})
+        if at.exception:
+            failures.append(f"?...={text}: {at.exception[0].message}")
+            continue
+        notices = " ".join(w.value for w in at.warning)
+        ignored = [s.name for s in table if f"`{s.name}=" not in notices] + \
+            ([] if "no_such_knob" in notices else ["no_such_knob"])
+        if ignored:
+            failures.append(f"no notice for {ignored} = {text!r}")
+        if len(at.get("plotly_chart")) != default_charts:
+            failures.append(f"defaults not drawn for {text!r}")
+    return failures
+
+
+def found(swept, lesson, test):
+    result = swept[lesson.slug]()
+    assert result["defaults"] is None, f"{lesson.slug} {result['defaults']}"
+    return result[test]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_every_setting_alone_at_its_edges_and_random_values(swept, lesson):
+    failures = found(swept, lesson, "alone")
     assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
-def test_broken_links_fall_back_to_defaults_with_a_notice(run_page, pages, lesson):
-    table, default_charts, _ = pages[lesson.slug]
-    for text in BROKEN_TEXT:
-        at = run_page(lesson, {**{s.name: text for s in table}, "no_such_knob": text})
-        assert not at.exception, f"?...={text}: {at.exception[0].message}"
-        notices = " ".join(w.value for w in at.warning)
-        ignored = [s.name for s in table if f"`{s.name}=" not in notices]
-        assert not ignored, f"no notice for {ignored} = {text!r}"
-        assert "no_such_knob" in notices
-        assert len(at.get("plotly_chart")) == default_charts, f"defaults not drawn for {text!r}"
+def test_random_combinations_and_every_number_at_once_at_its_low_and_high_end(swept, lesson):
+    failures = found(swept, lesson, "together")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_broken_links_fall_back_to_defaults_with_a_notice(swept, lesson):
+    failures = found(swept, lesson, "broken")
+    assert not failures, "\n".join(failures)

@@ -20,13 +20,15 @@ FLOATS = {"float32": "f4", "float64": "f8"}   # numpy dtype -> plotly.js typed a
 
 
 def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step ", redraw=False,
-            active=0, y=-0.2, layouts=None):
+            active=0, y=-0.2, layouts=None, step=False):
     """Add `frames` (one list of trace updates per frame, aligned with `traces`) to `fig`.
 
     Adds Play/Pause buttons and a slider whose ticks read `prefix + label`, at height `y`
     (paper units; -0.2 keeps them below the x-axis title). `active` is the frame index the
     slider shows at first: the caller draws the figure's traces in that frame's state.
     `layouts`: per frame, a layout update (such as its shapes) that the frame also applies.
+    `step`: also a "Step" button, one frame on (a "skip" button that lab/keyboard.py moves as
+    → does), and "↺ Reset", back to the first frame.
     """
     names = [str(label) for label in labels]
     frames = frame_dicts(frames, traces, names)
@@ -36,16 +38,20 @@ def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step
     play = dict(frame=dict(duration=duration, redraw=redraw), transition=dict(duration=0),
                 fromcurrent=True, mode="immediate")
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate")
+    jump = dict(frame=dict(duration=0, redraw=redraw), mode="immediate", transition=dict(duration=0))
+    buttons = [dict(label="▶ Play", method="animate", args=[None, play]),
+               dict(label="❚❚ Pause", method="animate", args=[[None], pause])]
+    if step:
+        buttons += [dict(label="Step ▸|", method="skip", args=[None]),
+                    dict(label="↺ Reset", method="animate", args=[[names[0]], jump])]
+    start = 0.34 if step else 0.2
     fig.update_layout(
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=y, xanchor="left",
-                          yanchor="top", pad=dict(t=10, r=10), showactive=False, buttons=[
-                              dict(label="▶ Play", method="animate", args=[None, play]),
-                              dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
-        sliders=[dict(active=active, x=0.2, len=0.8, y=y, yanchor="top", pad=dict(t=10),
+                          yanchor="top", pad=dict(t=10, r=10), showactive=False, buttons=buttons)],
+        sliders=[dict(active=active, x=start, len=1 - start, y=y, yanchor="top", pad=dict(t=10),
                       currentvalue=dict(prefix=prefix, visible=True, xanchor="right"),
                       steps=[dict(label=name, method="animate",
-                                  args=[[name], dict(frame=dict(duration=0, redraw=redraw),
-                                                     mode="immediate", transition=dict(duration=0))])
+                                  args=[[name], jump])
                              for name in names])],
     )
     fig.update_layout(margin=dict(b=170))

@@ -34,8 +34,9 @@ def add(fig, diagram, inputs, outputs):
     places = node_places(shown)
     reference = max(FLOOR, max(float(np.abs(w).max()) for w in weights))
     first = len(fig.data) + shown[0]                      # the input maps do not move
-    fig.add_traces([unit_map(m[-1, i], place) for m, layer in zip(maps, places)
-                    for i, place in enumerate(layer)])
+    names = unit_names(shown, inputs, outputs)
+    fig.add_traces([unit_map(m[-1, i], place, name) for m, layer, column in zip(maps, places, names)
+                    for i, (place, name) in enumerate(zip(layer, column))])
     frames = [[{"type": "heatmap", **map_update(m[k, i])} for m in maps[1:]
                for i in range(m.shape[1])] for k in range(len(maps[0]))]
     layouts = [{"shapes": edges([w[k] for w in weights], places, reference)}
@@ -59,8 +60,9 @@ def describe(diagram, regression):
             "every hidden neuron after its activation, and " + outputs + ". Red where it is "
             "positive, blue where negative, white at 0, each square on its own scale. The lines "
             "are the weights: red positive, blue negative, thicker for a larger |w| (six widths, "
-            "one scale for every layer and epoch)." + left_out + " The slider and ▶ Play move "
-            "the network and the big picture together.")
+            "one scale for every layer and epoch)." + left_out + " The slider, ▶ Play, Step and "
+            "Reset move the network and the big picture together; click a square to see it large "
+            "in the big picture's place, and click it again to go back.")
 
 
 def node_places(shown):
@@ -70,11 +72,21 @@ def node_places(shown):
             for l, n in enumerate(shown)]
 
 
-def unit_map(z, place):
-    """One unit's map as a heat map filling its square (a 1-row map, regression's, as a strip)."""
+def unit_names(shown, inputs, outputs):
+    """Per layer, the names of its drawn units: the inputs', "hidden layer l, neuron i", the
+    outputs'."""
+    hidden = [[f"hidden layer {l}, neuron {i + 1}" for i in range(n)]
+              for l, n in enumerate(shown[1:-1], start=1)]
+    return [list(inputs), *hidden, list(outputs)]
+
+
+def unit_map(z, place, name):
+    """One unit's map as a heat map filling its square (a 1-row map, regression's, as a strip);
+    hovering names it (`name`, also its meta, which lab/enlarge.py shows when it is clicked)."""
     (left, bottom), (rows, cols) = place, z.shape
     return go.Heatmap(x0=left + 0.5 / cols, dx=1 / cols, y0=bottom + 0.5 / rows, dy=1 / rows,
-                      colorscale=theme.DIVERGING, showscale=False, hoverinfo="skip",
+                      colorscale=theme.DIVERGING, showscale=False, meta=name, name=name,
+                      hovertemplate=f"{name}: click to see it large<extra></extra>",
                       zsmooth="best", **map_update(z), **AXES)
 
 

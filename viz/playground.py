@@ -17,7 +17,7 @@ from viz.animation import SPEEDS, animate, rounded
 LIGHT, STRONG = 0.08, 0.6   # how much of a class colour tints the map: unsure .. sure
 SYMBOLS = {"training": "circle", "validation": "diamond"}
 FEW_EPOCHS = 30             # loss curves this short get a marker per epoch
-DIAGRAM, MAP = [0.0, 0.47], [0.57, 1.0]   # the two subplots' shares of the figure's width
+DIAGRAM, MAP = [0.0, 0.46], [0.6, 1.0]   # the two subplots' shares of the figure's width
 HEIGHT = 580
 
 
@@ -75,7 +75,9 @@ def regions(result, points, discretize=False):
                       title=_title(result, "the network and its predicted class"
                                            + ("" if discretize else " (deeper: surer)")))
     outputs = [f"{name_label} {label}" for label in result["classes"]]
-    return _with_diagram(fig, result, outputs, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
+    fig = _with_diagram(fig, result, outputs, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
+    gx, gy = result["diagram"]["grid"]
+    return _enlarged(fig, dict(x=rounded(gx), y=rounded(gy)))
 
 
 def curve(result, points):
@@ -96,13 +98,16 @@ def curve(result, points):
     fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], domain=MAP),
                       yaxis=dict(title=name_y, range=[low - pad, high + pad]),
                       title=_title(result, "the network and its curve"))
-    return _with_diagram(fig, result, [f"{name_y} predicted"],
-                         [{"x": rounded(gx), "y": rounded(frame)} for frame in z],
-                         trace=len(fig.data) - 1)
+    fig = _with_diagram(fig, result, [f"{name_y} predicted"],
+                        [{"x": rounded(gx), "y": rounded(frame)} for frame in z],
+                        trace=len(fig.data) - 1)
+    return _enlarged(fig, dict(x=rounded(result["diagram"]["grid"][0]), y0=(low + high) / 2,
+                               dy=high - low + 2 * pad, opacity=0.8))
 
 
 def losses(result):
-    """Training and validation loss per epoch (log scale); divergence marked where it happened."""
+    """Training and validation loss per epoch (log scale); divergence marked where it happened,
+    and a dotted line where η changed (a later stage of the run)."""
     c = result["curves"]
     fig = go.Figure()
     for column, name, colour, dash in (("train_loss", "training", theme.BLUE, "solid"),
@@ -116,6 +121,9 @@ def losses(result):
                         showlegend=False, text=[f"diverged at step {result['diverged_at']}"],
                         textposition="middle left", textfont_color=theme.VERMILLION,
                         marker=dict(symbol="x", size=18, color=theme.VERMILLION))
+    for epoch, lr in result["changes"]:
+        fig.add_vline(x=epoch, line=dict(color=theme.GREY, dash="dot"),
+                      annotation=dict(text=f"η → {lr:g}", yanchor="bottom"))
     kind = "mean squared error" if result["task"] == "regression" else "cross-entropy"
     ticks = log_ticks(c[["train_loss", "val_loss"]])
     last = c.iloc[-1]
@@ -146,6 +154,28 @@ def _title(result, what):
     return f"{what}, epoch by epoch"
 
 
+def _enlarged(fig, place):
+    """Add a hidden heat map on the big picture's axes at `place` (x, y or y0, dy: the diagram's
+    grid), for lab/enlarge.py: clicking a unit of the diagram shows its map there, large, on
+    the diagram's colours; layout.meta.enlarge names the trace and the annotation that says
+    whose map it is."""
+    fig.add_heatmap(**place, colorscale=theme.DIVERGING, showscale=False, hoverinfo="skip",
+                    zsmooth="best", visible=False, name="enlarged unit")
+    fig.add_annotation(text="", visible=False, xref="x domain", yref="y domain", x=0.5, y=1.0,
+                       yanchor="top", showarrow=False, bgcolor="white")
+    fig.update_layout(meta={"enlarge": {"trace": len(fig.data) - 1,
+                                        "note": len(fig.layout.annotations) - 1}})
+    return fig
+
+
+def live_titles(result, title):
+    """Per frame epoch, `title` with that epoch's losses under it, TensorFlow Playground's
+    "Training loss / Test loss" moving with the slider and ▶ Play."""
+    c = result["curves"].set_index("epoch")
+    return [f"{title}<br><sup>epoch {int(e)}: training loss {c.at[e, 'train_loss']:.4g}, "
+            f"validation loss {c.at[e, 'val_loss']:.4g}</sup>" for e in result["epochs"]]
+
+
 def _with_diagram(fig, result, outputs, frames, trace=0):
     """Add the network diagram left of the big picture, whose trace `trace` moves by `frames`,
     and animate both over the recorded epochs with one slider; the figure opens on the last
@@ -155,8 +185,11 @@ def _with_diagram(fig, result, outputs, frames, trace=0):
     fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT,
                       legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
     labels = [int(e) for e in result["epochs"]]
+    titles = live_titles(result, fig.layout.title.text)
+    fig.update_layout(title_text=titles[-1])
     animate(fig, [[main, *rest] for main, rest in zip(frames, diagram_frames)],
             traces=[trace, *moving], labels=labels, prefix="epoch ", redraw=True,
-            duration=SPEEDS["normal"], active=len(labels) - 1, y=-0.12, layouts=edges)
+            duration=SPEEDS["normal"], active=len(labels) - 1, y=-0.12, step=True,
+            layouts=[edge | {"title": {"text": title}} for edge, title in zip(edges, titles)])
     fig.update_layout(margin=dict(t=80, b=100))
     return theme.apply(fig)

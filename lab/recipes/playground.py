@@ -24,14 +24,17 @@ SETTINGS = {"problem": "classification or regression",
             "val_fraction": "share kept for validation",
             "features": "input features: x, y, x2, y2, xy, sinx, siny",
             "layers": "hidden layers", "width": "neurons per hidden layer",
-            "activation": "relu, leaky_relu, tanh, sigmoid or identity",
+            "activation": "relu, leaky_relu, tanh, sigmoid, identity, elu, softplus, silu or gelu",
             "init": "initialization (nnlib.init)", "dropout": "dropout p",
             "l2": "L2 weight decay λ: adds λ/2 · ΣW² (weights, not biases) to the loss",
             "l1": "L1 regularization λ₁: adds λ₁ · Σ|W| (weights, not biases) to the loss",
             "optimizer": f"one of {', '.join(optim.OPTIMIZERS)}", "lr": "learning rate η",
             "schedule": f"one of {', '.join(schedules.SCHEDULES)}",
             "batch_size": "batch size (more than the training points means full batch)",
-            "epochs": "epochs", "seed": "data, split, first weights, batches, dropout masks"}
+            "epochs": "epochs",
+            "then_epochs": "then go on from where training stopped for this many epochs (0: no)",
+            "then_lr": "… with this η (constant)",
+            "seed": "data, split, first weights, batches, dropout masks"}
 
 
 def cells(s):
@@ -91,17 +94,26 @@ def make_model(nudge=0.0):
 print(" → ".join(map(str, sizes)), f"; batch {{batch}}; {{updates}} updates; {{schedule}} {{schedule_settings}}")
 """),
         ("md", "## Training\n\nθ ← θ − η ∇(L(B) + λ/2 ΣW²), one mini-batch at a time, with the "
-               "loss and accuracy of both sets measured after every epoch."),
+               "loss and accuracy of both sets measured after every epoch. With `then_epochs`, "
+               "training goes on from where it stopped (the same model, optimizer and random "
+               "stream) with the optimizer's η set to `then_lr`."),
         ("code", """
 def train(nudge=0.0):
     model = make_model(nudge)
     opt = optim.get(optimizer, lr=lr)
     sched = schedules.get(schedule, opt, **schedule_settings)
-    return model, fit(model, Xt_in, yt, opt, batch_size=batch, epochs=epochs, schedule=sched,
-                      seed=seed, val=(Xv_in, yv))
+    rng = np.random.default_rng(seed)              # one stream: the batches and dropout masks
+    hist = fit(model, Xt_in, yt, opt, batch_size=batch, epochs=epochs, schedule=sched,
+               seed=rng, val=(Xv_in, yv))
+    more = None
+    if then_epochs and hist.diverged_at is None:   # go on with the new η and the same stream
+        opt.lr = then_lr
+        more = fit(model, Xt_in, yt, opt, batch_size=batch, epochs=then_epochs, seed=rng,
+                   val=(Xv_in, yv))
+    return model, hist, more
 
 
-model, hist = train()
+model, hist, more = train()
 print("diverged at step", hist.diverged_at) if hist.diverged_at else None
 """),
         ("md", "## The numbers the page drew\n\n`playground-training`: the points and their "
@@ -112,6 +124,9 @@ points = pd.DataFrame({f"x{j + 1}": both[:, j] for j in range(both.shape[1])})
 points["target"] = np.r_[yt, yv]
 points["set"] = ["training"] * len(yt) + ["validation"] * len(yv)
 curves = pd.DataFrame(hist.epochs).drop(columns=["time"])
+if more is not None:     # the second stage's epochs, numbered on (its epoch 0 is the row before)
+    later = pd.DataFrame(more.epochs).drop(columns=["time"]).iloc[1:]
+    curves = pd.concat([curves, later.assign(epoch=later["epoch"] + epochs)], ignore_index=True)
 numbers = {"playground-training": points, "playground-loss": curves}
 curves.tail(3)
 """),
@@ -148,7 +163,8 @@ def torch_cells(s):
     return [
         *TORCH_INTRO,
         ("md", "The same run with torch.optim's optimizer and scheduler, from the same first "
-               "weights, on the same batches, with the same dropout masks and L2 term."),
+               "weights, on the same batches, with the same dropout masks and L2 term (its first "
+               "`epochs`; a second stage is not compared)."),
         ("code", """
 nnlib_losses = hist.steps["batch_loss"]
 torch_losses = torch_fit(make_model(), Xt_in, yt, optimizer, lr, schedule, schedule_settings,

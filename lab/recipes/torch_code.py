@@ -42,7 +42,9 @@ import torch.nn.functional as F
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)   # tiny matrices: more threads only add overhead (25x slower here)
 ACTIVATION = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
-              "leaky_relu": lambda: torch.nn.LeakyReLU(0.01), "identity": torch.nn.Identity}
+              "leaky_relu": lambda: torch.nn.LeakyReLU(0.01), "identity": torch.nn.Identity,
+              "elu": torch.nn.ELU, "softplus": torch.nn.Softplus, "silu": torch.nn.SiLU,
+              "gelu": lambda: torch.nn.GELU(approximate="tanh")}
 
 
 class NumpyDropout(torch.nn.Module):
