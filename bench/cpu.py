@@ -8,7 +8,6 @@ spends on one learner's rerun; AppTest's reading of the result and the machine's
 not add to them.
 """
 import logging
-import time
 
 import streamlit as st
 from streamlit.testing.v1 import AppTest
