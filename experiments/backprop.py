@@ -147,7 +147,7 @@ def describe_graph(walk, index):
     stage = stages[index]
     values, grads = _shown(stages[:index + 1], sizes)
     title = stage["title"] if stage["phase"] == "update" else f"{stage['phase']} pass, {stage['title']}"
-    parts = [f"Step {index + 1} of {len(stages)}, {title}. This step: {_step_words(stage, sizes)}.",
+    parts = [f"Step {index + 1} of {len(stages)}, {title}. This step: {step_words(stage, sizes)}.",
              f"Forward values shown: {_labels(values)}."]
     if grads:
         parts.append(f"Gradients shown: {_labels(grads)}.")
@@ -207,7 +207,7 @@ def _shown(stages, sizes):
     return values, grads
 
 
-def _step_words(stage, sizes):
+def step_words(stage, sizes):
     """What one stage computes, with its number: "∂L/∂w²₁₁ = 0.138, the gradient from above
     (0.46) times the local derivative (0.3)"."""
     name, layer, index = stage["quantity"]

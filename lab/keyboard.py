@@ -4,8 +4,9 @@ Plotly draws an animation's ▶ Play / ❚❚ Pause buttons and its frame slider
 Tab never reaches, and its charts have no name for a screen reader. The script below, put once
 into the page (`keyboard_access()`, called by app.py's sidebar), makes every Play/Pause button
 a focusable button (Enter or Space presses it) and every animation slider a focusable slider
-(← → step one frame, Home/End jump to the ends), each with a visible focus ring; a "Step"
-button (viz.animation's step=True) moves one frame on, as → does; it names
+(← → step one frame, Home/End jump to the ends), each with a visible focus ring; a figure's
+own stepping buttons (method "skip": viz.animation's "Step ▸|" with step=True, viz.backprop's
+"◀ Back" and "Next ▶") step its slider as ← and → do; it names
 every chart (role "figure", aria-label: its title and the "In words" text under it); and
 `skip_link()` at the top of a lesson jumps to its figure.
 """
@@ -53,6 +54,14 @@ SCRIPT = """<div class="gdlab-keyboard"></div><script>
     slider.setAttribute('aria-valuenow', String(at));
     slider.setAttribute('aria-valuetext', target.label || String(at));
   }
+  // a figure's stepping buttons (method skip): one frame back or on, as the arrow keys
+  const STEPS = {'Step \u25b8|': 'ArrowRight', '\u25c0 Back': 'ArrowLeft', 'Next \u25b6': 'ArrowRight'};
+  doc.addEventListener('click', e => {
+    const button = e.target.closest && e.target.closest('.updatemenu-button');
+    const key = button && STEPS[(button.textContent || '').trim()];
+    const slider = key && button.closest('.js-plotly-plot').querySelector('.slider-container');
+    if (slider) step(slider, key);
+  }, true);
   doc.addEventListener('keydown', e => {
     const button = e.target.closest && e.target.closest('.updatemenu-button');
     if (button && (e.key === 'Enter' || e.key === ' ')) {
@@ -67,12 +76,6 @@ SCRIPT = """<div class="gdlab-keyboard"></div><script>
   new root.MutationObserver(() => { pending = pending || root.setTimeout(() => { pending = null; label(); }, 250); })
     .observe(doc.body, {childList: true, subtree: true});
   label();
-  doc.addEventListener('click', e => {     // a "Step" button (method skip): one frame on
-    const button = e.target.closest && e.target.closest('.updatemenu-button');
-    const slider = button && /Step/.test(button.textContent) &&
-      button.closest('.js-plotly-plot').querySelector('.slider-container');
-    if (slider) step(slider, 'ArrowRight');
-  }, true);
   doc.addEventListener('click', e => {
     const skip = e.target.closest && e.target.closest('a.gdlab-skip');
     if (!skip) return;

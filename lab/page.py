@@ -28,7 +28,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from lab import catalog, export, navigation, notebook, report
+from lab import cache, catalog, export, navigation, notebook, report
 from lab.keyboard import keyboard_access, skip_link
 from lab.navigation import current_page
 from lab.panel import share_url
@@ -132,11 +132,14 @@ def friendly():
 def show_figure(fig, key, data=None, settings=None, describe=None):
     """Draw `fig`, its export buttons and "Add to report"; `key` names the files ("softmax-bars").
 
+    `fig` is a Figure, or a function making it (`lambda: draw.race(runs)`): then it is built once
+    per (key, settings, presentation mode) and shared by every learner (lab.cache.figure).
+
     `describe` is the figure in words with its numbers (an experiment's `describe(result)`), the
     text a screen reader reads instead of the picture; with it, the numbers behind the figure
     (`data`) are one click away as a table.
     """
-    theme.apply(fig, big=presenting())
+    fig = cache.figure(fig, key, settings, presenting()) if callable(fig) else theme.apply(fig, big=presenting())
     st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config={
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}})

@@ -11,7 +11,6 @@ from lab.settings import Setting, seed
 from nnlib.activations import ACTIVATIONS
 from viz import backprop as draw
 
-STEP = "backprop.stage"      # the stepper's position, 1..number of steps; ?stage=7 in the link
 TABLE = [
     Setting("arch", "network (inputs-hidden-outputs)", "choice", "2-3-2",
             options=tuple(exp.ARCHITECTURES), group="Network"),
@@ -42,29 +41,15 @@ PRESETS = {
 walk = cached(exp.walk)
 
 
-def stage_from_link():
-    """First visit: start at the link's ?stage=; then keep the link's stage up to date."""
+def stage_from_link(n):
+    """The 0-based stage the stepper opens at: the link's ?stage= (1..n, clamped), else the first.
+
+    Stepping then happens in the browser (the figure's frames), so the link keeps its stage."""
     text = st.query_params.get("stage", "")
-    st.session_state.setdefault(STEP, int(text) if text.isdigit() else 1)
-    st.query_params["stage"] = str(st.session_state[STEP])
-
-
-def move(delta, n):
-    st.session_state[STEP] = min(max(st.session_state[STEP] + delta, 1), n)
-
-
-def stepper(n):
-    """◀ Back, Next ▶, Reset and a slider to jump; returns the 0-based stage index."""
-    st.session_state[STEP] = min(max(st.session_state[STEP], 1), n)
-    at = st.session_state[STEP]
-    back, forth, reset, jump = st.columns([1, 1, 1, 5], vertical_alignment="bottom")
-    back.button("◀ Back", on_click=move, args=(-1, n), disabled=at == 1, width="stretch", key="backprop.back")
-    forth.button("Next ▶", on_click=move, args=(1, n), disabled=at == n, width="stretch",
-                 type="primary", key="backprop.next")
-    reset.button("Reset", on_click=move, args=(-n, n), width="stretch", key="backprop.reset")
-    jump.slider("jump to step", 1, n, key=STEP, persist_state="session")
-    st.query_params["stage"] = str(st.session_state[STEP])
-    return st.session_state[STEP] - 1
+    stage = min(max(int(text), 1), n) if text.isdigit() else 1
+    if text:
+        st.query_params["stage"] = str(stage)
+    return stage - 1
 
 
 def page():
@@ -86,17 +71,16 @@ def page():
                      "into them.",
                      "Raise η to 100: on this example the loss after the update still falls (10 of "
                      "10 seeds; one example is easy to fit). Then press *tanh, η = 10*: does it?",
-                     "Change x₁ while on a backward step: every number on the graph follows."])
-    stage_from_link()
+                     "Change x₁, then step through again: every number on the graph follows."])
     s = settings_panel(TABLE, PRESETS, extra=("stage",))
     with friendly():
         w = walk(s["arch"], s["activation"], s["x1"], s["x2"], int(s["label"]) - 1, s["sigma"],
                  s["seed"], s["lr"])
     stages = w["stages"]
-    index = stepper(len(stages))
-    stage = stages[index]
-    st.container(key="backprop-stage").latex(stage["latex"])
-    show_figure(draw.graph(w, index), "backprop-graph", data=exp.stage_table(stages),
+    index = stage_from_link(len(stages))
+    st.caption("Press **Next ▶** under the graph (or click the slider, then use ← →): all "
+               f"{len(stages)} steps are in the figure, so stepping needs no wait.")
+    show_figure(lambda: draw.stepper(w, index), "backprop-graph", data=exp.stage_table(stages),
                 settings={**s, "stage": index + 1}, describe=exp.describe_graph(w, index))
 
     st.header("The whole gradient, checked, and the update")
@@ -113,7 +97,7 @@ def page():
         "relative_error": st.column_config.NumberColumn("relative error", format="%.1e"),
         "after_update": st.column_config.NumberColumn("θ after", format="%.4f")})
     with line:
-        show_figure(draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",
+        show_figure(lambda: draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",
                     data=w["line"], settings=s,
                     describe=exp.describe_step(w["line"], s["lr"], w["loss_before"], w["loss_after"]))
 

@@ -98,7 +98,7 @@ def page():
         grid = contour_grid(s["surface"], s["kappa"], n=401)
 
     st.latex(surf.formula)
-    show_figure(draw.race(runs, grid, surf, verdicts, arrows=s["arrows"], speed=s["speed"]),
+    show_figure(lambda: draw.race(runs, grid, surf, verdicts, arrows=s["arrows"], speed=s["speed"]),
                 "descent-race", data=runs, settings=s, describe=exp.describe_race(runs, verdicts))
     st.caption(exp.lr_hint(s["surface"], s["kappa"]) + " Contour lines are spaced "
                "logarithmically, so the steep walls and the flat floor both show.")
@@ -117,7 +117,7 @@ def page():
             "label": "optimizer", "step": st.column_config.NumberColumn(format="%d"),
             "final_gap": st.column_config.NumberColumn("f − f* at the end", format="%.3g")})
     with loss_col:
-        show_figure(draw.loss_curves(runs, verdicts, exp.CLOSE), "descent-loss", data=runs, settings=s,
+        show_figure(lambda: draw.loss_curves(runs, verdicts, exp.CLOSE), "descent-loss", data=runs, settings=s,
                     describe=exp.describe_loss_curves(runs, verdicts))
 
     if surf.hessian_eigs is None:
@@ -138,7 +138,7 @@ def page():
              r"\rho\begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix}, \qquad "
              r"\text{best: } \frac{\kappa - 1}{\kappa + 1} \text{ without momentum}, \ "
              r"\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1} \text{ with}")
-    show_figure(draw.rate_map(alphas, betas, rates, best, mine), "descent-rate-map", settings=s,
+    show_figure(lambda: draw.rate_map(alphas, betas, rates, best, mine), "descent-rate-map", settings=s,
                 describe=exp.describe_rate_map(alphas, betas, rates, best, mine))
     lines = [f"- {exp.rate_sentence(label, a, b, lam_min, lam_max)}" for label, a, b, *_ in mine]
     lines.append(f"- Best without momentum: η = {best['gd_alpha']:.3g}, rate {best['gd_rate']:.4g}; "

@@ -79,10 +79,10 @@ def page():
         result = cached_run(batch_size=s["batch_size"], **settings)
     weights, matrix = st.columns([3, 2], gap="medium")
     with weights:
-        show_figure(draw.weights(result), "digits-weights", data=exp.weight_frame(result),
+        show_figure(lambda: draw.weights(result), "digits-weights", data=exp.weight_frame(result),
                     settings=s, describe=exp.describe_weights(result))
     with matrix:
-        show_figure(draw.confusion(result), "digits-confusion", data=exp.confusion_frame(result),
+        show_figure(lambda: draw.confusion(result), "digits-confusion", data=exp.confusion_frame(result),
                     settings=s, describe=exp.describe_confusion(result))
     (st.error if result["diverged_at"] is not None else st.markdown)(exp.verdict(result))
     sizes = " → ".join(map(str, result["sizes"]))
@@ -99,7 +99,7 @@ def page():
                 f"{exp.MAX_GALLERY}), the surest mistakes first: the true digit → the network's "
                 "answer, and the probability it gave that answer. Hover one for p of the true "
                 "digit too.")
-    show_figure(draw.gallery(result), "digits-mistakes", data=result["gallery"], settings=s,
+    show_figure(lambda: draw.gallery(result), "digits-mistakes", data=result["gallery"], settings=s,
                 describe=exp.describe_gallery(result))
 
     st.header("Full batch vs mini-batch on real data")
@@ -119,7 +119,7 @@ def page():
         st.caption(f"Full batch diverged at step {full_diverged}: its curve stops there.")
     curves = pd.concat([result["curves"].assign(run=f"batch {result['batch_size']}"),
                         full.assign(run="full batch")], ignore_index=True)
-    show_figure(draw.race(result["curves"], full, result["batch_size"]), "digits-race",
+    show_figure(lambda: draw.race(result["curves"], full, result["batch_size"]), "digits-race",
                 data=curves, settings=s, describe=exp.describe_race(result["curves"], full, result["batch_size"],
                                            (result["diverged_at"], full_diverged)))
 

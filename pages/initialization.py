@@ -94,20 +94,20 @@ def page():
     for scheme, run in runs.items():
         if exp.identical(run) or scheme == s["scheme"]:
             st.markdown("- " + exp.symmetry_sentence(scheme, run, s["epochs"]))
-    show_figure(draw.symmetry(runs), "init-symmetry", settings=s,
+    show_figure(lambda: draw.symmetry(runs), "init-symmetry", settings=s,
                 describe=exp.describe_symmetry(runs))
 
     st.header("Signals at initialization, layer by layer")
     st.markdown(f"One forward and one backward pass over the {exp.N_POINTS} training points, before "
                 "any training. If the curves narrow from layer to layer, the signal vanishes; if "
                 "they pile up at ±1 (tanh) or spread ever wider, it saturates or explodes.")
-    show_figure(draw.histograms(hist, s["scheme"]), "init-histograms", data=hist, settings=s,
+    show_figure(lambda: draw.histograms(hist, s["scheme"]), "init-histograms", data=hist, settings=s,
                 describe=exp.describe_histograms(hist, s["scheme"]))
-    show_figure(draw.spread(stds), "init-spread", data=stds, settings=s, describe=exp.describe_spread(stds))
+    show_figure(lambda: draw.spread(stds), "init-spread", data=stds, settings=s, describe=exp.describe_spread(stds))
 
     st.header("Training")
     table = exp.curves(runs)
-    show_figure(draw.training(table, {k: r["diverged_at"] for k, r in runs.items()}), "init-training",
+    show_figure(lambda: draw.training(table, {k: r["diverged_at"] for k, r in runs.items()}), "init-training",
                 data=table, settings=s, describe=exp.describe_training(runs))
     st.markdown(exp.verdict(runs))
 

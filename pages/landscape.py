@@ -1,4 +1,6 @@
 """Network loss landscape: a 2-D slice of a real network's loss with the training path on it."""
+import functools
+
 import streamlit as st
 
 from experiments import labels
@@ -99,7 +101,8 @@ def page():
                                            runs.items()):
         with column:
             st.markdown(summary(name, result))
-            show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
+            surface = functools.partial(draw.surface, result, s["three_d"], title=name if len(runs) > 1 else "")
+            show_figure(surface() if uploaded else surface,   # the upload is not in the settings: no cache
                         key, data=result["path"], settings=s,
                         describe=exp.describe_surface(result, s["three_d"]))
             st.caption(exp.off_plane(result))
@@ -113,7 +116,8 @@ def page():
     same_training = s["compare"] == "other directions"     # one run, two slices: one line
     lines = {name: result["line"] for name, result in list(runs.items())[:1 if same_training else 2]}
     first = next(iter(runs.values()))
-    show_figure(draw.interpolation(lines), "landscape-interpolation", data=first["line"], settings=s,
+    interpolation = functools.partial(draw.interpolation, lines)
+    show_figure(interpolation() if uploaded else interpolation, "landscape-interpolation", data=first["line"], settings=s,
                 describe=exp.describe_interpolation(lines))
     st.markdown(f"Loss at the start (t = 0) {first['init_loss']:.3f}, at the trained weights (t = 1) "
                 f"{first['final_loss']:.3f}. If the line falls without a bump, a straight path would "

@@ -97,7 +97,7 @@ def comparison(s):
             progress.progress(i / len(exp.NETS), text=f"Training and slicing: {net}…")
             panels[net] = panel(net, **{k: s[k] for k in keys})
     progress.empty()
-    show_figure(draw.contours(list(panels.values()), exp.CAP), "papers-slices",
+    show_figure(lambda: draw.contours(list(panels.values()), exp.CAP), "papers-slices",
                 data=_minima_table(panels), settings=s,
                 describe=exp.describe_slices(list(panels.values()), exp.CAP))
     st.subheader("Depth, skips and width (Li et al. 2018)")
@@ -118,7 +118,7 @@ def comparison(s):
                "perpendicular to a random plane. Losses above "
                f"{exp.CAP:g} share the top colour.")
     pair = [panels[net] for net in PAIRS[s["pair"]]]
-    show_figure(draw.surfaces(pair, exp.CAP), "papers-surfaces", settings=s,
+    show_figure(lambda: draw.surfaces(pair, exp.CAP), "papers-surfaces", settings=s,
                 describe=exp.describe_surfaces(pair, exp.CAP))
 
 
@@ -151,7 +151,7 @@ def convexity(s):
             pairs.append((panel(net, **args, resolution=s["resolution"]),
                           convexity_map(net, **args, resolution=s["map_points"])))
     progress.empty()
-    show_figure(draw.convexity(pairs, exp.CAP), "papers-convexity", settings=s,
+    show_figure(lambda: draw.convexity(pairs, exp.CAP), "papers-convexity", settings=s,
                 describe=exp.describe_convexity(pairs))
     st.markdown("**On this run**, mean ratio: " + ", ".join(
         f"{m['net']} {m['mean_ratio']:.2f}" for _, m in pairs) + ". **Over 10 seeds**: "
@@ -170,9 +170,9 @@ def sharpness(s):
     with friendly(), st.spinner("Training both runs on every seed…"):
         result = sharp_flat(small=s["small"], large=s["large"], epochs=s["sharp_epochs"],
                             seeds=s["seeds"], seed=s["seed"], dataset=s["dataset"])
-    show_figure(draw.sharp_flat_lines(result["lines"]), "papers-sharp-flat",
+    show_figure(lambda: draw.sharp_flat_lines(result["lines"]), "papers-sharp-flat",
                 data=result["lines"], settings=s, describe=exp.describe_sharp_flat_lines(result["lines"]))
-    show_figure(draw.sharp_flat_spread(result["runs"]), "papers-sharp-flat-seeds",
+    show_figure(lambda: draw.sharp_flat_spread(result["runs"]), "papers-sharp-flat-seeds",
                 data=result["runs"], settings=s, describe=exp.describe_sharp_flat_spread(result["runs"]))
     spread = {c: exp.spread(result["runs"], c) for c in ("lambda_max", "val_loss")}
     st.markdown(f"**On these {s['seeds']} seeds** (median, lowest to highest): " + "; ".join(

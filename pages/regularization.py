@@ -91,7 +91,7 @@ def page():
         st.warning(warning)
     metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
     table = result["curves"]
-    show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),
+    show_figure(lambda: draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),
                 "regularization-curves", data=table, settings=s,
                 describe=exp.describe_curves(result, metric))
 
@@ -101,14 +101,14 @@ def page():
             else f"epoch {kept}, lowest validation loss")
     st.markdown("Background: the network's probability of class 1 (vermillion); dots: the training "
                 "points. Press ▶ under the right map to watch the boundary form and then chase the noise.")
-    show_figure(draw.boundaries(result, left), "regularization-boundaries", data=result["points"],
+    show_figure(lambda: draw.boundaries(result, left), "regularization-boundaries", data=result["points"],
                 settings=s, describe=exp.describe_boundaries(result))
 
     st.header("Dropout usually narrows the gap")
     st.markdown(f"The same network trained for all {s['epochs']} epochs without early stopping, for "
                 "several dropout probabilities (yours in orange). The gap between validation and "
                 "training loss at the end measures how much the network memorised.")
-    show_figure(draw.gaps(gap_table, s["dropout"]), "regularization-gaps", data=gap_table, settings=s,
+    show_figure(lambda: draw.gaps(gap_table, s["dropout"]), "regularization-gaps", data=gap_table, settings=s,
                 describe=exp.describe_gaps(gap_table, s["dropout"]))
 
 

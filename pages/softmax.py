@@ -66,7 +66,7 @@ def page():
 
     st.header("One example")
     frame, loss = exp.one_example(logits, label)
-    show_figure(draw.one_example(frame, loss, label), "softmax-one-example", data=frame, settings=s,
+    show_figure(lambda: draw.one_example(frame, loss, label), "softmax-one-example", data=frame, settings=s,
                 describe=exp.describe_one_example(frame, loss, label))
 
     st.header("A batch: the full loss L and the mini-batch loss L(B)")
@@ -75,7 +75,7 @@ def page():
     examples, full, in_batch = exp.batch(logits, label, s["batch_size"], s["seed"])
     chart, table = st.columns([3, 2], gap="medium")
     with chart:
-        show_figure(draw.batch(examples, full, in_batch), "softmax-batch", data=examples, settings=s,
+        show_figure(lambda: draw.batch(examples, full, in_batch), "softmax-batch", data=examples, settings=s,
                     describe=exp.describe_batch(examples, full, in_batch))
     table.dataframe(examples, hide_index=True, column_config={
         "example": st.column_config.NumberColumn("#", width="small"),
@@ -91,7 +91,7 @@ def page():
                 "so its cross-entropy is the loss $-\\log q_k$ above.")
     with friendly():
         dists, stats = exp.entropy_split([s[f"p{i}"] for i in (1, 2, 3)], [s[f"q{i}"] for i in (1, 2, 3)])
-    show_figure(draw.entropy_split(dists, stats), "softmax-entropy-kl", data=dists, settings=s,
+    show_figure(lambda: draw.entropy_split(dists, stats), "softmax-entropy-kl", data=dists, settings=s,
                 describe=exp.describe_entropy_split(dists, stats))
 
 

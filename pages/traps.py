@@ -80,15 +80,15 @@ def page():
     if diverged:
         st.warning(f"{diverged} of {s['n_runs']} runs diverged: the learning rate is too big for the "
                    "steep walls, and the ball flew off to infinity. Lower η.", icon=":material/warning:")
-    show_figure(draw.race(exp.curve(), runs, batch_curves), "traps-race", data=runs, settings=s,
+    show_figure(lambda: draw.race(exp.curve(), runs, batch_curves), "traps-race", data=runs, settings=s,
                 describe=exp.describe_race(runs))
 
     left, right = st.columns(2, gap="medium")
     with left:
-        show_figure(draw.endings(ends), "traps-endings", data=ends, settings=s,
+        show_figure(lambda: draw.endings(ends), "traps-endings", data=ends, settings=s,
                     describe=exp.describe_endings(ends))
     with right:
-        show_figure(draw.escape_rates(rates), "traps-escape-rates", data=rates, settings=s,
+        show_figure(lambda: draw.escape_rates(rates), "traps-escape-rates", data=rates, settings=s,
                     describe=exp.describe_escape_rates(rates))
     st.caption("Each point of the right-hand chart is a fresh set of seeded runs with the other "
                "settings unchanged; the star is your choice and matches the histogram.")
@@ -101,7 +101,7 @@ def page():
                 "grows with N.")
     with friendly():
         momenta, waits = by_momentum(**run, n_runs=s["n_runs"]), within(**run, n_runs=s["n_runs"])
-    show_figure(draw.escape_more(momenta, waits), "traps-momentum-steps", settings=s,
+    show_figure(lambda: draw.escape_more(momenta, waits), "traps-momentum-steps", settings=s,
                 describe=exp.describe_escape_more(momenta, waits))
 
 

@@ -53,8 +53,8 @@ class Learner:
         self.widgets, self.states = {}, {}   # setting -> widget proto; widget id -> WidgetState
         self.view, self.exceptions, self.query = {}, [], ""
         self.seconds = []                    # per change: sent -> last chart received
-        self.downloads = {}                  # download button label -> its URL
-        self.cookie = ""
+        self.downloads = {}                  # download button label -> (its URL, or its deferred id)
+        self.cookie, self.session_id = "", ""
 
     async def open(self, query):
         """Fetch the page (a browser's first request; a proxy may set a cookie), then open the
@@ -67,8 +67,24 @@ class Learner:
         return await self._rerun(query)
 
     async def download(self, label):
-        """GET the file behind the download button `label` with this tab's cookie: bytes."""
-        return await asyncio.to_thread(get, self.base + self.downloads[label], self.cookie)
+        """GET the file behind the download button `label` with this tab's cookie: bytes. A
+        file made only when clicked (a deferred download) is first asked for over the
+        websocket, as the browser does; the server answers with its URL."""
+        url, deferred = self.downloads[label]
+        if deferred:
+            msg, asked = BackMsg(), f"download-{label}"
+            msg.backend_operation_request.request_id = asked
+            msg.backend_operation_request.session_id = self.session_id
+            msg.backend_operation_request.deferred_file.file_id = deferred
+            await self.ws.send(msg.SerializeToString())
+            while not url:
+                reply = ForwardMsg()
+                reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), CHANGE_TIMEOUT))
+                answer = reply.backend_operation_response
+                if reply.WhichOneof("type") == "backend_operation_response" and answer.request_id == asked:
+                    assert not answer.error_msg, answer.error_msg
+                    url = answer.deferred_file.url
+        return await asyncio.to_thread(get, self.base + url, self.cookie)
 
     async def change(self, name, text):
         widget = self.widgets[name]
@@ -92,7 +108,9 @@ class Learner:
             reply = ForwardMsg()
             reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), CHANGE_TIMEOUT))
             kind = reply.WhichOneof("type")
-            if kind == "page_info_changed":
+            if kind == "new_session":
+                self.session_id = reply.new_session.initialize.session_id
+            elif kind == "page_info_changed":
                 self.query = reply.page_info_changed.query_string
             elif kind == "script_finished" and reply.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                 return (last_chart or time.perf_counter()) - start
@@ -110,8 +128,8 @@ class Learner:
             key = proto.id.rsplit("-", 1)[-1]
             if key.startswith(f"{self.page}."):
                 self.widgets[key.removeprefix(f"{self.page}.")] = proto
-        elif type_ == "download_button" and proto.url:
-            self.downloads[proto.label] = proto.url
+        elif type_ == "download_button":
+            self.downloads[proto.label] = (proto.url, proto.deferred_file_id)
         elif type_ == "plotly_chart":
             self.view[path] = json.loads(proto.spec)["data"]
         elif type_ == "markdown":

@@ -2,9 +2,10 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab import catalog
+from lab import cache, catalog
 from tests.colour_vision import indistinct_pairs
 from tests.helpers import chart_spec, open_lesson, switch_lesson
+from viz import theme
 
 ROOT = catalog.ROOT
 
@@ -27,11 +28,12 @@ def test_the_menu_and_home_link_every_page_in_catalog_order():
 
 
 @pytest.mark.parametrize("lesson", catalog.available(), ids=lambda lesson: lesson.slug)
-def test_lesson_draws_charts_told_apart_without_colour_and_every_figure_in_words(lesson):
+def test_lesson_draws_charts_told_apart_without_colour_and_every_figure_in_words(lesson, monkeypatch):
     """Every chart at the lesson's defaults; in each, two series of one panel either differ by
     mode, dash or marker, or by colour for normal vision, deuteranopia and protanopia alike
     (tests/colour_vision.py: ΔE ≥ 15 after Machado et al.'s simulation); and every figure
-    has its text ("In words", tests/test_describe.py checks what it says)."""
+    has its text ("In words", tests/test_describe.py checks what it says); the figures cached
+    for the next learner are exactly the figures built afresh."""
     at = open_lesson(lesson.slug, timeout=120).run()
     assert not at.exception, at.exception
     charts = at.get("plotly_chart")
@@ -40,12 +42,27 @@ def test_lesson_draws_charts_told_apart_without_colour_and_every_figure_in_words
         assert not indistinct_pairs(chart_spec(at, i)), f"chart {i}: {indistinct_pairs(chart_spec(at, i))}"
     told = sum(c.value.startswith("**In words:**") for c in at.caption)
     assert told == len(charts), f"{told} texts for {len(charts)} charts: every figure has its words (issue 20)"
+    assert_cached_figures_are_fresh_figures(at, monkeypatch)
 
 
-def test_presentation_mode_comes_from_the_link_and_enlarges_figures():
+def specs(at):
+    return [chart.proto.spec for chart in at.get("plotly_chart")]
+
+
+def assert_cached_figures_are_fresh_figures(at, monkeypatch, rerun=False):
+    """The figures `at` drew from lab.cache (built once and shared; with `rerun`, drawn once
+    already and drawn again) are exactly those built afresh the old way (the builder, then
+    show_figure's theme.apply), so caching changes nothing a learner receives."""
+    cached = specs(at.run() if rerun else at)
+    monkeypatch.setattr(cache, "figure", lambda make, key, settings, big: theme.apply(make(), big=big))
+    assert specs(at.run()) == cached
+
+
+def test_presentation_mode_comes_from_the_link_and_enlarges_figures(monkeypatch):
     at = open_lesson("home", sidebar=True)
     at.query_params["present"] = "1"
     at.run()
     assert at.toggle(key="present").value and at.query_params["present"] == "1"
     switch_lesson(at, "softmax").run()
     assert not at.exception and '"size":24' in at.get("plotly_chart")[0].proto.spec.replace(" ", "")
+    assert_cached_figures_are_fresh_figures(at, monkeypatch, rerun=True)   # big fonts cached apart

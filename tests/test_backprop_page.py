@@ -1,4 +1,5 @@
 """Backprop lesson: every number the stepper shows is nnlib's, checked by hand and by finite differences."""
+import json
 import math
 import time
 
@@ -166,18 +167,27 @@ def test_page_loads_fast_with_the_graph_and_the_step_line(app):
     assert time.perf_counter() - start < 2.0
 
 
-def test_next_back_reset_and_the_slider_move_the_highlight(app):
-    before = (lit_nodes(app), app.latex[-1].value)
-    app.button(key="backprop.next").click().run()
-    assert app.slider(key="backprop.stage").value == 2 and app.query_params["stage"] == "2"
-    assert "stage=2" in app.code[0].value             # "Copy link to this view" is up to date
-    assert (lit_nodes(app), app.latex[-1].value) != before and "z^{(1)}_{1}" in app.latex[-1].value
-    app.button(key="backprop.back").click().run()
-    assert (lit_nodes(app), app.latex[-1].value) == before
-    app.slider(key="backprop.stage").set_value(33).run()
-    assert "Update · step 33" in spec(app)["layout"]["title"]["text"] and app.button(key="backprop.next").disabled
-    app.button(key="backprop.reset").click().run()
-    assert app.slider(key="backprop.stage").value == 1 and not app.exception
+def step_text(figure):
+    """The "This step:" line of a figure's (or a frame's) layout."""
+    return next(a["text"] for a in figure["layout"]["annotations"] if a["text"].startswith("<b>This step:"))
+
+
+def test_every_stage_is_a_frame_the_browser_steps_through_without_the_server(app):
+    """All 33 stages arrive with the page: frame k draws exactly the graph at stage k (its
+    traces, title and labels), the slider has a step per frame, and ◀ Back / Next ▶ are the
+    figure's own buttons (lab/keyboard.py moves the slider), so no click reruns the script."""
+    sent, walk = spec(app), exp.walk()
+    assert [f["name"] for f in sent["frames"]] == [str(k) for k in range(1, 34)]
+    assert [b["label"] for b in sent["layout"]["updatemenus"][0]["buttons"]] == list(draw.STEPS)
+    assert sent["layout"]["sliders"][0]["active"] == 0 and len(sent["layout"]["sliders"][0]["steps"]) == 33
+    assert not app.get("button") or "backprop.next" not in [b.key for b in app.get("button")]
+    for k in (0, 1, 12, 32):
+        alone, frame = json.loads(draw.graph(walk, k).to_json()), sent["frames"][k]
+        assert frame["data"] == alone["data"] and frame["traces"] == [0, 1, 2]
+        assert frame["layout"]["title"]["text"] == alone["layout"]["title"]["text"]
+        assert [a["text"] for a in frame["layout"]["annotations"]] == [a["text"] for a in alone["layout"]["annotations"]]
+    assert "z of h₁" in step_text(sent["frames"][1]) and "Update · step 33" in sent["frames"][32]["layout"]["title"]["text"]
+    assert step_text(sent) == step_text(sent["frames"][0])     # the figure opens at its first frame
 
 
 def test_link_opens_at_its_step_and_a_smaller_network_clamps_it():
@@ -185,15 +195,19 @@ def test_link_opens_at_its_step_and_a_smaller_network_clamps_it():
     at.query_params["stage"] = "30"
     at.run()
     assert not at.exception and not at.warning and "step 30 of 33" in spec(at)["layout"]["title"]["text"]
+    assert spec(at)["layout"]["sliders"][0]["active"] == 29
     at.radio(key="backprop.arch").set_value("2-2-2").run()       # 8 forward, 16 backward, 1 update
-    assert at.slider(key="backprop.stage").value == 25 and at.query_params["stage"] == "25"
+    assert "step 25 of 25" in spec(at)["layout"]["title"]["text"] and at.query_params["stage"] == "25"
 
 
-def test_changing_the_example_changes_the_numbers(app):
-    app.slider(key="backprop.stage").set_value(10).run()
-    before = app.latex[-1].value
-    app.slider(key="backprop.x1").set_value(2.5).run()
-    assert not app.exception and app.latex[-1].value != before and app.query_params["x1"] == "2.5"
+def test_changing_the_example_changes_the_numbers():
+    at = open_lesson("backprop", timeout=60)
+    at.query_params["stage"] = "10"
+    at.run()
+    before = step_text(spec(at))
+    at.slider(key="backprop.x1").set_value(2.5).run()
+    assert not at.exception and step_text(spec(at)) != before and at.query_params["x1"] == "2.5"
+    assert "step 10 of 33" in spec(at)["layout"]["title"]["text"]
 
 
 @pytest.mark.parametrize("name", ["ReLU, h₃ at z = −3.2",

@@ -8,40 +8,45 @@ the weights on the edges.
 import numpy as np
 import plotly.graph_objects as go
 
-from experiments.backprop import LOSS, unit_name
-from viz import theme
+from experiments.backprop import LOSS, step_words, unit_name
+from viz import animation, theme
 
 NOW, VALUE, GRAD = theme.VERMILLION, theme.BLUE, theme.GREEN
 IDLE, DONE = "#BDBDBD", "#D6E6F2"     # grey edges/untouched nodes, light blue for computed nodes
 NODE_SIZE = 58
 ALONG = 0.6          # where a weight's label sits along its edge (0 = source, 1 = target)
+STEPS = ("◀ Back", "Next ▶")   # the stepper's buttons; lab/keyboard.py's script moves the slider
+CONTROLS_Y, MARGIN_B = -0.1, 150   # the buttons and the slider under the key
+KEY = dict(xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", showarrow=False,
+           text=f"<span style='color:{NOW}'><b>■ this step</b></span>   "
+                f"<span style='color:{VALUE}'><b>forward values</b></span> above the nodes   "
+                f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below them and on the edges")
 
 
 def graph(walk, index):
     """The network at stage `index` of walk["stages"] (from experiments.backprop.walk)."""
-    stages, sizes = walk["stages"], walk["sizes"]
-    stage = stages[index]
-    where = _positions(sizes)
-    labels = _revealed(stages[:index + 1])
-    edges = _edges(sizes)
-    fig = go.Figure()
-    for lit, colour, width in ((False, IDLE, 2), (True, NOW, 7)):
-        chosen = [e for e in edges if (e in stage["edges"]) == lit]
-        fig.add_scatter(x=_lines(chosen, where, 0), y=_lines(chosen, where, 1), mode="lines",
-                        line=dict(color=colour, width=width), hoverinfo="skip",
-                        name="highlighted edges" if lit else "edges")
-    _edge_labels(fig, walk, stage, labels, where)
-    _nodes(fig, sizes, stage, labels, where)
-    heading = "Update" if stage["phase"] == "update" else f"{stage['phase'].capitalize()} pass"
-    fig.add_annotation(xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", showarrow=False,
-                       text=f"<span style='color:{NOW}'><b>■ this step</b></span>   "
-                            f"<span style='color:{VALUE}'><b>forward values</b></span> above the nodes   "
-                            f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below them and on the edges")
-    fig.update_layout(
-        title=f"{heading} · step {index + 1} of {len(stages)}: {stage['title']}",
-        height=220 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=70, b=50),
-        xaxis=dict(visible=False, range=[-0.45, len(sizes) + 0.3]),
-        yaxis=dict(visible=False, range=[-max(sizes) / 2 - 0.05, max(sizes) / 2 + 0.05]))
+    traces, layout = _picture(walk, index)
+    fig = go.Figure(traces)
+    fig.update_layout(layout)
+    fig.update_layout(_frame(walk["sizes"]))
+    return theme.apply(fig)
+
+
+def stepper(walk, index=0):
+    """Every stage of the pass in one figure, stepped in the browser: the graph at stage `index`,
+    one frame per stage (its highlighted nodes and edges, its labels, its title and the step in
+    words) and a slider; ◀ Back and Next ▶ move the slider one stage (lab/keyboard.py's script
+    turns their clicks into slider steps, as its ← → keys do)."""
+    fig = graph(walk, index)
+    pictures = [_picture(walk, k) for k in range(len(walk["stages"]))]
+    animation.animate(fig, [traces for traces, _ in pictures], traces=[0, 1, 2],
+                      labels=range(1, len(pictures) + 1), prefix="step ", redraw=True, active=index,
+                      y=CONTROLS_Y, layouts=[layout for _, layout in pictures])
+    fig.update_layout(margin=dict(b=MARGIN_B), updatemenus=[dict(
+        type="buttons", direction="left", x=0.0, y=CONTROLS_Y, xanchor="left", yanchor="top",
+        pad=dict(t=10, r=10), showactive=False,
+        buttons=[dict(label=label, method="skip", args=[]) for label in STEPS])])
+    fig.layout.sliders[0].update(x=0.22, len=0.78)
     return theme.apply(fig)
 
 
@@ -101,12 +106,45 @@ def _revealed(stages):
     return {(kind, element): text for s in stages for kind, element, text in s["reveals"]}
 
 
-def _edge_labels(fig, walk, stage, labels, where):
+def _picture(walk, index):
+    """The graph at one stage as plain dicts: its three traces (grey edges, highlighted edges,
+    nodes) and its layout update (title and every label)."""
+    stages, sizes = walk["stages"], walk["sizes"]
+    stage = stages[index]
+    where = _positions(sizes)
+    labels = _revealed(stages[:index + 1])
+    edges = _edges(sizes)
+    traces = []
+    for lit, colour, width in ((False, IDLE, 2), (True, NOW, 7)):
+        chosen = [e for e in edges if (e in stage["edges"]) == lit]
+        traces.append(dict(type="scatter", x=_lines(chosen, where, 0), y=_lines(chosen, where, 1),
+                           mode="lines", line=dict(color=colour, width=width), hoverinfo="skip",
+                           name="highlighted edges" if lit else "edges"))
+    traces.append(_nodes(sizes, stage, labels, where))
+    heading = "Update" if stage["phase"] == "update" else f"{stage['phase'].capitalize()} pass"
+    words = dict(xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
+                 showarrow=False, align="left",
+                 text=f"<b>This step:</b> {step_words(stage, sizes)}")
+    annotations = (_edge_labels(walk, stage, labels, where) + _node_labels(sizes, labels, where)
+                   + [words, KEY])
+    return traces, dict(title=dict(text=f"{heading} · step {index + 1} of {len(stages)}: {stage['title']}"),
+                        annotations=annotations)
+
+
+def _frame(sizes):
+    """The layout every stage shares: the height for the widest layer, hidden axes."""
+    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=100, b=50),
+                xaxis=dict(visible=False, range=[-0.45, len(sizes) + 0.3]),
+                yaxis=dict(visible=False, range=[-max(sizes) / 2 - 0.05, max(sizes) / 2 + 0.05]))
+
+
+def _edge_labels(walk, stage, labels, where):
     """One label per weight, 60% of the way along its edge, on white so lines do not cross it.
 
     It reads w = value, then ∂L/∂w once the backward pass has reached the edge, then
     old → new at the update. At 60% the labels of one layer sit at distinct heights.
     """
+    out = []
     for l, W in enumerate(walk["weights"], 1):
         for i, j in np.ndindex(W.shape):
             edge = (l, i, j)
@@ -115,33 +153,40 @@ def _edge_labels(fig, walk, stage, labels, where):
                     else labels.get(("grad", edge), f"w = {W[i, j]:.3g}"))
             lit = edge in stage["edges"]
             colour = NOW if lit else GRAD if ("grad", edge) in labels else "#555555"
-            fig.add_annotation(x=x0 + ALONG * (x1 - x0), y=y0 + ALONG * (y1 - y0), showarrow=False,
-                               text=f"<b>{text}</b>" if lit else text, font_color=colour,
-                               bgcolor="rgba(255,255,255,0.9)", borderpad=1,
-                               hovertext=_edge_hover(W[i, j], edge, labels))
+            out.append(dict(x=x0 + ALONG * (x1 - x0), y=y0 + ALONG * (y1 - y0), showarrow=False,
+                            text=f"<b>{text}</b>" if lit else text, font=dict(color=colour),
+                            bgcolor="rgba(255,255,255,0.9)", borderpad=1,
+                            hovertext=_edge_hover(W[i, j], edge, labels)))
+    return out
 
 
 def _edge_hover(w, edge, labels):
     return "<br>".join([f"w = {w:.4g}"] + [labels[k, edge] for k in ("grad", "new") if (k, edge) in labels])
 
 
-def _nodes(fig, sizes, stage, labels, where):
-    """Circles named x₁, h₁, o₁, L; forward values above them, gradients below, on white."""
+def _nodes(sizes, stage, labels, where):
+    """Circles named x₁, h₁, o₁, L, filled vermillion now, light blue once computed."""
     nodes = [n for n in where if n[0] != "output"]
     fills = [NOW if n in stage["nodes"] else DONE if ("value", n) in labels else "white" for n in nodes]
-    fig.add_scatter(
-        x=[where[n][0] for n in nodes], y=[where[n][1] for n in nodes], mode="markers+text",
-        text=[f"<b>{_name(n, sizes)}</b>" for n in nodes], textposition="middle center",
+    return dict(
+        type="scatter", x=[where[n][0] for n in nodes], y=[where[n][1] for n in nodes],
+        mode="markers+text", text=[f"<b>{_name(n, sizes)}</b>" for n in nodes],
+        textposition="middle center",
         textfont=dict(color=["white" if f == NOW else theme.BLACK for f in fills], size=18),
         marker=dict(size=NODE_SIZE, color=fills, line=dict(color=theme.BLACK, width=2)),
         hovertext=[_hover(n, labels) for n in nodes], hoverinfo="text", name="nodes")
-    for kind, colour, shift in (("value", VALUE, 1), ("grad", GRAD, -1)):
-        for n in nodes:
-            if (kind, n) in labels:
-                fig.add_annotation(x=where[n][0], y=where[n][1], text=f"<b>{labels[kind, n]}</b>",
-                                   showarrow=False, font_color=colour, yshift=shift * (NODE_SIZE / 2 + 2),
-                                   yanchor="bottom" if shift > 0 else "top",
-                                   bgcolor="rgba(255,255,255,0.9)", borderpad=1)
+
+
+def _node_labels(sizes, labels, where):
+    """Forward values above the nodes, gradients below them, on white; one label per node and
+    kind in every stage, hidden until revealed, so that a frame changes each label in place
+    (plotly.js merges a frame's annotations into the shown ones index by index)."""
+    nodes = [n for n in where if n[0] != "output"]
+    return [dict(x=where[n][0], y=where[n][1], text=f"<b>{labels[kind, n]}</b>" if (kind, n) in labels else "",
+                 visible=(kind, n) in labels, showarrow=False, font=dict(color=colour),
+                 yshift=shift * (NODE_SIZE / 2 + 2), yanchor="bottom" if shift > 0 else "top",
+                 bgcolor="rgba(255,255,255,0.9)", borderpad=1)
+            for kind, colour, shift in (("value", VALUE, 1), ("grad", GRAD, -1)) for n in nodes]
 
 
 def _name(node, sizes):
