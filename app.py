@@ -5,11 +5,10 @@ is the one script Streamlit runs, on every rerun, around whichever page is open.
 """
 import streamlit as st
 
-from lab import catalog, navigation, threads, warm
+from lab import catalog, navigation, threads
 from lab.page import app_sidebar
 
 threads.one_blas_thread()
-warm.start()   # python -m deploy: precompute every lesson's views in the background, once
 st.set_page_config(page_title="Gradient Descent Lab", page_icon=":material/downhill_skiing:",
                    layout="wide")
 

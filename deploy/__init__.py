@@ -17,7 +17,7 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from lab import warm
+from deploy import warm
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -52,25 +52,13 @@ def nginx_conf(directory, listen, backends, access_log=None):
             .replace("@ACCESS_LOG@", f"{access_log} routed" if access_log else "off"))
 
 
-def streamlit_process(port, output=None, precompute=False):
-    """`streamlit run app.py` on 127.0.0.1:port (settings from .streamlit/config.toml); with
-    `precompute`, the process warms its caches once started (lab/warm.py)."""
+def streamlit_process(port, output=None):
+    """`streamlit run app.py` on 127.0.0.1:port (settings from .streamlit/config.toml)."""
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-         "--server.scriptHealthCheckEnabled", "true"],
-        cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-        env={**os.environ, warm.ENV: "1" if precompute else "0"})
-
-
-def start_warming(url, timeout=60):
-    """Run app.py once in the server at `url` (its script health check), which starts the
-    process's precomputing thread (lab/warm.py); True if the script ran without an error."""
-    try:
-        return urllib.request.urlopen(url + "/_stcore/script-health-check", timeout=timeout).status == 200
-    except OSError:
-        return False
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
 
 
 def wait_until_healthy(url, procs, what):
@@ -99,15 +87,15 @@ def _running(proc):
 def serve(processes=None, port=8501, address="0.0.0.0", access_log=None, output=None, precompute=False):
     """Start `processes` (default: one per core) Streamlit servers and nginx on address:port;
     yield (nginx URL, [backend ports], [processes]); stop them all on exit. With `precompute`,
-    each server starts computing every lesson's default and preset views as soon as its
-    health check answers (lab/warm.py), in the background."""
+    a thread of this process opens every lesson's default and preset views on each server as
+    soon as its health check answers (deploy/warm.py), in the background."""
     processes = processes or cores()
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     with ExitStack() as stack:
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gdlab-nginx-")))
         directory.chmod(0o755)          # nginx workers (another user when started as root)
         backends = [free_port() for _ in range(processes)]
-        apps = [stack.enter_context(_running(streamlit_process(p, output, precompute))) for p in backends]
+        apps = [stack.enter_context(_running(streamlit_process(p, output))) for p in backends]
         conf = directory / "nginx.conf"
         conf.write_text(nginx_conf(directory, f"{address}:{port}", backends, access_log))
         proxy = stack.enter_context(_running(subprocess.Popen(
@@ -116,7 +104,7 @@ def serve(processes=None, port=8501, address="0.0.0.0", access_log=None, output=
         for backend in backends:
             wait_until_healthy(f"http://127.0.0.1:{backend}", apps, f"streamlit on port {backend}")
             if precompute:
-                start_warming(f"http://127.0.0.1:{backend}")
+                warm.start(f"http://127.0.0.1:{backend}")
         host = "127.0.0.1" if address in ("0.0.0.0", "") else address
         url = f"http://{host}:{port}"
         wait_until_healthy(url, [proxy], f"nginx on {address}:{port} (see {directory}/error.log)")

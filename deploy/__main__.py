@@ -3,7 +3,7 @@
 Runs one Streamlit process per core (or N) behind nginx on address:port, until stopped
 (Ctrl-C, or SIGTERM from `docker stop`). Needs nginx (Debian: apt-get install nginx).
 Each process precomputes every lesson's default and preset views in the background once it
-answers its health check (lab/warm.py), unless --no-precompute.
+answers its health check (deploy/warm.py), unless --no-precompute.
 """
 import argparse
 import signal
