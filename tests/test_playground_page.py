@@ -214,7 +214,8 @@ def test_page_loads_with_the_animated_map_the_losses_and_two_metrics(app):
     main, side = (sorted(w.key for kind in ("selectbox", "slider", "select_slider", "multiselect")
                          for w in getattr(part, kind)) for part in (app.main, app.sidebar))
     assert main == sorted(f"playground.{name}" for name in
-                          ("dataset", "features", "layers", "width", "activation", "lr"))
+                          ("dataset", "regression_set", "features", "layers", "width",
+                           "activation", "lr"))
     assert "playground.optimizer" in side and "playground.epochs" not in main
 
 
