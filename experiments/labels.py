@@ -22,10 +22,8 @@ DATASETS = {
     "xor": "XOR",
     "blobs": "blobs",
     "regression_1d": "1-D regression (sine)",
-    "sine": "sine (one input, x)",
-    "plane": "plane",
-    "gaussians": "multi Gaussian",
 }
+REGRESSION_SETS = {"sine": "sine (one input, x)", "plane": "plane", "gaussians": "multi Gaussian"}
 
 FEATURES = {"x": "x", "y": "y", "x2": "x²", "y2": "y²", "xy": "x·y", "sinx": "sin x",
             "siny": "sin y"}

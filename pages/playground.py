@@ -26,7 +26,7 @@ TABLE = [
             options=exp.CLASSIFICATION_SETS, labels=labels.DATASETS, group=DATA,
             help="Or upload your own CSV under *Bring your own data*."),
     Setting("regression_set", "data set (regression)", "choice", "sine",
-            options=exp.REGRESSION_SETS, labels=labels.DATASETS, group=DATA,
+            options=exp.REGRESSION_SETS, labels=labels.REGRESSION_SETS, group=DATA,
             help="Used when the problem type (under *More data*) is regression: the sine has "
                  "one input, x; the plane and the Gaussians have two, x and y, and the picture "
                  "is a heat map of the predicted value."),
