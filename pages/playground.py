@@ -132,6 +132,10 @@ def page():
                      "Set η to 1 with SGD: the steps are so big that training stalls, in 6 of 10 "
                      "seeds at chance (50%), in the others below 80%; it does not diverge here. "
                      "On the sine it does.",
+                     "Set the problem type to regression and the data set to the plane, with no "
+                     "hidden layer: a linear model fits it (validation R² above 0.99 in 10 of 10 "
+                     "seeds). On the multi Gaussian it cannot (R² below 0.1, 10 of 10); the "
+                     "default two hidden layers of 16 reach R² above 0.75 (10 of 10).",
                      "Download a template under *Bring your own data*, edit it, upload it."])
     with st.sidebar:
         box, file = upload.uploader(key="playground.csv")
