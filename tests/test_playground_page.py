@@ -11,6 +11,7 @@ from nnlib import data, optim
 from nnlib.model import MLP
 from nnlib.train import fit
 from viz import playground as draw
+from tests.colour_vision import indistinct_pairs
 from tests.helpers import chart_spec as spec, open_lesson, values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,6 +265,8 @@ def test_regression_on_the_gaussians_draws_the_models_predictions_as_a_heat_map(
     assert heat["colorbar"]["title"]["text"].startswith("target")
     assert all(p["marker"]["cmin"] == heat["zmin"] and p["marker"]["cmax"] == heat["zmax"]
                for p in points)
+    assert not indistinct_pairs(spec(app))
+    assert any("predicted values go from" in c.value for c in app.caption)
 
 
 def test_an_uploaded_csv_with_two_inputs_and_a_number_is_a_map_of_the_predicted_value():
