@@ -100,8 +100,9 @@ def _plane_points(n, noise, seed):
 
 
 def make_plane(n=200, noise=0.05, seed=0):
-    """TensorFlow Playground's "Plane": target (x' + y') / 2, a linear function in [-1, 1] read
-    at the noisy point (x', y') (see _plane_points). X (n, 2), y float (n,)."""
+    """TensorFlow Playground's "Plane": (x, y) ~ U(-1, 1)² and target (x' + y') / 2, a linear
+    function in [-1, 1] read at (x', y') = (x, y) + noise · U(-1, 1)² (TensorFlow Playground's
+    noise: it moves where the target is read, not the point). X (n, 2), y float (n,)."""
     X, read = _plane_points(n, noise, seed)
     return X, read.sum(axis=1) / 2
 
@@ -109,7 +110,7 @@ def make_plane(n=200, noise=0.05, seed=0):
 def make_gaussians(n=200, noise=0.05, seed=0):
     """TensorFlow Playground's "Multi Gaussian": six bumps of alternating sign in two rows,
     target Σ_k s_k · exp(−|p' − c_k|² / (2σ²)) with centres c_k, signs s_k = ±1 (GAUSSIANS) and
-    σ = GAUSSIAN_WIDTH, read at the noisy point p' (see _plane_points); about [-1, 1].
+    σ = GAUSSIAN_WIDTH, about [-1, 1], read at the noisy point p' as in make_plane.
     X (n, 2), y float (n,)."""
     X, read = _plane_points(n, noise, seed)
     centres, signs = np.array([c[:2] for c in GAUSSIANS]), np.array([c[2] for c in GAUSSIANS])
