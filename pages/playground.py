@@ -25,11 +25,6 @@ TABLE = [
     Setting("dataset", "data set (classification)", "choice", "spirals",
             options=exp.CLASSIFICATION_SETS, labels=labels.DATASETS, group=DATA,
             help="Or upload your own CSV under *Bring your own data*."),
-    Setting("regression_set", "data set (regression)", "choice", "sine",
-            options=exp.REGRESSION_SETS, labels=labels.REGRESSION_SETS, group=DATA,
-            help="Used when the problem type (under *More data*) is regression: the sine has "
-                 "one input, x; the plane and the Gaussians have two, x and y, and the picture "
-                 "is a heat map of the predicted value."),
     Setting("features", "input features", "multi", ("x", "y"), options=tuple(data.FEATURES),
             labels=labels.FEATURES, group=DATA,
             help="The sine has one input, x: use x, x² or sin x."),
@@ -43,6 +38,11 @@ TABLE = [
             group="More data", help="Regression predicts a number, from the data set (regression): "
                                     "a curve through noisy points of a sine, or a value over "
                                     "the plane."),
+    Setting("regression_set", "data set (regression)", "choice", "sine",
+            options=exp.REGRESSION_SETS, labels=labels.REGRESSION_SETS, group="More data",
+            help="Used when the problem type is regression: the sine has one input, x; the "
+                 "plane and the multi Gaussian have two, x and y, and the picture is a heat map "
+                 "of the predicted value."),
     Setting("classes", "classes (spirals and blobs)", "int", 2, low=2, high=6, group="More data"),
     Setting("n", "number of points", "int", 300, low=20, high=1000, step=10, group="More data"),
     Setting("noise", "noise", "float", 0.05, low=0.0, high=0.5, step=0.01, group="More data"),
