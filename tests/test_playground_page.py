@@ -276,6 +276,9 @@ def test_an_uploaded_csv_with_two_inputs_and_a_number_is_a_map_of_the_predicted_
     assert result["columns"] == ("a", "b", "height") and result["z"].shape[1:] == (exp.GRID, exp.GRID)
     fig = draw.training(result)
     assert fig.data[0].type == "heatmap" and fig.layout.xaxis.title.text == "a"
+    assert len(fig.frames) == len(result["epochs"])           # the map moves with the slider
+    assert all(f.traces[0] == 0 and f.data[0].type == "heatmap" for f in fig.frames)
+    assert np.allclose(values(fig.frames[-1].data[0].z), result["z"][-1], atol=5e-4)
 
 
 def test_uploaded_csv_trains_and_a_bad_one_is_explained(app):
