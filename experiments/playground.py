@@ -95,16 +95,16 @@ def run(problem="classification", dataset=None, n=300, noise=0.05, classes=2,
     (two inputs: x, y axes of GRID values; one input: x of CURVE values), z (float32, per
     frame: classification (GRID, GRID) with z = predicted class + confidence in [0, 0.99], see
     `shade`; regression the predicted value at each grid point, (GRID, GRID) or (CURVE,)),
-    inputs (the network's
-    input features, in order), diagram (see `diagram`), state (the MLP's state_dict at the last
-    frame), checkpoint (see `save`: the state after the last epoch), changes (per stage after
+    inputs (the network's input features, in order), diagram (see `diagram`), state (the
+    MLP's state_dict at the last frame), checkpoint (see `save`: the state after the last epoch), changes (per stage after
     the first that ran: (the epoch it goes on from, its η)), last_epoch, diverged_at (None or
     the step that blew up, counted over all stages), scores (classification: the last
     train_acc and val_acc; regression: see `scores`).
 
     `dataset`: see `load`. `then`: more stages after the first `epochs`, ((epochs, η), ...),
-    TensorFlow Playground's "change η and go on": each stage goes on from the checkpoint of the one before with the
-    new η and no schedule (`resume`). A stage after a diverged one does not run.
+    TensorFlow Playground's "change η and go on": each stage goes on from the checkpoint of
+    the one before with the new η and no schedule (`resume`). A stage after a diverged one does
+    not run.
     """
     regression = choice("problem", problem, sources.TASKS) == "regression"
     X, y, names, columns = load(problem, dataset, n, noise, classes, seed, uploaded)
