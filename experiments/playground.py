@@ -96,8 +96,9 @@ def run(problem="classification", dataset=None, n=300, noise=0.05, classes=2,
     frame: classification (GRID, GRID) with z = predicted class + confidence in [0, 0.99], see
     `shade`; regression the predicted value at each grid point, (GRID, GRID) or (CURVE,)),
     inputs (the network's input features, in order), diagram (see `diagram`), state (the
-    MLP's state_dict at the last frame), checkpoint (see `save`: the state after the last epoch), changes (per stage after
-    the first that ran: (the epoch it goes on from, its η)), last_epoch, diverged_at (None or
+    MLP's state_dict at the last frame), checkpoint (see `save`: the state after the last
+    epoch), changes (per stage after the first that ran: (the epoch it goes on from, its η)),
+    last_epoch, diverged_at (None or
     the step that blew up, counted over all stages), scores (classification: the last
     train_acc and val_acc; regression: see `scores`).
 

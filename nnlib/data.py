@@ -84,8 +84,8 @@ def make_regression_1d(n=200, noise=0.1, seed=0):
 
 
 # (centre x, centre y, sign) of each bump: TensorFlow Playground's six, its radius 6 scaled to 1
-GAUSSIANS = tuple((x / 6, y / 6, sign) for x, y, sign in ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1),
-                                                           (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)))
+GAUSSIANS = tuple((x / 6, y / 6, sign) for x, y, sign in (
+    (-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)))
 GAUSSIAN_WIDTH = 0.2                                              # σ of each bump
 
 

@@ -120,7 +120,8 @@ def page():
            "The main knobs are beside the figure, all the others in the sidebar. In the figure, "
            "left, the network: each neuron is a small map of its output over the plane; right, "
            "what it predicts everywhere: the colour is the class it would choose, deeper where it "
-           "is surer (regression: the predicted value, red high, blue low). **▶ Play** or **Step** trains it; click a neuron to see its map large. "
+           "is surer (regression: the predicted value, red high, blue low). **▶ Play** or "
+           "**Step** trains it; click a neuron to see its map large. "
            "Circles are training points, diamonds validation points.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
                    r"\tfrac{\lambda}{2} \sum W^2 + \lambda_1 \sum |W|\Big)",

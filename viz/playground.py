@@ -1,6 +1,7 @@
 """Figures for the Playground: the network diagram next to the decision regions (regression:
-the predicted value over the plane, or the fitted curve of one input) while the network trains, and the training and validation loss curves. Input: the dict
-of experiments.playground.run.
+the predicted value over the plane, or the fitted curve of one input) while the network
+trains, and the training and validation loss curves. Input: the dict of
+experiments.playground.run.
 
 The main figure is one Plotly figure with two subplots, so that one slider and one Play button
 move both: the diagram (viz.diagram) on the left (x2/y2), the big map on the right (x/y). The
@@ -46,7 +47,7 @@ def training(result, validation=True, discretize=False):
         points = points[points["set"] == "training"]
     if result["task"] == "classification":
         return regions(result, points, discretize)
-    return curve(result, points) if len(result["grid"]) == 1 else values(result, points)
+    return curve(result, points) if len(result["grid"]) == 1 else value_map(result, points)
 
 
 def regions(result, points, discretize=False):
@@ -81,7 +82,7 @@ def regions(result, points, discretize=False):
     return _enlarged(fig, dict(x=rounded(gx), y=rounded(gy)))
 
 
-def values(result, points):
+def value_map(result, points):
     """Heat map of the predicted value at each frame epoch on a diverging scale spanning the
     targets of all points (red high, blue low, white in the middle; a labelled colour bar),
     `points` on top coloured by their own target on the same scale (circles: training,
@@ -92,7 +93,7 @@ def values(result, points):
     scale = dict(colorscale=theme.DIVERGING, cmin=float(target.min()), cmax=float(target.max()))
     fig = go.Figure(go.Heatmap(
         x=rounded(gx), y=rounded(gy), z=rounded(z[-1], 3), zmin=scale["cmin"],
-        zmax=scale["cmax"], colorscale=theme.DIVERGING, zsmooth="fast",
+        zmax=scale["cmax"], colorscale=scale["colorscale"], zsmooth="fast",
         colorbar=dict(title=dict(text=f"{name_target}<br>(map: predicted)", side="top"),
                       len=0.7, thickness=14),
         hovertemplate=f"({name_x}, {name_y}) = (%{{x:.3g}}, %{{y:.3g}}): predicted "

@@ -133,8 +133,8 @@ numbers = {"playground-training": points, "playground-loss": curves}
 curves.tail(3)
 """),
         ("md", "## The figure\n\nWhat the trained network predicts everywhere in the plane (the "
-               "class, or the value for regression; for the sine along x), with the training points as circles and the validation points as "
-               "diamonds."),
+               "class, or the value for regression; for the sine along x), with the training "
+               "points as circles and the validation points as diamonds."),
         ("code", """
 import plotly.graph_objects as go
 
