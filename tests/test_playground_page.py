@@ -267,6 +267,12 @@ def test_regression_on_the_gaussians_draws_the_models_predictions_as_a_heat_map(
                for p in points)
     assert not indistinct_pairs(spec(app))
     assert any("predicted values go from" in c.value for c in app.caption)
+    X, y = data.make_plane(40, seed=2)                 # the learner's file: two inputs, a number
+    raw = "a,b,height\n" + "".join(f"{p:.3f},{q:.3f},{t:.3f}\n" for (p, q), t in zip(X, y))
+    app.file_uploader[0].set_value(("plane.csv", raw.encode(), "text/csv")).run()
+    assert not app.exception and "plane.csv" in app.success[0].value
+    mine = spec(app)
+    assert mine["data"][0]["type"] == "heatmap" and mine["layout"]["xaxis"]["title"]["text"] == "a"
 
 
 def test_an_uploaded_csv_with_two_inputs_and_a_number_is_a_map_of_the_predicted_value():
