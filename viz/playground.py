@@ -110,7 +110,7 @@ def value_map(result, points):
                       yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False,
                                  scaleanchor="x", scaleratio=1, constrain="domain"),
                       title=_title(result, "the network and its predicted value"))
-    fig = _with_diagram(fig, result, [f"{name_target} predicted"],
+    fig = _with_diagram(fig, result, ["prediction"],        # short: it sits by the map's axis
                         [go.Heatmap(z=rounded(frame, 3)) for frame in z])
     gx, gy = result["diagram"]["grid"]
     return _enlarged(fig, dict(x=rounded(gx), y=rounded(gy)))
