@@ -23,6 +23,7 @@ DATASETS = {
     "blobs": "blobs",
     "regression_1d": "1-D regression (sine)",
 }
+REGRESSION_SETS = {"sine": "sine (one input, x)", "plane": "plane", "gaussians": "multi Gaussian"}
 
 FEATURES = {"x": "x", "y": "y", "x2": "x²", "y2": "y²", "xy": "x·y", "sinx": "sin x",
             "siny": "sin y"}

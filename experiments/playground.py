@@ -4,7 +4,8 @@ One network (nnlib.model.MLP) is trained by mini-batch descent (nnlib.train.fit)
 set or the learner's own table (experiments.sources). Its inputs are TensorFlow Playground's
 features of the point (x, y): x, y, x², y², xy, sin x, sin y (nnlib.data.add_features). While
 it trains, the prediction on a grid is recorded at up to MAX_FRAMES epochs: the decision regions
-of a classifier, or the fitted curve of a regression, as they change. At the same epochs the
+of a classifier, the predicted value over the plane of a regression with two inputs, or the
+fitted curve of a regression with one (the sine), as they change. At the same epochs the
 network diagram records, on a coarser grid, every drawn unit's output (nnlib's MLP.activations:
 the features, each hidden neuron after its activation, the output units) and the weights
 between the drawn units. The number of frames shrinks with the network so that the figure's
@@ -31,14 +32,16 @@ from experiments.frames import frame_steps
 
 CLASSIFICATION_SETS = ("moons", "circles", "spirals", "xor", "blobs")
 MULTICLASS_SETS = ("spirals", "blobs")     # the sets that take a number of classes
-ONE_D_FEATURES = ("x", "x2", "sinx")       # regression has one input, x
+REGRESSION_SETS = tuple(data.REGRESSION_SETS)   # sine (one input, x), plane, gaussians
+DEFAULT_SETS = {"classification": "spirals", "regression": "sine"}
+ONE_D_FEATURES = ("x", "x2", "sinx")       # data with one input, x (the sine)
 MAX_FRAMES = 60
 GRID = 44                                  # heat map: GRID × GRID points
-DIAGRAM_GRID = 16                          # a unit's map: DIAGRAM_GRID² points (regression:
+DIAGRAM_GRID = 16                          # a unit's map: DIAGRAM_GRID² points (one input:
                                            # DIAGRAM_GRID in a strip)
 DIAGRAM_UNITS = 8                          # units drawn per layer: the first 8
 FRAME_FLOATS = 200_000                     # numbers in all frames' maps together, at most
-CURVE = 200                                # regression curve: CURVE points
+CURVE = 200                                # curve of one input: CURVE points
 MARGIN = 0.15                              # grid beyond the data, as a fraction of its range
 LIMIT_S = 3.1        # experiments.budget: 100,000 updates of 2-16-16-2
 
@@ -47,11 +50,15 @@ def load(problem, dataset, n, noise, classes, seed, uploaded=None):
     """(X, y, class names, column names): the uploaded Table if given, else a built-in set.
 
     Classification: dataset from CLASSIFICATION_SETS (classes used by spirals and blobs).
-    Regression: the noisy sine of nnlib.data.make_regression_1d (dataset is ignored).
+    Regression: dataset from REGRESSION_SETS (nnlib.data.REGRESSION_SETS): the noisy sine
+    (X (n, 1)), the plane or the gaussians (X (n, 2)). None: DEFAULT_SETS[problem].
     """
+    dataset = DEFAULT_SETS[problem] if dataset is None else dataset
+
     def built_in():
         if problem == "regression":
-            return data.make_regression_1d(n, noise=noise, seed=seed)
+            return data.REGRESSION_SETS[choice("dataset", dataset, REGRESSION_SETS)](
+                n, noise=noise, seed=seed)
         make = data.DATASETS[choice("dataset", dataset, CLASSIFICATION_SETS)]
         return make(n, noise=noise, seed=seed,
                     **({"n_classes": classes} if dataset in MULTICLASS_SETS else {}))
@@ -59,7 +66,7 @@ def load(problem, dataset, n, noise, classes, seed, uploaded=None):
     if uploaded is not None:
         return X, y, uploaded.classes, uploaded.columns
     if problem == "regression":
-        return X, y, (), ("x", "y")
+        return X, y, (), ("x", "y") if X.shape[1] == 1 else ("x", "y", "target")
     return X, y, tuple(str(k) for k in range(y.max() + 1)), ("x", "y", "class")
 
 
@@ -69,12 +76,12 @@ def inputs(X, features):
         return data.add_features(X, features)
     kept = [f for f in features if f in ONE_D_FEATURES]
     if not kept:
-        raise ValueError("regression has one input, x: choose at least one of the features "
+        raise ValueError("these data have one input, x: choose at least one of the features "
                          f"{', '.join(ONE_D_FEATURES)}")
     return data.add_features(np.column_stack([X[:, 0], np.zeros(len(X))]), kept)
 
 
-def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=2,
+def run(problem="classification", dataset=None, n=300, noise=0.05, classes=2,
         val_fraction=0.25, features=("x", "y"), hidden=(16, 16), activation="relu",
         init="he_normal", optimizer="adam", lr=0.003, schedule="constant", batch_size=16,
         dropout=0.0, l2=0.0, epochs=200, seed=0, uploaded=None, l1=0.0, then=()):
@@ -85,21 +92,24 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     used: capped at the number of training rows), curves (frame: epoch, train_loss, val_loss
     and, for classification, train_acc, val_acc, and the lr of the epoch's last step), points
     (frame: x1 [, x2], target, set), epochs (the frame epochs, ≤ frame_count(sizes)), grid
-    (classification: x, y axes of GRID values; regression: x of CURVE values), z
-    (classification: (frames, GRID, GRID) float32 with z = predicted class + confidence in
-    [0, 0.99], see `shade`; regression: (frames, CURVE) predictions), inputs (the network's
-    input features, in order), diagram (see `diagram`), state (the MLP's state_dict at the last
-    frame), checkpoint (see `save`: the state after the last epoch), changes (per stage after
-    the first that ran: (the epoch it goes on from, its η)), last_epoch, diverged_at (None or
+    (two inputs: x, y axes of GRID values; one input: x of CURVE values), z (float32, per
+    frame: classification (GRID, GRID) with z = predicted class + confidence in [0, 0.99], see
+    `shade`; regression the predicted value at each grid point, (GRID, GRID) or (CURVE,)),
+    inputs (the network's input features, in order), diagram (see `diagram`), state (the
+    MLP's state_dict at the last frame), checkpoint (see `save`: the state after the last
+    epoch), changes (per stage after the first that ran: (the epoch it goes on from, its η)),
+    last_epoch, diverged_at (None or
     the step that blew up, counted over all stages), scores (classification: the last
     train_acc and val_acc; regression: see `scores`).
 
-    `then`: more stages after the first `epochs`, ((epochs, η), ...), TensorFlow Playground's
-    "change η and go on": each stage goes on from the checkpoint of the one before with the
-    new η and no schedule (`resume`). A stage after a diverged one does not run.
+    `dataset`: see `load`. `then`: more stages after the first `epochs`, ((epochs, η), ...),
+    TensorFlow Playground's "change η and go on": each stage goes on from the checkpoint of
+    the one before with the new η and no schedule (`resume`). A stage after a diverged one does
+    not run.
     """
     regression = choice("problem", problem, sources.TASKS) == "regression"
     X, y, names, columns = load(problem, dataset, n, noise, classes, seed, uploaded)
+    one_d = X.shape[1] == 1
     Xt, Xv, yt, yv = data.train_val_split(X, y, val_fraction=val_fraction, seed=seed)
     scale = _scale(Xt, yt, regression, standardize=uploaded is not None)
     sizes = [inputs(X[:1], features).shape[1], *hidden, 1 if regression else len(names)]
@@ -112,7 +122,7 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
     model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, l1=l1, seed=seed,
                 loss="mse" if regression else "cross_entropy")
     opt, rng = optim.get(optimizer, lr=lr), np.random.default_rng(seed)
-    keep = {*frame_steps(total, frame_count(sizes, regression)).tolist(), epochs}
+    keep = {*frame_steps(total, frame_count(sizes, one_d)).tolist(), epochs}
     snaps = Snapshots(model, keep)            # and the epoch where η changes
     train = (_net_x(Xt, scale, features), _net_y(yt, scale))
     val = (_net_x(Xv, scale, features), _net_y(yv, scale))
@@ -130,12 +140,12 @@ def run(problem="classification", dataset="spirals", n=300, noise=0.05, classes=
         done += more
     curves = joined(hists)
     last = int(curves["epoch"].iloc[-1])
-    states, grid = snaps.states(last), _grid(X, regression)
+    states, grid = snaps.states(last), _grid(X)
     z = [_predict(model, state, grid, scale, features, regression) for state in states.values()]
     return {"task": problem, "classes": names, "columns": columns, "sizes": model.sizes,
             "batch_size": batch, "curves": curves, "points": sources.points(Xt, Xv, yt, yv),
             "epochs": np.array(list(states)), "grid": grid, "z": np.array(z, dtype=np.float32),
-            "inputs": network_inputs(features, regression),
+            "inputs": network_inputs(features, one_d),
             "diagram": diagram(model, states, grid, scale, features), "state": states[last],
             "checkpoint": checkpoint, "changes": changes, "last_epoch": last,
             "diverged_at": diverged_at(hists),
@@ -203,29 +213,30 @@ def diverged_at(hists):
     return None
 
 
-def frame_count(sizes, regression):
+def frame_count(sizes, one_d):
     """How many epochs become frames: MAX_FRAMES, or fewer when the big map plus the drawn
     units' maps (DIAGRAM_GRID² numbers each, the first DIAGRAM_UNITS units of every layer after
     the inputs) would hold more than FRAME_FLOATS numbers over all frames. The default
     2-16-16-2 draws 8 + 8 + 2 maps: 200,000 // (44² + 18 · 16²) = 30 frames, a 1.6 MB figure;
-    the largest network (six hidden layers of 8 or more, 6 classes) 12."""
-    big, small = (CURVE, DIAGRAM_GRID) if regression else (GRID ** 2, DIAGRAM_GRID ** 2)
+    the largest network (six hidden layers of 8 or more, 6 classes) 12. `one_d`: data with one
+    input, whose maps are strips (CURVE and DIAGRAM_GRID numbers)."""
+    big, small = (CURVE, DIAGRAM_GRID) if one_d else (GRID ** 2, DIAGRAM_GRID ** 2)
     maps = sum(min(n, DIAGRAM_UNITS) for n in sizes[1:])
     return min(MAX_FRAMES, FRAME_FLOATS // (big + small * maps))
 
 
-def network_inputs(features, regression):
-    """The network's input features in column order (regression keeps those of x alone)."""
-    return tuple(f for f in features if not regression or f in ONE_D_FEATURES)
+def network_inputs(features, one_d):
+    """The network's input features in column order (data with one input keep those of x)."""
+    return tuple(f for f in features if not one_d or f in ONE_D_FEATURES)
 
 
 def diagram(model, states, grid, scale, features):
     """What the network diagram draws at each kept epoch, from nnlib's own forward pass
     (MLP.activations on the points of a DIAGRAM_GRID grid over the big map's span):
 
-    grid: the diagram's axes (x, y; regression: x alone); sizes: the layer widths; shown: the
+    grid: the diagram's axes (x, y; one input: x alone); sizes: the layer widths; shown: the
     units drawn per layer, the first min(n, DIAGRAM_UNITS) of each; maps: per layer, a float32
-    array (frames, shown, rows, cols), rows × cols = len(y) × len(x) (regression: 1 × len(x)),
+    array (frames, shown, rows, cols), rows × cols = len(y) × len(x) (one input: 1 × len(x)),
     each unit's output on the grid (layer 0: the input features; hidden layers: f(z), no
     dropout; last: the output units, logits or predictions); weights: per pair of layers,
     float32 (frames, shown[l], shown[l + 1]), W[i, j] from unit i to unit j."""
@@ -281,16 +292,24 @@ def shade(proba):
 
 def describe(result):
     """The Playground's main figure in words, from run()'s result: the network, how much of the
-    plane the big map gives each class (classification) at the last epoch, and the scores then
-    and before training."""
+    plane the big map gives each class (classification) or the range of its predicted values
+    (regression over the plane) at the last epoch, and the scores then and before training."""
     c, last = result["curves"], result["last_epoch"]
     net = " → ".join(map(str, result["sizes"]))
     start, end = c.iloc[0], c.iloc[-1]
-    regression = result["task"] == "regression"
-    picture = ("the curve it predicts for every x" if regression
+    regression, plane = result["task"] == "regression", len(result["grid"]) == 2
+    picture = ("the curve it predicts for every x" if not plane
+               else "the heat map of the value it predicts at every point of the plane (red "
+                    "high, blue low, white in the middle, as the colour bar shows; each point "
+                    "coloured by its own target on the same scale)" if regression
                else "the big map of the class it predicts at every point of the plane")
     text = (f"Left, the network {net} as a diagram; right, {picture}, with the data points on "
             f"top. ▶ Play shows epochs {int(result['epochs'][0])} to {int(result['epochs'][-1])}.")
+    if regression and plane:
+        z, target = result["z"][-1], result["points"]["target"]
+        text += (f" After epoch {last} the map's predicted values go from {num(z.min())} to "
+                 f"{num(z.max())}; the points' targets from {num(target.min())} to "
+                 f"{num(target.max())}.")
     if regression:
         text += (f" The mean squared error goes from {num(start['train_loss'])} before training to "
                  f"{num(end['train_loss'])} on the training points and {num(end['val_loss'])} on "
@@ -385,21 +404,25 @@ def _net_y(y, scale):
     return (y - mean) / std if np.issubdtype(y.dtype, np.floating) else y
 
 
-def _grid(X, regression):
-    """Axes spanning the data plus a margin: (x, y) for classification, (x,) for regression."""
+def _grid(X):
+    """Axes spanning the data plus a margin: (x, y) of GRID values for two inputs, (x,) of
+    CURVE values for one."""
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = MARGIN * np.maximum(hi - lo, 1e-9)
-    size = CURVE if regression else GRID
+    size = CURVE if X.shape[1] == 1 else GRID
     return tuple(np.linspace(a, b, size) for a, b in zip(lo - pad, hi + pad))
 
 
 def _predict(model, state, grid, scale, features, regression):
-    """The model loaded with `state` (a state_dict) on the grid: the curve (regression, in the
-    target's units) or shade() per grid point as a (GRID, GRID) array, Plotly's z[y][x]."""
+    """The model loaded with `state` (a state_dict) at every grid point: the predicted value
+    (regression, in the target's units) or shade(); for two inputs a (GRID, GRID) array,
+    Plotly's z[y][x], for one the curve (CURVE,)."""
     model.load_state_dict(state)
     points = np.column_stack([g.ravel() for g in np.meshgrid(*grid)])
     with np.errstate(all="ignore"):
         if regression:
             _, (mean, std) = scale
-            return model.predict(_net_x(points, scale, features)).ravel() * std + mean
-        return shade(model.predict_proba(_net_x(points, scale, features))).reshape(len(grid[1]), -1)
+            values = model.predict(_net_x(points, scale, features)).ravel() * std + mean
+        else:
+            values = shade(model.predict_proba(_net_x(points, scale, features)))
+    return values if len(grid) == 1 else values.reshape(len(grid[1]), -1)

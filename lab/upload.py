@@ -18,7 +18,8 @@ Two layouts are accepted, with a header row of column names:
     classification   x1,x2,label     two numeric features and a class label; the label is the
                                      column named label, class or y (in that order), else the
                                      last one; labels are whole numbers or names (cat, dog)
-    regression       x,y             one numeric input and a numeric target
+    regression       x,y             one numeric input and a numeric target, or
+                     x1,x2,y         two numeric inputs and a numeric target (the last column)
 
 Rows are numbered as in a spreadsheet: the header is row 1, the first data row is row 2.
 A byte-order mark (Excel's "CSV UTF-8") and Windows line endings are accepted.
@@ -33,7 +34,7 @@ import streamlit as st
 from experiments.sources import TASKS, Table
 from nnlib import data
 
-LAYOUTS = {"classification": "x1,x2,label", "regression": "x,y"}
+LAYOUTS = {"classification": ("x1,x2,label",), "regression": ("x,y", "x1,x2,y")}
 MB = 2 ** 20
 MAX_BYTES = 5 * MB
 MAX_ROWS = 5000
@@ -46,7 +47,7 @@ TEMPLATE_ROWS = 40
 
 
 LAYOUT_HELP = {"classification": "Classification: x1,x2,label (label = a whole number or a name).",
-               "regression": "Regression: x,y."}
+               "regression": "Regression: x,y or x1,x2,y (the target last)."}
 
 
 def help_text(tasks):
@@ -92,9 +93,9 @@ def template(task):
     label) for classification, a noisy sine (x, y) for regression."""
     if task == "regression":
         X, y = data.make_regression_1d(TEMPLATE_ROWS, noise=0.1, seed=0)
-        return LAYOUTS[task] + "\n" + "".join(f"{a:.3f},{b:.3f}\n" for a, b in zip(X[:, 0], y))
+        return LAYOUTS[task][0] + "\n" + "".join(f"{a:.3f},{b:.3f}\n" for a, b in zip(X[:, 0], y))
     X, y = data.make_moons(TEMPLATE_ROWS, noise=0.1, seed=0)
-    return LAYOUTS[task] + "\n" + "".join(f"{a:.3f},{b:.3f},{k}\n" for (a, b), k in zip(X, y))
+    return LAYOUTS[task][0] + "\n" + "".join(f"{a:.3f},{b:.3f},{k}\n" for (a, b), k in zip(X, y))
 
 
 def parse(raw, task, tasks=TASKS):
@@ -166,17 +167,19 @@ def _header(row, task, tasks):
                                  f"(save as CSV with comma separators)")
     if all(_is_number(name) for name in names):
         raise ValueError(f"the first row holds numbers ({','.join(row)}); it must be a header "
-                         f"with column names, e.g. {LAYOUTS[task]}")
-    expected = len(LAYOUTS[task].split(","))
-    if len(names) != expected:
-        other = [t for t in TASKS if len(LAYOUTS[t].split(",")) == len(names)]
+                         f"with column names, e.g. {LAYOUTS[task][0]}")
+    counts = {t: [len(layout.split(",")) for layout in LAYOUTS[t]] for t in TASKS}
+    if len(names) not in counts[task]:
+        other = [t for t in TASKS if len(names) in counts[t]]
         columns = (f"the header has {len(names)} column{'s' * (len(names) != 1)} "
                    f"({', '.join(names)})")
+        expected = " or ".join(map(str, counts[task]))
+        layouts = " or ".join(LAYOUTS[task])
         if other and other[0] not in tasks:
             raise ValueError(f"{columns}, a {other[0]} file: this lesson needs a {task} file "
-                             f"with {expected} columns: {LAYOUTS[task]}")
+                             f"with {expected} columns: {layouts}")
         hint = f" (or switch the problem type to {other[0]})" if other else ""
-        raise ValueError(f"{columns}; {task} needs {expected}: {LAYOUTS[task]}{hint}")
+        raise ValueError(f"{columns}; {task} needs {expected}: {layouts}{hint}")
     for j, name in enumerate(names, start=1):
         if not name:
             raise ValueError(f"column {j} has no name in the header")

@@ -1,9 +1,11 @@
 """Toy datasets: 2-D classification sets in the spirit of scikit-learn and TensorFlow Playground,
-a 1-D regression curve, a train/validation split and Playground-style extra input features.
+regression sets (a 1-D noisy sine; TensorFlow Playground's plane and multi Gaussian over the
+plane), a train/validation split and Playground-style extra input features.
 
-Every generator takes (n, noise, seed), draws from its own np.random.default_rng(seed), returns
-X of shape (n, 2) float64 and y of shape (n,) int with balanced classes (counts differ by at most
-one) in shuffled order. `noise` is the standard deviation of Gaussian noise added to X.
+Every generator takes (n, noise, seed) and draws from its own np.random.default_rng(seed). The
+classification sets return X of shape (n, 2) float64 and y of shape (n,) int with balanced
+classes (counts differ by at most one) in shuffled order; `noise` is the standard deviation of
+Gaussian noise added to X. The regression sets return float targets y (see each one's noise).
 """
 import numpy as np
 
@@ -81,6 +83,41 @@ def make_regression_1d(n=200, noise=0.1, seed=0):
     return x[:, None], np.sin(x) + noise * rng.standard_normal(n)
 
 
+# (centre x, centre y, sign) of each bump: TensorFlow Playground's six, its radius 6 scaled to 1
+GAUSSIANS = tuple((x / 6, y / 6, sign) for x, y, sign in (
+    (-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)))
+GAUSSIAN_WIDTH = 0.2                                              # σ of each bump
+
+
+def _plane_points(n, noise, seed):
+    """TensorFlow Playground's regression points: (x, y) ~ U(-1, 1)² and the point where the
+    target is read, (x, y) + noise · U(-1, 1)² (the noise moves the reading, not the point)."""
+    n = integer("number of samples", n, low=2, high=MAX_SAMPLES)
+    noise = number("noise", noise, low=0, high=MAX_NOISE)
+    rng = generator(seed)
+    X = rng.uniform(-1, 1, (n, 2))
+    return X, X + noise * rng.uniform(-1, 1, (n, 2))
+
+
+def make_plane(n=200, noise=0.05, seed=0):
+    """TensorFlow Playground's "Plane": (x, y) ~ U(-1, 1)² and target (x' + y') / 2, a linear
+    function in [-1, 1] read at (x', y') = (x, y) + noise · U(-1, 1)² (TensorFlow Playground's
+    noise: it moves where the target is read, not the point). X (n, 2), y float (n,)."""
+    X, read = _plane_points(n, noise, seed)
+    return X, read.sum(axis=1) / 2
+
+
+def make_gaussians(n=200, noise=0.05, seed=0):
+    """TensorFlow Playground's "Multi Gaussian": six bumps of alternating sign in two rows,
+    target Σ_k s_k · exp(−|p' − c_k|² / (2σ²)) with centres c_k, signs s_k = ±1 (GAUSSIANS) and
+    σ = GAUSSIAN_WIDTH, about [-1, 1], read at the noisy point p' as in make_plane.
+    X (n, 2), y float (n,)."""
+    X, read = _plane_points(n, noise, seed)
+    centres, signs = np.array([c[:2] for c in GAUSSIANS]), np.array([c[2] for c in GAUSSIANS])
+    distance2 = ((read[:, None, :] - centres[None]) ** 2).sum(axis=2)
+    return X, np.exp(-distance2 / (2 * GAUSSIAN_WIDTH ** 2)) @ signs
+
+
 DATASETS = {
     "moons": make_moons,
     "circles": make_circles,
@@ -89,6 +126,7 @@ DATASETS = {
     "blobs": make_blobs,
     "regression_1d": make_regression_1d,
 }
+REGRESSION_SETS = {"sine": make_regression_1d, "plane": make_plane, "gaussians": make_gaussians}
 
 def train_val_split(X, y, val_fraction=0.25, seed=0):
     """Shuffle and split into (X_train, X_val, y_train, y_val), like scikit-learn's order.

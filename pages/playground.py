@@ -27,7 +27,7 @@ TABLE = [
             help="Or upload your own CSV under *Bring your own data*."),
     Setting("features", "input features", "multi", ("x", "y"), options=tuple(data.FEATURES),
             labels=labels.FEATURES, group=DATA,
-            help="Regression has one input, x: use x, x² or sin x."),
+            help="The sine has one input, x: use x, x² or sin x."),
     Setting("layers", "hidden layers", "int", 2, low=0, high=6, group=NET,
             help="0 hidden layers is a linear model: one straight boundary."),
     Setting("width", "neurons per hidden layer", "int", 16, low=1, high=64, group=NET),
@@ -35,7 +35,14 @@ TABLE = [
             labels=labels.ACTIVATIONS, group=NET),
     Setting("lr", "learning rate η", "log", 0.003, low=1e-4, high=10, group=NET),
     Setting("problem", "problem type", "choice", "classification", options=sources.TASKS,
-            group="More data", help="Regression fits a curve through noisy points of a sine."),
+            group="More data", help="Regression predicts a number, from the data set (regression): "
+                                    "a curve through noisy points of a sine, or a value over "
+                                    "the plane."),
+    Setting("regression_set", "data set (regression)", "choice", "sine",
+            options=exp.REGRESSION_SETS, labels=labels.REGRESSION_SETS, group="More data",
+            help="Used when the problem type is regression: the sine has one input, x; the "
+                 "plane and the multi Gaussian have two, x and y, and the picture is a heat map "
+                 "of the predicted value."),
     Setting("classes", "classes (spirals and blobs)", "int", 2, low=2, high=6, group="More data"),
     Setting("n", "number of points", "int", 300, low=20, high=1000, step=10, group="More data"),
     Setting("noise", "noise", "float", 0.05, low=0.0, high=0.5, step=0.01, group="More data"),
@@ -87,6 +94,8 @@ PRESETS = {
     "Regression on a sine": {
         "values": {"problem": "regression", "noise": 0.1, "activation": "tanh",
                    "init": "xavier_uniform", "lr": 0.01}},
+    "Multi Gaussian (regression)": {
+        "values": {"problem": "regression", "regression_set": "gaussians"}},
     "Dropout 0.6": {
         "values": {"dropout": 0.6},
         "question": "Dropout switches off 60% of the hidden neurons at every step. "
@@ -111,7 +120,8 @@ def page():
            "The main knobs are beside the figure, all the others in the sidebar. In the figure, "
            "left, the network: each neuron is a small map of its output over the plane; right, "
            "what it predicts everywhere: the colour is the class it would choose, deeper where it "
-           "is surer. **▶ Play** or **Step** trains it; click a neuron to see its map large. "
+           "is surer (regression: the predicted value, red high, blue low). **▶ Play** or "
+           "**Step** trains it; click a neuron to see its map large. "
            "Circles are training points, diamonds validation points.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
                    r"\tfrac{\lambda}{2} \sum W^2 + \lambda_1 \sum |W|\Big)",
@@ -123,6 +133,10 @@ def page():
                      "Set η to 1 with SGD: the steps are so big that training stalls, in 6 of 10 "
                      "seeds at chance (50%), in the others below 80%; it does not diverge here. "
                      "On the sine it does.",
+                     "Set the problem type to regression and the data set to the plane, with no "
+                     "hidden layer: a linear model fits it (validation R² above 0.99 in 10 of 10 "
+                     "seeds). On the multi Gaussian it cannot (R² below 0.1, 10 of 10); the "
+                     "default two hidden layers of 16 reach R² above 0.75 (10 of 10).",
                      "Download a template under *Bring your own data*, edit it, upload it."])
     with st.sidebar:
         box, file = upload.uploader(key="playground.csv")
@@ -131,7 +145,8 @@ def page():
     uploaded = upload.checked(file, s["problem"], box)
 
     with friendly():
-        result = cached_run(problem=s["problem"], dataset=s["dataset"], n=s["n"], noise=s["noise"],
+        dataset = s["dataset"] if s["problem"] == "classification" else s["regression_set"]
+        result = cached_run(problem=s["problem"], dataset=dataset, n=s["n"], noise=s["noise"],
                             classes=s["classes"], val_fraction=s["val_fraction"],
                             features=s["features"], hidden=(s["width"],) * s["layers"],
                             activation=s["activation"], init=s["init"], optimizer=s["optimizer"],

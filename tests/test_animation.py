@@ -65,6 +65,8 @@ def results():
         "playground": playground.run(),
         "sine": playground.run(problem="regression", noise=0.1, activation="tanh",
                                init="xavier_uniform", lr=0.01, epochs=50),
+        "gaussians": playground.run(problem="regression", dataset="gaussians", hidden=(8,),
+                                    epochs=20),
         "landscape": landscape.explore(),
     }
 
@@ -80,6 +82,7 @@ BUILDERS = {
     "regularization boundaries": lambda r: draw_regularization.boundaries(r["regularization"], "kept"),
     "playground regions": lambda r: draw_playground.training(r["playground"]),
     "playground regression curve": lambda r: draw_playground.training(r["sine"]),
+    "playground regression map": lambda r: draw_playground.training(r["gaussians"]),
     "landscape map": lambda r: draw_landscape.surface(r["landscape"]),
     "landscape 3-D": lambda r: draw_landscape.surface(r["landscape"], three_d=True),
 }

@@ -70,6 +70,22 @@ def test_registry_holds_every_generator():
                              "blobs": data.make_blobs,
                              "regression_1d": data.make_regression_1d}
     assert labels.DATASETS.keys() == data.DATASETS.keys()
+    assert data.REGRESSION_SETS == {"sine": data.make_regression_1d, "plane": data.make_plane,
+                                    "gaussians": data.make_gaussians}
+    assert labels.REGRESSION_SETS.keys() == data.REGRESSION_SETS.keys()
+
+
+def test_plane_and_gaussians_follow_their_formulas_and_noise_moves_the_reading():
+    X, plane = data.make_plane(n=200, noise=0.0, seed=3)
+    assert X.shape == (200, 2) and np.abs(X).max() <= 1
+    np.testing.assert_allclose(plane, (X[:, 0] + X[:, 1]) / 2)
+    same, bumps = data.make_gaussians(n=200, noise=0.0, seed=3)
+    by_hand = sum(s * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / (2 * 0.2 ** 2))
+                  for cx, cy, s in data.GAUSSIANS)
+    assert np.array_equal(same, X) and np.allclose(bumps, by_hand) and np.abs(bumps).max() <= 1
+    assert data.GAUSSIANS[0] == (-4 / 6, 2.5 / 6, 1)       # TensorFlow Playground's (-4, 2.5) / 6
+    noisy_X, noisy = data.make_plane(n=200, noise=0.3, seed=3)
+    assert np.array_equal(noisy_X, X) and 0 < np.abs(noisy - plane).max() <= 0.3
 
 
 @pytest.mark.parametrize("call, words", [

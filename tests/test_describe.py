@@ -931,7 +931,8 @@ def test_regularization_maps_and_gap_words_state_their_epochs_shares_and_gaps(se
 
 GAMES = [{}] + [dict(seed=seed, epochs=15, n=120, hidden=(8, 8),
                      problem="regression" if seed % 4 == 0 else "classification",
-                     dataset=("moons", "xor", "blobs", "spirals")[seed % 4],
+                     dataset=("plane" if seed == 4 else "gaussians" if seed == 8 else
+                              ("moons", "xor", "blobs", "spirals")[seed % 4]),
                      classes=2 + seed % 3, lr=(0.003, 0.03, 3.0)[seed % 3],
                      optimizer=("adam", "sgd")[seed % 2]) for seed in range(1, 10)]
 
@@ -949,6 +950,11 @@ def test_playground_words_state_the_network_the_map_and_the_scores(settings):
                          rf"({SAID}) on the validation", text).groups()
         assert all(agrees(w, v) for w, v in zip(said, (start["train_loss"], end["train_loss"],
                                                          end["val_loss"])))
+        said = re.search(rf"predicted values go from ({SAID}) to ({SAID}); the points' targets "
+                         rf"from ({SAID}) to ({SAID})\.", text).groups()
+        target = result["points"]["target"]
+        assert all(agrees(w, v) for w, v in zip(said, (result["z"][-1].min(), result["z"][-1].max(),
+                                                         target.min(), target.max())))
     else:
         picked = np.floor(result["z"][-1]).astype(int).ravel()
         for k, name in enumerate(result["classes"]):

@@ -73,8 +73,9 @@ CASES = [
      ("adam",)),                                                     # preset Random vs PCA
     ("landscape_papers", {}, "papers-slices", ()),
     ("landscape_papers", {"preset": "Paths on PCA planes"}, "papers-slices", ()),
-    ("playground", {"l1": "0.002", "epochs": "10", "then_epochs": "4", "then_lr": "0.01"},
-     "playground-training", ("adam",)),                 # and a second stage with a new η
+    ("playground", {"l1": "0.002", "epochs": "10", "then_epochs": "4", "then_lr": "0.01",
+                    "problem": "regression", "regression_set": "gaussians"},
+     "playground-training", ("adam",)),   # a second stage with a new η; regression over the plane
 ]
 
 

@@ -126,9 +126,9 @@ def test_the_default_figure_stays_under_2_mb_and_has_30_frames():
 
 
 def test_frames_shrink_with_the_network_as_the_docstring_says():
-    assert exp.frame_count([2, 16, 16, 2], regression=False) == 30
-    assert exp.frame_count([7, *[64] * 6, 6], regression=False) == 12
-    assert exp.frame_count([2, 2], regression=False) == exp.MAX_FRAMES
+    assert exp.frame_count([2, 16, 16, 2], one_d=False) == 30
+    assert exp.frame_count([7, *[64] * 6, 6], one_d=False) == 12
+    assert exp.frame_count([2, 2], one_d=False) == exp.MAX_FRAMES
 
 
 def test_the_caption_names_the_colours_and_what_is_left_out(drawn):
@@ -147,3 +147,11 @@ def test_regression_draws_each_unit_as_a_strip_along_x():
     assert [m.shape[1:] for m in maps] == [(1, 1, 16), (8, 1, 16), (8, 1, 16), (1, 1, 16)]
     fig = json.loads(draw.training(result).to_json())
     assert len(unit_maps(fig)) == 18 and fig["data"][2]["name"] == "network"
+    assert "along x" in diagram.describe(result["diagram"], regression=True)
+
+
+def test_regression_over_the_plane_draws_each_unit_as_a_square_map():
+    result = exp.run(problem="regression", dataset="plane", hidden=(8,), epochs=5)
+    maps = result["diagram"]["maps"]
+    assert [m.shape[1:] for m in maps] == [(2, 16, 16), (8, 16, 16), (1, 16, 16)]
+    assert "over the same plane" in diagram.describe(result["diagram"], regression=True)

@@ -11,6 +11,7 @@ from nnlib import data, optim
 from nnlib.model import MLP
 from nnlib.train import fit
 from viz import playground as draw
+from tests.colour_vision import indistinct_pairs
 from tests.helpers import chart_spec as spec, open_lesson, values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,6 +246,45 @@ def test_each_preset_applies(app, preset):
         assert "diverged at step" in app.error[0].value
     if preset == "Regression on a sine":
         assert [m.label for m in app.metric] == ["training RMSE", "validation RMSE", "validation R²"]
+
+
+def test_regression_on_the_gaussians_draws_the_models_predictions_as_a_heat_map(app):
+    """The preset's big map: z at every grid point is the trained network's prediction there
+    (rounded to 3 decimals for the browser), on a colour scale with a labelled colour bar that
+    the points, coloured by their targets, share."""
+    app.button(key="playground.preset.Multi Gaussian (regression)").click().run()
+    assert not app.exception and app.metric[-1].label == "validation R²"
+    heat, *points = spec(app)["data"][:3]
+    result = exp.run(problem="regression", dataset="gaussians")
+    model = MLP(result["sizes"], loss="mse")
+    model.load_state_dict(result["state"])
+    xx, yy = np.meshgrid(values(heat["x"]), values(heat["y"]))
+    predicted = model.predict(data.add_features(np.column_stack([xx.ravel(), yy.ravel()]),
+                                                ("x", "y"))).reshape(xx.shape)
+    assert np.allclose(values(heat["z"]), predicted, atol=1e-3)
+    assert heat["colorbar"]["title"]["text"].startswith("target")
+    assert all(p["marker"]["cmin"] == heat["zmin"] and p["marker"]["cmax"] == heat["zmax"]
+               for p in points)
+    assert not indistinct_pairs(spec(app))
+    assert any("predicted values go from" in c.value for c in app.caption)
+    X, y = data.make_plane(40, seed=2)                 # the learner's file: two inputs, a number
+    raw = "a,b,height\n" + "".join(f"{p:.3f},{q:.3f},{t:.3f}\n" for (p, q), t in zip(X, y))
+    app.file_uploader[0].set_value(("plane.csv", raw.encode(), "text/csv")).run()
+    assert not app.exception and "plane.csv" in app.success[0].value
+    mine = spec(app)
+    assert mine["data"][0]["type"] == "heatmap" and mine["layout"]["xaxis"]["title"]["text"] == "a"
+
+
+def test_an_uploaded_csv_with_two_inputs_and_a_number_is_a_map_of_the_predicted_value():
+    X, y = data.make_plane(60, seed=1)
+    raw = "a,b,height\n" + "".join(f"{p:.4f},{q:.4f},{t * 100:.4f}\n" for (p, q), t in zip(X, y))
+    result = exp.run(problem="regression", epochs=5, uploaded=upload.parse(raw.encode(), "regression"))
+    assert result["columns"] == ("a", "b", "height") and result["z"].shape[1:] == (exp.GRID, exp.GRID)
+    fig = draw.training(result)
+    assert fig.data[0].type == "heatmap" and fig.layout.xaxis.title.text == "a"
+    assert len(fig.frames) == len(result["epochs"])           # the map moves with the slider
+    assert all(f.traces[0] == 0 and f.data[0].type == "heatmap" for f in fig.frames)
+    assert np.allclose(values(fig.frames[-1].data[0].z), result["z"][-1], atol=5e-4)
 
 
 def test_uploaded_csv_trains_and_a_bad_one_is_explained(app):

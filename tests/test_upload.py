@@ -51,9 +51,11 @@ def test_too_many_rows_are_refused_with_the_count():
 
 
 def test_the_wrong_layout_for_the_task_says_what_is_needed():
-    with pytest.raises(ValueError, match=r"regression needs 2: x,y \(or switch the problem type "
-                                         r"to classification\)"):
-        upload.parse(read("crlf.csv"), "regression")
+    with pytest.raises(ValueError, match=r"classification needs 3: x1,x2,label \(or switch the "
+                                         r"problem type to regression\)"):
+        upload.parse(upload.template("regression").encode(), "classification")
+    with pytest.raises(ValueError, match=r"regression needs 2 or 3: x,y or x1,x2,y$"):
+        upload.parse(b"a,b,c,d\n1,2,3,4\n", "regression")
     with pytest.raises(ValueError, match=r"row 3, column 'y': '2,5' is not a number \(use a point"):
         upload.parse(b"x,y\n1,2\n2,\"2,5\"\n", "regression")
     with pytest.raises(ValueError, match="not UTF-8"):

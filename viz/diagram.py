@@ -48,9 +48,10 @@ def add(fig, diagram, inputs, outputs):
 
 
 def describe(diagram, regression):
-    """The caption under the diagram: how to read it, with the colours and what is left out."""
+    """The caption under the diagram: how to read it, with the colours and what is left out.
+    (Maps of data with one input, the sine's, are strips along x.)"""
     shown, sizes = diagram["shown"], diagram["sizes"]
-    where = ("along x, left to right as under the curve" if regression
+    where = ("along x, left to right as under the curve" if len(diagram["grid"]) == 1
              else "over the same plane as the big map")
     outputs = "the predicted value" if regression else "each class's logit (before softmax)"
     marks = dict.fromkeys((k, n) for k, n in zip(shown[1:-1], sizes[1:-1]) if k < n)
@@ -81,7 +82,7 @@ def unit_names(shown, inputs, outputs):
 
 
 def unit_map(z, place, name):
-    """One unit's map as a heat map filling its square (a 1-row map, regression's, as a strip);
+    """One unit's map as a heat map filling its square (a 1-row map, of one input, as a strip);
     hovering names it (`name`, also its meta, which lab/enlarge.py shows when it is clicked)."""
     (left, bottom), (rows, cols) = place, z.shape
     return go.Heatmap(x0=left + 0.5 / cols, dx=1 / cols, y0=bottom + 0.5 / rows, dy=1 / rows,

@@ -1,6 +1,7 @@
-"""Figures for the Playground: the network diagram next to the decision regions (or fitted
-curve) while the network trains, and the training and validation loss curves. Input: the dict
-of experiments.playground.run.
+"""Figures for the Playground: the network diagram next to the decision regions (regression:
+the predicted value over the plane, or the fitted curve of one input) while the network
+trains, and the training and validation loss curves. Input: the dict of
+experiments.playground.run.
 
 The main figure is one Plotly figure with two subplots, so that one slider and one Play button
 move both: the diagram (viz.diagram) on the left (x2/y2), the big map on the right (x/y). The
@@ -37,15 +38,16 @@ def class_colorscale(k):
 
 
 def training(result, validation=True, discretize=False):
-    """The network diagram and the decision regions (classification) or fitted curve
-    (regression) over training; `validation`: draw the validation points too; `discretize`
-    (classification): the predicted class alone, without its confidence."""
+    """The network diagram and the decision regions (classification), the predicted value over
+    the plane (regression, two inputs) or the fitted curve (regression, one input) over
+    training; `validation`: draw the validation points too; `discretize` (classification): the
+    predicted class alone, without its confidence."""
     points = result["points"]
     if not validation:
         points = points[points["set"] == "training"]
-    if result["task"] == "regression":
-        return curve(result, points)
-    return regions(result, points, discretize)
+    if result["task"] == "classification":
+        return regions(result, points, discretize)
+    return curve(result, points) if len(result["grid"]) == 1 else value_map(result, points)
 
 
 def regions(result, points, discretize=False):
@@ -76,6 +78,40 @@ def regions(result, points, discretize=False):
                                            + ("" if discretize else " (deeper: surer)")))
     outputs = [f"{name_label} {label}" for label in result["classes"]]
     fig = _with_diagram(fig, result, outputs, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
+    gx, gy = result["diagram"]["grid"]
+    return _enlarged(fig, dict(x=rounded(gx), y=rounded(gy)))
+
+
+def value_map(result, points):
+    """Heat map of the predicted value at each frame epoch on a diverging scale spanning the
+    targets of all points (red high, blue low, white in the middle; a labelled colour bar),
+    `points` on top coloured by their own target on the same scale (circles: training,
+    diamonds: validation)."""
+    (gx, gy), z = result["grid"], result["z"]
+    name_x, name_y, name_target = result["columns"]
+    target = result["points"]["target"]
+    scale = dict(colorscale=theme.DIVERGING, cmin=float(target.min()), cmax=float(target.max()))
+    fig = go.Figure(go.Heatmap(
+        x=rounded(gx), y=rounded(gy), z=rounded(z[-1], 3), zmin=scale["cmin"],
+        zmax=scale["cmax"], colorscale=scale["colorscale"], zsmooth="fast",
+        colorbar=dict(title=dict(text=f"{name_target}<br>(map: predicted)", side="top"),
+                      len=0.7, thickness=14),
+        hovertemplate=f"({name_x}, {name_y}) = (%{{x:.3g}}, %{{y:.3g}}): predicted "
+                      f"{name_target} %{{z:.3g}}<extra></extra>"))
+    for name, rows in points.groupby("set", sort=False):
+        fig.add_scatter(x=rows["x1"], y=rows["x2"], mode="markers", name=f"{name} points",
+                        marker=dict(color=rows["target"], size=8, symbol=SYMBOLS[name],
+                                    line=dict(color=theme.BLACK, width=1), **scale),
+                        customdata=rows["target"],
+                        hovertemplate=f"{name}: {name_target} %{{customdata:.3g}}<br>"
+                                      "(%{x:.3g}, %{y:.3g})<extra></extra>")
+    fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], showgrid=False,
+                                 constrain="domain", domain=MAP),
+                      yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False,
+                                 scaleanchor="x", scaleratio=1, constrain="domain"),
+                      title=_title(result, "the network and its predicted value"))
+    fig = _with_diagram(fig, result, ["prediction"],        # short: it sits by the map's axis
+                        [go.Heatmap(z=rounded(frame, 3)) for frame in z])
     gx, gy = result["diagram"]["grid"]
     return _enlarged(fig, dict(x=rounded(gx), y=rounded(gy)))
 

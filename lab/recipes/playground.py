@@ -16,10 +16,12 @@ TITLE = "Playground"
 MAIN = "playground-training"   # the figure the button sits under
 FIGURES = ("playground-training", "playground-loss")
 INTRO = ("Every knob in one place. The network learns to predict the class of each point of "
-         "the plane (or, for regression, a curve through noisy points of a sine). It never "
+         "the plane (or, for regression, a value over the plane or a curve through noisy points "
+         "of a sine). It never "
          "trains on the validation points: comparing the two shows overfitting.")
 SETTINGS = {"problem": "classification or regression",
             "dataset": f"classification: one of {', '.join(exp.CLASSIFICATION_SETS)}",
+            "regression_set": f"regression: one of {', '.join(exp.REGRESSION_SETS)}",
             "classes": "classes (spirals and blobs)", "n": "number of points", "noise": "noise",
             "val_fraction": "share kept for validation",
             "features": "input features: x, y, x2, y2, xy, sinx, siny",
@@ -39,8 +41,8 @@ SETTINGS = {"problem": "classification or regression",
 
 def cells(s):
     return [
-        ("md", "## The data\n\nA toy set of points in the plane (or the noisy sine), split at "
-               "random into training and validation points."),
+        ("md", "## The data\n\nA toy set of points in the plane (or along x: the noisy sine), "
+               "split at random into training and validation points."),
         ("code", f"""
 import math
 
@@ -53,7 +55,7 @@ from nnlib.train import fit
 MULTICLASS_SETS, ONE_D_FEATURES = {exp.MULTICLASS_SETS}, {exp.ONE_D_FEATURES}
 regression = problem == "regression"
 if regression:
-    X, y = data.make_regression_1d(n, noise=noise, seed=seed)
+    X, y = data.REGRESSION_SETS[regression_set](n, noise=noise, seed=seed)
     classes_seen = ()
 else:
     extra = {{"n_classes": classes}} if dataset in MULTICLASS_SETS else {{}}
@@ -130,14 +132,14 @@ if more is not None:     # the second stage's epochs, numbered on (its epoch 0 i
 numbers = {"playground-training": points, "playground-loss": curves}
 curves.tail(3)
 """),
-        ("md", "## The figure\n\nWhat the trained network predicts everywhere in the plane (or "
-               "along x), with the training points as circles and the validation points as "
-               "diamonds."),
+        ("md", "## The figure\n\nWhat the trained network predicts everywhere in the plane (the "
+               "class, or the value for regression; for the sine along x), with the training "
+               "points as circles and the validation points as diamonds."),
         ("code", """
 import plotly.graph_objects as go
 
 fig = go.Figure()
-if regression:
+if X.shape[1] == 1:
     grid = np.linspace(X[:, 0].min(), X[:, 0].max(), 200)
     fig.add_scatter(x=grid, y=model.predict(inputs(grid[:, None], features)), name="network")
     fig.add_scatter(x=Xt[:, 0], y=yt, mode="markers", name="training")
@@ -146,12 +148,13 @@ else:
     gx, gy = (np.linspace(X[:, j].min() - 0.2, X[:, j].max() + 0.2, 80) for j in (0, 1))
     xx, yy = np.meshgrid(gx, gy)
     plane = inputs(np.column_stack([xx.ravel(), yy.ravel()]), features)
-    fig.add_heatmap(x=gx, y=gy, z=model.predict(plane).reshape(xx.shape), showscale=False,
-                    opacity=0.4, colorscale="Viridis")
+    colours = "RdBu_r" if regression else "Viridis"
+    fig.add_heatmap(x=gx, y=gy, z=model.predict(plane).reshape(xx.shape), showscale=regression,
+                    opacity=0.4, colorscale=colours)
     for name, (P, labels, symbol) in {"training": (Xt, yt, "circle"),
                                       "validation": (Xv, yv, "diamond")}.items():
         fig.add_scatter(x=P[:, 0], y=P[:, 1], mode="markers", name=name,
-                        marker=dict(color=labels, symbol=symbol, colorscale="Viridis",
+                        marker=dict(color=labels, symbol=symbol, colorscale=colours,
                                     line=dict(width=1, color="white")))
 fig.update_layout(template="plotly_white", title=f"After epoch {int(curves['epoch'].iloc[-1])}")
 fig.show()
