@@ -1,4 +1,6 @@
 """Playground: every knob in one place; the decision regions change while the network trains."""
+import functools
+
 import streamlit as st
 
 from experiments import initialization, labels
@@ -156,9 +158,11 @@ def page():
                             then=((s["then_epochs"], s["then_lr"]),) if s["then_epochs"] else ())
 
     with picture:
-        show_figure(draw.training(result, validation=s["show_validation"],
-                                  discretize=s["discretize"]), "playground-training",
-                    data=result["points"], settings=s, describe=exp.describe(result))
+        training = functools.partial(draw.training, result, validation=s["show_validation"],
+                                     discretize=s["discretize"])
+        show_figure(training() if uploaded else training,   # the upload is not in the settings: no cache
+                    "playground-training", data=result["points"], settings=s,
+                    describe=exp.describe(result))
         enlarge_on_click()
         st.caption(diagram.describe(result["diagram"], regression=s["problem"] == "regression"))
     words, side = st.columns([2, 3], gap="medium")
@@ -174,8 +178,9 @@ def page():
                    + ("your CSV, standardized for training (losses in standardized units)."
                       if uploaded else "built-in data."))
     with side:
-        show_figure(draw.losses(result), "playground-loss", data=result["curves"], settings=s,
-                    describe=exp.describe_losses(result))
+        losses = functools.partial(draw.losses, result)
+        show_figure(losses() if uploaded else losses, "playground-loss", data=result["curves"],
+                    settings=s, describe=exp.describe_losses(result))
 
 
 if __name__ == "__main__":   # run as a file: a shared link as the server's first request

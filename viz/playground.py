@@ -198,7 +198,7 @@ def _enlarged(fig, place):
     fig.add_heatmap(**place, colorscale=theme.DIVERGING, showscale=False, hoverinfo="skip",
                     zsmooth="best", visible=False, name="enlarged unit")
     fig.add_annotation(text="", visible=False, xref="x domain", yref="y domain", x=0.5, y=1.0,
-                       yanchor="top", showarrow=False, bgcolor="white")
+                       yanchor="top", showarrow=False, bgcolor="white", font_size=theme.FONT[False])
     fig.update_layout(meta={"enlarge": {"trace": len(fig.data) - 1,
                                         "note": len(fig.layout.annotations) - 1}})
     return fig
