@@ -24,17 +24,18 @@ question shows there). The page's title and slug come from lab.navigation, which
 app.py shows it, without the menu (tests, the bench, the spec recorder).
 """
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import streamlit as st
 
-from lab import catalog, export, navigation, notebook, report
+from lab import catalog, export, fit, navigation, notebook, report
 from lab.keyboard import keyboard_access, skip_link
 from lab.navigation import current_page
 from lab.panel import share_url
 from viz import theme
 
 PRESENT_KEY = "present"
+MAIN_PENDING = "lab.main_figure_pending"   # set by lesson(), taken by its first show_figure
 # Every page: less empty space above the title and smaller section headings, so the picture
 # starts on the first screen (Streamlit's default top padding is 6rem, under a 3.75rem toolbar);
 # captions dark enough for WCAG AA (4.5:1; Streamlit fades them to 3.9:1), and display formulas,
@@ -78,6 +79,7 @@ def app_sidebar():
     presentation mode and one line on links."""
     st.html(LAYOUT_CSS)
     keyboard_access()
+    fit.fit_script()
     presentation_toggle()
     st.sidebar.caption("Gradient Descent Lab: change one thing and watch what happens. "
                        "Every setting is in the address bar, so a link reproduces the run.")
@@ -97,15 +99,18 @@ def draw_alone(slug, sidebar=False):
 
 
 def lesson(title, look_at, formula=None, try_this=()):
-    """The top of a lesson, short so that the picture is on the first screen: the title, 2-3
-    sentences on what to look at, and the formulas and things to try folded under one expander
-    that stays open or closed while the learner works on the page.
+    """The top of a lesson, short so that the main figure is on the first screen: the title, the
+    first sentence of `look_at` (what to look at) and one expander with the formulas and things to
+    try, which stays open or closed while the learner works on the page. The rest of `look_at`
+    is written under the main figure (the first `show_figure` after this).
 
     `formula` is one LaTeX string or a list of them (one st.latex each).
     """
     skip_link()
+    first, rest = first_sentence(look_at)
+    st.session_state[MAIN_PENDING] = rest or True   # the next show_figure draws the main figure
     st.title(title)
-    st.markdown(look_at)
+    st.markdown(first)
     formulas = [formula] if isinstance(formula, str) else list(formula or ())
     if not (formulas or try_this):
         return
@@ -117,6 +122,15 @@ def lesson(title, look_at, formula=None, try_this=()):
             maths.latex(f)
         if try_this:
             ideas.markdown("\n".join(f"- {t}" for t in try_this))
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\"(])")
+
+
+def first_sentence(text):
+    """(the first sentence of `text`, the rest or "")."""
+    first, *rest = SENTENCE_END.split(text, maxsplit=1)
+    return first, "".join(rest)
 
 
 @contextmanager
@@ -137,11 +151,15 @@ def show_figure(fig, key, data=None, settings=None, describe=None):
     (`data`) are one click away as a table.
     """
     theme.apply(fig, big=presenting())
-    st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config={
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}})
-    if describe:
-        words(describe, data, key)
+    main = st.session_state.pop(MAIN_PENDING, False)   # True, or the lesson's text for under it
+    with st.container(key=fit.MAIN_KEY) if main else nullcontext():
+        if main:
+            st.html(fit.style(fig))
+        st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}})
+        if describe:   # right after the chart: lab/keyboard.py reads it into the chart's name
+            words(describe, data, key)
     problem = export_problem()
     row = st.container(horizontal=True, gap="small")
     for file in export.downloads(fig, data, settings, images=problem is None):
@@ -155,6 +173,8 @@ def show_figure(fig, key, data=None, settings=None, describe=None):
                             share_url(current_page()["slug"]), settings), icon=":material/note_add:")
     if problem:
         st.caption(problem)
+    if isinstance(main, str):
+        st.markdown(main)
 
 
 TABLE_ROWS = 200   # the table under a figure; the CSV download has every row

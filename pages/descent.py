@@ -97,9 +97,9 @@ def page():
         verdicts = exp.verdicts(runs, surface_name=s["surface"], kappa=s["kappa"])
         grid = contour_grid(s["surface"], s["kappa"], n=401)
 
-    st.latex(surf.formula)
     show_figure(draw.race(runs, grid, surf, verdicts, arrows=s["arrows"], speed=s["speed"]),
                 "descent-race", data=runs, settings=s, describe=exp.describe_race(runs, verdicts))
+    st.latex(surf.formula)
     st.caption(exp.lr_hint(s["surface"], s["kappa"]) + " Contour lines are spaced "
                "logarithmically, so the steep walls and the flat floor both show.")
 

@@ -98,10 +98,10 @@ def page():
     for column, key, (name, result) in zip(st.columns(len(runs), gap="medium"), FIGURE_KEYS,
                                            runs.items()):
         with column:
-            st.markdown(summary(name, result))
             show_figure(draw.surface(result, s["three_d"], title=name if len(runs) > 1 else ""),
                         key, data=result["path"], settings=s,
                         describe=exp.describe_surface(result, s["three_d"]))
+            st.markdown(summary(name, result))
             st.caption(exp.off_plane(result))
     st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
                "on the plane. Random directions through θ* usually miss most of it, while PCA "

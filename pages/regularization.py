@@ -85,8 +85,6 @@ def page():
         result = run(**data, **{k: v for k, v in s.items() if k not in data})
         gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])
 
-    st.header("Training vs validation")
-    st.markdown(exp.verdict(result, monitor=s["monitor"]))
     if warning := too_few_epochs(result["curves"]["val_loss"]):
         st.warning(warning)
     metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
@@ -94,6 +92,7 @@ def page():
     show_figure(draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),
                 "regularization-curves", data=table, settings=s,
                 describe=exp.describe_curves(result, metric))
+    st.markdown(exp.verdict(result, monitor=s["monitor"]))
 
     st.header("The kept model vs the last epoch")
     kept = result["kept_epoch"] if s["early_stopping"] else result["lowest_epoch"]

@@ -75,13 +75,13 @@ def page():
         rates = escape_rates(**run, n_runs=s["n_runs"])
         full_batch = endings(**run | {"batch_size": exp.FULL}, n_runs=1)
 
-    st.subheader(exp.verdict((full_batch, ends), batch_size=s["batch_size"], steps=s["steps"]))
     diverged = int((ends["basin"] == "diverged").sum())
     if diverged:
         st.warning(f"{diverged} of {s['n_runs']} runs diverged: the learning rate is too big for the "
                    "steep walls, and the ball flew off to infinity. Lower η.", icon=":material/warning:")
     show_figure(draw.race(exp.curve(), runs, batch_curves), "traps-race", data=runs, settings=s,
                 describe=exp.describe_race(runs))
+    st.subheader(exp.verdict((full_batch, ends), batch_size=s["batch_size"], steps=s["steps"]))
 
     left, right = st.columns(2, gap="medium")
     with left:
