@@ -61,11 +61,14 @@ def presenting():
 
 
 def presentation_toggle():
-    """The sidebar switch for presentation mode, kept in the URL as present=1 (app.py calls it)."""
+    """The sidebar switch for presentation mode, kept in the URL as present=1 (app.py calls it);
+    presenting folds the sidebar away."""
     if PRESENT_KEY not in st.session_state:
         st.session_state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) == "1"
     st.sidebar.toggle("Presentation mode", key=PRESENT_KEY, persist_state="session",
                       help="Larger text and figures for a projector.")
+    # the projector gets the whole width: the sidebar folds away (its arrow brings it back)
+    st.set_page_config(initial_sidebar_state="collapsed" if presenting() else "auto")
     if presenting():
         st.query_params[PRESENT_KEY] = "1"
         st.html(BIG_CSS)
