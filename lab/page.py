@@ -173,7 +173,8 @@ def show_figure(fig, key, data=None, settings=None, describe=None):
     if row.button("Add to report", key=f"report.add.{key}", icon=":material/note_add:",
                   type="tertiary", help="Collect this figure, its settings and link for the Report page."):
         st.toast(report.add(fig, key, _figure_title(fig, key), current_page()["title"],
-                            share_url(current_page()["slug"]), settings), icon=":material/note_add:")
+                            share_url(current_page()["slug"]), settings, _setting_labels()),
+                 icon=":material/note_add:")
     if problem:
         st.caption(problem)
     if isinstance(main, str):
@@ -196,9 +197,19 @@ def words(describe, data, key):
 
 
 def _figure_title(fig, key):
-    """The figure's own title, else the page's title and the figure's key."""
-    title = re.sub(r"<[^>]+>", "", fig.layout.title.text or "")
-    return title or f"{current_page()['title']}: {key}"
+    """The figure's title as a sentence: its own title, else its panels' titles, else what its
+    axes show ("loss against epoch"), else the page's title; never the internal `key`."""
+    plain = lambda text: re.sub(r"<[^>]+>", " ", text or "").split("  ")[0].strip()   # noqa: E731
+    panels = [plain(a.text) for a in fig.layout.annotations if a.yref == "paper" and plain(a.text)]
+    axes = " against ".join(t for t in (plain(fig.layout.yaxis.title.text), plain(fig.layout.xaxis.title.text)) if t)
+    title = plain(fig.layout.title.text) or ", ".join(panels[:3]) or axes or current_page()["title"]
+    return title[:1].upper() + title[1:]
+
+
+def _setting_labels():
+    """The current page's settings, name -> plain label (its TABLE)."""
+    module = catalog.module(catalog.find(current_page()["slug"]))
+    return {setting.name: setting.label for setting in getattr(module, "TABLE", ())}
 
 
 @st.cache_resource

@@ -3,6 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab import catalog
+from tests.axes import unlabelled_log_axes
 from tests.colour_vision import indistinct_pairs
 from tests.helpers import chart_spec, open_lesson, switch_lesson
 
@@ -31,13 +32,15 @@ def test_lesson_draws_charts_told_apart_without_colour_and_every_figure_in_words
     """Every chart at the lesson's defaults; in each, two series of one panel either differ by
     mode, dash or marker, or by colour for normal vision, deuteranopia and protanopia alike
     (tests/colour_vision.py: ΔE ≥ 15 after Machado et al.'s simulation); and every figure
-    has its text ("In words", tests/test_describe.py checks what it says)."""
+    has its text ("In words", tests/test_describe.py checks what it says); every log axis says
+    it is one and has readable ticks (tests/axes.py)."""
     at = open_lesson(lesson.slug, timeout=120).run()
     assert not at.exception, at.exception
     charts = at.get("plotly_chart")
     assert charts, f"{lesson.module_name} drew no plotly chart"
     for i in range(len(charts)):
         assert not indistinct_pairs(chart_spec(at, i)), f"chart {i}: {indistinct_pairs(chart_spec(at, i))}"
+        assert not unlabelled_log_axes(chart_spec(at, i)), f"chart {i}: {unlabelled_log_axes(chart_spec(at, i))}"
     told = sum(c.value.startswith("**In words:**") for c in at.caption)
     assert told == len(charts), f"{told} texts for {len(charts)} charts: every figure has its words (issue 20)"
 
