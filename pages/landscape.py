@@ -65,7 +65,7 @@ def page():
     lesson("Network loss landscape",
            "A network's loss depends on hundreds of weights at once, so we can only look at a slice: "
            "a plane through the trained weights θ*. The colours are the loss on that plane (dark is "
-           "low), the red line is the training path projected onto it. Press ▶ Play to watch it. "
+           "low), the orange-red line is the training path projected onto it. Press ▶ Play to watch it. "
            "Below, the loss on the straight line from the first weights to the last.",
            formula=[r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2)",
                     r"\mathcal{L}\big(\theta_0 + t\,(\theta^* - \theta_0)\big), \quad t \in [0, 1]"],
@@ -105,7 +105,7 @@ def page():
             st.caption(exp.off_plane(result))
     st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
                "on the plane. Random directions through θ* usually miss most of it, while PCA "
-               "directions are chosen to capture most of its movement. In 3-D the red path is drawn "
+               "directions are chosen to capture most of its movement. In 3-D the orange-red path is drawn "
                "at its true loss and the dark line is its shadow on the surface; the grey drop "
                "lines show the difference.")
 
