@@ -19,7 +19,9 @@ PNG/SVG through kaleido when a Chrome/Chromium is on the server (else one senten
 (lab/report.py). The files themselves are made in lab/export.py. Builders in viz/ need not
 care about presentation mode: show_figure re-applies viz.theme with `big=presenting()`.
 Call `lesson()` first on every lesson page and `settings_panel()` after it (a preset's
-question shows there). The page's title and slug come from lab.navigation, which app.py sets.
+question shows there). The first `show_figure` after `lesson()` is the lesson's main figure:
+put nothing between them that the learner must read first. It is sized to fit the window
+(lab/fit.py), and the rest of the lesson's text follows it. The page's title and slug come from lab.navigation, which app.py sets.
 `app_sidebar()` is what app.py draws under the menu; `draw_alone(slug)` runs one page the way
 app.py shows it, without the menu (tests, the bench, the spec recorder).
 """
