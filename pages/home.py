@@ -48,7 +48,8 @@ def page():
         for lesson in (item for item in lessons if item.group == group):
             picture, words = st.columns([1, 3], vertical_alignment="center")
             if thumbnails.path(lesson).exists():   # its main figure, a static file (lab/thumbnails.py)
-                picture.image(str(thumbnails.path(lesson)), width=240)
+                picture.image(str(thumbnails.path(lesson)), width=240,
+                              alt=f"The main figure of the lesson {lesson.title}")
             with words:
                 st.page_link(navigation.st_page(lesson), label=lesson.title, icon=lesson.icon)
             words.markdown(lesson.summary)
