@@ -32,3 +32,19 @@ def unlabelled_log_axes(spec):
         if not (said and readable):
             found.append(name)
     return found
+
+
+MAPS = ("heatmap", "contour", "surface", "histogram2d", "histogram2dcontour")
+
+
+def colour_bar_titled(spec):
+    """False when the figure draws a colour map but none of its colour bars has a label: a
+    shown colour bar of a map trace, or of a shared coloraxis, needs a title."""
+    layout = spec.get("layout", {})
+    maps = [t for t in spec.get("data", []) if t.get("type") in MAPS]
+    if not maps:
+        return True
+    bars = [t.get("colorbar") or {} for t in maps if t.get("showscale", True) and not t.get("coloraxis")]
+    bars += [(axis.get("colorbar") or {}) for name, axis in layout.items()
+             if name.startswith("coloraxis") and axis.get("showscale", True)]
+    return any(title_text(bar) for bar in bars)
