@@ -23,8 +23,9 @@ for up to 4 options, else a select box), "multi" (multiselect, value is a tuple)
 (checkbox). A "choice" or "multi" may give `labels` (value -> what the widget shows, e.g. a
 registry such as nnlib.optim.LABELS); links keep the raw values. Values are plain hashable
 Python values, ready for st.cache_data. `shown_when` and `range_when` (functions of the values
-above) hide a control that does nothing now and narrow a float slider's range to what works. A preset's "values" start from the defaults; a preset
-with a "question" hides the run until the learner presses "Reveal the run".
+above) hide a control that does nothing now and narrow a float slider's range to what works.
+A preset's "values" start from the defaults; a preset with a "question" hides the run until
+the learner presses "Reveal the run".
 `parse`/`serialize` turn values into URL text and back, `validate` checks one value,
 `read_params` reads a whole link (with notices), `preset_query` makes a classroom link.
 """
