@@ -103,17 +103,18 @@ def draw_alone(slug, sidebar=False):
     catalog.module(entry).page()
 
 
-def lesson(title, look_at, formula=None, try_this=()):
+def lesson(title, look_at, formula=None, try_this=(), figure_first=True):
     """The top of a lesson, short so that the main figure is on the first screen: the title, the
     first sentence of `look_at` (what to look at) and one expander with the formulas and things to
     try, which stays open or closed while the learner works on the page. The rest of `look_at`
     is written under the main figure (the first `show_figure` after this).
 
-    `formula` is one LaTeX string or a list of them (one st.latex each).
+    `formula` is one LaTeX string or a list of them (one st.latex each). A page without a main
+    figure (class mode, the report) passes figure_first=False: all of `look_at` is shown here.
     """
     skip_link()
-    first, rest = first_sentence(look_at)
-    st.session_state[MAIN_PENDING] = rest or True   # the next show_figure draws the main figure
+    first, rest = first_sentence(look_at) if figure_first else (look_at, "")
+    st.session_state[MAIN_PENDING] = (rest or True) if figure_first else False
     st.title(title)
     st.markdown(first)
     formulas = [formula] if isinstance(formula, str) else list(formula or ())
