@@ -25,7 +25,7 @@ TABLE = [
                                          "which has the same standard deviation σ. About "
                                          "1/√fan_in = 1/√16 = 0.25 keeps the spread from layer "
                                          "to layer."),
-    Setting("lr", "learning rate (SGD, momentum 0.9)", "log", 0.05, low=0.001, high=1,
+    Setting("lr", "learning rate η (SGD, momentum 0.9)", "log", 0.05, low=0.001, high=1,
             group="Training"),
     Setting("epochs", "epochs", "int", 60, low=5, high=200, group="Training"),
     seed(group="Training"),
