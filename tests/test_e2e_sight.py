@@ -1,6 +1,6 @@
 """First sight (issue 14), in a real browser: on every lesson, opened once in normal and once in
 presentation mode (?present=1) and then resized in place, the main figure lies inside the
-window at 1440×900 and 1280×720, and no figure is wider than a 390×844 phone; the figures'
+window at 1440×900 and 1280×720, and (normal mode) no figure is wider than a 390×844 phone; the figures'
 titles, legends and annotations that overlap (their SVG boxes) at the three sizes are counted,
 and no lesson may have more than it has now (KNOWN_OVERLAPS, to go to 0). Screenshots of every state:
 tests/artifacts/sight/<lesson>-<mode>-<width>.png (README shows two of them).
@@ -83,12 +83,12 @@ def collisions(charts):
 
 LESSONS = catalog.available()
 # Overlaps of titles, legends and annotations still to fix (issue 14), per lesson and mode over the
-# three sizes: the count may only go down. Each run lists them, and the main figure's box, in
+# sizes: the count may only go down. Each run lists them, and the main figure's box, in
 # tests/artifacts/sight/<lesson>-<mode>.txt.
 KNOWN_OVERLAPS = {(slug, mode): n for slug, counts in {
-    "descent": (1, 1), "batches": (5, 9), "traps": (3, 5), "schedules": (7, 13), "backprop": (6, 28),
-    "softmax": (3, 4), "initialization": (7, 13), "landscape_papers": (17, 20), "regularization": (1, 3),
-    "digits": (1, 6), "playground": (14, 26)}.items() for mode, n in zip(("normal", "present"), counts)}
+    "descent": (1, 0), "batches": (5, 6), "traps": (3, 2), "schedules": (7, 2), "backprop": (6, 17),
+    "softmax": (3, 0), "initialization": (7, 2), "landscape_papers": (17, 7), "regularization": (1, 0),
+    "digits": (1, 2), "playground": (14, 12)}.items() for mode, n in zip(("normal", "present"), counts)}
 
 
 @pytest.mark.parametrize("mode", ["normal", "present"])
@@ -101,7 +101,7 @@ def test_main_figure_on_the_first_screen(page, app_url, lesson, mode):
     settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     problems, overlapping, boxes = [], [], []
-    for width, height in SIZES:
+    for width, height in SIZES if mode == "normal" else SIZES[:2]:   # nobody projects a phone
         resize(page, width, height)
         page.screenshot(path=SHOTS / f"{lesson.slug}-{mode}-{width}.png")
         charts = page.evaluate(TEXT_BOXES)
