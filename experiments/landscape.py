@@ -185,7 +185,7 @@ def describe_surface(result, three_d=False):
     return (f"A {size} grid of the training loss on a plane through the trained weights θ* (the "
             f"black {'diamond' if three_d else 'star'}) along {directions}, drawn as {drawn}. On this "
             f"plane the loss runs from {num(finite.min())} to {num(finite.max())}, and is "
-            f"{num(result['final_loss'])} at θ*. The red training path goes from the blue start θ₀, "
+            f"{num(result['final_loss'])} at θ*. The orange-red training path goes from the blue start θ₀, "
             f"true loss {num(path['loss'].iloc[0])}, to θ* in {int(path['update'].iloc[-1]):,} "
             f"updates ({len(path)} snapshots drawn; ▶ Play retraces it); {ending}.")
 

@@ -113,7 +113,7 @@ def describe_slices(panels, cap=CAP):
     parts = [f"The loss on a plane through each network's trained weights θ* (the black star at "
              f"the centre) along {method}, on one colour scale for all {len(panels)}: dark blue "
              f"is a low loss, yellow a high one, and losses above {words.num(cap)} share the top "
-             "colour. The red line is the training path projected on the plane."]
+             "colour. The orange-red line is the training path projected on the plane."]
     for p in panels:
         Z, path = p["Z"][np.isfinite(p["Z"])], p["path"]
         parts.append(
@@ -128,7 +128,7 @@ def describe_slices(panels, cap=CAP):
 
 def describe_surfaces(panels, cap=CAP):
     """The 3-D surfaces in words: per network the lowest loss on its slice, the share of the
-    grid cut off at cap, and the red path's true loss at its first and last epoch."""
+    grid cut off at cap, and the orange-red path's true loss at its first and last epoch."""
     parts = []
     for p in panels:
         Z, path = p["Z"], p["path"]
@@ -139,7 +139,7 @@ def describe_surfaces(panels, cap=CAP):
                      f"{int(path['epoch'].iloc[-1])}")
     return (f"The same slices as rotatable 3-D surfaces, {len(panels)} side by side: height and colour "
             f"are the loss, from dark blue at 0 to yellow at {words.num(cap)}, where the surface is cut "
-            "off; the red line is the training path at its true loss. " + "; ".join(parts) + ".")
+            "off; the orange-red line is the training path at its true loss. " + "; ".join(parts) + ".")
 
 
 def describe_convexity(pairs):

@@ -63,7 +63,7 @@ def animation(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, seed=
 
 def describe_race(runs):
     """The race in words (the text under the animation), over the whole run: where the
-    full-batch ball (blue) and the mini-batch balls (red) start and end, which side of the
+    full-batch ball (blue) and the mini-batch balls (orange-red) start and end, which side of the
     barrier, and the step a ball diverged. runs: animation()'s frame."""
     last = int(runs["step"].max())
     start = runs[runs["step"] == 0].iloc[0]
@@ -77,12 +77,12 @@ def describe_race(runs):
             f"{_where_ended(runs, names[0], ends[names[0]])}.")
     mini = names[1:]
     if mini[0].startswith(f"batch {FULL} "):
-        text += (f" The {len(mini)} red balls use all {FULL} examples too, so they follow the "
+        text += (f" The {len(mini)} orange-red balls use all {FULL} examples too, so they follow the "
                  "blue ball exactly.")
     else:
         batch = mini[0].split()[1]
         escaped = int((ends[mini] > trap.BARRIER).sum())
-        text += (f" Of the {len(mini)} runs with batches of {batch} (red balls), "
+        text += (f" Of the {len(mini)} runs with batches of {batch} (orange-red balls), "
                  f"{words.share(escaped, len(mini))} end right of the barrier: " + "; ".join(
                      f"run #{name.rsplit('#', 1)[1]} {_where_ended(runs, name, ends[name])}"
                      for name in mini) + ".")
@@ -109,10 +109,10 @@ def endings(start=START, batch_size=4, lr=0.17, momentum=0.0, steps=200, n_runs=
 
 
 def describe_endings(ends):
-    """The endings histogram in words: per basin (stuck red, escaped green) how many runs ended
+    """The endings histogram in words: per basin (stuck orange-red, escaped green) how many runs ended
     there and the range of their final θ, how many diverged (not drawn), and the barrier."""
     parts = []
-    for basin, told, colour in (("local", "stuck in the local minimum", "red"),
+    for basin, told, colour in (("local", "stuck in the local minimum", "orange-red"),
                                 ("global", "escaped to the global minimum", "green")):
         theta = ends.loc[ends["basin"] == basin, "theta"]
         where = (f", final θ from {words.num(theta.min())} to {words.num(theta.max())}" if len(theta) > 1
@@ -127,22 +127,22 @@ def describe_endings(ends):
 
 def describe_escape_rates(rates):
     """The escape-rate panels in words: the share escaping at every batch size (left) and every
-    η (right), and your choice (the red star)."""
+    η (right), and your choice (the orange-red star)."""
     by_size, by_lr = (rates[rates["vary"] == vary] for vary in ("batch size", "learning rate"))
     sizes = ", ".join(f"batch {b}: {_percent(r)}" for b, r in zip(by_size["batch_size"], by_size["escape_rate"]))
     lrs = ", ".join(f"η = {words.num(r)}: {_percent(e)}" for r, e in zip(by_lr["lr"], by_lr["escape_rate"]))
     mine = rates[rates["current"]].iloc[0]
     return (f"The share of runs that escape, left against batch size at η = {words.num(mine.lr)}: "
-            f"{sizes}; right against η at batch size {mine.batch_size}: {lrs}. Your choice, the red "
+            f"{sizes}; right against η at batch size {mine.batch_size}: {lrs}. Your choice, the orange-red "
             f"star in both, escapes in {_percent(mine.escape_rate)} of the runs.")
 
 
 def describe_escape_more(by_momentum, within):
     """The momentum and waiting panels in words: escape rate per μ for each batch size (the
-    chosen one red, full batch blue), and the share escaped within N steps with your N (black
+    chosen one orange-red, full batch blue), and the share escaped within N steps with your N (black
     star)."""
     parts = []
-    for (name, part), colour in zip(by_momentum.groupby("batch", sort=False), ("red", "blue")):
+    for (name, part), colour in zip(by_momentum.groupby("batch", sort=False), ("orange-red", "blue")):
         rates = ", ".join(f"μ = {words.num(m)}: {_percent(r)}"
                           for m, r in zip(part["momentum"], part["escape_rate"]))
         parts.append(f"{name} ({colour}): {rates}")

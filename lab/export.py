@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
@@ -60,12 +61,22 @@ def problem():
 
 
 def image(fig, fmt):
-    """PNG (at 3x) or SVG bytes through one long-lived kaleido server (~0.3 s once warm)."""
+    """PNG (at 3x) or SVG bytes of `still(fig)` through one long-lived kaleido server (~0.3 s
+    once warm)."""
     import kaleido
     kaleido.start_sync_server(silence_warnings=True)   # no-op when it is already running
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # plotly warns that options go to the server instead
-        return fig.to_image(format=fmt, scale=PNG_SCALE if fmt == "png" else 1)
+        return still(fig).to_image(format=fmt, scale=PNG_SCALE if fmt == "png" else 1)
+
+
+def still(fig):
+    """A copy of `fig` for a static image: no ▶ Play / ❚❚ Pause buttons, no frame slider (a
+    picture cannot use them), and the title given room so that it is never cut off."""
+    copy = go.Figure(fig)
+    copy.frames, copy.layout.updatemenus, copy.layout.sliders = (), (), ()
+    copy.layout.title.automargin = bool(copy.layout.title.text)
+    return copy
 
 
 def figure_html(fig):
@@ -95,8 +106,11 @@ STYLE = """
 body { font-family: Arial, Helvetica, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em;
        color: #000; }
 header { border-bottom: 2px solid #0072B2; margin-bottom: 1.5em; }
-section { break-inside: avoid; margin-bottom: 2.5em; }
+section { margin-bottom: 2.5em; }
 section + section { break-before: page; }
+h2 { break-after: avoid; }
+img { break-inside: avoid; }
+@media print { img { max-height: 190mm; } }   /* page 1 holds the title and the first figure */
 table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em; }
 td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
 img { max-width: 100%; }
@@ -106,7 +120,12 @@ img { max-width: 100%; }
 
 
 def value_text(value):
-    """A setting's value as a person reads it: tuples as 'a, b', floats without noise."""
+    """A setting's value as a person reads it: tuples as 'a, b', floats without noise, yes/no,
+    "none" for None."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, (tuple, list)):
         return ", ".join(map(str, value))
     if isinstance(value, float):
@@ -114,10 +133,13 @@ def value_text(value):
     return str(value)
 
 
-def settings_table(settings):
-    rows = "".join(f"<tr><th>{html.escape(str(name))}</th><td>{html.escape(value_text(value))}</td></tr>"
-                   for name, value in settings.items())
-    return f"<table>{rows}</table>" if rows else ""
+def settings_table(settings, labels=None):
+    """The settings as a two-column table, each under its plain label (`labels`: name -> label,
+    the page's Setting labels) rather than its URL name (`lr_sgd`)."""
+    labels = labels or {}
+    rows = "".join(f"<tr><th>{html.escape(str(labels.get(name, name)))}</th>"
+                   f"<td>{html.escape(value_text(value))}</td></tr>" for name, value in settings.items())
+    return f"<table><tr><th>Setting</th><th>Value</th></tr>{rows}</table>" if rows else ""
 
 
 def _figure(entry, number, picture):
@@ -138,7 +160,8 @@ def _section(entry, number, picture=None):
             f'<p class="from">From <a href="{link}">{page}</a></p>'
             f"{_figure(entry, number, picture)}"
             + (f'<p class="note">{html.escape(note)}</p>' if note else "")
-            + f"<h3>Settings</h3>{settings_table(entry.get('settings') or {})}</section>")
+            + f"<h3>Settings</h3>{settings_table(entry.get('settings') or {}, entry.get('labels'))}"
+            "</section>")
 
 
 def report_html(title, author, day, entries, pictures=None):

@@ -19,22 +19,25 @@ PNG/SVG through kaleido when a Chrome/Chromium is on the server (else one senten
 (lab/report.py). The files themselves are made in lab/export.py. Builders in viz/ need not
 care about presentation mode: show_figure re-applies viz.theme with `big=presenting()`.
 Call `lesson()` first on every lesson page and `settings_panel()` after it (a preset's
-question shows there). The page's title and slug come from lab.navigation, which app.py sets.
+question shows there). The first `show_figure` after `lesson()` is the lesson's main figure:
+put nothing between them that the learner must read first. It is sized to fit the window
+(lab/fit.py), and the rest of the lesson's text follows it. The page's title and slug come from lab.navigation, which app.py sets.
 `app_sidebar()` is what app.py draws under the menu; `draw_alone(slug)` runs one page the way
 app.py shows it, without the menu (tests, the bench, the spec recorder).
 """
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import streamlit as st
 
-from lab import cache, catalog, export, navigation, notebook, report
+from lab import cache, catalog, export, fit, navigation, notebook, report
 from lab.keyboard import keyboard_access, skip_link
 from lab.navigation import current_page
 from lab.panel import share_url
 from viz import theme
 
 PRESENT_KEY = "present"
+MAIN_PENDING = "lab.main_figure_pending"   # set by lesson(), taken by its first show_figure
 # Every page: less empty space above the title and smaller section headings, so the picture
 # starts on the first screen (Streamlit's default top padding is 6rem, under a 3.75rem toolbar);
 # captions dark enough for WCAG AA (4.5:1; Streamlit fades them to 3.9:1), and display formulas,
@@ -60,11 +63,14 @@ def presenting():
 
 
 def presentation_toggle():
-    """The sidebar switch for presentation mode, kept in the URL as present=1 (app.py calls it)."""
+    """The sidebar switch for presentation mode, kept in the URL as present=1 (app.py calls it);
+    presenting folds the sidebar away."""
     if PRESENT_KEY not in st.session_state:
         st.session_state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) == "1"
     st.sidebar.toggle("Presentation mode", key=PRESENT_KEY, persist_state="session",
                       help="Larger text and figures for a projector.")
+    # the projector gets the whole width: the sidebar folds away (its arrow brings it back)
+    st.set_page_config(initial_sidebar_state="collapsed" if presenting() else "auto")
     if presenting():
         st.query_params[PRESENT_KEY] = "1"
         st.html(BIG_CSS)
@@ -78,6 +84,7 @@ def app_sidebar():
     presentation mode and one line on links."""
     st.html(LAYOUT_CSS)
     keyboard_access()
+    fit.fit_script()
     presentation_toggle()
     st.sidebar.caption("Gradient Descent Lab: change one thing and watch what happens. "
                        "Every setting is in the address bar, so a link reproduces the run.")
@@ -96,16 +103,20 @@ def draw_alone(slug, sidebar=False):
     catalog.module(entry).page()
 
 
-def lesson(title, look_at, formula=None, try_this=()):
-    """The top of a lesson, short so that the picture is on the first screen: the title, 2-3
-    sentences on what to look at, and the formulas and things to try folded under one expander
-    that stays open or closed while the learner works on the page.
+def lesson(title, look_at, formula=None, try_this=(), figure_first=True):
+    """The top of a lesson, short so that the main figure is on the first screen: the title, the
+    first sentence of `look_at` (what to look at) and one expander with the formulas and things to
+    try, which stays open or closed while the learner works on the page. The rest of `look_at`
+    is written under the main figure (the first `show_figure` after this).
 
-    `formula` is one LaTeX string or a list of them (one st.latex each).
+    `formula` is one LaTeX string or a list of them (one st.latex each). A page without a main
+    figure (class mode, the report) passes figure_first=False: all of `look_at` is shown here.
     """
     skip_link()
+    first, rest = first_sentence(look_at) if figure_first else (look_at, "")
+    st.session_state[MAIN_PENDING] = (rest or True) if figure_first else False
     st.title(title)
-    st.markdown(look_at)
+    st.markdown(first)
     formulas = [formula] if isinstance(formula, str) else list(formula or ())
     if not (formulas or try_this):
         return
@@ -117,6 +128,15 @@ def lesson(title, look_at, formula=None, try_this=()):
             maths.latex(f)
         if try_this:
             ideas.markdown("\n".join(f"- {t}" for t in try_this))
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\"(])")
+
+
+def first_sentence(text):
+    """(the first sentence of `text`, the rest or "")."""
+    first, *rest = SENTENCE_END.split(text, maxsplit=1)
+    return first, "".join(rest)
 
 
 @contextmanager
@@ -140,11 +160,15 @@ def show_figure(fig, key, data=None, settings=None, describe=None):
     (`data`) are one click away as a table.
     """
     fig = cache.figure(fig, key, settings, presenting()) if callable(fig) else theme.apply(fig, big=presenting())
-    st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config={
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}})
-    if describe:
-        words(describe, data, key)
+    main = st.session_state.pop(MAIN_PENDING, False)   # True, or the lesson's text for under it
+    with st.container(key=fit.MAIN_KEY) if main else nullcontext():
+        if main:
+            st.html(fit.style(fig))
+        st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}})
+        if describe:   # right after the chart: lab/keyboard.py reads it into the chart's name
+            words(describe, data, key)
     problem = export_problem()
     row = st.container(horizontal=True, gap="small")
     for file in export.downloads(fig, data, settings, images=problem is None):
@@ -155,9 +179,12 @@ def show_figure(fig, key, data=None, settings=None, describe=None):
     if row.button("Add to report", key=f"report.add.{key}", icon=":material/note_add:",
                   type="tertiary", help="Collect this figure, its settings and link for the Report page."):
         st.toast(report.add(fig, key, _figure_title(fig, key), current_page()["title"],
-                            share_url(current_page()["slug"]), settings), icon=":material/note_add:")
+                            share_url(current_page()["slug"]), settings, _setting_labels()),
+                 icon=":material/note_add:")
     if problem:
         st.caption(problem)
+    if isinstance(main, str):
+        st.markdown(main)
 
 
 TABLE_ROWS = 200   # the table under a figure; the CSV download has every row
@@ -176,9 +203,19 @@ def words(describe, data, key):
 
 
 def _figure_title(fig, key):
-    """The figure's own title, else the page's title and the figure's key."""
-    title = re.sub(r"<[^>]+>", "", fig.layout.title.text or "")
-    return title or f"{current_page()['title']}: {key}"
+    """The figure's title as a sentence: its own title, else its panels' titles, else what its
+    axes show ("loss against epoch"), else the page's title; never the internal `key`."""
+    plain = lambda text: re.sub(r"<[^>]+>", " ", text or "").split("  ")[0].strip()   # noqa: E731
+    panels = [plain(a.text) for a in fig.layout.annotations if a.yref == "paper" and plain(a.text)]
+    axes = " against ".join(t for t in (plain(fig.layout.yaxis.title.text), plain(fig.layout.xaxis.title.text)) if t)
+    title = plain(fig.layout.title.text) or ", ".join(panels[:3]) or axes or current_page()["title"]
+    return title[:1].upper() + title[1:]
+
+
+def _setting_labels():
+    """The current page's settings, name -> plain label (its TABLE)."""
+    module = catalog.module(catalog.find(current_page()["slug"]))
+    return {setting.name: setting.label for setting in getattr(module, "TABLE", ())}
 
 
 @st.cache_resource

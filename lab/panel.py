@@ -12,6 +12,7 @@ A page that keeps its own URL parameter (e.g. ?stage=7) names it in
 `settings_panel(..., extra=("stage",))`. Widget keys are "<slug>.<name>", the slug of the page
 on show (lab.navigation).
 """
+import copy
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -50,7 +51,7 @@ def settings_panel(table, presets=None, container=None, page=None, extra=(), pla
     hidden, group = hidden_names(params), None
     values = {}
     for s in table:
-        if s.name in hidden:
+        if s.name in hidden or (s.shown_when and not s.shown_when(values)):
             values[s.name] = st.session_state[keys[s.name]]
             continue
         placed = s.group in (places or {})
@@ -61,7 +62,7 @@ def settings_panel(table, presets=None, container=None, page=None, extra=(), pla
             else:
                 target.subheader(s.group)
             group = s.group
-        values[s.name] = _widget(target, s, keys[s.name])
+        values[s.name] = _widget(target, _narrowed(s, values, keys[s.name]), keys[s.name])
     for s in table:
         st.query_params[s.name] = serialize(s, values[s.name])
     share.code(share_url(page), language=None, wrap_lines=True)
@@ -100,6 +101,18 @@ def _preset_from_link(params, table, presets, keys, page):
             except ValueError:
                 pass   # read_params has already written the notice
     return []
+
+
+def _narrowed(s, values, key):
+    """`s` with its range_when range (inside its own), its value moved into that range."""
+    if not s.range_when:
+        return s
+    low, high = s.range_when(values)
+    s = copy.copy(s)   # a frozen Setting: the copy's range is set in place
+    object.__setattr__(s, "low", max(s.low, low))
+    object.__setattr__(s, "high", min(s.high, high))
+    st.session_state[key] = min(max(st.session_state[key], s.low), s.high)
+    return s
 
 
 def _widget(box, s, key):

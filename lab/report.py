@@ -28,8 +28,9 @@ def entries():
     return st.session_state.setdefault(ENTRIES, [])
 
 
-def add(fig, key, title, page, url, settings):
-    """Append a figure; returns the sentence to show the learner (added, duplicate or full)."""
+def add(fig, key, title, page, url, settings, labels=None):
+    """Append a figure; returns the sentence to show the learner (added, duplicate or full).
+    `labels` (setting name -> its plain label) name the settings in the report's tables."""
     items = entries()
     if any(e["key"] == key and e["url"] == url for e in items):
         return f"“{title}” is already in your report."
@@ -37,7 +38,8 @@ def add(fig, key, title, page, url, settings):
         return f"The report holds at most {LIMIT} figures: remove one on the Report page first."
     st.session_state[COUNTER] = st.session_state.get(COUNTER, 0) + 1
     items.append({"id": st.session_state[COUNTER], "title": title, "key": key, "page": page,
-                  "url": url, "settings": dict(settings or {}), "figure": fig.to_json(), "note": ""})
+                  "url": url, "settings": dict(settings or {}), "labels": dict(labels or {}),
+                  "figure": fig.to_json(), "note": ""})
     return f"Added “{title}” to your report ({len(items)} of at most {LIMIT})."
 
 
@@ -99,7 +101,8 @@ def _card(index, entry, count):
         with st.expander("Figure and settings"):
             st.plotly_chart(pio.from_json(entry["figure"]), width="stretch", theme=None,
                             key=f"report.chart.{entry['id']}")
-            st.dataframe([{"setting": k, "value": export.value_text(v)}
+            labels = entry.get("labels") or {}
+            st.dataframe([{"setting": labels.get(k, k), "value": export.value_text(v)}
                           for k, v in entry["settings"].items()], hide_index=True)
 
 

@@ -22,8 +22,10 @@ decade from low to high), "int" (slider; a number box when high - low > 100), "c
 for up to 4 options, else a select box), "multi" (multiselect, value is a tuple), "bool"
 (checkbox). A "choice" or "multi" may give `labels` (value -> what the widget shows, e.g. a
 registry such as nnlib.optim.LABELS); links keep the raw values. Values are plain hashable
-Python values, ready for st.cache_data. A preset's "values" start from the defaults; a preset
-with a "question" hides the run until the learner presses "Reveal the run".
+Python values, ready for st.cache_data. `shown_when` and `range_when` (functions of the values
+above) hide a control that does nothing now and narrow a float slider's range to what works.
+A preset's "values" start from the defaults; a preset with a "question" hides the run until
+the learner presses "Reveal the run".
 `parse`/`serialize` turn values into URL text and back, `validate` checks one value,
 `read_params` reads a whole link (with notices), `preset_query` makes a classroom link.
 """
@@ -52,6 +54,12 @@ class Setting:
     help: str = ""
     group: str = ""               # sidebar sub-heading drawn when the group changes
     labels: dict | None = field(default=None, compare=False)   # option -> label shown
+    # the widget is drawn only when shown_when(values of the settings above it) is true: a
+    # control that does nothing now is not shown (its value is kept, in the link too)
+    shown_when: Any = field(default=None, compare=False)
+    # (low, high) from the values above it, inside low..high: a float slider never offers a
+    # value that only gives an error (a start point off the surface)
+    range_when: Any = field(default=None, compare=False)
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -93,19 +93,18 @@ def page():
     uploaded = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
     sizes = tuple(size for size in exp.SIZES if size in s["sizes"])
 
-    st.header("Loss curves")
     with friendly():
         steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"],
                                              uploaded, s["reshuffle"])
     if uploaded:
         st.caption(f"Your CSV: N = {summary['n'].iloc[0]} examples, features standardized; "
                    "the setting *training examples N* is not used.")
-    st.markdown(f"**{exp.verdict((steps, epochs, summary))}**")
-    if not s["reshuffle"]:
-        st.caption(FIXED_ORDER)
     numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
     show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
                 settings=s, describe=exp.describe_curves((steps, epochs, summary)))
+    st.markdown(f"**{exp.verdict((steps, epochs, summary))}**")
+    if not s["reshuffle"]:
+        st.caption(FIXED_ORDER)
 
     st.header("Does the noise change what the network learns?")
     said = exp.generalization((steps, epochs, summary))

@@ -17,7 +17,8 @@ def page():
            try_this=["Teacher: press **Start a class** and project the code or the QR code.",
                      "Student: type the code (or open the link), add a nickname if you like, answer.",
                      "Ask a lesson's question, wait for the answers, then press **Reveal**.",
-                     "Prepare the questions before class and keep the plan as a link."])
+                     "Prepare the questions before class and keep the plan as a link."],
+           figure_first=False)   # no main figure: the whole text on top
     class_mode()
 
 

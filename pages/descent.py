@@ -17,16 +17,23 @@ TABLE = [
     Setting("surface", "surface", "choice", "valley", options=tuple(exp.SURFACE_LABELS),
             labels=exp.SURFACE_LABELS, group="Surface"),
     Setting("kappa", "condition number κ (valley only)", "log", 100.0, low=1, high=1000,
-            group="Surface", help="How many times steeper the valley's walls are than its floor."),
+            group="Surface", help="How many times steeper the valley's walls are than its floor.",
+            shown_when=lambda v: v["surface"] == "valley"),
     Setting("own_start", "choose my own start point", "bool", False, group="Surface"),
-    Setting("x0", "start x", "float", -1.5, low=-10, high=10, step=0.1, group="Surface"),
-    Setting("y0", "start y", "float", 1.0, low=-10, high=10, step=0.1, group="Surface"),
+    Setting("x0", "start x", "float", -1.5, low=-10, high=10, step=0.1, group="Surface",
+            shown_when=lambda v: v["own_start"],
+            range_when=lambda v: exp.surface(v["surface"], v["kappa"]).xlim),   # on the map
+    Setting("y0", "start y", "float", 1.0, low=-10, high=10, step=0.1, group="Surface",
+            shown_when=lambda v: v["own_start"],
+            range_when=lambda v: exp.surface(v["surface"], v["kappa"]).ylim),
     Setting("optimizers", "optimizers in the race", "multi", ("sgd", "momentum", "adam"),
             options=exp.OPTIMIZERS, labels=labels.OPTIMIZERS, group="Optimizers"),
     *(Setting(f"lr_{name}", f"learning rate η, {labels.OPTIMIZERS[name]}", "log", lr, low=1e-4,
-              high=10, group="Optimizers") for name, lr in LR_DEFAULTS.items()),
+              high=10, group="Optimizers", shown_when=lambda v, name=name: name in v["optimizers"])
+      for name, lr in LR_DEFAULTS.items()),   # only the racing optimizers' η
     Setting("beta", "momentum β (SGD + momentum, Nesterov)", "float", 0.8, low=0.0, high=0.99,
-            step=0.01, group="Optimizers", help="The fraction of the previous step kept in the next."),
+            step=0.01, group="Optimizers", help="The fraction of the previous step kept in the next.",
+            shown_when=lambda v: {"momentum", "nesterov"} & set(v["optimizers"])),
     Setting("schedule", "learning-rate schedule", "choice", "constant",
             options=tuple(schedules.SCHEDULES), labels=schedules.LABELS, group="Run",
             help="step decay: halve every quarter of the run; exponential decay: to 1%; "
@@ -97,9 +104,9 @@ def page():
         verdicts = exp.verdicts(runs, surface_name=s["surface"], kappa=s["kappa"])
         grid = contour_grid(s["surface"], s["kappa"], n=401)
 
-    st.latex(surf.formula)
     show_figure(lambda: draw.race(runs, grid, surf, verdicts, arrows=s["arrows"], speed=s["speed"]),
                 "descent-race", data=runs, settings=s, describe=exp.describe_race(runs, verdicts))
+    st.latex(surf.formula)
     st.caption(exp.lr_hint(s["surface"], s["kappa"]) + " Contour lines are spaced "
                "logarithmically, so the steep walls and the flat floor both show.")
 

@@ -1,7 +1,8 @@
-"""Home: what the lab is, the lessons (from lab/catalog.py) and how to use it in class."""
+"""Home: what the lab is, the lessons (from lab/catalog.py, each with a small picture of its main
+figure and one line) and how to use it in class."""
 import streamlit as st
 
-from lab import catalog, first_request, navigation
+from lab import catalog, first_request, navigation, thumbnails
 from lab.settings import preset_query
 
 IN_CLASS = (
@@ -45,11 +46,14 @@ def page():
     for group in dict.fromkeys(lesson.group for lesson in lessons):
         st.subheader(group)
         for lesson in (item for item in lessons if item.group == group):
-            link, summary = st.columns([2, 5], vertical_alignment="center")
-            with link:
+            picture, words = st.columns([1, 3], vertical_alignment="center")
+            if thumbnails.path(lesson).exists():   # its main figure, a static file (lab/thumbnails.py)
+                picture.image(str(thumbnails.path(lesson)), width=240,
+                              alt=f"The main figure of the lesson {lesson.title}")
+            with words:
                 st.page_link(navigation.st_page(lesson), label=lesson.title, icon=lesson.icon)
-            summary.markdown(lesson.summary)
-            classroom_links(summary, lesson, root)
+            words.markdown(lesson.summary)
+            classroom_links(words, lesson, root)
 
     st.header("Using it in class")
     st.markdown(IN_CLASS)

@@ -25,7 +25,7 @@ TABLE = [
                                          "which has the same standard deviation σ. About "
                                          "1/√fan_in = 1/√16 = 0.25 keeps the spread from layer "
                                          "to layer."),
-    Setting("lr", "learning rate (SGD, momentum 0.9)", "log", 0.05, low=0.001, high=1,
+    Setting("lr", "learning rate η (SGD, momentum 0.9)", "log", 0.05, low=0.001, high=1,
             group="Training"),
     Setting("epochs", "epochs", "int", 60, low=5, high=200, group="Training"),
     seed(group="Training"),
@@ -57,7 +57,9 @@ train = cached(exp.train)
 
 def page():
     lesson("Initialization",
-           "Before training, every weight needs a first value. If they are all equal, every hidden "
+           "Each heat map is the first hidden layer after training, one row per unit: identical "
+           "rows are units that stayed copies of each other. Before training, every weight needs a "
+           "first value. If they are all equal, every hidden "
            "unit of a layer computes the same thing and receives the same gradient, so they stay "
            "twins forever. If they are random but too small, the signal shrinks layer after layer "
            "(**vanishing**); too large, it blows up or saturates the activation. \"Small\" has a "
@@ -88,14 +90,14 @@ def page():
         hist = histograms(s["scheme"], **net)
         stds = spread(shown, **net)
 
+    show_figure(lambda: draw.symmetry(runs), "init-symmetry", settings=s,
+                describe=exp.describe_symmetry(runs))
     st.header("Start equal, stay equal")
     st.markdown("Each heat map shows the first hidden layer after training: one row per unit, one "
                 "column per training example. Identical rows mean the units are copies of each other.")
     for scheme, run in runs.items():
         if exp.identical(run) or scheme == s["scheme"]:
             st.markdown("- " + exp.symmetry_sentence(scheme, run, s["epochs"]))
-    show_figure(lambda: draw.symmetry(runs), "init-symmetry", settings=s,
-                describe=exp.describe_symmetry(runs))
 
     st.header("Signals at initialization, layer by layer")
     st.markdown(f"One forward and one backward pass over the {exp.N_POINTS} training points, before "

@@ -67,7 +67,7 @@ def page():
     lesson("Network loss landscape",
            "A network's loss depends on hundreds of weights at once, so we can only look at a slice: "
            "a plane through the trained weights θ*. The colours are the loss on that plane (dark is "
-           "low), the red line is the training path projected onto it. Press ▶ Play to watch it. "
+           "low), the orange-red line is the training path projected onto it. Press ▶ Play to watch it. "
            "Below, the loss on the straight line from the first weights to the last.",
            formula=[r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2)",
                     r"\mathcal{L}\big(\theta_0 + t\,(\theta^* - \theta_0)\big), \quad t \in [0, 1]"],
@@ -100,15 +100,15 @@ def page():
     for column, key, (name, result) in zip(st.columns(len(runs), gap="medium"), FIGURE_KEYS,
                                            runs.items()):
         with column:
-            st.markdown(summary(name, result))
             surface = functools.partial(draw.surface, result, s["three_d"], title=name if len(runs) > 1 else "")
             show_figure(surface() if uploaded else surface,   # the upload is not in the settings: no cache
                         key, data=result["path"], settings=s,
                         describe=exp.describe_surface(result, s["three_d"]))
+            st.markdown(summary(name, result))
             st.caption(exp.off_plane(result))
     st.caption("The path lives in all the network's dimensions; what you see is its shadow (projection) "
                "on the plane. Random directions through θ* usually miss most of it, while PCA "
-               "directions are chosen to capture most of its movement. In 3-D the red path is drawn "
+               "directions are chosen to capture most of its movement. In 3-D the orange-red path is drawn "
                "at its true loss and the dark line is its shadow on the surface; the grey drop "
                "lines show the difference.")
 

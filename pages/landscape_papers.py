@@ -79,7 +79,7 @@ def page():
                    r"d_{l,j} \leftarrow \frac{d_{l,j}}{\lVert d_{l,j}\rVert}\,\lVert \theta_{l,j}\rVert",
            try_this=["Depth 12: count the dips of the deep slice.",
                      "Rotate the 3-D view: which surface is a bowl?",
-                     "Directions PCA: the red training path shows.",
+                     "Directions PCA: the orange-red training path shows.",
                      "Small batch 1, large batch 100: the same verdict?"])
     s = settings_panel(TABLE, PRESETS)
     comparison(s)
@@ -112,7 +112,7 @@ def comparison(s):
                                                       "skips_lower_walls", "wide_fewer_dips")))
     st.caption(f"The skip network's blocks start with their weights scaled by 1/√{s['depth'] - 1}"
                " (as Fixup does for residual networks without normalization); otherwise the "
-               "signal would roughly double at every block. The red line is the training path "
+               "signal would roughly double at every block. The orange-red line is the training path "
                "projected on the plane (it ends at θ*, the black star); its hover shows the "
                "true loss L(θ_t), measured in all dimensions. On random directions it barely moves: the path is almost "
                "perpendicular to a random plane. Losses above "

@@ -18,22 +18,23 @@ TABLE = [
     Setting("dropout", "dropout p", "float", 0.0, low=0.0, high=0.8, step=0.1,
             group="Network and training", help="Each hidden unit is switched off with probability "
                                                "p in every training step (never when evaluating)."),
-    Setting("lr", "learning rate (Adam)", "log", 0.01, low=1e-4, high=0.3,
+    Setting("lr", "learning rate η (Adam)", "log", 0.01, low=1e-4, high=0.3,
             group="Network and training"),
     Setting("epochs", "epochs", "int", 200, low=20, high=400, step=10, group="Network and training"),
     seed(default=9, group="Network and training"),
-    Setting("early_stopping", "use EarlyStopping", "bool", True, group="EarlyStopping (Keras)"),
-    Setting("monitor", "monitor", "choice", "val_loss", options=("val_loss", "val_acc"),
+    Setting("early_stopping", "stop early (EarlyStopping)", "bool", True, group="EarlyStopping (Keras)"),
+    Setting("monitor", "watch (monitor)", "choice", "val_loss", options=("val_loss", "val_acc"),
+            labels={"val_loss": "validation loss (val_loss)", "val_acc": "validation accuracy (val_acc)"},
             group="EarlyStopping (Keras)"),
-    Setting("min_delta", "min_delta", "float", 0.0, low=0.0, high=0.2, step=0.005,
+    Setting("min_delta", "smallest gain that counts (min_delta)", "float", 0.0, low=0.0, high=0.2, step=0.005,
             group="EarlyStopping (Keras)",
             help="An epoch only counts as an improvement if it beats the best by more than this."),
-    Setting("patience", "patience", "int", 10, low=0, high=50, group="EarlyStopping (Keras)",
+    Setting("patience", "patience (epochs without improvement)", "int", 10, low=0, high=50, group="EarlyStopping (Keras)",
             help="Epochs without improvement to wait before stopping."),
-    Setting("restore_best_weights", "restore_best_weights", "bool", True,
+    Setting("restore_best_weights", "keep the best epoch (restore_best_weights)", "bool", True,
             group="EarlyStopping (Keras)",
             help="At the end, put back the weights of the best epoch (the checkpoint)."),
-    Setting("start_from_epoch", "start_from_epoch", "int", 0, low=0, high=100,
+    Setting("start_from_epoch", "epochs before watching (start_from_epoch)", "int", 0, low=0, high=100,
             group="EarlyStopping (Keras)", help="Epochs of warm-up that are not monitored."),
 ]
 PRESETS = {
@@ -85,8 +86,6 @@ def page():
         result = run(**data, **{k: v for k, v in s.items() if k not in data})
         gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])
 
-    st.header("Training vs validation")
-    st.markdown(exp.verdict(result, monitor=s["monitor"]))
     if warning := too_few_epochs(result["curves"]["val_loss"]):
         st.warning(warning)
     metric = "acc" if s["early_stopping"] and s["monitor"] == "val_acc" else "loss"
@@ -94,6 +93,7 @@ def page():
     show_figure(lambda: draw.curves(result, metric, s["start_from_epoch"] if s["early_stopping"] else 0),
                 "regularization-curves", data=table, settings=s,
                 describe=exp.describe_curves(result, metric))
+    st.markdown(exp.verdict(result, monitor=s["monitor"]))
 
     st.header("The kept model vs the last epoch")
     kept = result["kept_epoch"] if s["early_stopping"] else result["lowest_epoch"]

@@ -9,7 +9,8 @@ def page():
     lesson("Your report",
            "Every figure you added with **Add to report** is here, with the settings that made it "
            "and a link back to that exact view. Write a note under each one, put them in order, "
-           "then download one HTML file (figures stay interactive, animations included) or a PDF.")
+           "then download one HTML file (figures stay interactive, animations included) or a PDF.",
+           figure_first=False)
     if report.editor():
         st.header("Download")
         report.exports()

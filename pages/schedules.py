@@ -90,16 +90,15 @@ def page():
     s = settings_panel(TABLE, PRESETS)
     run_args = (s["optimizer"], s["epochs"], s["batch_size"], s["seed"])
 
-    st.header("Four learning rates")
     with friendly():
         steps, epochs, summary = cached_runs(s["lr"], s["schedule"], *run_args)
+    show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s,
+                describe=exp.describe_loss_curves((steps, epochs, summary)))
     st.markdown(f"**{exp.verdict((steps, epochs, summary), epochs=s['epochs'])}**")
     if s["spread"]:
         with friendly():
             spread = cached_spread(s["lr"], s["schedule"], s["optimizer"], s["epochs"], s["batch_size"])
         st.markdown(exp.spread_sentence(spread))
-    show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s,
-                describe=exp.describe_loss_curves((steps, epochs, summary)))
 
     st.header("The schedule: how η changes during training")
     total = exp.total_steps(s["epochs"], s["batch_size"])

@@ -48,7 +48,7 @@ def page():
            "and a deeper one on the right. Full-batch gradient descent (blue ball) rolls into the "
            "first dip and stays there. A mini-batch step follows the loss of its own batch, the "
            "dashed curve L(B), which is tilted differently every step: sometimes the dip vanishes "
-           "and the red balls roll out. Within 200 steps about 3 in 4 batch-4 runs escape; give "
+           "and the orange-red balls roll out. Within 200 steps about 3 in 4 batch-4 runs escape; give "
            "them 500 and at least 9 in 10 do. Press ▶ Play.",
            formula=[r"\mathcal{L}(\theta) = \frac{1}{N}\sum_{a=1}^{N} \ell_a(\theta) \qquad "
                     r"\mathcal{L}(B)(\theta) = \frac{1}{N_B}\sum_{a \in B} \ell_a(\theta)",
@@ -64,7 +64,7 @@ def page():
                      "about 1/(1 − μ).",
                      "Start at θ₀ = 1: already in the good basin; at least 95 in 100 runs stay "
                      "there at every batch size.",
-                     "Change the seed: the red balls take other paths, the rates barely move."])
+                     "Change the seed: the orange-red balls take other paths, the rates barely move."])
     s = settings_panel(TABLE, PRESETS)
     run = dict(start=s["start"], batch_size=s["batch_size"], lr=s["lr"], momentum=s["momentum"],
                steps=s["steps"], seed=s["seed"])
@@ -75,13 +75,13 @@ def page():
         rates = escape_rates(**run, n_runs=s["n_runs"])
         full_batch = endings(**run | {"batch_size": exp.FULL}, n_runs=1)
 
-    st.subheader(exp.verdict((full_batch, ends), batch_size=s["batch_size"], steps=s["steps"]))
     diverged = int((ends["basin"] == "diverged").sum())
     if diverged:
         st.warning(f"{diverged} of {s['n_runs']} runs diverged: the learning rate is too big for the "
                    "steep walls, and the ball flew off to infinity. Lower η.", icon=":material/warning:")
     show_figure(lambda: draw.race(exp.curve(), runs, batch_curves), "traps-race", data=runs, settings=s,
                 describe=exp.describe_race(runs))
+    st.subheader(exp.verdict((full_batch, ends), batch_size=s["batch_size"], steps=s["steps"]))
 
     left, right = st.columns(2, gap="medium")
     with left:

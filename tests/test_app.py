@@ -3,6 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lab import cache, catalog
+from tests.axes import colour_bar_titled, unlabelled_log_axes
 from tests.colour_vision import indistinct_pairs
 from tests.helpers import chart_spec, open_lesson, switch_lesson
 from viz import theme
@@ -27,19 +28,25 @@ def test_the_menu_and_home_link_every_page_in_catalog_order():
     assert home == [lesson.slug for lesson in catalog.available()]
 
 
+UNTITLED_MAPS = {("playground", 0)}   # its network diagram's maps: helper "play" reworks that page
+
+
 @pytest.mark.parametrize("lesson", catalog.available(), ids=lambda lesson: lesson.slug)
 def test_lesson_draws_charts_told_apart_without_colour_and_every_figure_in_words(lesson, monkeypatch):
     """Every chart at the lesson's defaults; in each, two series of one panel either differ by
     mode, dash or marker, or by colour for normal vision, deuteranopia and protanopia alike
     (tests/colour_vision.py: ΔE ≥ 15 after Machado et al.'s simulation); and every figure
-    has its text ("In words", tests/test_describe.py checks what it says); the figures cached
-    for the next learner are exactly the figures built afresh."""
+    has its text ("In words", tests/test_describe.py checks what it says); every log axis says
+    it is one and has readable ticks, and every colour map has a labelled colour bar (tests/axes.py);
+    the figures cached for the next learner are exactly the figures built afresh."""
     at = open_lesson(lesson.slug, timeout=120).run()
     assert not at.exception, at.exception
     charts = at.get("plotly_chart")
     assert charts, f"{lesson.module_name} drew no plotly chart"
     for i in range(len(charts)):
         assert not indistinct_pairs(chart_spec(at, i)), f"chart {i}: {indistinct_pairs(chart_spec(at, i))}"
+        assert not unlabelled_log_axes(chart_spec(at, i)), f"chart {i}: {unlabelled_log_axes(chart_spec(at, i))}"
+        assert colour_bar_titled(chart_spec(at, i)) or (lesson.slug, i) in UNTITLED_MAPS, f"chart {i}: no colour bar label"
     told = sum(c.value.startswith("**In words:**") for c in at.caption)
     assert told == len(charts), f"{told} texts for {len(charts)} charts: every figure has its words (issue 20)"
     assert_cached_figures_are_fresh_figures(at, monkeypatch)

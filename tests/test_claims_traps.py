@@ -109,6 +109,6 @@ def test_start_in_the_good_basin_tip():
 
 
 def test_the_seed_barely_moves_the_rates():
-    # tip: "Change the seed: the red balls take other paths, the rates barely move (±0.1)."
+    # tip: "Change the seed: the orange-red balls take other paths, the rates barely move (±0.1)."
     measured = rates()
     assert measured.max() - measured.min() <= 0.1

@@ -226,11 +226,12 @@ def test_changing_surface_optimizers_and_lr_reruns(app):
     assert app.query_params["lr_sgd"] == "3"
 
 
-def test_off_map_start_gives_a_sentence_not_a_traceback(app):
-    app.selectbox(key="descent.surface").set_value("camel").run()
-    app.checkbox(key="descent.own_start").check().run()
-    app.slider(key="descent.x0").set_value(-9.0).run()
-    assert not app.exception and "off this surface's map" in app.error[0].value
+def test_an_off_map_start_in_a_link_moves_onto_the_map_instead_of_failing():
+    at = open_lesson("descent")
+    at.query_params.update(surface="camel", own_start="1", x0="-9")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.sidebar.slider(key="descent.x0").value == exp.surface("camel", 100.0).xlim[0] == -2.2
 
 
 PRESET_SHOWS = {  # preset -> (surface, a sentence the verdicts must contain)
@@ -256,3 +257,23 @@ def test_each_preset_applies(app, preset):
                    in m.value for m in app.markdown)
     elif surface == "bowl":
         assert any("η = 1 = 1/λ lands on the minimum in one step" in c.value for c in app.caption)
+
+
+def test_controls_that_do_nothing_are_hidden_and_the_start_stays_on_the_map():
+    """Start x/y only with "choose my own start", their sliders span the surface's map (a start
+    y of 10 is off the valley, whose map ends at ±5); η only for the optimizers in the race."""
+    at = open_lesson("descent")
+    at.query_params.update(optimizers="sgd", surface="valley")
+    at.run()
+    shown = {s.label for s in at.sidebar.slider} | {s.label for s in at.sidebar.select_slider}
+    assert "start x" not in shown and "start y" not in shown
+    assert "learning rate η, SGD" in shown and "learning rate η, Adam" not in shown
+    assert "momentum β (SGD + momentum, Nesterov)" not in shown
+    at.sidebar.checkbox(key="descent.own_start").check().run()
+    assert not at.exception
+    start_y = next(s for s in at.sidebar.slider if s.label == "start y")
+    assert (start_y.min, start_y.max) == exp.surface("valley", 100.0).ylim == (-5.0, 5.0)
+    at.sidebar.selectbox(key="descent.surface").set_value("bowl").run()
+    start_y = next(s for s in at.sidebar.slider if s.label == "start y")
+    assert (start_y.min, start_y.max) == (-3.0, 3.0) and -3.0 <= start_y.value <= 3.0
+    assert "condition number κ (valley only)" not in {s.label for s in at.sidebar.select_slider}

@@ -235,9 +235,9 @@ def test_traps_words_say_where_every_ball_ended(settings):
     mini = ends.drop("full batch")
     if settings.get("batch_size", 4) < traps.FULL:
         k = int((mini > trap.BARRIER).sum())
-        assert f"(red balls), {words.share(k, len(mini))} end right of the barrier" in text
+        assert f"(orange-red balls), {words.share(k, len(mini))} end right of the barrier" in text
     else:
-        assert "red balls use all 64 examples too, so they follow the blue ball exactly" in text
+        assert "orange-red balls use all 64 examples too, so they follow the blue ball exactly" in text
     assert "diverged" not in text or ends.isna().any()
 
 
@@ -246,7 +246,7 @@ def test_traps_words_name_the_balls_by_the_colours_drawn():
     fig = draw_traps.race(traps.curve(), runs, batch_curves)
     balls = {trace.name: trace.marker.color for trace in fig.data}
     assert balls["full batch"] == theme.BLUE and balls["batch 4 runs"] == theme.VERMILLION
-    assert "(blue ball)" in traps.describe_race(runs) and "(red balls)" in traps.describe_race(runs)
+    assert "(blue ball)" in traps.describe_race(runs) and "(orange-red balls)" in traps.describe_race(runs)
 
 
 
@@ -266,7 +266,7 @@ def percent(said, rate):
 def test_traps_endings_words_count_each_basin_and_its_range(settings):
     ends = traps.endings(**settings, n_runs=40)
     text = traps.describe_endings(ends)
-    for basin, told in (("local", "stuck in the local minimum \\(red\\)"),
+    for basin, told in (("local", "stuck in the local minimum \\(orange-red\\)"),
                         ("global", "escaped to the global minimum \\(green\\)")):
         theta = ends.loc[ends["basin"] == basin, "theta"]
         said = re.search(rf"(?:: |; )(\w+(?: of)?(?: the)? \d+) {told}(?:, final θ (?:from ({SAID}) to "
@@ -302,7 +302,7 @@ def test_traps_momentum_words_state_every_rate_and_the_waiting_curve(settings):
     fig = draw_traps.escape_more(by_momentum, within)
     colours = {trace.name: trace.line.color for trace in fig.data if trace.mode == "lines+markers"}
     for name, part in by_momentum.groupby("batch", sort=False):
-        colour = {theme.VERMILLION: "red", theme.BLUE: "blue"}[colours[name]]
+        colour = {theme.VERMILLION: "orange-red", theme.BLUE: "blue"}[colours[name]]
         said = re.search(rf"{name} \({colour}\): ([^;.]*(?:\.\d[^;.]*)*)", text)[1]
         for m, rate in zip(part["momentum"], part["escape_rate"]):
             assert percent(re.search(rf"μ = {re.escape(words.num(m))}: ({SAID}%)", said)[1], rate)

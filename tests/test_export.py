@@ -57,6 +57,18 @@ def test_png_is_3x_the_figure_and_svg_draws_every_trace(default_figure):
     assert all(list(g.iter("{http://www.w3.org/2000/svg}path")) for g in groups)
 
 
+@needs_chromium
+def test_a_still_image_of_an_animated_figure_has_no_play_button_or_slider_and_its_whole_title():
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]))
+    animation.animate(fig, [[dict(x=[0, k], y=[0, k])] for k in range(3)], traces=[0], labels=range(3))
+    fig.update_layout(title="a long title that has to fit " * 2, margin=dict(t=10))
+    assert fig.layout.updatemenus and fig.layout.sliders and fig.frames
+    svg = files(fig, images=True)["svg"].decode()
+    assert "updatemenu" not in svg and "slider" not in svg
+    assert export.still(fig).layout.title.automargin and not export.still(fig).frames
+    assert fig.layout.updatemenus and fig.frames   # the figure on the page keeps its animation
+
+
 def test_csv_and_settings_files_hold_the_numbers_and_settings(default_figure):
     fig, frame = default_figure
     settings = {"z_cat": 2.0, "true": "dog", "optimizers": ("sgd", "adam")}

@@ -1,8 +1,10 @@
 """The report: collecting figures (bounded, no duplicates), the Report page, its HTML and PDF files."""
+import io
 import json
 import re
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -44,11 +46,29 @@ def pdf_pages(pdf):
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
+def tall_entry(number):
+    """An entry whose figure is as tall as a lesson's race (760 px) and has a title of its own."""
+    item = entry(number)
+    fig = pio.from_json(item["figure"]).update_layout(height=760, title=f"the bars of figure {number}")
+    return item | {"figure": fig.to_json(), "labels": {"z_cat": "logit z for cat"}}
+
+
 @pytest.mark.skipif(export.problem() is not None, reason="no kaleido/Chromium here")
-def test_report_pdf_is_a_pdf_with_a_page_per_figure():
-    pdf = export.report_pdf("Two figures", "Ada", "1 March 2026", [entry(1), entry(2)])
+def test_report_pdf_starts_with_its_title_and_first_figure_and_gives_each_figure_a_page():
+    from pypdf import PdfReader
+    pdf = export.report_pdf("Two figures", "Ada", "1 March 2026", [tall_entry(1), tall_entry(2)])
     assert pdf.startswith(b"%PDF-") and pdf_pages(pdf) >= 2
     assert b"%%EOF" in pdf[-1024:]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    first = pages[0]
+    assert "Two figures" in first and "1. Figure 1" in first and "the bars of figure 1" in first   # no blank page 1
+    assert "the bars of figure 2" not in first and any("the bars of figure 2" in p for p in pages[1:])
+    assert "logit z for cat" in "".join(pages) and "z_cat" not in "".join(pages)   # plain labels
+
+
+def test_report_settings_are_a_table_under_their_plain_labels():
+    page = export.report_html("R", "", "today", [tall_entry(1)])
+    assert "<tr><th>Setting</th><th>Value</th></tr><tr><th>logit z for cat</th><td>1</td></tr>" in page
 
 
 # ---- collecting figures and the Report page, under AppTest ------------------------------------

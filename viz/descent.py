@@ -184,7 +184,7 @@ def loss_curves(runs, verdicts, close):
 
 
 def rate_map(alphas, betas, rates, best, marks):
-    """Momentum's convergence rate over step size α (log) and momentum β: darker is faster;
+    """Momentum's convergence rate over the learning rate η (log) and momentum β: darker is faster;
     grey where the rate is >= 1 (above 1 the run diverges; at exactly 1 it bounces for ever).
     marks: list of (label, alpha, beta, colour, symbol) for the learner's settings; best: best_rates()."""
     safe = np.where(rates < 1, rates, np.nan)
@@ -207,10 +207,10 @@ def rate_map(alphas, betas, rates, best, marks):
         fig.add_scatter(x=[a], y=[b], mode="markers", name=label, cliponaxis=False,
                         marker=dict(symbol=symbol, size=17, color=col,
                                     line=dict(width=2, color="white")),
-                        hovertemplate=f"{label}: α = %{{x:.3g}}, β = %{{y:.2f}}<extra></extra>")
+                        hovertemplate=f"{label}: η = %{{x:.3g}}, β = %{{y:.2f}}<extra></extra>")
     fig.update_layout(title=f"heavy-ball momentum on the quadratic (κ = {best['kappa']:g}): "
                             "rate per step", height=460,
-                      xaxis=dict(type="log", title="step size α (learning rate)",
+                      xaxis=dict(type="log", title="learning rate η (log scale)",
                                  exponentformat="power"),
                       yaxis=dict(title="momentum β", range=[-0.02, 1.0]),
                       legend=dict(orientation="h", y=-0.22))

@@ -99,7 +99,9 @@ def gallery(result):
                      for t, p, pp, pt in table[["true", "predicted", "p_predicted",
                                                 "p_true"]].itertuples(index=False)]
                     + [""])                                  # info[-1]: the gaps (tile -1)
-    fig.add_heatmap(z=rounded(picture, 3), zmin=0, zmax=1, colorscale=INK, showscale=False,
+    fig.add_heatmap(z=rounded(picture, 3), zmin=0, zmax=1, colorscale=INK, showscale=True,
+                    colorbar=dict(title=dict(text="ink", side="right"), thickness=14,
+                                  tickvals=[0, 1], ticktext=["0 blank", "1 full"]),
                     text=info[tile], hovertemplate="%{text}<extra></extra>")
     cols = min(GALLERY_COLUMNS, len(table))
     k = np.arange(len(table))

@@ -31,8 +31,12 @@ def symmetry(runs):
     for i, name in enumerate(names):
         a = runs[name]["probe"][:SHOWN_UNITS]
         top = (float(np.abs(a).max()) if np.isfinite(a).all() else 0.0) or 1.0   # all 0: any range
+        last = i == len(names) - 1   # one colour bar, in units of each map's own range
         fig.add_heatmap(z=a, y=np.arange(1, len(a) + 1), colorscale=theme.DIVERGING, zmid=0,
-                        zmin=-top, zmax=top, showscale=False, row=i // cols + 1,
+                        zmin=-top, zmax=top, showscale=last, row=i // cols + 1,
+                        colorbar=dict(title=dict(text="activation a, from −(largest |a| of its map) to +",
+                                                 side="top"), orientation="h", y=-0.04, yanchor="top",
+                                      len=0.6, thickness=10, tickvals=[-top, 0, top], ticktext=["−", "0", "+"]),
                         col=i % cols + 1, hovertemplate="unit %{y}, example %{x}: a = %{z:.3g}"
                                                         "<extra>" + LABELS[name] + "</extra>")
     fig.update_xaxes(showticklabels=False, showline=False, ticks="")

@@ -78,7 +78,8 @@ def boundaries(result, left_title):
     fig.update_xaxes(range=[g["x"][0], g["x"][-1]], constrain="domain")
     fig.update_yaxes(range=[g["y"][0], g["y"][-1]], scaleanchor="x", row=1, col=1)
     fig.update_yaxes(range=[g["y"][0], g["y"][-1]], scaleanchor="x2", row=1, col=2)
-    fig.update_layout(height=560, legend=dict(orientation="h", y=1.14, x=1, xanchor="right"))
+    fig.update_layout(height=560, margin=dict(t=110),   # the legend at the very top, above the panel titles
+                      legend=dict(orientation="h", yref="container", y=1, yanchor="top", x=1, xanchor="right"))
     return theme.apply(fig)
 
 

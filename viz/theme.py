@@ -36,7 +36,24 @@ def template(big=False):
 
 
 def apply(fig, big=False):
-    """Give `fig` the lab's look (in place) and return it."""
+    """Give `fig` the lab's look (in place) and return it; every log axis says so (log_axis)."""
     fig.update_layout(template=template(big))
     fig.update_annotations(font_size=FONT[big])   # subplot titles are annotations
+    fig.for_each_xaxis(log_axis)
+    fig.for_each_yaxis(log_axis)
     return fig
+
+
+LOG_NOTE = "log scale"
+
+
+def log_axis(axis):
+    """A log axis (in place): its title says "log scale" and its ticks read 10⁻³, 10⁻², ...
+    (exponentformat "power", no "10µ") unless the figure set its own tick format."""
+    if axis.type != "log":
+        return
+    title = axis.title.text or ""
+    if "log" not in title.lower():
+        axis.title.text = f"{title} ({LOG_NOTE})" if title else LOG_NOTE
+    if not axis.tickformat and axis.exponentformat in (None, "B", "SI"):
+        axis.exponentformat = "power"

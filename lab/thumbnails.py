@@ -1,0 +1,60 @@
+"""The home page's small pictures: one PNG per lesson, its main figure at the defaults.
+
+They are static files shipped in the repository (FOLDER/<slug>.png), so the home page only reads
+12 small files; make them again after a lesson's main figure changes:
+
+    python -m lab.thumbnails            # every lesson (about a minute: each page runs once)
+    python -m lab.thumbnails descent    # just these
+
+Each lesson runs under Streamlit's AppTest as app.py shows it (lab.page.draw_alone); its first
+chart (the main figure) is drawn still (lab.export.still), without title, legend or animation
+controls, at SIZE through kaleido.
+"""
+import json
+import sys
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from lab import catalog, export
+
+FOLDER = Path(__file__).resolve().parent / "thumbnails"
+SIZE = (480, 300)   # px, drawn at 2x on the home page's 240 px wide column
+SCRIPT = "from lab.page import draw_alone\ndraw_alone({slug!r})\n"
+
+
+def path(lesson):
+    """Where the lesson's thumbnail lives."""
+    return FOLDER / f"{lesson.slug}.png"
+
+
+def main_figure(lesson):
+    """The lesson's first chart at its default settings, as a Plotly figure."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_string(SCRIPT.format(slug=lesson.slug), default_timeout=300).run()
+    if at.exception:
+        raise RuntimeError(f"{lesson.slug}: {at.exception}")
+    return go.Figure(json.loads(at.get("plotly_chart")[0].proto.spec))
+
+
+def thumbnail(fig):
+    """PNG bytes of a small, quiet version of `fig`: no title, legend or animation controls."""
+    small = export.still(fig)
+    small.update_layout(title_text="", showlegend=False, font_size=11, margin=dict(l=30, r=10, t=10, b=30),
+                        width=SIZE[0], height=SIZE[1])
+    small.update_annotations(font_size=11)
+    small.update_xaxes(title_text="")
+    small.update_yaxes(title_text="")
+    return small.to_image(format="png", scale=1)
+
+
+def make(lessons):
+    FOLDER.mkdir(exist_ok=True)
+    for lesson in lessons:
+        path(lesson).write_bytes(thumbnail(main_figure(lesson)))
+        print(f"{path(lesson).relative_to(catalog.ROOT)}", flush=True)
+
+
+if __name__ == "__main__":
+    wanted = set(sys.argv[1:])
+    make([lesson for lesson in catalog.available() if not wanted or lesson.slug in wanted])
