@@ -1,4 +1,6 @@
 """Full batch vs mini-batch: the same network, data and start, trained with several batch sizes."""
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -100,8 +102,9 @@ def page():
         st.caption(f"Your CSV: N = {summary['n'].iloc[0]} examples, features standardized; "
                    "the setting *training examples N* is not used.")
     numbers = pd.concat([steps.assign(curve="L(B) per update"), epochs.assign(curve="L per epoch")])
-    show_figure(draw.curves(steps, epochs, summary, s["axis"]), "batches-curves", data=numbers,
-                settings=s, describe=exp.describe_curves((steps, epochs, summary)))
+    curves = functools.partial(draw.curves, steps, epochs, summary, s["axis"])
+    show_figure(curves() if uploaded else curves,   # an upload is not in the settings: no cache
+                "batches-curves", data=numbers, settings=s, describe=exp.describe_curves((steps, epochs, summary)))
     st.markdown(f"**{exp.verdict((steps, epochs, summary))}**")
     if not s["reshuffle"]:
         st.caption(FIXED_ORDER)
@@ -129,7 +132,8 @@ def page():
     if last < s["epochs"]:
         st.caption(f"Training with {exp.size_name(s['slice_batch'])} diverged after epoch {last}: "
                    "the slider stops there.")
-    show_figure(draw.loss_slice(cut, s["slice_batch"], shown), "batches-slice", data=cut, settings=s,
+    loss_slice = functools.partial(draw.loss_slice, cut, s["slice_batch"], shown)
+    show_figure(loss_slice() if uploaded else loss_slice, "batches-slice", data=cut, settings=s,
                 describe=f"At epoch {shown}: " + exp.describe_slice(cut[cut["epoch"] == shown],
                                                                     s["slice_batch"]))
 

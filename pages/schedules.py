@@ -92,7 +92,7 @@ def page():
 
     with friendly():
         steps, epochs, summary = cached_runs(s["lr"], s["schedule"], *run_args)
-    show_figure(draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s,
+    show_figure(lambda: draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s,
                 describe=exp.describe_loss_curves((steps, epochs, summary)))
     st.markdown(f"**{exp.verdict((steps, epochs, summary), epochs=s['epochs'])}**")
     if s["spread"]:
@@ -108,7 +108,7 @@ def page():
                "drawn from a real run with your η₀, because it reacts to the training loss.")
     with friendly():
         curves = cached_curves(s["lr"], *run_args)
-    show_figure(draw.schedule_curves(curves, s["schedule"], exp.LABELS), "schedules-lr", data=curves,
+    show_figure(lambda: draw.schedule_curves(curves, s["schedule"], exp.LABELS), "schedules-lr", data=curves,
                 settings=s, describe=exp.describe_schedule_curves(curves, s["schedule"]))
 
     st.header("Why decaying η helps")
@@ -116,7 +116,7 @@ def page():
     with friendly():
         runs = cached_decay(s["seed"])
     st.markdown(f"**{decay.verdict(runs)}**")
-    show_figure(draw.decay(runs), "schedules-decay", data=runs, settings=s,
+    show_figure(lambda: draw.decay(runs), "schedules-decay", data=runs, settings=s,
                 describe=decay.describe_runs(runs))
 
     st.header("Finding a good η: the LR range test")
@@ -128,7 +128,7 @@ def page():
                 "10 seeds, for SGD and for Adam.")
     with friendly():
         sweep, suggested = cached_range_test(s["optimizer"], s["batch_size"], s["seed"])
-    show_figure(draw.range_test(sweep, suggested, s["lr"]), "schedules-range-test", data=sweep,
+    show_figure(lambda: draw.range_test(sweep, suggested, s["lr"]), "schedules-range-test", data=sweep,
                 settings=s, describe=exp.describe_range_test(sweep, suggested, s["lr"]))
     if suggested is not None:
         st.button(f"Use the suggested η ≈ {on_grid(suggested):g}", key="schedules.use_suggested",
