@@ -106,7 +106,7 @@ def step_line(model, X, y, grad, lr, n=61):
 
 def describe_step(line, lr, loss_before, loss_after):
     """The step-size figure in words: the loss before (blue dot, dotted line), the lowest point of
-    the black line, its end at 2η, and where your η lands (a diamond, red if the loss went up,
+    the black line, its end at 2η, and where your η lands (a diamond, orange-red if the loss went up,
     green if not)."""
     low = line.loc[line["loss"].idxmin()]
     up = loss_after > loss_before
@@ -114,7 +114,7 @@ def describe_step(line, lr, loss_before, loss_after):
             f"(black line). Before the step L = {words.num(loss_before)} (blue dot and dotted line); the "
             f"line is lowest, {words.num(low.loss)}, at η' = {words.num(low.eta)} and ends at "
             f"{words.num(line['loss'].iloc[-1])}. Your η = {words.num(lr)} lands at L = {words.num(loss_after)} "
-            f"({'red' if up else 'green'} diamond): the loss went {'up' if up else 'down'}"
+            f"({'orange-red' if up else 'green'} diamond): the loss went {'up' if up else 'down'}"
             + ("." if up or loss_after < loss_before else ", or stayed the same."))
 
 

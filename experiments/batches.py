@@ -265,8 +265,8 @@ def describe_slice(frame, size):
     return (f"Loss along the line θ + t d for t from {num(full['t'].iloc[0])} to {num(full['t'].iloc[-1])}. "
             f"The full loss L (thick blue) is {num(full['loss'][at])} at θ (t = {num(full['t'][at])}) and "
             f"lowest, {num(full['loss'][low])}, at t = {num(full['t'][low])}. The {len(minima)} mini-batch "
-            f"losses L(B) of {size_name(size)} (thin red) are {_span(here)} at θ; their lowest points "
-            f"(red diamonds) lie at t {_span(t_min)}, with losses {_span(loss_min)}.")
+            f"losses L(B) of {size_name(size)} (thin orange-red) are {_span(here)} at θ; their lowest points "
+            f"(orange-red diamonds) lie at t {_span(t_min)}, with losses {_span(loss_min)}.")
 
 
 def _span(values):

@@ -24,6 +24,7 @@ from nnlib.datasets import DIGITS_SHAPE, load_digits
 from nnlib.model import MLP
 from nnlib.train import fit
 from experiments import words
+from experiments.metrics import confusion_matrix
 from experiments.frames import frame_steps
 
 CLASSES = 10
@@ -107,7 +108,7 @@ def run(hidden=(32,), activation="relu", init="he_normal", optimizer="adam", lr=
         model.theta = recorder.latest               # the last finite epoch's network
     proba = model.predict_proba(Xv)
     predicted = proba.argmax(axis=1)
-    confusion = confusion_matrix(yv, predicted)
+    confusion = confusion_matrix(yv, predicted, CLASSES)
     shown = min(model.sizes[1], MAX_SHOWN)
     return {"sizes": model.sizes, "batch_size": batch, "n_train": len(Xt), "n_test": len(Xv),
             "curves": curves(hist), "epochs": np.array(sorted(frames)),
@@ -214,7 +215,7 @@ def describe_race(mini, full, batch, diverged=(None, None)):
     diverged: (mini-batch run's diverged_at, full batch's)."""
     parts = []
     for frame, name, gone in ((mini, f"batch {batch} (solid blue)", diverged[0]),
-                              (full, "full batch (dashed red)", diverged[1])):
+                              (full, "full batch (dashed orange-red)", diverged[1])):
         seen = frame[np.isfinite(frame["train_loss"])]
         first, last = seen.iloc[0], seen.iloc[-1]
         told = (f"{name} has only epoch {int(first.epoch)}, at {words.num(first.train_loss)}" if len(seen) == 1
@@ -239,13 +240,6 @@ def full_batch(hidden=(32,), activation="relu", init="he_normal", optimizer="ada
     hist = fit(model, Xt, yt, optim.get(optimizer, lr=lr), batch_size=None,
                epochs=min(FULL_FACTOR * epochs, MAX_FULL_EPOCHS), seed=seed)
     return curves(hist), hist.diverged_at
-
-
-def confusion_matrix(y_true, y_pred, k=CLASSES):
-    """C[i, j] = number of examples of class i predicted as class j (rows: truth)."""
-    C = np.zeros((k, k), dtype=np.int64)
-    np.add.at(C, (np.asarray(y_true), np.asarray(y_pred)), 1)
-    return C
 
 
 def per_class(confusion):

@@ -29,6 +29,7 @@ from nnlib.model import MLP
 from nnlib.train import fit
 from experiments.epochs import too_few_epochs
 from experiments.frames import frame_steps
+from experiments.metrics import confusion_matrix
 
 CLASSIFICATION_SETS = ("moons", "circles", "spirals", "xor", "blobs")
 MULTICLASS_SETS = ("spirals", "blobs")     # the sets that take a number of classes
@@ -100,7 +101,8 @@ def run(problem="classification", dataset=None, n=300, noise=0.05, classes=2,
     epoch), changes (per stage after the first that ran: (the epoch it goes on from, its η)),
     last_epoch, diverged_at (None or
     the step that blew up, counted over all stages), scores (classification: the last
-    train_acc and val_acc; regression: see `scores`).
+    train_acc and val_acc; regression: see `scores`), confusion (classification: the validation
+    points' confusion matrix at the last epoch, see `confusion`; regression: None).
 
     `dataset`: see `load`. `then`: more stages after the first `epochs`, ((epochs, η), ...),
     TensorFlow Playground's "change η and go on": each stage goes on from the checkpoint of
@@ -150,7 +152,9 @@ def run(problem="classification", dataset=None, n=300, noise=0.05, classes=2,
             "checkpoint": checkpoint, "changes": changes, "last_epoch": last,
             "diverged_at": diverged_at(hists),
             "scores": scores(model, states[last], (Xt, yt), (Xv, yv), scale, features)
-            if regression else {k: float(curves[k].iloc[-1]) for k in ("train_acc", "val_acc")}}
+            if regression else {k: float(curves[k].iloc[-1]) for k in ("train_acc", "val_acc")},
+            "confusion": None if regression
+            else confusion(model, states[last], (Xv, yv), scale, features, len(names))}
 
 
 def scores(model, state, train, val, scale, features):
@@ -166,6 +170,24 @@ def scores(model, state, train, val, scale, features):
         out[f"{name}_rmse"] = float(np.sqrt(np.mean(error ** 2)))
         out[f"{name}_r2"] = float(1 - np.sum(error ** 2) / np.sum((y - y.mean()) ** 2))
     return out
+
+
+def confusion(model, state, val, scale, features, classes):
+    """The validation points with `state` loaded: C[i, j] = how many of class i the network
+    calls class j (its most probable class); the diagonal's share is the validation accuracy."""
+    model.load_state_dict(state)
+    X, y = val
+    with np.errstate(all="ignore"):
+        called = model.predict_proba(_net_x(X, scale, features)).argmax(axis=1)
+    return confusion_matrix(y, called, classes)
+
+
+def confusion_frame(result):
+    """The confusion matrix as a table for people: a row per true class, a column per class
+    the network calls it."""
+    names = result["classes"]
+    return pd.DataFrame(result["confusion"], index=[f"true class {n}" for n in names],
+                        columns=[f"called {n}" for n in names])
 
 
 def save(model, opt, rng):

@@ -222,7 +222,7 @@ def schedule_curves(lr=0.3, optimizer="sgd", epochs=40, batch_size=32, seed=0):
 
 def describe_schedule_curves(curves, chosen):
     """The schedules figure in words: per schedule where η_t starts, peaks (when it rises) and
-    ends; yours (thick red) named first. A reduce-on-plateau line that stops early ran into a
+    ends; yours (thick orange-red) named first. A reduce-on-plateau line that stops early ran into a
     diverged run."""
     total = int(curves["step"].max()) + 1
     names = sorted(dict.fromkeys(curves["schedule"]), key=lambda n: n != chosen)
@@ -238,12 +238,12 @@ def describe_schedule_curves(curves, chosen):
         parts.append(text)
     listed = "; ".join(parts)
     return (f"One small panel per schedule: η_t against the update step t, from step 0 to step "
-            f"{total - 1}; yours is thick and red, the others blue. {listed[0].upper()}{listed[1:]}.")
+            f"{total - 1}; yours is thick and orange-red, the others blue. {listed[0].upper()}{listed[1:]}.")
 
 
 def describe_range_test(frame, suggested, current):
     """The range-test figure in words: the sweep's η, the smoothed loss's start, lowest point
-    and end, the suggested η (green) and yours (red dashed)."""
+    and end, the suggested η (green) and yours (orange-red dashed)."""
     low = frame["smoothed"].idxmin()
     text = (f"Loss against η on a log axis, over {len(frame)} steps with η growing from "
             f"{_small(frame['lr'].iloc[0])} to {words.num(frame['lr'].iloc[-1])}. The smoothed "
@@ -253,7 +253,7 @@ def describe_range_test(frame, suggested, current):
             f"{words.num(frame['loss'].min())} to {words.num(frame['loss'].max())}. ")
     if suggested is not None:
         text += f"The suggested η ≈ {words.num(suggested)} is the green line; "
-    return text + f"your η = {words.num(current)} is the red dashed line."
+    return text + f"your η = {words.num(current)} is the orange-red dashed line."
 
 
 def _small(value):

@@ -73,7 +73,7 @@ def describe_batch(frame, full, in_batch_mean):
              "examples " + ", ".join(map(str, chosen[:-1])) + f" and {chosen[-1]}")
     return (f"Bars: the loss −log p of each of the {len(frame)} examples: {losses}. The batch B "
             f"holds {len(chosen)} of them, drawn orange ({which}); the rest are pale blue. The full "
-            f"loss L, the black line, is {num(full)}; the batch's loss L(B), the red dashed line, "
+            f"loss L, the black line, is {num(full)}; the batch's loss L(B), the orange-red dashed line, "
             f"is {num(in_batch_mean)}.")
 
 
@@ -100,7 +100,7 @@ def describe_entropy_split(frame, stats):
     return (f"Left: per outcome 1 to {len(frame)}, p (blue) is {p} and q (orange) is {q}. Right: the "
             f"entropy H(p) = {num(stats['entropy'])} nats (green) with KL(p‖q) = {num(stats['kl'])} "
             f"(purple) stacked on it, next to the cross-entropy H(p, q) = "
-            f"{num(stats['cross_entropy'])} (red), the same height.")
+            f"{num(stats['cross_entropy'])} (orange-red), the same height.")
 
 
 def _distribution(name, weights):

@@ -88,7 +88,7 @@ def page():
                      "Raise the learning rate to 1: which batch size misbehaves first?",
                      "Untick *reshuffle every epoch*: does one fixed order of the examples change "
                      "the curves?",
-                     "In the slice, pick batch 1, then full: the red curves close in on the blue one.",
+                     "In the slice, pick batch 1, then full: the orange-red curves close in on the blue one.",
                      "Upload your own points under *Bring your own data*."])
     box, file = upload.uploader(key="batches.csv", tasks=CLASSIFICATION)
     s = settings_panel(TABLE, PRESETS)
@@ -120,8 +120,8 @@ def page():
     layers = (2, *exp.HIDDEN, int(exp.examples(s["n"], s["seed"], uploaded)[1].max()) + 1)
     weights = sum(n_in * n_out + n_out for n_in, n_out in zip(layers, layers[1:]))
     st.markdown(f"The network has {weights} weights and biases ({'-'.join(map(str, layers))}), so "
-                "we walk along one random direction d through them. The thick blue curve is the full loss L; each thin red curve is the "
-                "loss L(B) of one mini-batch. A step follows a red curve, not the blue one: its "
+                "we walk along one random direction d through them. The thick blue curve is the full loss L; each thin orange-red curve is the "
+                "loss L(B) of one mini-batch. A step follows an orange-red curve, not the blue one: its "
                 "slope and its lowest point (diamond) move from batch to batch, and they move more "
                 "the smaller the batch. Press ▶ Play to move θ along the training with that batch "
                 "size, epoch by epoch: the same batches, sliced through the network as it learns.")

@@ -177,6 +177,12 @@ def page():
         st.caption(f"Network {sizes}; batch size {result['batch_size']}; "
                    + ("your CSV, standardized for training (losses in standardized units)."
                       if uploaded else "built-in data."))
+        if result["confusion"] is not None:
+            with st.expander("Confusion matrix: which classes it mixes up"):
+                st.caption(f"The {int(result['confusion'].sum())} validation points after epoch "
+                           f"{result['last_epoch']}: each row counts the points of one class by "
+                           "the class the network calls them; the diagonal is what it gets right.")
+                st.table(exp.confusion_frame(result))
     with side:
         losses = functools.partial(draw.losses, result)
         show_figure(losses() if uploaded else losses, "playground-loss", data=result["curves"],

@@ -78,7 +78,7 @@ def test_softmax_batch_words_state_every_loss_the_batch_and_both_lines(seed):
     listed = re.search(r"drawn orange \(examples? ([\d, and]+)\)", text)[1]
     assert [int(k) for k in re.findall(r"\d+", listed)] == chosen
     assert f"holds {len(chosen)} of them" in text
-    said = re.search(rf"L, the black line, is ({SAID}); the batch's loss L\(B\), the red dashed line, "
+    said = re.search(rf"L, the black line, is ({SAID}); the batch's loss L\(B\), the orange-red dashed line, "
                      rf"is ({SAID})\.", text)
     assert agrees(said[1], full) and agrees(said[2], in_batch)
 
@@ -369,7 +369,7 @@ def test_schedules_words_state_each_schedules_start_peak_and_end(case):
     settings, chosen = case
     curves = schedules.schedule_curves(**settings)
     text = schedules.describe_schedule_curves(curves, chosen)
-    assert f"to step {curves['step'].max()}; yours is thick and red" in text
+    assert f"to step {curves['step'].max()}; yours is thick and orange-red" in text
     for name, label in schedules.LABELS.items():
         lr = curves.loc[curves["schedule"] == name, "lr"].dropna().to_numpy()
         mine = " \\(yours\\)" if name == chosen else ""
@@ -410,7 +410,7 @@ def test_schedules_range_test_words_state_the_sweep_the_minimum_and_both_lines(s
         assert agrees(words_, value)
     if suggested is not None:
         assert agrees(re.search(rf"suggested η ≈ ({SAID}) is the green line", text)[1], suggested)
-    assert agrees(re.search(rf"your η = ({SAID}) is the red dashed line", text)[1], current)
+    assert agrees(re.search(rf"your η = ({SAID}) is the orange-red dashed line", text)[1], current)
 
 # ---- backprop: the graph at one step ------------------------------------------------------
 
@@ -732,7 +732,7 @@ def test_digits_confusion_gallery_and_race_words_state_their_numbers(settings):
     full, full_diverged = digits.full_batch(**{k: v for k, v in settings.items() if k != "batch_size"})
     text = digits.describe_race(result["curves"], full, result["batch_size"], (result["diverged_at"], full_diverged))
     for frame, name, gone in ((result["curves"], f"batch {result['batch_size']} \\(solid blue\\)", result["diverged_at"]),
-                              (full, "full batch \\(dashed red\\)", full_diverged)):
+                              (full, "full batch \\(dashed orange-red\\)", full_diverged)):
         seen = frame[np.isfinite(frame["train_loss"])]
         said = re.search(rf"{name} (?:goes from ({SAID}) at epoch (\d+) to ({SAID}) at epoch (\d+), after ({SAID}) s"
                          rf"|has only epoch (\d+), at ({SAID}))(, where its curve stops: it diverged at step (\d+))?", text)
@@ -808,8 +808,8 @@ def test_batches_slice_words_state_l_at_theta_its_lowest_and_the_batches_spread(
     parts = [part for _, part in cut[cut["curve"] != "L"].groupby("curve", sort=False)]
     minima = [part.loc[part["loss"].idxmin()] for part in parts]
     SPAN = rf"(?:all {SAID}|from {SAID} to {SAID})"
-    said = re.search(rf"The (\d+) mini-batch losses L\(B\) of [^(]*\(thin red\) are ({SPAN}) at θ; their lowest "
-                     rf"points \(red diamonds\) lie at t ({SPAN}), with losses ({SPAN})\.", text)
+    said = re.search(rf"The (\d+) mini-batch losses L\(B\) of [^(]*\(thin orange-red\) are ({SPAN}) at θ; their lowest "
+                     rf"points \(orange-red diamonds\) lie at t ({SPAN}), with losses ({SPAN})\.", text)
     assert int(said[1]) == len(parts)
     assert span_agrees(said[2], [part["loss"].iloc[part["t"].abs().argmin()] for part in parts])
     assert span_agrees(said[3], [m["t"] for m in minima]) and span_agrees(said[4], [m["loss"] for m in minima])
@@ -992,10 +992,10 @@ def test_backprop_step_words_state_before_lowest_end_and_your_step(settings):
     low = line.loc[line["loss"].idxmin()]
     said = re.search(rf"from 0 to ({SAID}) \(black line\)\. Before the step L = ({SAID}) \(blue dot and dotted "
                      rf"line\); the line is lowest, ({SAID}), at η' = ({SAID}) and ends at ({SAID})\. Your η = "
-                     rf"({SAID}) lands at L = ({SAID}) \((red|green) diamond\): the loss went (up|down)", text)
+                     rf"({SAID}) lands at L = ({SAID}) \((orange-red|green) diamond\): the loss went (up|down)", text)
     for words_, value in zip(said.groups()[:7], (2 * lr, before, low.loss, low.eta, line["loss"].iloc[-1], lr, after)):
         assert agrees(words_, value)
-    assert (said[8], said[9]) == (("red", "up") if after > before else ("green", "down"))
+    assert (said[8], said[9]) == (("orange-red", "up") if after > before else ("green", "down"))
     fig = draw_backprop.step_line(line, lr, before, after)
     assert fig.data[2].marker.color == (theme.VERMILLION if after > before else theme.GREEN)
 

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from experiments import digits as exp
+from experiments.metrics import confusion_matrix
 from viz import digits as draw
 from viz.animation import rounded
 from tests.helpers import values
@@ -98,7 +99,7 @@ def test_the_confusion_matrix_adds_up(default):
 
 
 def test_confusion_matrix_and_per_class_accuracy_by_hand():
-    C = exp.confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2], k=3)
+    C = confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2], k=3)
     assert C.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
     table = exp.per_class(C)
     assert table["test_digits"].tolist() == [2, 1, 3] and table["correct"].tolist() == [1, 1, 2]

@@ -36,6 +36,16 @@ def test_default_learns_the_spirals_and_records_at_most_60_frames(default):
     assert default["sizes"] == [2, 16, 16, 2] and default["diverged_at"] is None
 
 
+def test_the_confusion_matrix_counts_every_validation_point_and_its_diagonal_is_the_accuracy():
+    three = exp.run(dataset="blobs", classes=3, epochs=20)
+    C = three["confusion"]
+    validation = three["points"][three["points"]["set"] == "validation"]
+    assert C.shape == (3, 3) and C.sum() == len(validation)
+    assert C.sum(axis=1).tolist() == validation["target"].value_counts().sort_index().tolist()
+    assert np.trace(C) / C.sum() == pytest.approx(final(three, "val_acc"))
+    assert exp.run(problem="regression", epochs=5)["confusion"] is None
+
+
 def test_the_heat_map_becomes_right_where_the_points_are(default):
     """Each training point's grid cell predicts its class (z in [k, k + 1)) more often at the
     end than at the start."""
@@ -212,6 +222,8 @@ def test_page_loads_with_the_animated_map_the_losses_and_two_metrics(app):
     assert figure["data"][0]["type"] == "heatmap" and len(figure["frames"]) <= exp.MAX_FRAMES
     assert [m.label for m in app.metric] == ["training accuracy", "validation accuracy"]
     assert float(app.metric[1].value.rstrip("%")) >= 95
+    confusion = app.table[0].value
+    assert list(confusion.index) == ["true class 0", "true class 1"] and confusion.to_numpy().trace() > 0
     main, side = (sorted(w.key for kind in ("selectbox", "slider", "select_slider", "multiselect")
                          for w in getattr(part, kind)) for part in (app.main, app.sidebar))
     assert main == sorted(f"playground.{name}" for name in

@@ -12,13 +12,14 @@ which is exactly what a learner or a shared link can do. For every page:
 
 A run passes when it raises nothing within RUN_TIMEOUT and the learner sees something: the
 page's charts with data, or a sentence saying why a chart is missing. Each page's run count,
-CPU seconds and slowest links are written to tests/artifacts/sweeps.json.
+CPU seconds and slowest links are written to tests/artifacts/sweeps.json. The lessons are swept
+in WORKERS fresh interpreters at a time (one per core), slowest first.
 """
 import json
-import multiprocessing
 import random
+import subprocess
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -28,10 +29,12 @@ from lab.settings import log_grid, serialize
 from tests.helpers import open_lesson
 
 pytestmark = pytest.mark.slow
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
 RANDOM_VALUES = 0        # random values per numeric setting, on top of its edges (the random
                          # combinations below already draw random values of every setting)
 RANDOM_COMBINATIONS = 2  # random settings of the whole table per page, plus all-low and all-high
+WORKERS = 2             # sweep processes at once: one per core
 RUN_TIMEOUT = 60         # seconds; a learner will not wait longer for one change
 BROKEN_TEXT = ["abc", "nan", "-inf", "1e999", "<b>0x1F;1,2</b>"]
 NUMERIC = ("float", "log", "int")
@@ -86,19 +89,45 @@ def sweep_lesson(slug):
     return {**found, "timings": run_page.summary()}
 
 
+def start_sweep(slug, folder):
+    """Sweep one lesson in a fresh interpreter of its own (`python -m tests.test_sweeps SLUG OUT`):
+    (the file it writes what it found to, the process)."""
+    out = folder / f"{slug}.json"
+    with out.with_suffix(".log").open("w") as log:
+        return out, subprocess.Popen([sys.executable, "-m", "tests.test_sweeps", slug, str(out)],
+                                     cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+
+
+def finished(slug, out, process):
+    """What the sweep of `slug` found, or why its process failed."""
+    if process.returncode == 0 and out.exists():
+        return json.loads(out.read_text())
+    tail = out.with_suffix(".log").read_text()[-3000:]
+    return {"defaults": f"sweep process exited with {process.returncode}:\n{tail}"}
+
+
 @pytest.fixture(scope="module")
-def swept(request):
-    """slug -> what sweep_lesson found, for the lessons this session tests: two worker processes
-    (one per core) sweep the lessons, slowest first; timings go to tests/artifacts/sweeps.json."""
+def swept(request, tmp_path_factory):
+    """slug -> what sweep_lesson found, for the lessons this session tests: WORKERS processes at
+    a time (one per core) sweep the lessons, slowest first; timings go to tests/artifacts/sweeps.json."""
     slugs = list(dict.fromkeys(item.callspec.params["lesson"].slug for item in request.session.items
                                if item.module.__name__ == __name__))
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {slug: pool.submit(sweep_lesson, slug) for slug in sorted(slugs, key=slowest_first)}
-        yield {slug: future.result for slug, future in futures.items()}
-        found = {slug: future.result().get("timings") for slug, future in futures.items()
-                 if not future.exception()}
+    folder, waiting, running, found = tmp_path_factory.mktemp("sweeps"), sorted(slugs, key=slowest_first), [], {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < WORKERS:
+                slug = waiting.pop(0)
+                running.append((slug, *start_sweep(slug, folder)))
+            time.sleep(0.5)
+            for slug, out, process in [r for r in running if r[2].poll() is not None]:
+                found[slug] = finished(slug, out, process)
+                running.remove((slug, out, process))
+    finally:
+        for *_, process in running:
+            process.kill()
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "sweeps.json").write_text(json.dumps(found, indent=1))
+    (ARTIFACTS / "sweeps.json").write_text(json.dumps({k: v.get("timings") for k, v in found.items()}, indent=1))
+    return found
 
 
 def edges(s):
@@ -201,7 +230,7 @@ def broken_links(run_page, lesson, table, default_charts):
 
 
 def found(swept, lesson, test):
-    result = swept[lesson.slug]()
+    result = swept[lesson.slug]
     assert result["defaults"] is None, f"{lesson.slug} {result['defaults']}"
     return result[test]
 
@@ -222,3 +251,9 @@ def test_random_combinations_and_every_number_at_once_at_its_low_and_high_end(sw
 def test_broken_links_fall_back_to_defaults_with_a_notice(swept, lesson):
     failures = found(swept, lesson, "broken")
     assert not failures, "\n".join(failures)
+
+
+if __name__ == "__main__":   # one lesson's sweep, in a process of its own (see start_sweep)
+    from lab.threads import one_blas_thread
+    one_blas_thread()        # as the app and the test session run NumPy
+    Path(sys.argv[2]).write_text(json.dumps(sweep_lesson(sys.argv[1])))

@@ -121,7 +121,7 @@ def _mark_divergence(fig, steps, summary, column, top):
 
 
 def loss_slice(frame, size, epoch=None):
-    """The full loss L along θ + t d (thick blue) and the mini-batch losses L(B) (thin red),
+    """The full loss L along θ + t d (thick blue) and the mini-batch losses L(B) (thin orange-red),
     each L(B) minimum marked: the curves scatter around L, more for small batches.
 
     A frame with an epoch column (experiments.batches.slice_over_training) is animated: ▶ Play

@@ -9,6 +9,7 @@ from viz import raster, theme
 from viz.animation import SPEEDS, animate, rounded
 
 COLOURS = dict(zip(optim.OPTIMIZERS, theme.PALETTE))   # one fixed colour per optimizer
+ROUTE_WIDTH = 2.5   # px: a route stays readable on the map, on a projector too
 # the same colours as a colour scale over the optimizers' indices (numbers validate fast)
 INDEX_SCALE = [[i / (len(COLOURS) - 1), c] for i, c in enumerate(COLOURS.values())]
 TRAIL = 10            # each moving dot shows at least this many of its last steps
@@ -46,8 +47,8 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
     movers = []
     for name, run in groups:
         movers.append(len(fig.data))
-        fig.add_scatter(mode="lines", name=run["label"].iloc[0], legendgroup=name, opacity=0.5,
-                        line=dict(color=colour(name), width=1.5),
+        fig.add_scatter(mode="lines", name=run["label"].iloc[0], legendgroup=name, opacity=0.85,
+                        line=dict(color=colour(name), width=ROUTE_WIDTH),
                         hovertemplate="(%{x:.3g}, %{y:.3g})<extra></extra>",
                         **_route(run, kept, steps[0]))
     marks = _divergence_marks(fig, groups, verdicts, surf)

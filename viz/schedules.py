@@ -90,8 +90,8 @@ def decay(frame):
     """Two panels against the step (frame from experiments.decay.runs): left η_t of each run
     kind; right the share of runs in the deep minimum (thick) and past the barrier (thin)."""
     fig = make_subplots(cols=2, horizontal_spacing=0.1,
-                        subplot_titles=("learning rate η<sub>t</sub>",
-                                        "runs in the deep minimum (thick) and past the barrier (thin)"))
+                        subplot_titles=("rate η<sub>t</sub>",      # short: the panels share a phone
+                                        "in the deep minimum (thick)<br>past the barrier (thin)"))
     for name, part in frame.groupby("run", sort=False):
         label, style = part["label"].iloc[0], dict(color=DECAY_COLOURS[name], dash=DECAY_DASH[name])
         fig.add_scatter(x=part["step"], y=part["lr"], mode="lines", name=label, legendgroup=name,
