@@ -173,7 +173,9 @@ def _reveal(page):
 
 # A marker where the run starts. The script scrolls it to the top of the window (under
 # Streamlit's toolbar) and repeats while the page grows, until a chart has arrived below it,
-# since the page may still be too short to scroll that far when the marker arrives.
+# since the page may still be too short to scroll that far when the marker arrives. A page that
+# laid out its figure's column before its settings (the playground) has its first chart above
+# the marker: then that chart is what goes to the top.
 SCROLL_TO_RESULT = """<div class="gdlab-result"></div><script>
 (() => {
   const doc = document;   // st.html draws into the page itself (also when a class embeds it)
@@ -181,9 +183,12 @@ SCROLL_TO_RESULT = """<div class="gdlab-result"></div><script>
   const scroll = () => {
     const mark = doc.querySelector('.gdlab-result');
     if (!mark || tries++ > 80) return;
-    mark.style.scrollMarginTop = '4.5rem';
-    mark.scrollIntoView({block: 'start'});
-    const top = mark.getBoundingClientRect().top;
+    const chart = doc.querySelector('.stMain .js-plotly-plot');
+    const above = chart && chart.getBoundingClientRect().top < mark.getBoundingClientRect().top;
+    const target = above ? chart : mark;
+    target.style.scrollMarginTop = '4.5rem';
+    target.scrollIntoView({block: 'start'});
+    const top = target.getBoundingClientRect().top;
     if (!doc.querySelector('.stMain .js-plotly-plot') || top > 100) window.setTimeout(scroll, 150);
   };
   scroll();

@@ -79,7 +79,7 @@ start_sentence = cached(exp.start_sentence)
 def page():
     lesson("Descent on a surface",
            "Each dot is an optimizer rolling downhill on the same surface from the same start; the "
-           "faint lines are their whole routes. On the default valley the walls curve 100 times more "
+           "lines behind them are their routes so far. On the default valley the walls curve 100 times more "
            "sharply than the floor: plain SGD zig-zags across the steep walls, then crawls along the "
            "floor; momentum builds up speed along the floor; Adam scales each direction by itself. "
            "Press **▶ Play**, then read the verdicts.",

@@ -8,7 +8,10 @@ from nnlib import optim
 from viz import raster, theme
 from viz.animation import SPEEDS, animate, rounded
 
-COLOURS = dict(zip(optim.OPTIMIZERS, theme.PALETTE))   # one fixed colour per optimizer
+# one fixed colour per optimizer; Adam, in the default race, is green: amber would vanish on
+# the map's pale yellow
+COLOURS = dict(zip(optim.OPTIMIZERS, (theme.BLUE, theme.VERMILLION, theme.ORANGE, theme.GREEN,
+                                      theme.SKY, theme.PURPLE, theme.BLACK)))
 ROUTE_WIDTH = 2.5   # px: a route stays readable on the map, on a projector too
 # the same colours as a colour scale over the optimizers' indices (numbers validate fast)
 INDEX_SCALE = [[i / (len(COLOURS) - 1), c] for i, c in enumerate(COLOURS.values())]
@@ -20,7 +23,7 @@ def colour(name):
 
 
 def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
-    """The contour map (a background image) and, animated, each optimizer's route so far (faint;
+    """The contour map (a background image) and, animated, each optimizer's route so far (ROUTE_WIDTH;
     none of it is drawn ahead of the frame, so the end is not given away before Play), a dot per optimizer with its last steps as small dots; optionally arrows at the
     dots for the steepest-descent direction −∇f and the step actually taken (the velocity).
 
