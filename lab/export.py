@@ -85,11 +85,14 @@ def figure_html(fig):
 
 
 def downloads(fig, data=None, settings=None, images=True):
-    """The exports of one figure; all but the settings (HTML, CSV, PNG, SVG) are made only when clicked."""
+    """The exports of one figure; HTML, PNG and SVG are made only when clicked. The CSV and the
+    settings are made with the page: a file made on a click is kept only until two more script
+    runs of any learner finish (Streamlit's media manager drops it as unreferenced), which a busy
+    class can do before the browser fetches it; a made-ahead file belongs to the session."""
     files = [Download("HTML", lambda: figure_html(fig), "html", "text/html",
                       "Interactive figure, animation included; opens offline.")]
     if data is not None:
-        files.append(Download("CSV", lambda: data.to_csv(index=False), "csv", "text/csv", "The numbers drawn."))
+        files.append(Download("CSV", data.to_csv(index=False), "csv", "text/csv", "The numbers drawn."))
     if settings is not None:
         files.append(Download("Settings", json.dumps(settings, indent=2, default=str), "json",
                               "application/json", "The settings that made this figure."))
