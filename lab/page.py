@@ -21,7 +21,8 @@ care about presentation mode: show_figure re-applies viz.theme with `big=present
 Call `lesson()` first on every lesson page and `settings_panel()` after it (a preset's
 question shows there). The first `show_figure` after `lesson()` is the lesson's main figure:
 put nothing between them that the learner must read first. It is sized to fit the window
-(lab/fit.py), and the rest of the lesson's text follows it. The page's title and slug come from lab.navigation, which app.py sets.
+(lab/fit.py), and the rest of the lesson's text follows it. The page's title and slug come from
+lab.navigation, which app.py sets.
 `app_sidebar()` is what app.py draws under the menu; `draw_alone(slug)` runs one page the way
 app.py shows it, without the menu (tests, the bench, the spec recorder).
 """
