@@ -70,10 +70,7 @@ def regions(result, points, discretize=False):
                         customdata=rows["set"],
                         hovertemplate=f"{name_label} {label} (%{{customdata}})<br>"
                                       "(%{x:.3g}, %{y:.3g})<extra></extra>")
-    fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], showgrid=False,
-                                 constrain="domain", domain=MAP),
-                      yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False,
-                                 scaleanchor="x", scaleratio=1, constrain="domain"),
+    fig.update_layout(**_plane_axes(gx, gy, name_x, name_y),
                       title=_title(result, "the network and its predicted class"
                                            + ("" if discretize else " (deeper: surer)")))
     outputs = [f"{name_label} {label}" for label in result["classes"]]
@@ -105,10 +102,7 @@ def value_map(result, points):
                         customdata=rows["target"],
                         hovertemplate=f"{name}: {name_target} %{{customdata:.3g}}<br>"
                                       "(%{x:.3g}, %{y:.3g})<extra></extra>")
-    fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], showgrid=False,
-                                 constrain="domain", domain=MAP),
-                      yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False,
-                                 scaleanchor="x", scaleratio=1, constrain="domain"),
+    fig.update_layout(**_plane_axes(gx, gy, name_x, name_y),
                       title=_title(result, "the network and its predicted value"))
     fig = _with_diagram(fig, result, ["prediction"],        # short: it sits by the map's axis
                         [go.Heatmap(z=rounded(frame, 3)) for frame in z])
@@ -188,6 +182,14 @@ def _title(result, what):
         return (f"{what}<br><sup>training diverged at step {result['diverged_at']}: showing epoch "
                 f"{result['last_epoch']}, the last finite one</sup>")
     return f"{what}, epoch by epoch"
+
+
+def _plane_axes(gx, gy, name_x, name_y):
+    """The big map's axes: the input plane on the grid's range, one unit as long on both axes."""
+    return dict(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], showgrid=False, constrain="domain",
+                           domain=MAP),
+                yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False, scaleanchor="x",
+                           scaleratio=1, constrain="domain"))
 
 
 def _enlarged(fig, place):
