@@ -165,9 +165,7 @@ def show_figure(fig, key, data=None, settings=None, describe=None):
     with st.container(key=fit.MAIN_KEY) if main else nullcontext():
         if main:
             st.html(fit.style(fig))
-        st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config={
-            "displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}})
+        st.plotly_chart(fig, width="stretch", theme=None, key=f"chart.{key}", config=chart_config(fig, key))
         if describe:   # right after the chart: lab/keyboard.py reads it into the chart's name
             words(describe, data, key)
     problem = export_problem()
@@ -186,6 +184,17 @@ def show_figure(fig, key, data=None, settings=None, describe=None):
         st.caption(problem)
     if isinstance(main, str):
         st.markdown(main)
+
+
+def chart_config(fig, key):
+    """Plotly's toolbar: no logo; the camera saves a 3x PNG named after the figure, except on an
+    animated figure, whose camera would also photograph Play/Pause and the slider (the PNG
+    button under it saves the still, export.still)."""
+    config = {"displaylogo": False,
+              "toImageButtonOptions": {"format": "png", "filename": key, "scale": export.PNG_SCALE}}
+    if fig.layout.updatemenus or fig.layout.sliders:
+        config["modeBarButtonsToRemove"] = ["toImage"]
+    return config
 
 
 TABLE_ROWS = 200   # the table under a figure; the CSV download has every row

@@ -29,6 +29,10 @@ from lab.settings import label_of
 from tests.helpers import open_lesson
 
 CHANGE_TIMEOUT = 60           # seconds; a change that takes longer counts as a failure
+STRESS, CALM = (0.5, 2.5), (1.5, 4.5)   # seconds a learner looks at a result before the next change
+# a classroom link (lab.settings.preset_query) that a whole class opens at the same moment
+SAME_LINK = ("batches", "sizes=full%2C8&axis=steps&epochs=40&slice_batch=full"
+                        "&preset=Full+batch+is+smooth+but+slow")
 # the changes a learner makes on each page: setting -> values (as they appear in the URL)
 MOVES = {
     "softmax": {"z_cat": ["-3", "0", "1.5", "4"], "z_owl": ["-2", "0.5", "3"],
@@ -282,6 +286,22 @@ def run_class(base, learners, active_seconds, pause, download=None):
     broken = [f"learner {i}: {r!r}" for i, r in enumerate(results) if isinstance(r, BaseException)]
     assert not broken, "\n".join(broken)
     return [learner for learner, _ in results], [seconds for _, seconds in results], wall
+
+
+def open_together(base, learners, page, query):
+    """`learners` tabs open page?query at the same moment, as a class does when the teacher
+    shows a classroom link: the seconds each took from sending the address to its last chart."""
+    async def one():
+        learner = Learner(base, page)
+        seconds = await learner.open(query)
+        await learner.close()
+        assert not learner.exceptions, learner.exceptions
+        return seconds
+
+    async def class_():
+        return await asyncio.gather(*(one() for _ in range(learners)))
+
+    return run(class_())
 
 
 def figures(learners, opened, wall, active_seconds):

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from experiments import softmax as exp
 from lab import catalog, export
+from lab.page import chart_config
 from lab.settings import preset_query
 from viz import animation
 from viz import softmax as draw
@@ -67,6 +68,16 @@ def test_a_still_image_of_an_animated_figure_has_no_play_button_or_slider_and_it
     assert "updatemenu" not in svg and "slider" not in svg
     assert export.still(fig).layout.title.automargin and not export.still(fig).frames
     assert fig.layout.updatemenus and fig.frames   # the figure on the page keeps its animation
+
+
+def test_the_toolbar_camera_is_offered_on_still_figures_only(default_figure):
+    """The camera photographs the figure as drawn: on an animated one, Play/Pause and the slider too."""
+    still, _ = default_figure
+    animated = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]))
+    animation.animate(animated, [[dict(x=[0, k], y=[0, k])] for k in range(3)], traces=[0], labels=range(3))
+    assert "modeBarButtonsToRemove" not in chart_config(still, "softmax-bars")
+    assert chart_config(still, "softmax-bars")["toImageButtonOptions"]["filename"] == "softmax-bars"
+    assert chart_config(animated, "race")["modeBarButtonsToRemove"] == ["toImage"]
 
 
 def test_csv_and_settings_files_hold_the_numbers_and_settings(default_figure):
