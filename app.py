@@ -16,8 +16,7 @@ menu = {entry: navigation.st_page(entry) for entry in catalog.menu()}
 sections = {}
 for entry, page in menu.items():
     sections.setdefault(entry.group, []).append(page)
-shown = st.navigation(sections, position="hidden")
-navigation.sidebar_menu(sections)   # every lesson in view, as plain links (lab/navigation.py)
+shown = st.navigation(sections, expanded=True)   # every lesson in view (lab/keyboard.py names its sections)
 navigation.record(next(entry for entry, page in menu.items() if page is shown))
 app_sidebar()
 shown.run()

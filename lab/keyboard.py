@@ -7,8 +7,10 @@ a focusable button (Enter or Space presses it) and every animation slider a focu
 (← → step one frame, Home/End jump to the ends), each with a visible focus ring; a figure's
 own stepping buttons (method "skip": viz.animation's "Step ▸|" with step=True, viz.backprop's
 "◀ Back" and "Next ▶") step its slider as ← and → do; it names
-every chart (role "figure", aria-label: its title and the "In words" text under it); and
-`skip_link()` at the top of a lesson jumps to its figure.
+every chart (role "figure", aria-label: its title and the "In words" text under it); it turns
+Streamlit's sidebar menu, whose section headers sit straight inside a list (a broken list for a
+screen reader: axe-core's "list" rule, impact serious), into one named group of links per
+section; and `skip_link()` at the top of a lesson jumps to its figure.
 """
 import streamlit as st
 
@@ -20,6 +22,16 @@ SCRIPT = """<div class="gdlab-keyboard"></div><script>
   const doc = root.document;
   const click = el => el.dispatchEvent(new root.MouseEvent('click', {bubbles: true, view: root}));
   function label() {
+    const menu = doc.querySelector('[data-testid=stSidebarNavItems]');   // the menu: named groups of links
+    if (menu) {
+      menu.setAttribute('role', 'none');
+      menu.querySelectorAll(':scope > div').forEach(section => {
+        const name = section.querySelector('[data-testid=stNavSectionHeader] p');
+        section.setAttribute('role', 'group');
+        if (name) section.setAttribute('aria-label', name.textContent.trim());
+        section.querySelectorAll(':scope > li').forEach(item => item.setAttribute('role', 'none'));
+      });
+    }
     doc.querySelectorAll('.js-plotly-plot').forEach(gd => {   // every chart named, kept up to date
       const L = gd.layout || {}, text = t => ((t && (t.text || t)) || '').toString();
       const title = [text(L.title), ...(L.annotations || []).slice(0, 4).map(a => text(a.text)),

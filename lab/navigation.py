@@ -20,19 +20,6 @@ def st_page(entry):
                    url_path=entry.slug, default=entry is catalog.HOME)
 
 
-def sidebar_menu(sections):
-    """The menu at the top of the sidebar: each section's name, then a link per page.
-
-    Streamlit's own sidebar menu puts its section headers straight inside a <ul>, which screen
-    readers read as a broken list (axe-core's "list" and "listitem" rules, impact serious); so
-    app.py hides it and draws this one, plain links a keyboard reaches with Tab.
-    """
-    for group, pages in sections.items():
-        st.sidebar.caption(group)
-        for page in pages:
-            st.sidebar.page_link(page)
-
-
 def record(entry):
     """Remember which catalog page this run shows (app.py calls it before the page runs)."""
     st.session_state[PAGE_KEY] = {"title": entry.title, "slug": entry.slug}

@@ -20,9 +20,9 @@ def test_a_link_reproduces_settings_and_survives_a_page_switch(page, app_url, wa
     open_page(page, f"{app_url}/softmax?true=cat&z_cat=5&hide=seed", wait_settled)
     assert page.get_by_role("slider", name="logit z for cat").input_value() == "5"
     assert page.get_by_label("batch seed", exact=True).count() == 0   # hidden by the link
-    page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]').first.click()   # Home
+    page.locator('[data-testid="stSidebar"] a[data-testid="stSidebarNavLink"]').first.click()   # Home
     wait_settled(page)
-    page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"][href$="softmax"]').click()
+    page.locator('[data-testid="stSidebar"] a[data-testid="stSidebarNavLink"][href$="softmax"]').click()
     wait_settled(page)
     assert page.get_by_role("slider", name="logit z for cat").input_value() == "5"
     assert "z_cat=5" in page.url

@@ -31,8 +31,12 @@ def test_a_lesson_link_as_the_servers_first_request_opens_that_lesson_inside_the
     assert page.locator(".js-plotly-plot").count() == 3
     sidebar = page.locator('[data-testid="stSidebar"]')
     menu = [link.get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
-            for link in sidebar.locator('a[data-testid="stPageLink-NavLink"]').all()]
+            for link in sidebar.locator('a[data-testid="stSidebarNavLink"]').all()]
     assert menu[1:] == [entry.slug for entry in catalog.menu()[1:]]   # app.py's menu, in order
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stSidebarNavItems] > [role=group]').length > 1")
+    groups = page.evaluate("() => [...document.querySelectorAll('[data-testid=stSidebarNavItems] > [role=group]')]"
+                           ".map(g => g.getAttribute('aria-label'))")
+    assert groups == list(dict.fromkeys(entry.group for entry in catalog.menu()))   # named sections
     assert sidebar.get_by_text("Presentation mode").count() == 1      # app.py's own sidebar
     assert "z_cat=4" in page.url and page.url.split("?")[0].endswith("/softmax")
     assert page.get_by_text("Page not found").count() == 0

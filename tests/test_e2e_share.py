@@ -69,7 +69,7 @@ def test_a_two_figure_report_downloads_as_html_and_pdf(page, app_url, wait_settl
         page.get_by_text(re.compile(r"\(%d of at most 20\)" % (index + 1))).wait_for(timeout=15_000)
         wait_settled(page)
     page.locator('[data-testid="stExpandSidebarButton"]').click()   # presentation mode folds it
-    page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"][href$="report"]').click()
+    page.locator('[data-testid="stSidebar"] a[data-testid="stSidebarNavLink"][href$="report"]').click()
     page.get_by_role("heading", name="Your report").wait_for(timeout=15_000)
     wait_settled(page)
     assert "present=1" in page.url   # presentation mode follows the page switch
