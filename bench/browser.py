@@ -44,9 +44,9 @@ def step_ms(page, thumb, key):
     return 1000 * (time.perf_counter() - start)
 
 
-def lesson_latency(page, url):
-    """(the slider's label, median ms of STEPS warm steps of it) on the page at `url`, or None
-    without a slider."""
+def lesson_latency(page, url, steps=STEPS):
+    """(the slider's label, median ms of `steps` warm steps of it) on the page at `url`, or None
+    without a slider. Each step waits until the first chart is redrawn (60 s at most)."""
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"]')
     settle(page)
@@ -60,7 +60,7 @@ def lesson_latency(page, url):
         step_ms(page, thumb, key)
         settle(page)
     times = []
-    for i in range(STEPS):
+    for i in range(steps):
         times.append(step_ms(page, thumb, ("ArrowRight", "ArrowLeft")[i % 2]))
         settle(page)
     return label.strip(), statistics.median(times)
