@@ -85,7 +85,8 @@ def stage_table(stages):
 
 
 def gradient_check(model, after, X, y, grad, eps=1e-5):
-    """Per parameter: value, backprop gradient, central finite difference, relative error, value after.
+    """Per parameter: value, backprop gradient, central finite difference, relative error (and
+    how many digits agree, words.digits), value after.
 
     relative error = |g − n| / max(|g| + |n|, 10⁻³·L) as nnlib.gradcheck (tiny entries are held
     to an absolute error instead).
@@ -94,7 +95,8 @@ def gradient_check(model, after, X, y, grad, eps=1e-5):
     floor = FLOOR * model.loss(X, y)
     return pd.DataFrame({"parameter": parameter_names(model), "value": model.theta.copy(),
                          "backprop": grad, "finite_difference": numeric,
-                         "relative_error": relative_error(grad, numeric, floor),
+                         "relative_error": (error := relative_error(grad, numeric, floor)),
+                         "digits_agreeing": [words.digits(e) for e in error],
                          "after_update": after.theta.copy()})
 
 
@@ -123,10 +125,11 @@ def verdict(walk, *, lr):
     effect with learning rate lr."""
     check, before, after = walk["check"], walk["loss_before"], walk["loss_after"]
     worst = check["relative_error"].max()
-    said = [f"Backpropagation and central finite differences agree on all {len(check)} parameters: "
-            f"the largest relative error is {worst:.1e}." if worst < AGREE else
-            f"Finite differences disagree with backpropagation (largest relative error {worst:.1e}): "
-            f"a unit sits within ε of a kink (ReLU at z = 0), where the slope jumps."]
+    said = [f"Backpropagation and central finite differences agree on all {len(check)} parameters "
+            f"to {words.digits(worst)} digits or more." if worst < AGREE else
+            f"Finite differences disagree with backpropagation (on the worst parameter only "
+            f"{words.digits(worst)} digits agree): a unit sits within ε of a kink (ReLU at z = 0), "
+            f"where the slope jumps."]
     for l, slope in enumerate(walk["slopes"], 1):
         for j in np.flatnonzero(np.abs(slope) < STUCK):
             said.append(f"Unit {unit_name(l, j, walk['sizes'])} passes back almost nothing: f'(z) = "

@@ -35,6 +35,13 @@ def num(value, sig=3):
     return sign + f"{int(whole):,}" + (f".{decimals}" if decimals else "")
 
 
+def digits(relative_error):
+    """How many leading digits two numbers share, from their relative error r = |a − b| / (|a| + |b|):
+    ⌊−log₁₀ r⌋ (1.1e-10 → 9, 0.04 → 1), 0 when r ≥ 0.1, and 16 (all of a float64's) when r = 0."""
+    r = float(relative_error)
+    return 16 if r <= 1e-16 else max(0, min(16, math.floor(-math.log10(r))))
+
+
 def share(k, n):
     """"3 of 4", "all 4", "none of the 4"."""
     if k == n:

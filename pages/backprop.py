@@ -94,7 +94,8 @@ def page():
         "parameter": "θ", "value": st.column_config.NumberColumn("θ before", format="%.4f"),
         "backprop": st.column_config.NumberColumn("∂L/∂θ backprop", format="%.6f"),
         "finite_difference": st.column_config.NumberColumn("finite difference", format="%.6f"),
-        "relative_error": st.column_config.NumberColumn("relative error", format="%.1e"),
+        "relative_error": None,   # in the CSV; the table says how many digits agree
+        "digits_agreeing": st.column_config.NumberColumn("digits that agree", format="%d"),
         "after_update": st.column_config.NumberColumn("θ after", format="%.4f")})
     with line:
         show_figure(lambda: draw.step_line(w["line"], s["lr"], w["loss_before"], w["loss_after"]), "backprop-step",

@@ -7,6 +7,7 @@ page's default example, with the rate each tip quotes. Printed: the measured rat
   the preset *tanh, η = 10* is a step that makes the loss go up (its question asks which).
 - Every backprop gradient agrees with a central finite difference (the table under the graph).
 """
+import re
 import numpy as np
 
 from experiments import backprop as exp
@@ -52,3 +53,7 @@ def test_every_gradient_agrees_with_finite_differences_on_every_seed():
                 for act in ("relu", "tanh", "sigmoid") for seed in SEEDS)
     print(f"largest relative error, backprop vs central differences: {worst:.1e}")
     assert worst < exp.AGREE
+    said = exp.verdict(exp.walk(activation="tanh", seed=0), lr=0.1)[0]
+    assert re.fullmatch(r"Backpropagation and central finite differences agree on all \d+ parameters "
+                        r"to (\d+) digits or more\.", said), said
+    assert int(re.search(r"to (\d+) digits", said)[1]) >= 6   # AGREE = 1e-6

@@ -753,6 +753,12 @@ def test_numbers_are_written_for_people():
     assert not any(re.search(r"\de|\d-", words.num(v)) for v in np.geomspace(1e-12, 1e12, 200))
 
 
+def test_relative_errors_are_said_as_digits_that_agree():
+    assert [words.digits(r) for r in (1.1e-10, 1e-10, 0.04, 0.5, 0.0, 1e-20)] == [9, 10, 1, 0, 16, 16]
+    a, b = 1.2345678, 1.2345679                # share their first 7 digits
+    assert words.digits(abs(a - b) / (a + b)) == 7
+
+
 # ---- batches: the loss curves ---------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", range(10))
