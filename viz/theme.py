@@ -41,7 +41,7 @@ def apply(fig, big=False):
     title (headroom), 3-D tick labels small and few, and every log axis says so (log_axis)."""
     fig.update_layout(template=template(big))
     fig.update_annotations(font_size=FONT[big])   # subplot titles are annotations
-    headroom(fig, big)
+    headroom(fig, FONT[big])
     fig.update_scenes({f"{axis}axis": dict(tickfont_size=SCENE_TICKS[big], nticks=6) for axis in "xyz"})
     fig.for_each_xaxis(log_axis)
     fig.for_each_yaxis(log_axis)
@@ -51,21 +51,22 @@ def apply(fig, big=False):
 TITLE_PAD = 12   # px between the top of a figure and its title
 
 
-def headroom(fig, big=False):
+def headroom(fig, size=FONT[False]):
     """Room for the subplot titles standing on the plots' top edge (make_subplots puts them at
-    paper y = 1, anchored at their bottom) and the title above them (in place): the title pinned
-    to the top of the figure, the top margin raised (never lowered) to hold the title's lines and
-    the tallest subplot title's lines, each line 1.3 × its font size."""
+    paper y = 1, anchored at their bottom) and the title above them (in place), for text of
+    `size` px: the title pinned to the top of the figure, the top margin raised (never lowered)
+    to hold the title's lines (1.2 × size) and the tallest subplot title's lines, each line 1.3 ×
+    its font size."""
     lines = [a.text.count("<br>") + 1 for a in fig.layout.annotations
              if a.text and a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 1]
     if not lines:
         return
     title = fig.layout.title.text or ""
-    title_height = (title.count("<br>") + 1) * round(FONT[big] * 1.2) * 1.3 if title else 0
-    need = TITLE_PAD + title_height + max(lines) * FONT[big] * 1.3 + 10
+    title_height = (title.count("<br>") + 1) * round(size * 1.2) * 1.3 if title else 0
+    need = TITLE_PAD + title_height + max(lines) * size * 1.3 + 10
     if title and fig.layout.title.y is None:
         fig.update_layout(title=dict(y=1, yref="container", yanchor="top", pad_t=TITLE_PAD))
-    fig.update_layout(margin_t=max(fig.layout.margin.t or template(big).layout.margin.t, round(need)))
+    fig.update_layout(margin_t=max(fig.layout.margin.t or template().layout.margin.t, round(need)))
 
 
 LOG_NOTE = "log scale"
