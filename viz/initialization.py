@@ -106,7 +106,7 @@ def spread(frame):
         fig.add_annotation(text=f"{', '.join(zero)}: every value is exactly 0, which a log axis "
                                 "cannot show", xref="paper", yref="paper", x=0, y=-0.36,
                            yanchor="top", xanchor="left", showarrow=False, font_color=theme.GREY)
-    fig.update_layout(height=480, margin=dict(b=130), legend=dict(title="scheme"))   # the note under the axis titles
+    fig.update_layout(height=480, margin=dict(b=130), legend=dict(title="scheme"))   # note under axis titles
     return theme.apply(fig)
 
 

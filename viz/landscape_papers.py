@@ -25,9 +25,13 @@ def shared_range(panels, cap):
 
 
 def _colour_axis(lo, hi, title="loss"):
-    """A colour axis over log10 loss whose colour bar is ticked in loss values."""
-    ticks = [t for t in (1e-4, 1e-3, 1e-2, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
-             if lo <= np.log10(t) <= hi + 1e-9] or [10**lo]
+    """A colour axis over log10 loss whose colour bar is ticked in loss values: log_ticks (powers
+    of ten alone over more than two decades, so the labels do not crowd) and the cap on top, in
+    place of a tick within a sixth of the bar below it."""
+    ticks = [t for t in log_ticks([10**lo, 10**hi])["tickvals"] if lo - 1e-9 <= np.log10(t) <= hi + 1e-9]
+    ticks = [t for t in ticks if hi - np.log10(t) > (hi - lo) / 6 or np.isclose(np.log10(t), hi)]
+    if not ticks or not np.isclose(np.log10(ticks[-1]), hi):
+        ticks.append(10**hi)
     return dict(cmin=lo, cmax=hi, colorscale=theme.SEQUENTIAL, colorbar=dict(
         title=dict(text=title, side="right"), tickvals=np.log10(ticks),
         ticktext=[f"{t:g}" for t in ticks], thickness=14))
@@ -67,7 +71,7 @@ def contours(panels, cap):
                                  hovertemplate="α %{x:.2f}, β %{y:.2f}: loss %{customdata:.4g}<extra></extra>"),
                       1, col)
         _add_path(fig, p, col, show_legend=col == 1)
-        fig.update_xaxes(title_text="α", range=_edges(p["alphas"]), row=1, col=col)
+        fig.update_xaxes(title_text="α", range=_edges(p["alphas"]), nticks=4, row=1, col=col)
         fig.update_yaxes(range=_edges(p["betas"]), showticklabels=col == 1 or not same, row=1, col=col)
     fig.update_yaxes(title_text="β", row=1, col=1)
     fig.update_layout(coloraxis=_colour_axis(lo, hi, "loss (log scale)"), height=400,
@@ -79,8 +83,8 @@ def contours(panels, cap):
 def _method(panels):
     """How the planes were chosen, for the title."""
     if panels[0]["explained"] is None:
-        return "d₁, d₂ random, filter-normalized"
-    return "d₁, d₂ each path's two PCA directions"
+        return "random directions"
+    return "PCA directions"
 
 
 def _add_path(fig, p, col, show_legend):

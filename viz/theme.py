@@ -54,19 +54,26 @@ TITLE_PAD = 12   # px between the top of a figure and its title
 def headroom(fig, size=FONT[False]):
     """Room for the subplot titles standing on the plots' top edge (make_subplots puts them at
     paper y = 1, anchored at their bottom) and the title above them (in place), for text of
-    `size` px: the title pinned to the top of the figure, the top margin raised (never lowered)
-    to hold the title's lines (1.2 × size) and the tallest subplot title's lines, each line 1.3 ×
-    its font size."""
-    lines = [a.text.count("<br>") + 1 for a in fig.layout.annotations
+    `size` px: a one-line title pinned to the top of the figure (Plotly would put the first line
+    of a pinned longer one above the figure), the top margin raised (never lowered) to hold the
+    title's lines (1.2 × size) and the tallest subplot title's lines, each line 1.3 × its font
+    size (a <sup> line 0.7 of it)."""
+    lines = [_lines(a.text) for a in fig.layout.annotations
              if a.text and a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 1]
     if not lines:
         return
     title = fig.layout.title.text or ""
-    title_height = (title.count("<br>") + 1) * round(size * 1.2) * 1.3 if title else 0
+    title_height = _lines(title) * round(size * 1.2) * 1.3 if title else 0
     need = TITLE_PAD + title_height + max(lines) * size * 1.3 + 10
-    if title and fig.layout.title.y is None:
+    if title and "<br>" not in title and fig.layout.title.y is None:
         fig.update_layout(title=dict(y=1, yref="container", yanchor="top", pad_t=TITLE_PAD))
     fig.update_layout(margin_t=max(fig.layout.margin.t or template().layout.margin.t, round(need)))
+
+
+def _lines(text):
+    """How many lines of full-size text `text` takes: one per <br>-separated line, 0.7 for a
+    line in <sup>."""
+    return sum(0.7 if line.startswith("<sup>") else 1 for line in text.split("<br>"))
 
 
 LOG_NOTE = "log scale"
