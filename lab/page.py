@@ -41,14 +41,19 @@ PRESENT_KEY = "present"
 MAIN_PENDING = "lab.main_figure_pending"   # set by lesson(), taken by its first show_figure
 # Every page: less empty space above the title and smaller section headings, so the picture
 # starts on the first screen (Streamlit's default top padding is 6rem, under a 3.75rem toolbar);
-# captions dark enough for WCAG AA (4.5:1; Streamlit fades them to 3.9:1), and display formulas,
-# which fit on a wide screen, without a scroll box that a keyboard cannot reach.
+# captions dark enough for WCAG AA (4.5:1; Streamlit fades them to 3.9:1), display formulas,
+# which fit on a wide screen, without a scroll box that a keyboard cannot reach, and on a phone
+# (< 640 px) every figure's annotations (subplot titles) drawn at 70 % about their centre, so
+# that side-by-side panels' short titles fit over their narrow panels (the figure cannot know the
+# window's width; subplot titles are written short, detail in the axis titles and the caption).
 LAYOUT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .stMain h1 { font-size: 2.25rem; padding-top: 0; }
 .stMain h2 { font-size: 1.6rem; padding: 0.5rem 0 0.25rem; }
 [data-testid="stCaptionContainer"] { opacity: 1; color: #585a63; }
 @media (min-width: 640px) { .stMain .katex-display { overflow: visible !important; } }
+@media (max-width: 639px) { .stMain .js-plotly-plot .annotation-text-g {
+  transform-box: fill-box; transform-origin: center; transform: scale(0.7); } }
 </style>"""
 # Presentation mode: larger text for the back row, headings kept compact for the figure's sake.
 BIG_CSS = """<style>

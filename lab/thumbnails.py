@@ -17,6 +17,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from lab import catalog, export
+from viz import theme
 
 FOLDER = Path(__file__).resolve().parent / "thumbnails"
 SIZE = (480, 300)   # px, drawn at 2x on the home page's 240 px wide column
@@ -38,11 +39,13 @@ def main_figure(lesson):
 
 
 def thumbnail(fig):
-    """PNG bytes of a small, quiet version of `fig`: no title, legend or animation controls."""
+    """PNG bytes of a small, quiet version of `fig`: no title, legend or animation controls;
+    the top margin as small as its subplot titles allow (viz.theme.headroom)."""
     small = export.still(fig)
     small.update_layout(title_text="", showlegend=False, font_size=11, margin=dict(l=30, r=10, t=10, b=30),
                         width=SIZE[0], height=SIZE[1])
     small.update_annotations(font_size=11)
+    theme.headroom(small, 11)
     small.update_xaxes(title_text="")
     small.update_yaxes(title_text="")
     return small.to_image(format="png", scale=1)

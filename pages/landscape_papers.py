@@ -70,10 +70,12 @@ sharp_flat = cached(exp.sharp_flat)
 
 def page():
     lesson("Loss landscapes in the papers",
+           "Compare the dark blue valley around the black star θ* in the four slices: one wide, "
+           "smooth valley is a calm landscape, many small dips and steep yellow walls a chaotic one. "
            "Four networks learn the same points the same way; only their shape differs. Each "
            "picture is the loss on a plane through the trained weights θ* (black star) along two "
-           "random directions scaled to the network's own weights, on **one colour scale** (dark "
-           "blue low, yellow high). Li et al. (2018) found depth without skips makes it chaotic, "
+           "random directions scaled to the network's own weights (or, if you choose, the training "
+           "path's two PCA directions), on **one colour scale** (dark blue low, yellow high). Li et al. (2018) found depth without skips makes it chaotic, "
            "Keskar et al. (2017) that large batches end in sharp minima. At small scale:",
            formula=r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2), \quad "
                    r"d_{l,j} \leftarrow \frac{d_{l,j}}{\lVert d_{l,j}\rVert}\,\lVert \theta_{l,j}\rVert",

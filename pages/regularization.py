@@ -97,8 +97,8 @@ def page():
 
     st.header("The kept model vs the last epoch")
     kept = result["kept_epoch"] if s["early_stopping"] else result["lowest_epoch"]
-    left = (f"epoch {kept}, the model early stopping gives you" if s["early_stopping"]
-            else f"epoch {kept}, lowest validation loss")
+    left = (f"kept model<br>epoch {kept}" if s["early_stopping"]   # short lines: a phone's panels
+            else f"lowest validation<br>loss: epoch {kept}")
     st.markdown("Background: the network's probability of class 1 (vermillion); dots: the training "
                 "points. Press ▶ under the right map to watch the boundary form and then chase the noise.")
     show_figure(lambda: draw.boundaries(result, left), "regularization-boundaries", data=result["points"],

@@ -88,7 +88,7 @@ def test_work_budget_allows_ten_layers_and_refuses_the_largest_views():
 
 def test_figures_show_the_symmetry_the_zero_note_and_divergence(runs):
     fig = draw.symmetry(runs)
-    assert len(fig.data) == 4 and "identical units" in fig.layout.annotations[0].text
+    assert len(fig.data) == 4 and "identical" in fig.layout.annotations[0].text
     spread = draw.spread(exp.spread(("zeros", "he_normal")))
     assert any(a.text.startswith("zeros: every value is exactly 0") for a in spread.layout.annotations)
     exploding = {"normal": exp.train("normal", sigma=1.0, activation="relu", epochs=5)}

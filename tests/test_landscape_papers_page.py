@@ -30,6 +30,12 @@ def test_the_lesson_is_in_the_catalog():
     assert "landscape_papers" in [lesson.slug for lesson in catalog.available()]
 
 
+def test_the_line_above_the_figure_says_what_to_look_at(quick):
+    first = quick.markdown[0].value   # lesson(): the first sentence, above the main figure
+    assert first.startswith("Compare") and "black star" in first and "dark blue" in first
+    assert "Four networks" in text(quick) and "Four networks" not in first   # under the figure
+
+
 def test_the_slices_share_one_colour_scale_and_colour_bar(quick):
     assert not quick.exception and len(quick.get("plotly_chart")) == 5
     slices = spec(quick, 0)
@@ -38,7 +44,7 @@ def test_the_slices_share_one_colour_scale_and_colour_bar(quick):
     assert not any(k.startswith("coloraxis") and k != "coloraxis" for k in slices["layout"])
     assert slices["layout"]["coloraxis"]["colorbar"]["title"]["text"] == "loss (log scale)"
     titles = [a["text"] for a in slices["layout"]["annotations"]]
-    assert titles == [exp.describe(net, 6) for net in exp.NETS]
+    assert titles == ["shallow", "deep", "deep +<br>skips", "deep<br>wide"]   # short, for a phone
     panels = [exp.panel(net, **{k: int(QUICK[k]) for k in ("epochs", "resolution", "depth")})
               for net in exp.NETS]
     assert f"**In words:** {exp.describe_slices(panels)}" in [c.value for c in quick.caption]
@@ -112,4 +118,4 @@ def test_widgets_switch_the_directions_and_the_3d_pair():
     assert not at.exception and "PCA directions" in spec(at, 0)["layout"]["title"]["text"]
     at.radio(key="landscape_papers.pair").set_value("shallow vs deep").run()
     titles = [a["text"] for a in spec(at, 1)["layout"]["annotations"]]
-    assert titles == [exp.describe("shallow", 6), exp.describe("deep", 6)]
+    assert titles == [f"{net}<br><sup>{exp.describe(net, 6)}</sup>" for net in ("shallow", "deep")]

@@ -74,7 +74,7 @@ def test_figures_show_the_loss_and_the_identity():
 
 
 def loss_title(at):
-    """The title of the loss panel in the first chart, e.g. "loss −log p<sub>k</sub> = 1.46"."""
+    """The title of the loss panel in the first chart, e.g. "loss −log p<sub>k</sub><br>= 1.46"."""
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     return next(a["text"] for a in spec["layout"]["annotations"] if a["text"].startswith("loss"))
 
@@ -99,4 +99,4 @@ def test_extreme_preset_asks_first_then_shows_2000(app):
     app.button(key="softmax.preset.Extreme logits ±1000").click().run()
     assert not app.get("plotly_chart") and "infinity" in app.info[0].value
     app.button(key="softmax.reveal").click().run()
-    assert loss_title(app) == "loss −log p<sub>k</sub> = 2000"
+    assert loss_title(app) == "loss −log p<sub>k</sub><br>= 2000"

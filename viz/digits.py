@@ -143,7 +143,7 @@ def race(mini, full, batch):
     """Training loss of full batch (vermillion) and batch `batch` (blue), the same network from
     the same start: per epoch (left) and per second of training (right), log scales."""
     fig = make_subplots(cols=2, shared_yaxes=True, horizontal_spacing=0.05, subplot_titles=(
-        "per epoch (one pass over the training digits)", "per second of training"))
+        "per epoch", "per second of training"))
     runs = ((full, "full batch", theme.VERMILLION, "dash"),
             (mini, f"batch {batch}", theme.BLUE, "solid"))
     for frame, name, colour, dash in runs:
@@ -157,12 +157,12 @@ def race(mini, full, batch):
     seconds = np.r_[mini["seconds"], full["seconds"]]
     fig.update_yaxes(type="log", **_ticks(both))
     fig.update_yaxes(title_text="training loss L (log scale)", row=1, col=1)
-    fig.update_xaxes(title_text="epoch", row=1, col=1)
+    fig.update_xaxes(title_text="epoch (one pass over the training digits)", row=1, col=1)
     fig.update_xaxes(title_text="seconds of training (log scale)", type="log", **_ticks(seconds),
                      row=1, col=2)
-    fig.update_layout(height=480, legend=dict(orientation="h", y=1.1, yanchor="bottom", x=1,
-                                              xanchor="right"),
-                      title="full batch vs mini-batch on the real digits", margin=dict(t=130))
+    fig.update_layout(height=500, legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
+                                              x=0),   # under the axis titles, clear of the panels' titles
+                      title="full batch vs mini-batch on the real digits", margin=dict(t=100, b=120))
     return theme.apply(fig)
 
 

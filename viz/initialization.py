@@ -6,14 +6,15 @@ from plotly.subplots import make_subplots
 
 from experiments.initialization import LABELS, SHOWN_UNITS, identical
 from viz import theme
+from viz.playground import log_ticks
 
 STYLE = {"zeros": (theme.GREY, "dot"), "constant": (theme.BLACK, "solid"),
          "normal": (theme.VERMILLION, "solid"), "uniform": (theme.VERMILLION, "dash"),
          "xavier_normal": (theme.BLUE, "solid"), "xavier_uniform": (theme.BLUE, "dash"),
          "he_normal": (theme.GREEN, "solid"), "he_uniform": (theme.GREEN, "dash"),
          "lecun_normal": (theme.PURPLE, "solid")}
-QUANTITIES = {"activation": "activations a<sub>l</sub>",
-              "gradient": "gradients δ<sub>l</sub> = ∂ℓ/∂z<sub>l</sub>"}
+QUANTITIES = {"activation": ("activations a<sub>l</sub>", "value of a<sub>l</sub>"),
+              "gradient": ("gradients δ<sub>l</sub>", "value of δ<sub>l</sub> = ∂ℓ/∂z<sub>l</sub>")}
 PER_ROW = 5        # heat maps per row
 
 
@@ -35,22 +36,21 @@ def symmetry(runs):
         fig.add_heatmap(z=a, y=np.arange(1, len(a) + 1), colorscale=theme.DIVERGING, zmid=0,
                         zmin=-top, zmax=top, showscale=last, row=i // cols + 1,
                         colorbar=dict(title=dict(text="activation a, from −(largest |a| of its map) to +",
-                                                 side="top"), orientation="h", y=-0.04, yanchor="top",
+                                                 side="bottom"), orientation="h", y=-0.04, yanchor="top",
                                       len=0.6, thickness=10, tickvals=[-top, 0, top], ticktext=["−", "0", "+"]),
                         col=i % cols + 1, hovertemplate="unit %{y}, example %{x}: a = %{z:.3g}"
                                                         "<extra>" + LABELS[name] + "</extra>")
     fig.update_xaxes(showticklabels=False, showline=False, ticks="")
     fig.update_yaxes(showticklabels=False, showline=False, ticks="", autorange="reversed")
     fig.update_yaxes(title_text="unit", row=1, col=1)
-    fig.update_layout(height=230 + 200 * rows, margin=dict(t=110),
+    fig.update_layout(height=250 + 200 * rows, margin=dict(t=110, b=90),   # the colour bar's title under it
                       title="Layer 1 after training: one row per hidden unit, one column per example")
     return theme.apply(fig)
 
 
 def _symmetry_title(name, run):
-    gap = run["max_difference"][0]
-    verdict = "identical units" if identical(run) else f"units differ by up to {gap:.2g}"
-    return f"{LABELS[name]}<br><sup>{verdict}</sup>"
+    verdict = "identical" if identical(run) else f"differ ≤ {run['max_difference'][0]:.2g}"
+    return f"{theme.wrap(LABELS[name], 8)}<br><sup>{verdict}</sup>"
 
 
 def histograms(frame, scheme):
@@ -59,7 +59,8 @@ def histograms(frame, scheme):
     of gradients at initialization."""
     layers = sorted(frame["layer"].unique())
     colours = sample_colorscale(theme.SEQUENTIAL, np.linspace(0.9, 0.0, len(layers)))
-    fig = make_subplots(cols=2, horizontal_spacing=0.1, subplot_titles=tuple(QUANTITIES.values()))
+    fig = make_subplots(cols=2, horizontal_spacing=0.1,
+                        subplot_titles=[title for title, _ in QUANTITIES.values()])
     for col, quantity in enumerate(QUANTITIES, start=1):
         part = frame[frame["quantity"] == quantity]
         for i, (layer, colour) in enumerate(zip(layers, colours)):
@@ -69,10 +70,10 @@ def histograms(frame, scheme):
                             legendgroup=str(layer),
                             showlegend=col == 1, row=1, col=col,
                             hovertemplate=f"layer {layer}: %{{y:.1%}} near %{{x:.3g}}<extra></extra>")
-        fig.update_xaxes(title_text="value", row=1, col=col)
+        fig.update_xaxes(title_text=QUANTITIES[quantity][1], row=1, col=col)
     fig.update_yaxes(tickformat=".0%")
     fig.update_yaxes(title_text="fraction of values", row=1, col=1)
-    fig.update_layout(height=430, title=f"{LABELS[scheme]} at initialization, layer by layer",
+    fig.update_layout(height=440, title=f"{LABELS[scheme]} at initialization, layer by layer",
                       legend=dict(title="hidden layer"))
     return theme.apply(fig)
 
@@ -80,10 +81,12 @@ def histograms(frame, scheme):
 def spread(frame):
     """Std of activations and gradients per layer, one line per scheme, log scale.
 
-    A scheme whose values are all exactly 0 cannot be drawn on a log axis: a note says so.
+    A scheme whose values are all exactly 0 cannot be drawn on a log axis: a note says so. An
+    axis over at most two decades is ticked at 1, 2 and 5 × 10ᵏ (log_ticks), not Plotly's lone
+    digits; the gap between the panels holds the right one's numbers and title.
     """
-    fig = make_subplots(cols=2, horizontal_spacing=0.1, subplot_titles=(
-        "spread of the activations: std(a<sub>l</sub>)", "spread of the gradients: std(δ<sub>l</sub>)"))
+    fig = make_subplots(cols=2, horizontal_spacing=0.16, subplot_titles=(
+        "activations<br>std(a<sub>l</sub>)", "gradients<br>std(δ<sub>l</sub>)"))
     for col, quantity in enumerate(QUANTITIES, start=1):
         for scheme, rows in frame[frame["quantity"] == quantity].groupby("scheme", sort=False):
             colour, dash = STYLE[scheme]
@@ -93,14 +96,17 @@ def spread(frame):
                             showlegend=col == 1, row=1, col=col,
                             hovertemplate="layer %{x}: std %{y:.3g}<extra>" + LABELS[scheme] + "</extra>")
         fig.update_xaxes(title_text="hidden layer", dtick=1, row=1, col=col)
-        fig.update_yaxes(type="log", exponentformat="power", row=1, col=col)
+        positive = frame.loc[(frame["quantity"] == quantity) & (frame["std"] > 0), "std"]
+        few = len(positive) and np.log10(positive.max() / positive.min()) <= 2
+        fig.update_yaxes(type="log", exponentformat="power", row=1, col=col,
+                         **(log_ticks(positive) if few else {}))
     fig.update_yaxes(title_text="standard deviation", row=1, col=1)
     zero = [LABELS[k] for k, rows in frame.groupby("scheme", sort=False) if not rows["std"].any()]
     if zero:
         fig.add_annotation(text=f"{', '.join(zero)}: every value is exactly 0, which a log axis "
-                                "cannot show", xref="paper", yref="paper", x=0, y=-0.3,
-                           xanchor="left", showarrow=False, font_color=theme.GREY)
-    fig.update_layout(height=460, margin=dict(b=110), legend=dict(title="scheme"))
+                                "cannot show", xref="paper", yref="paper", x=0, y=-0.36,
+                           yanchor="top", xanchor="left", showarrow=False, font_color=theme.GREY)
+    fig.update_layout(height=480, margin=dict(b=130), legend=dict(title="scheme"))   # note under axis titles
     return theme.apply(fig)
 
 

@@ -15,7 +15,8 @@ def surface(result, three_d=False, title=""):
     drawn; frames redraw the path so far and a ball at its head (traces 1 and 2), one frame
     per path point (≤ 200). In 3-D the path is drawn at its true loss, its shadow on the surface
     (the loss at its projection, what the colours show) as a dark line, with grey drop lines
-    between the two; in 2-D the path's hover gives both losses.
+    between the two; in 2-D the path's hover gives both losses. The 3-D view is 100 px taller
+    (the page fits it to the window), so that its axes stay readable.
     """
     path = result["path"]
     fig = _ground(result, three_d)
@@ -46,14 +47,14 @@ def surface(result, three_d=False, title=""):
     x_title, y_title = axis_titles(result)
     if three_d:
         fig.update_layout(scene=dict(xaxis_title="α along d₁", yaxis_title="β along d₂", zaxis_title="loss",
-                                     camera=dict(eye=dict(x=1.4, y=-1.4, z=1.0))),
+                                     camera=dict(eye=dict(x=1.6, y=-1.6, z=1.15))),
                           margin=dict(l=10, r=10), annotations=[dict(
                               text=f"d₁: {x_title}<br>d₂: {y_title}", x=0, y=1, xref="paper",
                               yref="paper", showarrow=False, align="left", xanchor="left")])
     else:
         fig.update_layout(xaxis=dict(title=x_title, range=_edges(result["alphas"])),
                           yaxis=dict(title=y_title, range=_edges(result["betas"])))
-    fig.update_layout(title=title, height=560, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
+    fig.update_layout(title=title, height=660 if three_d else 560, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
     return theme.apply(fig)
 
 

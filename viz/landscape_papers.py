@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from viz import theme
 from viz.animation import rounded
+from viz.playground import log_ticks
 
 FLOOR = 1e-4                        # losses below this are coloured as this on the log scale
 RUNS = {"small batch": theme.BLUE, "large batch": theme.ORANGE}
@@ -24,9 +25,13 @@ def shared_range(panels, cap):
 
 
 def _colour_axis(lo, hi, title="loss"):
-    """A colour axis over log10 loss whose colour bar is ticked in loss values."""
-    ticks = [t for t in (1e-4, 1e-3, 1e-2, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
-             if lo <= np.log10(t) <= hi + 1e-9] or [10**lo]
+    """A colour axis over log10 loss whose colour bar is ticked in loss values: log_ticks (powers
+    of ten alone over more than two decades, so the labels do not crowd) and the cap on top, in
+    place of a tick within a sixth of the bar below it."""
+    ticks = [t for t in log_ticks([10**lo, 10**hi])["tickvals"] if lo - 1e-9 <= np.log10(t) <= hi + 1e-9]
+    ticks = [t for t in ticks if hi - np.log10(t) > (hi - lo) / 6 or np.isclose(np.log10(t), hi)]
+    if not ticks or not np.isclose(np.log10(ticks[-1]), hi):
+        ticks.append(10**hi)
     return dict(cmin=lo, cmax=hi, colorscale=theme.SEQUENTIAL, colorbar=dict(
         title=dict(text=title, side="right"), tickvals=np.log10(ticks),
         ticktext=[f"{t:g}" for t in ticks], thickness=14))
@@ -50,10 +55,14 @@ def _log_loss(Z, cap):
 def contours(panels, cap):
     """The slices side by side, one subplot per network, one shared colour scale; the training
     path projected on each plane (hover: its true loss), θ* a star. No legend (the page names
-    the red path and the black star), so the picture fits the first screen."""
+    the red path and the black star), so the picture fits the first screen. Panels titled by the
+    network's short name (a phone's panels are 40 px wide; the sizes are in the caption); when
+    every β range is the same only the first panel numbers it, so no tick label reaches into
+    the panel on its left."""
     lo, hi = shared_range(panels, cap)
-    fig = make_subplots(1, len(panels), subplot_titles=[p["label"] for p in panels],
-                        horizontal_spacing=0.04)
+    same = all(_edges(p["betas"]) == _edges(panels[0]["betas"]) for p in panels)
+    fig = make_subplots(1, len(panels), subplot_titles=[theme.wrap(p["net"], 7) for p in panels],
+                        horizontal_spacing=0.03 if same else 0.07)
     for col, p in enumerate(panels, start=1):
         fig.add_trace(go.Contour(x=rounded(p["alphas"]), y=rounded(p["betas"]),
                                  z=rounded(_log_loss(p["Z"], cap)), coloraxis="coloraxis",
@@ -62,13 +71,11 @@ def contours(panels, cap):
                                  hovertemplate="α %{x:.2f}, β %{y:.2f}: loss %{customdata:.4g}<extra></extra>"),
                       1, col)
         _add_path(fig, p, col, show_legend=col == 1)
-        fig.update_xaxes(title_text="α along d₁", range=_edges(p["alphas"]), row=1, col=col)
-        fig.update_yaxes(range=_edges(p["betas"]), row=1, col=col)
-    fig.update_yaxes(title_text="β along d₂", row=1, col=1)
+        fig.update_xaxes(title_text="α", range=_edges(p["alphas"]), nticks=4, row=1, col=col)
+        fig.update_yaxes(range=_edges(p["betas"]), showticklabels=col == 1 or not same, row=1, col=col)
+    fig.update_yaxes(title_text="β", row=1, col=1)
     fig.update_layout(coloraxis=_colour_axis(lo, hi, "loss (log scale)"), height=400,
-                      showlegend=False,
-                      title=f"loss on a plane through the trained weights θ* ({_method(panels)}, "
-                            "one colour scale)",
+                      showlegend=False, title=f"loss at θ* + α d₁ + β d₂ ({_method(panels)})",
                       margin=dict(t=80, b=50))
     return theme.apply(fig)
 
@@ -76,8 +83,8 @@ def contours(panels, cap):
 def _method(panels):
     """How the planes were chosen, for the title."""
     if panels[0]["explained"] is None:
-        return "filter-normalized random directions"
-    return "each path's two PCA directions"
+        return "random directions"
+    return "PCA directions"
 
 
 def _add_path(fig, p, col, show_legend):
@@ -99,7 +106,8 @@ def surfaces(panels, cap):
     clipped at cap, coloured by height on one shared linear scale 0..cap; the path drawn at its
     true loss."""
     fig = make_subplots(1, len(panels), specs=[[{"type": "scene"}] * len(panels)],
-                        subplot_titles=[p["label"] for p in panels], horizontal_spacing=0.02)
+                        subplot_titles=[f"{p['net']}<br><sup>{p['label']}</sup>" for p in panels],
+                        horizontal_spacing=0.02)
     for col, p in enumerate(panels, start=1):
         Z = np.minimum(np.nan_to_num(p["Z"], nan=cap, posinf=cap), cap)
         fig.add_trace(go.Surface(x=rounded(p["alphas"]), y=rounded(p["betas"]), z=rounded(Z),
@@ -115,12 +123,12 @@ def surfaces(panels, cap):
                                    hovertemplate="true loss %{z:.4g}<extra></extra>"), 1, col)
         fig.layout[f"scene{col if col > 1 else ''}"].update(
             xaxis_title="α", yaxis_title="β", zaxis=dict(title="loss", range=[0, 1.05 * cap]),
-            camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1)), aspectmode="manual",
-            aspectratio=dict(x=1, y=1, z=0.7))
+            camera=dict(eye=dict(x=1.45, y=-1.45, z=1.1)), aspectmode="manual",
+            aspectratio=dict(x=1, y=1, z=0.8))
     fig.update_layout(coloraxis=dict(cmin=0, cmax=cap, colorscale=theme.SEQUENTIAL,
                                      colorbar=dict(title=dict(text="loss", side="right"), thickness=14)),
                       height=620, title=f"the same slices in 3-D (loss above {cap:g} cut off): drag to rotate",
-                      margin=dict(l=0, r=0, t=90, b=10), legend=dict(orientation="h", y=0, x=0))
+                      margin=dict(l=10, r=0, t=90, b=10), legend=dict(orientation="h", y=0, x=0))
     return theme.apply(fig)
 
 
@@ -133,16 +141,18 @@ def sharp_flat_lines(lines):
     fig.add_vline(x=0, line=dict(color=theme.GREY, dash="dot", width=1.5))
     fig.update_layout(title="loss along one filter-normalized direction through each minimum",
                       xaxis_title="t (distance along d, in units of the weights' own size)",
-                      yaxis=dict(title="training loss", type="log"), height=420,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
+                      yaxis=dict(title="training loss", type="log", **log_ticks(lines["loss"])),
+                      height=440,
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
+                      margin=dict(b=110))   # the legend under the axis title, clear of the title
     return theme.apply(fig)
 
 
 def sharp_flat_spread(runs):
     """Per seed (one dot each, the seed's two runs joined by a grey line): λ_max, the rise along
-    the line, and the validation loss, small batch vs large batch."""
-    columns = (("lambda_max", "top Hessian eigenvalue λ_max"), ("rise", "rise along the line at t = ±½"),
-               ("val_loss", "validation loss"))
+    the line at t = ±½, and the validation loss, small batch vs large batch (short panel titles,
+    which fit a phone; the page's text says what λ_max and the line are)."""
+    columns = (("lambda_max", "λ_max"), ("rise", "rise at t = ±½"), ("val_loss", "validation loss"))
     fig = make_subplots(1, 3, subplot_titles=[title for _, title in columns], horizontal_spacing=0.1)
     for col, (column, _) in enumerate(columns, start=1):
         for seed, pair in runs.groupby("seed"):
@@ -155,7 +165,7 @@ def sharp_flat_spread(runs):
                                      marker=dict(color=colour, size=11), name=run,
                                      showlegend=False, customdata=rows["seed"],
                                      hovertemplate="seed %{customdata}: %{y:.4g}<extra></extra>"), 1, col)
-    fig.update_layout(height=380, title=f"over {runs['seed'].nunique()} seeds (one dot per run)")
+    fig.update_layout(height=400, title=f"over {runs['seed'].nunique()} seeds (one dot per run)")
     return theme.apply(fig)
 
 
@@ -164,7 +174,7 @@ def convexity(pairs, cap):
     |λ_min/λ_max| (dark blue near 0: convex; yellow: strong negative curvature, non-convex).
     Slices share one colour scale, maps another (0 to 1, larger ratios drawn as 1)."""
     lo, hi = shared_range([p for p, _ in pairs], cap)
-    titles = [t for p, _ in pairs for t in (f"{p['label']}: loss", f"{p['label']}: |λ_min/λ_max|")]
+    titles = [t for p, _ in pairs for t in (f"{p['net']}: loss", f"{p['net']}: |λ_min/λ_max|")]
     fig = make_subplots(len(pairs), 2, subplot_titles=titles, horizontal_spacing=0.16,
                         vertical_spacing=0.14)
     for row, (p, m) in enumerate(pairs, start=1):

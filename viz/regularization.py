@@ -58,7 +58,7 @@ def boundaries(result, left_title):
     g, points = result["grid"], result["points"]
     last = int(g["epochs"][-1])
     fig = make_subplots(cols=2, horizontal_spacing=0.06, subplot_titles=(
-        left_title, f"the full run to epoch {last} (▶ replays it)"))
+        left_title, f"full run (▶)<br>to epoch {last}"))
     for col, z in ((1, g["kept"]), (2, g["p"][-1])):
         fig.add_heatmap(x=g["x"], y=g["y"], z=rounded(z, 2), zmin=0, zmax=1,
                         colorscale=PROBABILITY, showscale=col == 2, zsmooth="best", row=1, col=col,

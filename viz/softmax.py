@@ -11,8 +11,8 @@ LOSS_CAP = 8.0   # the -log p curve is drawn up to here; a larger loss is marked
 def one_example(frame, loss, label):
     """Three panels: probabilities p (true class highlighted), the curve -log p, gradient p - y."""
     fig = make_subplots(cols=3, horizontal_spacing=0.09, subplot_titles=(
-        "probabilities p = softmax(z)", f"loss −log p<sub>k</sub> = {loss:.4g}",
-        "gradient ∂loss/∂z = p − y"))
+        "probabilities<br>p = softmax(z)", f"loss −log p<sub>k</sub><br>= {loss:.4g}",
+        "gradient<br>∂loss/∂z = p − y"))
     colours = [theme.VERMILLION if i == label else theme.BLUE for i in range(len(frame))]
     ticks = [f"{c}<br>z={z:.3g}" for c, z in zip(frame["class"], frame["logit"])]
     fig.add_bar(x=ticks, y=frame["p"], marker_color=colours, text=_short(frame["p"]),
@@ -33,7 +33,7 @@ def one_example(frame, loss, label):
     fig.update_yaxes(range=[0, LOSS_CAP + 0.5], row=1, col=2)
     fig.update_xaxes(range=[0, 1.02], title_text="probability of the true class", row=1, col=2)
     fig.update_yaxes(range=[-1.25, 1.25], row=1, col=3)
-    fig.update_layout(showlegend=False, height=430, bargap=0.3)
+    fig.update_layout(showlegend=False, height=440, bargap=0.3)
     return theme.apply(fig)
 
 
@@ -60,7 +60,7 @@ def batch(frame, full, in_batch_mean):
 def entropy_split(frame, stats):
     """Left: p and q side by side. Right: H(p) + KL(p || q) stacked next to H(p, q)."""
     fig = make_subplots(cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.14,
-                        subplot_titles=("two distributions", "cross-entropy = entropy + KL"))
+                        subplot_titles=("two distributions", "cross-entropy<br>= entropy + KL"))
     for name, colour in (("p", theme.BLUE), ("q", theme.ORANGE)):
         fig.add_bar(x=frame["outcome"].astype(str), y=frame[name], name=name, marker_color=colour,
                     text=_short(frame[name]), textposition="outside", row=1, col=1)

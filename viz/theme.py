@@ -15,6 +15,7 @@ SEQUENTIAL = "Cividis"   # contours and heat maps: perceptually uniform, colour-
 DIVERGING = "RdBu_r"     # signed quantities (gradients): blue < 0 < red; pass zmid=0
 
 FONT = {False: 16, True: 24}
+SCENE_TICKS = {False: 12, True: 16}   # 3-D tick labels: Plotly draws them larger than 2-D text
 LINE = {False: 3, True: 4.5}
 
 
@@ -36,12 +37,43 @@ def template(big=False):
 
 
 def apply(fig, big=False):
-    """Give `fig` the lab's look (in place) and return it; every log axis says so (log_axis)."""
+    """Give `fig` the lab's look (in place) and return it: room for the subplot titles under the
+    title (headroom), 3-D tick labels small and few, and every log axis says so (log_axis)."""
     fig.update_layout(template=template(big))
     fig.update_annotations(font_size=FONT[big])   # subplot titles are annotations
+    headroom(fig, FONT[big])
+    fig.update_scenes({f"{axis}axis": dict(tickfont_size=SCENE_TICKS[big], nticks=6) for axis in "xyz"})
     fig.for_each_xaxis(log_axis)
     fig.for_each_yaxis(log_axis)
     return fig
+
+
+TITLE_PAD = 12   # px between the top of a figure and its title
+
+
+def headroom(fig, size=FONT[False]):
+    """Room for the subplot titles standing on the plots' top edge (make_subplots puts them at
+    paper y = 1, anchored at their bottom) and the title above them (in place), for text of
+    `size` px: a one-line title pinned to the top of the figure (Plotly would put the first line
+    of a pinned longer one above the figure), the top margin raised (never lowered) to hold the
+    title's lines (1.2 × size) and the tallest subplot title's lines, each line 1.3 × its font
+    size (a <sup> line 0.7 of it)."""
+    lines = [_lines(a.text) for a in fig.layout.annotations
+             if a.text and a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 1]
+    if not lines:
+        return
+    title = fig.layout.title.text or ""
+    title_height = _lines(title) * round(size * 1.2) * 1.3 if title else 0
+    need = TITLE_PAD + title_height + max(lines) * size * 1.3 + 10
+    if title and "<br>" not in title and fig.layout.title.y is None:
+        fig.update_layout(title=dict(y=1, yref="container", yanchor="top", pad_t=TITLE_PAD))
+    fig.update_layout(margin_t=max(fig.layout.margin.t or template().layout.margin.t, round(need)))
+
+
+def _lines(text):
+    """How many lines of full-size text `text` takes: one per <br>-separated line, 0.7 for a
+    line in <sup>."""
+    return sum(0.7 if line.startswith("<sup>") else 1 for line in text.split("<br>"))
 
 
 LOG_NOTE = "log scale"
@@ -49,11 +81,25 @@ LOG_NOTE = "log scale"
 
 def log_axis(axis):
     """A log axis (in place): its title says "log scale" and its ticks read 10⁻³, 10⁻², ...
-    (exponentformat "power", no "10µ") unless the figure set its own tick format."""
-    if axis.type != "log":
+    (exponentformat "power", no "10µ") unless the figure set its own tick format. An axis that
+    shows no numbers (the inner one of shared axes) gets no title: its twin says it."""
+    if axis.type != "log" or axis.showticklabels is False:
         return
     title = axis.title.text or ""
     if "log" not in title.lower():
         axis.title.text = f"{title} ({LOG_NOTE})" if title else LOG_NOTE
     if not axis.tickformat and axis.exponentformat in (None, "B", "SI"):
         axis.exponentformat = "power"
+
+
+def wrap(text, width):
+    """`text` broken at spaces into lines of at most `width` characters (a longer word stays
+    whole), joined by <br>: a subplot title that fits its panel on a phone, where side-by-side
+    panels are 40-60 px wide (lab/page.py draws annotations at 70 % there)."""
+    lines = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
