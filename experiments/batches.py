@@ -20,6 +20,7 @@ from experiments import budget, sources
 from experiments.frames import frame_steps
 from experiments.words import num
 from nnlib import _check, data, landscape, optim
+from nnlib.batched import fit_runs
 from nnlib.model import MLP
 from nnlib.train import fit
 
@@ -134,7 +135,7 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         if "val_loss" in e:
             frame["val_loss"] = e["val_loss"]
         if band:
-            frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame),
+            frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, frame["loss"],
                                                            uploaded, reshuffle)
         epochs_.append(frame)
         summary.append({"batch": size, "n": n, "updates_per_epoch": per_epoch,
@@ -145,13 +146,31 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         pd.DataFrame(summary)
 
 
-def _spread(size, lr, epochs, n, seed, rows, uploaded, reshuffle=True):
-    """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders (first `rows`)."""
+def _spread(size, lr, epochs, n, seed, loss, uploaded, reshuffle=True):
+    """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders: the run's own
+    (shuffle seed `seed`, full loss `loss`) and those of seeds seed + 1, ..., cut to len(loss)."""
     curves = np.full((BAND_SEEDS, epochs + 1), np.nan)
-    for k in range(BAND_SEEDS):
-        loss = train(size, lr, epochs, n, seed, seed + k, uploaded, reshuffle)[1].epochs["train_loss"]
-        curves[k, :len(loss)] = loss
-    return np.fmin.reduce(curves, axis=0)[:rows], np.fmax.reduce(curves, axis=0)[:rows]
+    curves[0, :len(loss)] = loss
+    others = [seed + k for k in range(1, BAND_SEEDS)]
+    for k, hist in enumerate(shuffle_runs(size, lr, epochs, n, seed, others, uploaded, reshuffle), 1):
+        curves[k, :len(hist.epochs["train_loss"])] = hist.epochs["train_loss"]
+    return np.fmin.reduce(curves, axis=0)[:len(loss)], np.fmax.reduce(curves, axis=0)[:len(loss)]
+
+
+def shuffle_runs(size, lr, epochs, n, seed, shuffle_seeds, uploaded=None, reshuffle=True):
+    """The Histories of train(size, lr, epochs, n, seed, s, uploaded, reshuffle) for every
+    shuffle seed s in shuffle_seeds; the band reads only their training loss.
+
+    The runs share their data and start and differ only in the order of the examples, so they
+    are trained at once (nnlib.batched.fit_runs, equal to the separate runs to float64
+    round-off), without the validation set, which does not change training."""
+    X, y = examples(n, seed, uploaded)
+    B = batch_size(size, len(X))
+    models = [MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed) for _ in shuffle_seeds]
+    orders = None if reshuffle else [np.random.default_rng(s).permutation(len(X))
+                                     for s in shuffle_seeds]
+    return fit_runs(models, X, y, optim.SGD(lr=lr), batch_size=None if B == len(X) else B,
+                    epochs=epochs, seed=list(shuffle_seeds), shuffle=reshuffle, orders=orders)
 
 
 def verdict(result):

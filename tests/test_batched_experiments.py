@@ -1,0 +1,33 @@
+"""Experiments that train several runs of one shape at once (nnlib.batched.fit_runs) give the
+numbers the separate single runs (nnlib.train.fit, the code they replaced, written out here)
+give, to float64 round-off, on several seeds."""
+import numpy as np
+import pytest
+
+from experiments import batches
+
+RTOL, ATOL = 1e-10, 1e-12
+
+
+def assert_same_epochs(separate, batched, columns):
+    assert len(separate) == len(batched)
+    for r, (a, b) in enumerate(zip(separate, batched)):
+        assert a.diverged_at == b.diverged_at, f"run {r}"
+        for key in columns:
+            np.testing.assert_allclose(b.epochs[key], a.epochs[key], RTOL, ATOL,
+                                       err_msg=f"run {r} {key}")
+
+
+@pytest.mark.parametrize("reshuffle", [True, False], ids=["reshuffled", "one fixed order"])
+@pytest.mark.parametrize("seed", [0, 3, 7])
+@pytest.mark.parametrize("size", ["full", "16", "1"])
+def test_batches_band_runs_equal_the_separate_shuffle_orders(seed, size, reshuffle):
+    lr = 10.0 if seed == 7 else 0.1          # η = 10: batch 1 diverges, each order at its own step
+    shuffles = [seed + k for k in range(1, batches.BAND_SEEDS)]
+    separate = [batches.train(size, lr, 3, 150, seed, s, reshuffle=reshuffle)[1] for s in shuffles]
+    batched = batches.shuffle_runs(size, lr, 3, 150, seed, shuffles, reshuffle=reshuffle)
+    assert_same_epochs(separate, batched, ["train_loss", "train_acc"])
+    for a, b in zip(separate, batched):
+        np.testing.assert_allclose(b.steps["batch_loss"], a.steps["batch_loss"], RTOL, ATOL)
+    if seed == 7 and size == "1":
+        assert len({h.diverged_at for h in separate}) > 2     # the divergence case is exercised
