@@ -15,6 +15,7 @@ import pandas as pd
 
 from experiments import words
 from nnlib import _check, data, optim, schedules
+from nnlib.batched import fit_runs
 from nnlib.lr_finder import lr_range_test
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -133,6 +134,18 @@ def train(lr, schedule="constant", optimizer="sgd", epochs=40, batch_size=32, se
     return fit(model, X, y, opt, batch_size=batch_size, epochs=epochs, schedule=sched, seed=seed)
 
 
+def train_many(lrs, schedule="constant", optimizer="sgd", epochs=40, batch_size=32, seed=0):
+    """[train(lr, schedule, optimizer, epochs, batch_size, seed) for lr in lrs], trained at once
+    (nnlib.batched.fit_runs: one network shape, data set and batch order, one optimizer and
+    scheduler per learning rate; equal to the separate runs to float64 round-off)."""
+    X, y, _, _ = _setup(optimizer, lrs[0], batch_size, seed)
+    models = [MLP([2, *HIDDEN, 2], seed=seed) for _ in lrs]
+    opts = [optim.get(optimizer, lr=lr) for lr in lrs]
+    scheds = [make_schedule(schedule, opt, total_steps(epochs, batch_size)) for opt in opts]
+    return fit_runs(models, X, y, opts, batch_size=batch_size, epochs=epochs, schedule=scheds,
+                    seed=seed)
+
+
 def lr_runs(lr=0.3, schedule="constant", optimizer="sgd", epochs=40, batch_size=32, seed=0):
     """The same run with η0 = lr × each of MULTIPLES. Returns tidy frames (steps, epochs, summary):
 
@@ -142,8 +155,8 @@ def lr_runs(lr=0.3, schedule="constant", optimizer="sgd", epochs=40, batch_size=
     """
     per_epoch = math.ceil(N / batch_size)
     steps, epochs_, summary = [], [], []
-    for m in MULTIPLES:
-        hist = train(lr * m, schedule, optimizer, epochs, batch_size, seed)
+    hists = train_many([lr * m for m in MULTIPLES], schedule, optimizer, epochs, batch_size, seed)
+    for m, hist in zip(MULTIPLES, hists):
         run = f"η = {lr * m:g}" + ("" if m == 1 else f" ({'÷10' if m < 1 else f'×{m:g}'})")
         s, e = hist.steps, hist.epochs
         steps.append(pd.DataFrame({"run": run, "multiple": m, "step": s["step"], "epoch": s["epoch"],

@@ -4,7 +4,7 @@ give, to float64 round-off, on several seeds."""
 import numpy as np
 import pytest
 
-from experiments import batches
+from experiments import batches, schedules
 
 RTOL, ATOL = 1e-10, 1e-12
 
@@ -31,3 +31,27 @@ def test_batches_band_runs_equal_the_separate_shuffle_orders(seed, size, reshuff
         np.testing.assert_allclose(b.steps["batch_loss"], a.steps["batch_loss"], RTOL, ATOL)
     if seed == 7 and size == "1":
         assert len({h.diverged_at for h in separate}) > 2     # the divergence case is exercised
+
+
+@pytest.mark.parametrize("seed", [0, 4, 9])
+@pytest.mark.parametrize("schedule,optimizer", [("constant", "sgd"), ("step", "momentum"),
+                                                ("plateau", "sgd"), ("warmup_cosine", "adam")])
+def test_schedules_learning_rates_equal_the_separate_runs(seed, schedule, optimizer):
+    lrs = [0.3 * m for m in schedules.MULTIPLES]
+    separate = [schedules.train(lr, schedule, optimizer, 6, 32, seed) for lr in lrs]
+    batched = schedules.train_many(lrs, schedule, optimizer, 6, 32, seed)
+    assert_same_epochs(separate, batched, ["train_loss", "train_acc", "lr"])
+    for a, b in zip(separate, batched):
+        for key in ("batch_loss", "lr"):
+            np.testing.assert_allclose(b.steps[key], a.steps[key], RTOL, ATOL)
+    if optimizer == "sgd":      # η = 30 diverges with plain SGD: that case is exercised
+        assert separate[-1].diverged_at is not None
+
+
+def test_schedules_lr_runs_frames_are_those_of_the_separate_runs():
+    frames = schedules.lr_runs(0.3, "step", "momentum", epochs=5, batch_size=50, seed=2)
+    summary = frames[2]
+    for row, m in zip(summary.itertuples(), schedules.MULTIPLES):
+        hist = schedules.train(0.3 * m, "step", "momentum", 5, 50, 2)
+        np.testing.assert_allclose(row.final_loss, hist.epochs["train_loss"][-1], RTOL, ATOL)
+        assert row.diverged_at == hist.diverged_at if hist.diverged_at else np.isnan(row.diverged_at)
