@@ -25,9 +25,7 @@ def test_the_calibration_stated_in_the_docstring():
 
 def test_each_limit_is_the_largest_view_allowed_before():
     """The views named in the docstring sit just under their lesson's limit."""
-    sizes = batches.SIZES
-    assert seconds([Run((2, 16, 16, 2), 1000, batches.batch_size(s, 1000), 60, count=6)
-                    for s in sizes]) <= batches.LIMIT_S
+    assert seconds(batches.check_work(batches.SIZES, 60, 1000, 2, band=True).runs) <= batches.LIMIT_S
     assert seconds([Run((2, 16, 16, 2), 200, 1, 300)]) <= landscape.LIMIT_S
     assert seconds([Run((2, *[16] * 10, 2), 300, 32, 50, count=9)]) <= initialization.LIMIT_S
     assert seconds([Run((2, 128, 128, 2), 160, 16, 370, evaluated=360, count=4)]) \
@@ -47,7 +45,7 @@ def test_check_returns_the_estimate_or_refuses_in_one_sentence():
 
 
 def test_every_lesson_refuses_its_largest_views_with_the_one_sentence():
-    for refuse in (lambda: batches.check_work(batches.SIZES, 60, 1100, 2, 6),
+    for refuse in (lambda: batches.check_work(batches.SIZES, 60, 1100, 2, band=True),
                    lambda: landscape.train(hidden="16-16-16", batch_size=1, epochs=300),
                    lambda: playground.run(n=1000, batch_size=1, epochs=200),
                    lambda: initialization.check_work(5, depth=10, epochs=60, width=64),
