@@ -4,7 +4,7 @@ give, to float64 round-off, on several seeds."""
 import numpy as np
 import pytest
 
-from experiments import batches, schedules
+from experiments import batches, initialization, schedules
 
 RTOL, ATOL = 1e-10, 1e-12
 
@@ -55,3 +55,24 @@ def test_schedules_lr_runs_frames_are_those_of_the_separate_runs():
         hist = schedules.train(0.3 * m, "step", "momentum", 5, 50, 2)
         np.testing.assert_allclose(row.final_loss, hist.epochs["train_loss"][-1], RTOL, ATOL)
         assert row.diverged_at == hist.diverged_at if hist.diverged_at else np.isnan(row.diverged_at)
+
+
+@pytest.mark.parametrize("seed", [0, 5, 8])
+@pytest.mark.parametrize("net", [dict(), dict(depth=10, sigma=1.0, activation="relu", lr=0.3)],
+                         ids=["defaults", "diverging relu"])
+def test_initialization_schemes_trained_at_once_equal_the_separate_runs(seed, net):
+    net = dict(sigma=0.3, epochs=8, seed=seed) | net
+    separate = {scheme: initialization.train(scheme, **net) for scheme in initialization.SCHEMES}
+    batched = initialization.train_schemes(initialization.SCHEMES, **net)
+    assert list(batched) == list(separate)
+    for scheme, a in separate.items():
+        b = batched[scheme]
+        assert a["diverged_at"] == b["diverged_at"], scheme
+        assert initialization.identical(a) == initialization.identical(b), scheme
+        for column in ("loss", "accuracy"):
+            np.testing.assert_allclose(b["curve"][column], a["curve"][column], RTOL, ATOL)
+        np.testing.assert_allclose(b["probe"], a["probe"], RTOL, ATOL)
+        np.testing.assert_allclose(b["max_difference"], a["max_difference"], RTOL, ATOL)
+    assert initialization.verdict(batched) == initialization.verdict(separate)
+    if net.get("activation") == "relu":   # the case where runs leave the stack is exercised
+        assert any(run["diverged_at"] for run in separate.values())

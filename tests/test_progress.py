@@ -3,7 +3,7 @@ lab.page.progress draws them as a bar while a cached experiment runs (never repl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from experiments import batches, budget, schedules
+from experiments import batches, budget, initialization, landscape, playground, regularization, schedules
 from experiments.budget import Meter, Run, seconds
 
 
@@ -32,9 +32,18 @@ def test_lessons_report_every_epoch_of_their_training():
     with budget.reporting(lambda share, text, total: said.append(text)):
         batches.runs(("full", "8"), epochs=2, band=True)
         schedules.seed_spread(epochs=2, seeds=2)
+        initialization.train_schemes(("zeros", "he_normal"), epochs=2)
+        landscape.train(epochs=5)
+        regularization.run(epochs=20, n_train=20)
+        regularization.dropout_gaps((0.0, 0.5), n_train=20, epochs=20)
+        playground.run(epochs=2, then=((3, 0.01),))
     assert said.count("Training batch 8: epoch 2 of 2") == 1
     assert said.count("Its other shuffle orders, batch 8: epoch 2 of 2") == batches.BAND_SEEDS - 1
     assert said.count("Seed 2 of 2: epoch 1 of 2") == len(schedules.MULTIPLES)
+    assert said.count("Training the schemes: epoch 2 of 2") == 2
+    assert "Training: epoch 5 of 5" in said and "Training: epoch 20 of 20" in said
+    assert said.count("Training the other dropout p: epoch 20 of 20") == 2
+    assert said[-1] == "Going on with η = 0.01: epoch 3 of 3"
 
 
 def script():
