@@ -358,7 +358,8 @@ def slice_over_training(size="8", lr=0.1, epochs=20, n=200, seed=0, n_batches=8,
     B = batch_size(size, n)
     meter = check_work((size,), epochs, n, int(y.max()) + 1)
     model, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, record_thetas="epoch",
-                        callback=meter.callback(meter.runs[0], f"Training {size_name(size)} to slice"))
+                        callback=meter.callback(meter.runs[0],
+                                                f"Training {size_name(size)} to slice"))
     finite = [theta for theta in hist.thetas if np.isfinite(theta).all()]
     parts = []
     for k in frame_steps(len(finite) - 1, SLICE_FRAMES):

@@ -138,8 +138,10 @@ def train_schemes(schemes, sigma=0.05, depth=6, width=16, activation="tanh", lr=
     models = [network(scheme, sigma, depth, width, activation, seed) for scheme in schemes]
     hists = fit_runs(models, X, y, optim.SGD(lr=lr, momentum=MOMENTUM), batch_size=BATCH_SIZE,
                      epochs=epochs, seed=seed,
-                     callback=[meter.callback(meter.runs[0], "Training the schemes") for _ in schemes])
-    return {scheme: _trained(model, hist, X, y) for scheme, model, hist in zip(schemes, models, hists)}
+                     callback=[meter.callback(meter.runs[0], "Training the schemes")
+                               for _ in schemes])
+    return {scheme: _trained(model, hist, X, y)
+            for scheme, model, hist in zip(schemes, models, hists)}
 
 
 def _trained(model, hist, X, y):

@@ -52,7 +52,8 @@ def check_work(networks, n_train=80, epochs=200, width=128):
     """ValueError (experiments.budget) if training `networks` networks of `width` units on
     n_train points for `epochs` epochs is estimated above LIMIT_S, so that one view stays quick
     on a shared server."""
-    budget.check([work(networks, n_train, epochs, width)], LIMIT_S, f"{networks} networks for {epochs} epochs of "
+    budget.check([work(networks, n_train, epochs, width)], LIMIT_S,
+                 f"{networks} networks for {epochs} epochs of "
                  f"{math.ceil(n_train / BATCH_SIZE)} batches",
                  "use fewer epochs, fewer training points or fewer units")
 
@@ -158,7 +159,8 @@ def dropout_gaps(ps=GAP_PS, n_train=80, noise=0.3, width=128, lr=0.01, epochs=20
     """For each dropout p, train all epochs (no early stopping) and measure the overfitting gap
     at the last epoch: frame dropout, train_loss, val_loss, gap = val_loss − train_loss."""
     tick = meter(len(ps), n_train, epochs, width, "Training the other dropout p")
-    return pd.DataFrame([_gap(p, train(n_train, noise, width, p, lr, epochs, seed, tick())[1].epochs)
+    return pd.DataFrame([_gap(p, train(n_train, noise, width, p, lr, epochs, seed,
+                                       tick())[1].epochs)
                          for p in ps], columns=["dropout", "train_loss", "val_loss", "gap"])
 
 
