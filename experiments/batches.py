@@ -20,6 +20,7 @@ from experiments import budget, sources
 from experiments.frames import frame_steps
 from experiments.words import num
 from nnlib import _check, data, landscape, optim
+from nnlib.batched import fit_runs
 from nnlib.model import MLP
 from nnlib.train import fit
 
@@ -27,7 +28,7 @@ SIZES = ("full", "256", "64", "16", "8", "1")
 HIDDEN = (16, 16)
 NOISE = 0.2            # two moons with this much noise: not perfectly separable
 BAND_SEEDS = 5         # shuffle orders behind the spread band
-LIMIT_S = 13.6         # experiments.budget: every size × 6 shuffles × 60 epochs of 1000
+LIMIT_S = 6.0          # experiments.budget: every size and its band × 60 epochs of 1000
 N_VAL = 1000           # validation moons, never trained on
 VAL_SEED = 1_000_000   # their seed is seed + VAL_SEED: a draw apart from every training set
 SLICE_FRAMES = 11      # epochs the moving slice is drawn at, at most (each costs 9 slices)
@@ -58,21 +59,29 @@ def validation(seed=0, uploaded=None):
     return data.make_moons(N_VAL, noise=NOISE, seed=seed + VAL_SEED)
 
 
-def check_work(sizes, epochs, n, classes=2, runs_per_size=1, n_val=N_VAL):
-    """ValueError (experiments.budget) if training each batch size in `sizes` runs_per_size
-    times for `epochs` epochs on n examples (evaluating them and n_val validation rows after
-    every epoch) is estimated above LIMIT_S."""
+def check_work(sizes, epochs, n, classes=2, band=False, n_val=N_VAL):
+    """The experiments.budget Meter of training each batch size in `sizes` for `epochs` epochs
+    on n examples (evaluating them and n_val validation rows after every epoch), with band=True
+    also its BAND_SEEDS − 1 other shuffle orders at once (shuffle_runs, evaluated on the n);
+    ValueError if that is estimated above LIMIT_S."""
     net = (2, *HIDDEN, classes)
-    work = [budget.Run(net, n, batch_size(size, n), epochs, evaluated=n + n_val, count=runs_per_size)
-            for size in sizes]
-    runs = f" × {runs_per_size} shuffle orders" if runs_per_size > 1 else ""
+    work = [run for size in sizes for run in _work(net, size, epochs, n, band, n_val)]
+    runs = f" × {BAND_SEEDS} shuffle orders" if band else ""
     budget.check(work, LIMIT_S, f"{len(sizes)} batch size{'s' * (len(sizes) != 1)}{runs} for "
                  f"{epochs} epochs of {n:,} examples",
                  "use fewer epochs or batch sizes, or leave out the spread band")
+    return budget.Meter(work)
+
+
+def _work(net, size, epochs, n, band, n_val):
+    """The budget Runs of one batch size: its run, and with band=True its other shuffle orders."""
+    B = batch_size(size, n)
+    run = budget.Run(net, n, B, epochs, evaluated=n + n_val)
+    return [run] + band * [budget.Run(net, n, B, epochs, count=BAND_SEEDS - 1, batched=True)]
 
 
 def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=None, reshuffle=True,
-          record_thetas=None):
+          record_thetas=None, callback=None):
     """Train the seed's network on the seed's moons (or the uploaded table) with plain SGD; return
     (model, History).
 
@@ -80,7 +89,7 @@ def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=No
     (default: seed), so runs with other shuffle seeds start from the very same point.
     reshuffle=True shuffles the examples anew every epoch (nnlib.train.fit); False shuffles
     them once, with the same generator, and keeps that one order for every epoch.
-    record_thetas: nnlib.train.fit's (None, "epoch" or "step": History.thetas).
+    record_thetas: nnlib.train.fit's (None, "epoch" or "step": History.thetas); callback: fit's.
     """
     X, y = examples(n, seed, uploaded)
     n = len(X)
@@ -92,7 +101,7 @@ def train(size, lr=0.1, epochs=20, n=200, seed=0, shuffle_seed=None, uploaded=No
         X, y = X[order], y[order]
     hist = fit(model, X, y, optim.SGD(lr=lr), batch_size=None if B == n else B, epochs=epochs,
                seed=order_seed, shuffle=reshuffle, val=validation(seed, uploaded),
-               record_thetas=record_thetas)
+               record_thetas=record_thetas, callback=callback)
     return model, hist
 
 
@@ -115,13 +124,16 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         raise ValueError("choose at least one batch size")
     y = examples(n, seed, uploaded)[1]
     n = len(y)
-    check_work(sizes, epochs, n, int(y.max()) + 1, 1 + BAND_SEEDS * band,
-               0 if uploaded is not None else N_VAL)
+    n_val = 0 if uploaded is not None else N_VAL
+    meter = check_work(sizes, epochs, n, int(y.max()) + 1, band, n_val)
+    net = (2, *HIDDEN, int(y.max()) + 1)
     steps, epochs_, summary = [], [], []
     for size in sizes:
         B = batch_size(size, n)
         per_epoch = -(-n // B)
-        _, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, reshuffle=reshuffle)
+        work = _work(net, size, epochs, n, band, n_val)
+        _, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, reshuffle=reshuffle,
+                        callback=meter.callback(work[0], f"Training {size_name(size)}"))
         s, e = pd.DataFrame(hist.steps), pd.DataFrame(hist.epochs)
         within = s["step"] - (s["epoch"] - 1) * per_epoch              # 1..per_epoch
         steps.append(pd.DataFrame({
@@ -134,8 +146,10 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         if "val_loss" in e:
             frame["val_loss"] = e["val_loss"]
         if band:
-            frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, len(frame),
-                                                           uploaded, reshuffle)
+            ticks = [meter.callback(work[1], f"Its other shuffle orders, {size_name(size)}")
+                     for _ in range(BAND_SEEDS - 1)]
+            frame["loss_min"], frame["loss_max"] = _spread(size, lr, epochs, n, seed, frame["loss"],
+                                                           uploaded, reshuffle, ticks)
         epochs_.append(frame)
         summary.append({"batch": size, "n": n, "updates_per_epoch": per_epoch,
                         "final_loss": frame["loss"].iloc[-1],
@@ -145,13 +159,35 @@ def runs(sizes=("full", "64", "8", "1"), lr=0.1, epochs=20, n=200, seed=0, band=
         pd.DataFrame(summary)
 
 
-def _spread(size, lr, epochs, n, seed, rows, uploaded, reshuffle=True):
-    """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders (first `rows`)."""
+def _spread(size, lr, epochs, n, seed, loss, uploaded, reshuffle=True, callbacks=None):
+    """Per-epoch min and max of the full loss over BAND_SEEDS shuffle orders: the run's own
+    (shuffle seed `seed`, full loss `loss`) and those of seeds seed + 1, ..., cut to len(loss);
+    callbacks: fit_runs' (one per other order)."""
     curves = np.full((BAND_SEEDS, epochs + 1), np.nan)
-    for k in range(BAND_SEEDS):
-        loss = train(size, lr, epochs, n, seed, seed + k, uploaded, reshuffle)[1].epochs["train_loss"]
-        curves[k, :len(loss)] = loss
-    return np.fmin.reduce(curves, axis=0)[:rows], np.fmax.reduce(curves, axis=0)[:rows]
+    curves[0, :len(loss)] = loss
+    others = [seed + k for k in range(1, BAND_SEEDS)]
+    for k, hist in enumerate(shuffle_runs(size, lr, epochs, n, seed, others, uploaded, reshuffle,
+                                          callbacks), 1):
+        curves[k, :len(hist.epochs["train_loss"])] = hist.epochs["train_loss"]
+    return np.fmin.reduce(curves, axis=0)[:len(loss)], np.fmax.reduce(curves, axis=0)[:len(loss)]
+
+
+def shuffle_runs(size, lr, epochs, n, seed, shuffle_seeds, uploaded=None, reshuffle=True,
+                 callbacks=None):
+    """The Histories of train(size, lr, epochs, n, seed, s, uploaded, reshuffle) for every
+    shuffle seed s in shuffle_seeds; the band reads only their training loss.
+
+    The runs share their data and start and differ only in the order of the examples, so they
+    are trained at once (nnlib.batched.fit_runs, equal to the separate runs to float64
+    round-off), without the validation set, which does not change training."""
+    X, y = examples(n, seed, uploaded)
+    B = batch_size(size, len(X))
+    models = [MLP([2, *HIDDEN, int(y.max()) + 1], seed=seed) for _ in shuffle_seeds]
+    orders = None if reshuffle else [np.random.default_rng(s).permutation(len(X))
+                                     for s in shuffle_seeds]
+    return fit_runs(models, X, y, optim.SGD(lr=lr), batch_size=None if B == len(X) else B,
+                    epochs=epochs, seed=list(shuffle_seeds), shuffle=reshuffle, orders=orders,
+                    callback=callbacks)
 
 
 def verdict(result):
@@ -320,8 +356,10 @@ def slice_over_training(size="8", lr=0.1, epochs=20, n=200, seed=0, n_batches=8,
     X, y = examples(n, seed, uploaded)
     n = len(X)
     B = batch_size(size, n)
-    check_work((size,), epochs, n, int(y.max()) + 1)
-    model, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, record_thetas="epoch")
+    meter = check_work((size,), epochs, n, int(y.max()) + 1)
+    model, hist = train(size, lr, epochs, n, seed, uploaded=uploaded, record_thetas="epoch",
+                        callback=meter.callback(meter.runs[0],
+                                                f"Training {size_name(size)} to slice"))
     finite = [theta for theta in hist.thetas if np.isfinite(theta).all()]
     parts = []
     for k in frame_steps(len(finite) - 1, SLICE_FRAMES):

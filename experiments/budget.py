@@ -23,32 +23,53 @@ from one that would keep a shared server busy.
 keeps the limit it had before (then counted in examples, updates or layer updates), converted
 to seconds at its default network and largest allowed built-in view:
 
-    batches         13.6 s   every batch size × 6 shuffle orders × 60 epochs of 1000 moons
+    batches          6.0 s   every batch size and its band's 4 other shuffle orders (trained
+                             at once) × 60 epochs of 1000 moons (13.6 s trained one by one)
     landscape        1.9 s   300 epochs of 200 points in batches of 1 (2-16-16-2), per run
-    initialization   0.55 s  9 schemes × 50 epochs × 10 tanh layers of 16 units
+    initialization   0.6 s   9 schemes at once × 50 epochs × 10 tanh layers of 16 units
     regularization   2.9 s   4 networks 2-128-128-2 × 370 epochs of 160 points
     playground       3.1 s   100,000 updates of 2-16-16-2
 
-No default or preset view comes near its limit: the closest, initialization's "Xavier for
-tanh", is estimated at 0.28 s of 0.55 s. Width now counts (a 64-unit network costs about four
+Runs of one shape trained at once (nnlib.batched.fit_runs, `batched=True`) share one step:
+
+    update_R(B) = STEP_US + L·LAYER_US + R·(RUN_US + 3·B·M·BMAC_US)                 (µs)
+
+calibrated on 2-16-16-2 with one optimizer per run (R = 4 and 8 at batch 1 and 32: 46.8,
+58.9, 89.7 and 154.6 µs per step; model: 42, 54, 94 and 159 µs). A batched product of these
+small matrices costs about four times a single one per multiply-add, so wide networks gain
+nothing from batching (at 2-128-128-2 four batched runs cost as much as four single ones, and
+the model overestimates them: a safe side for a budget).
+
+A view whose estimate is above PROGRESS_S shows a progress bar (lab.page.progress): its
+experiment makes a Meter of its runs, whose fit callbacks report, after every epoch, the share
+of the estimated seconds done so far.
+
+No default or preset view comes near its limit: the closest, initialization's "10 tanh
+layers", is estimated at 0.33 s of 0.6 s. Width now counts (a 64-unit network costs about four
 times a 16-unit one), which the old counts ignored.
 """
+import contextlib
+import contextvars
 import math
 from dataclasses import dataclass
 
 STEP_US, LAYER_US, MAC_US, PARAM_US = 12.0, 6.0, 1e-4, 1e-3
+RUN_US, BMAC_US = 2.6, 4.4e-4
+PROGRESS_S = 1.0     # views estimated longer than this show a progress bar
 
 
 @dataclass(frozen=True)
 class Run:
     """One training run of a view: layer sizes, training rows, batch size (None: full batch),
-    epochs, rows evaluated after every epoch (default: the training rows) and how many such runs."""
+    epochs, rows evaluated after every epoch (default: the training rows), how many such runs
+    and whether they are trained at once (nnlib.batched.fit_runs)."""
     sizes: tuple
     n: int
     batch: int | None
     epochs: int
     evaluated: int | None = None
     count: int = 1
+    batched: bool = False
 
     @property
     def updates(self):
@@ -59,6 +80,12 @@ def update_us(sizes, batch):
     """update(B) in µs: one step of fit on a batch of `batch` rows."""
     layers, macs, params = _shape(sizes)
     return STEP_US + layers * LAYER_US + 3 * batch * macs * MAC_US + params * PARAM_US
+
+
+def batched_update_us(sizes, batch, runs):
+    """update_R(B) in µs: one step of `runs` runs at once on batches of `batch` rows."""
+    layers, macs, _ = _shape(sizes)
+    return STEP_US + layers * LAYER_US + runs * (RUN_US + 3 * batch * macs * BMAC_US)
 
 
 def evaluate_us(sizes, rows):
@@ -78,8 +105,10 @@ def seconds(runs):
     total = 0.0
     for run in runs:
         rows = run.n if run.evaluated is None else run.evaluated
-        total += (run.updates * update_us(run.sizes, min(run.batch or run.n, run.n))
-                  + run.count * run.epochs * evaluate_us(run.sizes, rows))
+        batch = min(run.batch or run.n, run.n)
+        step = (batched_update_us(run.sizes, batch, run.count) / run.count if run.batched
+                else update_us(run.sizes, batch))
+        total += run.updates * step + run.count * run.epochs * evaluate_us(run.sizes, rows)
     return total * 1e-6
 
 
@@ -96,3 +125,40 @@ def check(runs, limit, what, advice):
                          f"computing, and the limit is {limit:g} s so that the page stays quick "
                          f"for everyone: {advice}")
     return cost
+
+
+_report = contextvars.ContextVar("budget.report", default=None)
+
+
+@contextlib.contextmanager
+def reporting(report):
+    """Within the block, every Meter made calls report(share done, text, estimated seconds)."""
+    token = _report.set(report)
+    try:
+        yield
+    finally:
+        _report.reset(token)
+
+
+class Meter:
+    """A view's progress through the estimated seconds of its runs: each fit callback made by
+    `callback(run, what)` counts one epoch of one of run's runs when fit calls it (so fit_runs
+    takes one per run) and reports the share done with the text "what: epoch k of E"."""
+
+    def __init__(self, runs):
+        self.runs = list(runs)
+        self.total, self.done, self.report = seconds(self.runs), 0.0, _report.get()
+
+    def callback(self, run, what, then=None):
+        """A fit callback counting one epoch of `run`; it returns what the fit callback `then`
+        (called first, if given) returns, else False: a Meter never stops training."""
+        per_epoch = seconds([run]) / (run.epochs * run.count)
+
+        def epoch_done(epoch, logs, model):
+            stop = then is not None and then(epoch, logs, model)
+            self.done += per_epoch
+            if self.report is not None:
+                self.report(min(self.done / self.total, 1.0), f"{what}: epoch {epoch} of "
+                            f"{run.epochs}", self.total)
+            return stop
+        return epoch_done

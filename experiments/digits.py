@@ -23,7 +23,7 @@ from nnlib import data, optim
 from nnlib.datasets import DIGITS_SHAPE, load_digits
 from nnlib.model import MLP
 from nnlib.train import fit
-from experiments import words
+from experiments import budget, words
 from experiments.metrics import confusion_matrix
 from experiments.frames import frame_steps
 
@@ -101,8 +101,10 @@ def run(hidden=(32,), activation="relu", init="he_normal", optimizer="adam", lr=
     model = network(hidden, activation, init, seed)
     batch = check_work(epochs, batch_size, len(Xt))
     recorder = FirstLayer(model, set(frame_steps(epochs, MAX_FRAMES).tolist()))
+    work = budget.Run(tuple(model.sizes), len(Xt), batch, epochs, evaluated=len(Xt) + len(Xv))
     hist = fit(model, Xt, yt, optim.get(optimizer, lr=lr), batch_size=None if batch == len(Xt)
-               else batch, epochs=epochs, val=(Xv, yv), seed=seed, callback=recorder)
+               else batch, epochs=epochs, val=(Xv, yv), seed=seed,
+               callback=budget.Meter([work]).callback(work, "Training", recorder))
     frames = recorder.frames(model)
     if hist.diverged_at is not None:
         model.theta = recorder.latest               # the last finite epoch's network
@@ -237,8 +239,9 @@ def full_batch(hidden=(32,), activation="relu", init="he_normal", optimizer="ada
     is compared)."""
     Xt, _, yt, _ = split(test_share, seed)
     model = network(hidden, activation, init, seed)
-    hist = fit(model, Xt, yt, optim.get(optimizer, lr=lr), batch_size=None,
-               epochs=min(FULL_FACTOR * epochs, MAX_FULL_EPOCHS), seed=seed)
+    work = budget.Run(tuple(model.sizes), len(Xt), None, min(FULL_FACTOR * epochs, MAX_FULL_EPOCHS))
+    hist = fit(model, Xt, yt, optim.get(optimizer, lr=lr), batch_size=None, epochs=work.epochs,
+               seed=seed, callback=budget.Meter([work]).callback(work, "Training with full batch"))
     return curves(hist), hist.diverged_at
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from experiments import budget, words
 from nnlib import data, init, optim
 from nnlib._check import choice
+from nnlib.batched import fit_runs
 from nnlib.model import MLP
 from nnlib.train import fit
 
@@ -35,7 +36,7 @@ BINS = 31
 IDENTICAL = 1e-12     # units closer than this are identical (BLAS may differ in the last bit)
 PROBE = 60            # examples shown in the symmetry heat map
 SHOWN_UNITS = 32      # units (rows) drawn per symmetry heat map
-LIMIT_S = 0.55   # experiments.budget: 9 schemes × 50 epochs × 10 layers of 16
+LIMIT_S = 0.6    # experiments.budget: 9 schemes at once × 50 epochs × 10 layers of 16
 
 
 def initializer(scheme, sigma=0.05):
@@ -101,11 +102,14 @@ def spread(schemes, sigma=0.05, depth=6, width=16, activation="tanh", seed=0):
 
 
 def check_work(schemes, depth=6, epochs=60, width=16):
-    """ValueError (experiments.budget) if training `schemes` networks of `depth` hidden layers
-    of `width` units for `epochs` epochs is estimated above LIMIT_S, so that one view stays quick."""
-    run = budget.Run((2, *[width] * depth, 2), N_POINTS, BATCH_SIZE, epochs, count=schemes)
+    """The experiments.budget Meter of training `schemes` networks of `depth` hidden layers of
+    `width` units for `epochs` epochs at once (train_schemes); ValueError if that is estimated
+    above LIMIT_S, so that one view stays quick."""
+    run = budget.Run((2, *[width] * depth, 2), N_POINTS, BATCH_SIZE, epochs, count=schemes,
+                     batched=True)
     budget.check([run], LIMIT_S, f"{schemes} networks of {depth} hidden layers for {epochs} epochs",
                  "compare fewer schemes, or use fewer epochs, fewer layers or narrower ones")
+    return budget.Meter([run])
 
 
 def train(scheme, sigma=0.05, depth=6, width=16, activation="tanh", lr=0.05, epochs=60, seed=0):
@@ -120,6 +124,28 @@ def train(scheme, sigma=0.05, depth=6, width=16, activation="tanh", lr=0.05, epo
     model = network(scheme, sigma, depth, width, activation, seed)
     hist = fit(model, X, y, optim.SGD(lr=lr, momentum=MOMENTUM), batch_size=BATCH_SIZE,
                epochs=epochs, seed=seed)
+    return _trained(model, hist, X, y)
+
+
+def train_schemes(schemes, sigma=0.05, depth=6, width=16, activation="tanh", lr=0.05, epochs=60,
+                  seed=0):
+    """{scheme: train(scheme, sigma, depth, width, activation, lr, epochs, seed)} for every
+    scheme, the networks trained at once (nnlib.batched.fit_runs: one shape, data set and batch
+    order, one SGD with momentum for the stack; equal to the separate runs to float64
+    round-off). ValueError (check_work) if that is too much work for one view."""
+    meter = check_work(len(schemes), depth, epochs, width)
+    X, y = dataset(seed)
+    models = [network(scheme, sigma, depth, width, activation, seed) for scheme in schemes]
+    hists = fit_runs(models, X, y, optim.SGD(lr=lr, momentum=MOMENTUM), batch_size=BATCH_SIZE,
+                     epochs=epochs, seed=seed,
+                     callback=[meter.callback(meter.runs[0], "Training the schemes")
+                               for _ in schemes])
+    return {scheme: _trained(model, hist, X, y)
+            for scheme, model, hist in zip(schemes, models, hists)}
+
+
+def _trained(model, hist, X, y):
+    """train()'s dict for a trained model and its History."""
     curve = pd.DataFrame({"epoch": hist.epochs["epoch"], "loss": hist.epochs["train_loss"],
                           "accuracy": hist.epochs["train_acc"]})
     with np.errstate(all="ignore"):    # a diverged model may hold huge numbers

@@ -55,13 +55,15 @@ def train(dataset="moons", noise=0.2, hidden="16-16", optimizer="adam", lr=0.01,
     X, y = points(dataset, noise, seed, uploaded)
     shape = sizes(hidden, int(y.max()) + 1)
     batch_size = min(_check.integer("batch size", batch_size, low=1, high=data.MAX_SAMPLES), len(X))
-    budget.check([budget.Run(tuple(shape), len(X), batch_size, epochs)], LIMIT_S,
+    work = budget.Run(tuple(shape), len(X), batch_size, epochs)
+    budget.check([work], LIMIT_S,
                  f"a {'-'.join(map(str, shape))} network for {epochs} epochs of {len(X):,} rows",
                  "use fewer epochs or a larger batch size")
     model = MLP(shape, seed=seed)
     updates = epochs * math.ceil(len(X) / batch_size)
     hist = fit(model, X, y, optim.get(optimizer, lr=lr), batch_size=batch_size, epochs=epochs,
-               seed=seed, record_thetas="step" if updates <= MAX_STEP_SNAPSHOTS else "epoch")
+               seed=seed, record_thetas="step" if updates <= MAX_STEP_SNAPSHOTS else "epoch",
+               callback=budget.Meter([work]).callback(work, "Training"))
     return model, X, y, hist
 
 

@@ -118,7 +118,9 @@ def run(problem="classification", dataset=None, n=300, noise=0.05, classes=2,
     batch = min(batch_size, len(Xt))
     per_epoch = math.ceil(len(Xt) / batch)
     total = epochs + sum(more for more, _ in then)
-    budget.check([budget.Run(tuple(sizes), len(Xt), batch, total, evaluated=len(X))], LIMIT_S,
+    stages = [budget.Run(tuple(sizes), len(Xt), batch, stage, evaluated=len(X))
+              for stage in (epochs, *(more for more, _ in then))]
+    budget.check(stages, LIMIT_S,
                  f"a {'-'.join(map(str, sizes))} network for {total} epochs of {per_epoch} "
                  "batches", "use fewer epochs, a larger batch size or a smaller network")
     model = MLP(sizes, activation=activation, init=init, dropout=dropout, l2=l2, l1=l1, seed=seed,
@@ -126,18 +128,21 @@ def run(problem="classification", dataset=None, n=300, noise=0.05, classes=2,
     opt, rng = optim.get(optimizer, lr=lr), np.random.default_rng(seed)
     keep = {*frame_steps(total, frame_count(sizes, one_d)).tolist(), epochs}
     snaps = Snapshots(model, keep)            # and the epoch where η changes
+    meter = budget.Meter(stages)
     train = (_net_x(Xt, scale, features), _net_y(yt, scale))
     val = (_net_x(Xv, scale, features), _net_y(yv, scale))
     hists = [fit(model, *train, opt, batch_size=batch, epochs=epochs, seed=rng, val=val,
-                 schedule=make_schedule(schedule, opt, epochs * per_epoch), callback=snaps)]
+                 schedule=make_schedule(schedule, opt, epochs * per_epoch),
+                 callback=meter.callback(stages[0], "Training", snaps))]
     checkpoint, changes, done = save(model, opt, rng), [], epochs
-    for more, new_lr in then:
+    for stage, (more, new_lr) in zip(stages[1:], then):
         if hists[-1].diverged_at is not None:
             break
         changes.append((done, new_lr))
         snaps.offset = done
         hist, checkpoint = resume(checkpoint, model, opt, train, val, batch, more, new_lr,
-                                  callback=snaps)
+                                  callback=meter.callback(stage, f"Going on with η = {new_lr:g}",
+                                                          snaps))
         hists.append(hist)
         done += more
     curves = joined(hists)

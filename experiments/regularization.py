@@ -52,11 +52,24 @@ def check_work(networks, n_train=80, epochs=200, width=128):
     """ValueError (experiments.budget) if training `networks` networks of `width` units on
     n_train points for `epochs` epochs is estimated above LIMIT_S, so that one view stays quick
     on a shared server."""
-    run = budget.Run((2, width, width, 2), n_train, BATCH_SIZE, epochs, evaluated=n_train + N_VAL,
-                     count=networks)
-    budget.check([run], LIMIT_S, f"{networks} networks for {epochs} epochs of "
+    budget.check([work(networks, n_train, epochs, width)], LIMIT_S,
+                 f"{networks} networks for {epochs} epochs of "
                  f"{math.ceil(n_train / BATCH_SIZE)} batches",
                  "use fewer epochs, fewer training points or fewer units")
+
+
+def work(networks, n_train=80, epochs=200, width=128):
+    """The budget Run of training `networks` networks one by one (at width 128 a batched step
+    costs as much as separate ones: experiments.budget)."""
+    return budget.Run((2, width, width, 2), n_train, BATCH_SIZE, epochs, evaluated=n_train + N_VAL,
+                      count=networks)
+
+
+def meter(networks, n_train, epochs, width, what):
+    """One fit callback per network counting its epochs for a progress bar (budget.Meter)."""
+    run = work(networks, n_train, epochs, width)
+    counter = budget.Meter([run])
+    return lambda then=None: counter.callback(run, what, then)
 
 
 def watch(stopper):
@@ -92,8 +105,9 @@ def run(n_train=80, noise=0.3, width=128, dropout=0.0, lr=0.01, epochs=200, earl
     stopper = EarlyStopping(monitor=monitor, min_delta=min_delta, patience=patience,
                             restore_best_weights=restore_best_weights,
                             start_from_epoch=start_from_epoch) if early_stopping else None
+    tick = meter(1, n_train, epochs, width, "Training")
     model, hist, (Xt, Xv, yt, yv) = train(n_train, noise, width, dropout, lr, epochs, seed,
-                                          watch(stopper) if stopper else None, "epoch")
+                                          tick(watch(stopper) if stopper else None), "epoch")
     curves = pd.DataFrame({k: hist.epochs[k] for k in
                            ("epoch", "train_loss", "val_loss", "train_acc", "val_acc")})
     last = int(curves["epoch"].iloc[-1])
@@ -144,7 +158,9 @@ def _proba(model, theta, grid):
 def dropout_gaps(ps=GAP_PS, n_train=80, noise=0.3, width=128, lr=0.01, epochs=200, seed=0):
     """For each dropout p, train all epochs (no early stopping) and measure the overfitting gap
     at the last epoch: frame dropout, train_loss, val_loss, gap = val_loss − train_loss."""
-    return pd.DataFrame([_gap(p, train(n_train, noise, width, p, lr, epochs, seed)[1].epochs)
+    tick = meter(len(ps), n_train, epochs, width, "Training the other dropout p")
+    return pd.DataFrame([_gap(p, train(n_train, noise, width, p, lr, epochs, seed,
+                                       tick())[1].epochs)
                          for p in ps], columns=["dropout", "train_loss", "val_loss", "gap"])
 
 

@@ -13,8 +13,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from experiments import words
+from experiments import budget, words
 from nnlib import _check, data, optim, schedules
+from nnlib.batched import fit_runs
 from nnlib.lr_finder import lr_range_test
 from nnlib.model import MLP
 from nnlib.train import fit
@@ -22,6 +23,7 @@ from nnlib.train import fit
 N, NOISE, HIDDEN = 200, 0.2, (16, 16)   # two noisy moons, a 2-16-16-2 ReLU network
 MULTIPLES = (0.1, 1, 10, 100)           # the learning rates compared: η times these
 OPTIMIZERS = ("sgd", "momentum", "adam")
+LIMIT_S = 6.0    # experiments.budget: the seed spread, 10 seeds × 100 epochs in batches of 2
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,31 @@ def train(lr, schedule="constant", optimizer="sgd", epochs=40, batch_size=32, se
     return fit(model, X, y, opt, batch_size=batch_size, epochs=epochs, schedule=sched, seed=seed)
 
 
+def check_work(epochs, batch_size, seeds=1):
+    """The experiments.budget Meter of lr_runs on `seeds` seeds (the four learning rates of a
+    seed trained at once); ValueError if that is estimated above LIMIT_S."""
+    work = [budget.Run((2, *HIDDEN, 2), N, batch_size, epochs, count=len(MULTIPLES), batched=True)
+            ] * seeds
+    budget.check(work, LIMIT_S, f"{len(MULTIPLES)} learning rates × {seeds} seed"
+                 f"{'s' * (seeds != 1)} for {epochs} epochs of {math.ceil(N / batch_size)} batches",
+                 "use a larger batch size or fewer epochs")
+    return budget.Meter(work)
+
+
+def train_many(lrs, schedule="constant", optimizer="sgd", epochs=40, batch_size=32, seed=0,
+               callbacks=None):
+    """[train(lr, schedule, optimizer, epochs, batch_size, seed) for lr in lrs], trained at once
+    (nnlib.batched.fit_runs: one network shape, data set and batch order, one optimizer and
+    scheduler per learning rate; equal to the separate runs to float64 round-off).
+    callbacks: fit_runs' (None or one per learning rate)."""
+    X, y, _, _ = _setup(optimizer, lrs[0], batch_size, seed)
+    models = [MLP([2, *HIDDEN, 2], seed=seed) for _ in lrs]
+    opts = [optim.get(optimizer, lr=lr) for lr in lrs]
+    scheds = [make_schedule(schedule, opt, total_steps(epochs, batch_size)) for opt in opts]
+    return fit_runs(models, X, y, opts, batch_size=batch_size, epochs=epochs, schedule=scheds,
+                    seed=seed, callback=callbacks)
+
+
 def lr_runs(lr=0.3, schedule="constant", optimizer="sgd", epochs=40, batch_size=32, seed=0):
     """The same run with η0 = lr × each of MULTIPLES. Returns tidy frames (steps, epochs, summary):
 
@@ -140,10 +167,18 @@ def lr_runs(lr=0.3, schedule="constant", optimizer="sgd", epochs=40, batch_size=
     epochs: run, multiple, epoch, step (updates done), loss (full training loss), lr
     summary: run, multiple, lr, start_loss, final_loss, diverged_at (NaN if it did not diverge)
     """
+    return _lr_runs(lr, schedule, optimizer, epochs, batch_size, seed,
+                    check_work(epochs, batch_size), "Training the four learning rates")
+
+
+def _lr_runs(lr, schedule, optimizer, epochs, batch_size, seed, meter, what):
+    """lr_runs, its progress counted by `meter` (an experiments.budget.Meter) as `what`."""
     per_epoch = math.ceil(N / batch_size)
     steps, epochs_, summary = [], [], []
-    for m in MULTIPLES:
-        hist = train(lr * m, schedule, optimizer, epochs, batch_size, seed)
+    ticks = [meter.callback(meter.runs[0], what) for _ in MULTIPLES]
+    hists = train_many([lr * m for m in MULTIPLES], schedule, optimizer, epochs, batch_size, seed,
+                       ticks)
+    for m, hist in zip(MULTIPLES, hists):
         run = f"η = {lr * m:g}" + ("" if m == 1 else f" ({'÷10' if m < 1 else f'×{m:g}'})")
         s, e = hist.steps, hist.epochs
         steps.append(pd.DataFrame({"run": run, "multiple": m, "step": s["step"], "epoch": s["epoch"],
@@ -279,7 +314,9 @@ def seed_spread(lr=0.3, schedule="constant", optimizer="sgd", epochs=40, batch_s
                 seeds=SPREAD_SEEDS):
     """lr_runs' summary for seeds 0..seeds − 1 (other weights, data and batches each time):
     frame seed, run, multiple, lr, start_loss, final_loss, diverged_at (NaN if it did not)."""
-    return pd.concat([lr_runs(lr, schedule, optimizer, epochs, batch_size, seed)[2].assign(seed=seed)
+    meter = check_work(epochs, batch_size, seeds)
+    return pd.concat([_lr_runs(lr, schedule, optimizer, epochs, batch_size, seed, meter,
+                               f"Seed {seed + 1} of {seeds}")[2].assign(seed=seed)
                       for seed in range(seeds)], ignore_index=True)
 
 

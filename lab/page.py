@@ -31,6 +31,7 @@ from contextlib import contextmanager, nullcontext
 
 import streamlit as st
 
+from experiments import budget
 from lab import cache, catalog, export, fit, navigation, notebook, report
 from lab.keyboard import keyboard_access, skip_link
 from lab.navigation import current_page
@@ -143,6 +144,34 @@ def first_sentence(text):
     """(the first sentence of `text`, the rest or "")."""
     first, *rest = SENTENCE_END.split(text, maxsplit=1)
     return first, "".join(rest)
+
+
+PROGRESS_STEPS = 50   # a bar moves at most this many times (every 2 %)
+
+
+@contextmanager
+def progress():
+    """A progress bar, where the block starts, for the training inside it: a view estimated
+    above budget.PROGRESS_S seconds moves it after its epochs (experiments.budget.Meter, "epoch
+    k of E"); it is gone when the block ends, and a quick view never shows it. Draw nothing
+    inside the block: the slot is emptied.
+
+    A cached experiment draws the bar while it runs, so st.cache_data keeps those few calls with
+    its result and replays them on a hit, here inside the same slot, which is emptied at once."""
+    slot = st.empty()
+    bar, drawn = None, -1
+
+    def report(share, text, total):
+        nonlocal bar, drawn
+        step = int(share * PROGRESS_STEPS)
+        if total > budget.PROGRESS_S and step > drawn:
+            drawn = step
+            bar = st.progress(share, text=text) if bar is None else bar.progress(share, text=text)
+    try:
+        with slot.container(), budget.reporting(report):
+            yield
+    finally:
+        slot.empty()
 
 
 @contextmanager

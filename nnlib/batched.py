@@ -184,7 +184,7 @@ class BatchedMLP:
 
 def fit_runs(models, X, y, opt, batch_size=32, epochs=100, schedule=None, val=None,
              early_stopping=None, shuffle=True, seed=0, callback=None, record_thetas=None,
-             schedule_per="step"):
+             schedule_per="step", orders=None):
     """Train R models at once on the same data; return their R Histories.
 
     The result equals (to float64 round-off) R separate runs
@@ -200,6 +200,10 @@ def fit_runs(models, X, y, opt, batch_size=32, epochs=100, schedule=None, val=No
       R schedulers (or None entries), scheduler r driving optimizer r.
     seed: one seed for every run, or a list of R. early_stopping, callback: None or a list of R
       (None entries allowed). A callback gets models[r] holding run r's current parameters.
+    orders: None, or with shuffle=False an (R, n) array whose row r is a permutation of the n
+      rows: run r goes through X[orders[r]] in that one order every epoch, as
+      fit(models[r], X[orders[r]], y[orders[r]], ..., shuffle=False) does; the epoch metrics
+      are measured on X as given (the same rows, so the same numbers to round-off).
     Runs that diverge or stop leave the stack; the others go on. Time columns share one clock.
     """
     net = BatchedMLP(models)
@@ -213,6 +217,7 @@ def fit_runs(models, X, y, opt, batch_size=32, epochs=100, schedule=None, val=No
     stoppers = _per_run("early_stopping", early_stopping, runs)
     callbacks = _per_run("callback", callback, runs)
     rngs = [_check.generator(s) for s in seeds]
+    fixed = _fixed_orders(orders, shuffle, X, y, runs)
 
     first_rows = _rows(net, X, y, val, [o.lr for o in opts])
     for stopper, row in zip(stoppers, first_rows):
@@ -225,7 +230,7 @@ def fit_runs(models, X, y, opt, batch_size=32, epochs=100, schedule=None, val=No
     log = _Logs(net, epochs, -(-len(X) // batch_size), record_thetas, first_rows)
     with np.errstate(all="ignore"):
         for epoch in range(1, epochs + 1):
-            _train_epoch(net, X, y, steppers, batch_size, shuffle, rngs, log)
+            _train_epoch(net, X, y, steppers, batch_size, shuffle, rngs, log, fixed)
             log.pause()
             rows = _rows(net, X, y, val, steppers.lrs())
             for r in np.flatnonzero(log.alive):
@@ -245,10 +250,13 @@ def fit_runs(models, X, y, opt, batch_size=32, epochs=100, schedule=None, val=No
     return log.histories(stoppers)
 
 
-def _train_epoch(net, X, y, steppers, batch_size, shuffle, rngs, log):
-    """One pass over the data for every run still training, as train._train_epoch does for one."""
+def _train_epoch(net, X, y, steppers, batch_size, shuffle, rngs, log, fixed=None):
+    """One pass over the data for every run still training, as train._train_epoch does for one;
+    fixed: None, or every run's rows (X, y) in its own fixed order, (R, n, ...) each."""
     n = len(X)
-    if shuffle and batch_size < n:
+    if fixed is not None:
+        X, y = fixed
+    elif shuffle and batch_size < n:
         orders = np.array([rng.permutation(n) for rng in rngs])
         X, y = X[orders], y[orders]
     else:
@@ -391,6 +399,21 @@ def _per_run(name, value, runs, single_ok=False):
     if value is None or single_ok:
         return [value] * runs
     raise ValueError(f"{name} keeps state for one run: give a list of {runs} (or None)")
+
+
+def _fixed_orders(orders, shuffle, X, y, runs):
+    """(X[orders], y[orders]) for fit_runs' orders (None without); ValueError unless orders is
+    one permutation of the rows per run, given with shuffle=False."""
+    if orders is None:
+        return None
+    orders = np.asarray(orders)
+    if shuffle:
+        raise ValueError("orders fixes each run's row order: give it with shuffle=False")
+    if orders.shape != (runs, len(X)) or orders.dtype.kind not in "iu" or \
+            not (np.sort(orders, axis=1) == np.arange(len(X))).all():
+        raise ValueError(f"orders must hold one permutation of the {len(X)} rows per run "
+                         f"({runs}), got shape {orders.shape}")
+    return X[orders], y[orders]
 
 
 def _optimizers(opt, runs):

@@ -7,7 +7,7 @@ import streamlit as st
 from experiments import batches as exp
 from lab import first_request, upload
 from lab.cache import cached
-from lab.page import friendly, lesson, show_figure
+from lab.page import friendly, lesson, progress, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from viz import batches as draw
@@ -95,7 +95,7 @@ def page():
     uploaded = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
     sizes = tuple(size for size in exp.SIZES if size in s["sizes"])
 
-    with friendly():
+    with friendly(), progress():
         steps, epochs, summary = cached_runs(sizes, s["lr"], s["epochs"], s["n"], s["seed"], s["band"],
                                              uploaded, s["reshuffle"])
     if uploaded:
@@ -125,7 +125,7 @@ def page():
                 "slope and its lowest point (diamond) move from batch to batch, and they move more "
                 "the smaller the batch. Press ▶ Play to move θ along the training with that batch "
                 "size, epoch by epoch: the same batches, sliced through the network as it learns.")
-    with friendly():
+    with friendly(), progress():
         cut = cached_slice(s["slice_batch"], s["lr"], s["epochs"], s["n"], s["seed"], uploaded=uploaded)
     last = int(cut["epoch"].max())
     shown = 0 if s["slice_at"] == "start" else last

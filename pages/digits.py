@@ -5,7 +5,7 @@ import streamlit as st
 from experiments import digits as exp, labels
 from lab import first_request
 from lab.cache import cached
-from lab.page import friendly, lesson, show_figure
+from lab.page import friendly, lesson, progress, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from nnlib import optim
@@ -75,7 +75,7 @@ def page():
     settings = dict(hidden=(s["width"],) * s["layers"], activation=s["activation"],
                     init=s["init"], optimizer=s["optimizer"], lr=s["lr"], epochs=s["epochs"],
                     test_share=s["test_share"], seed=s["seed"])
-    with friendly():
+    with friendly(), progress():
         result = cached_run(batch_size=s["batch_size"], **settings)
     weights, matrix = st.columns([3, 2], gap="medium")
     with weights:
@@ -112,7 +112,7 @@ def page():
                 "**dashed vermillion**: full batch.")
     st.latex(r"\mathcal{L}(B) = -\frac{1}{|B|}\sum_{a \in B} \log p^a_{k_a}, \qquad "
              r"|B| = %d \text{ or all } %d" % (result["batch_size"], result["n_train"]))
-    with friendly():
+    with friendly(), progress():
         full, full_diverged = cached_full(**settings)
     st.markdown(exp.race_verdict(result["curves"], full, result["batch_size"], result["n_train"]))
     if full_diverged is not None:

@@ -5,7 +5,7 @@ from experiments import initialization as exp
 from experiments import labels
 from lab import first_request
 from lab.cache import cached
-from lab.page import friendly, lesson, show_figure
+from lab.page import friendly, lesson, progress, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from viz import initialization as draw
@@ -52,7 +52,7 @@ PRESETS = {
 }
 histograms = cached(exp.histograms)
 spread = cached(exp.spread)
-train = cached(exp.train)
+train = cached(exp.train_schemes)
 
 
 def page():
@@ -84,9 +84,8 @@ def page():
     net = {k: s[k] for k in ("sigma", "depth", "width", "activation", "seed")}
     shown = tuple(dict.fromkeys((*s["compare"], s["scheme"])))
 
-    with friendly():
-        exp.check_work(len(shown), s["depth"], s["epochs"], s["width"])
-        runs = {scheme: train(scheme, **net, lr=s["lr"], epochs=s["epochs"]) for scheme in shown}
+    with friendly(), progress():
+        runs = train(shown, **net, lr=s["lr"], epochs=s["epochs"])
         hist = histograms(s["scheme"], **net)
         stds = spread(shown, **net)
 

@@ -7,7 +7,7 @@ from experiments import labels
 from experiments import landscape as exp
 from lab import first_request, upload
 from lab.cache import cached
-from lab.page import friendly, lesson, show_figure
+from lab.page import friendly, lesson, progress, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from viz import landscape as draw
@@ -87,7 +87,7 @@ def page():
     run = {k: s[k] for k in ("dataset", "noise", "hidden", "optimizer", "lr", "batch_size", "epochs",
                              "seed", "directions", "resolution", "span", "extend")} | {"uploaded": uploaded}
 
-    with friendly():
+    with friendly(), progress():
         main = explore(**run)
         pair = exp.rival(run, s["compare"], n=main["n"])
         runs = {labels.OPTIMIZERS[s["optimizer"]] if pair is None else pair[0]: main}

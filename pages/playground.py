@@ -10,7 +10,7 @@ from experiments import sources
 from lab import first_request, upload
 from lab.enlarge import enlarge_on_click
 from lab.cache import cached
-from lab.page import friendly, lesson, show_figure
+from lab.page import friendly, lesson, progress, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from nnlib import data, optim
@@ -146,7 +146,7 @@ def page():
     s = settings_panel(TABLE, PRESETS, places=dict.fromkeys(MAIN, controls))
     uploaded = upload.checked(file, s["problem"], box)
 
-    with friendly():
+    with friendly(), progress():
         dataset = s["dataset"] if s["problem"] == "classification" else s["regression_set"]
         result = cached_run(problem=s["problem"], dataset=dataset, n=s["n"], noise=s["noise"],
                             classes=s["classes"], val_fraction=s["val_fraction"],

@@ -5,7 +5,7 @@ from experiments import regularization as exp
 from experiments.epochs import too_few_epochs
 from lab import first_request
 from lab.cache import cached
-from lab.page import friendly, lesson, show_figure
+from lab.page import friendly, lesson, progress, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from viz import regularization as draw
@@ -81,7 +81,7 @@ def page():
     data = {k: s[k] for k in ("n_train", "noise", "width", "lr", "epochs", "seed")}
 
     others = tuple(p for p in exp.GAP_PS if p != s["dropout"])   # yours comes from the run itself
-    with friendly():
+    with friendly(), progress():
         exp.check_work(1 + len(others), s["n_train"], s["epochs"], s["width"])
         result = run(**data, **{k: v for k, v in s.items() if k not in data})
         gap_table = exp.with_gap(dropout_gaps(others, **data), result, s["dropout"])

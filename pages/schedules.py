@@ -5,7 +5,7 @@ from experiments import decay, labels
 from experiments import schedules as exp
 from lab import first_request
 from lab.cache import cached
-from lab.page import friendly, lesson, show_figure
+from lab.page import friendly, lesson, progress, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed, validate
 from viz import schedules as draw
@@ -90,15 +90,20 @@ def page():
     s = settings_panel(TABLE, PRESETS)
     run_args = (s["optimizer"], s["epochs"], s["batch_size"], s["seed"])
 
-    with friendly():
+    with friendly(), progress():
         steps, epochs, summary = cached_runs(s["lr"], s["schedule"], *run_args)
     show_figure(lambda: draw.loss_curves(steps, epochs, summary), "schedules-loss", data=epochs, settings=s,
                 describe=exp.describe_loss_curves((steps, epochs, summary)))
     st.markdown(f"**{exp.verdict((steps, epochs, summary), epochs=s['epochs'])}**")
     if s["spread"]:
-        with friendly():
-            spread = cached_spread(s["lr"], s["schedule"], s["optimizer"], s["epochs"], s["batch_size"])
-        st.markdown(exp.spread_sentence(spread))
+        try:
+            with progress():
+                spread = cached_spread(s["lr"], s["schedule"], s["optimizer"], s["epochs"],
+                                       s["batch_size"])
+        except ValueError as too_much:       # the work budget: the rest of the page still shows
+            st.info(f"The check over {exp.SPREAD_SEEDS} seeds is left out: {too_much}.")
+        else:
+            st.markdown(exp.spread_sentence(spread))
 
     st.header("The schedule: how η changes during training")
     total = exp.total_steps(s["epochs"], s["batch_size"])
@@ -106,7 +111,7 @@ def page():
     st.caption(f"{exp.LABELS[s['schedule']]} over {total} updates: "
                f"{exp.describe(s['schedule'], total) or 'no settings'}. Reduce-on-plateau is "
                "drawn from a real run with your η₀, because it reacts to the training loss.")
-    with friendly():
+    with friendly(), progress():
         curves = cached_curves(s["lr"], *run_args)
     show_figure(lambda: draw.schedule_curves(curves, s["schedule"], exp.LABELS), "schedules-lr", data=curves,
                 settings=s, describe=exp.describe_schedule_curves(curves, s["schedule"]))

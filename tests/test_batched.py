@@ -195,6 +195,22 @@ def test_batches_order_and_snapshots(moons, options):
             lambda ms: [optim.Adam(lr=0.01) for _ in ms], shared=True, seeds=seeds, **options)
 
 
+@pytest.mark.parametrize("batch_size", [16, None])
+def test_fixed_orders_equal_fit_on_each_runs_reordered_rows(moons, batch_size):
+    X, y, Xv, yv = moons
+    orders = [np.random.default_rng(s).permutation(len(X)) for s in (3, 4, 5)]
+    a, b = nets([2, 8, 8, 2], dropout=0.2)(), nets([2, 8, 8, 2], dropout=0.2)()
+    separate = [fit(m, X[o], y[o], optim.Adam(lr=0.01), batch_size=batch_size, epochs=4,
+                    shuffle=False, seed=r, val=(Xv, yv)) for r, (m, o) in enumerate(zip(a, orders))]
+    batched = fit_runs(b, X, y, optim.Adam(lr=0.01), batch_size=batch_size, epochs=4,
+                       shuffle=False, seed=[0, 1, 2], val=(Xv, yv), orders=np.array(orders))
+    assert_same(separate, batched, a, b)
+    unordered = fit_runs(nets([2, 8, 8, 2], dropout=0.2)(), X, y, optim.Adam(lr=0.01),
+                         batch_size=batch_size, epochs=4, shuffle=False, seed=[0, 1, 2])
+    if batch_size:           # the orders are really used: other batches, other losses
+        assert not np.allclose(unordered[0].steps["batch_loss"], batched[0].steps["batch_loss"])
+
+
 def test_float32_runs_match_float32_fit(moons):
     X, y, Xv, yv = moons
     a, b = nets([2, 16, 16, 2], dtype="float32")(), nets([2, 16, 16, 2], dtype="float32")()
@@ -237,6 +253,10 @@ def test_forward_and_one_gradient_equal_the_single_run_mlp(moons):
      "list of 2"),
     (lambda m, X, y: fit_runs(m, X, y, optim.SGD(lr=0.1), seed=[1, 2, 3]), "one entry per run"),
     (lambda m, X, y: fit_runs(m, X, y, optim.SGD(lr=0.1), batch_size=0), "batch size"),
+    (lambda m, X, y: fit_runs(m, X, y, optim.SGD(lr=0.1), orders=[range(len(X))] * 2),
+     "shuffle=False"),
+    (lambda m, X, y: fit_runs(m, X, y, optim.SGD(lr=0.1), shuffle=False,
+                              orders=[[0] * len(X)] * 2), "one permutation"),
     (lambda m, X, y: fit_runs(m, X[:, :1], y, optim.SGD(lr=0.1)), "2 features"),
     (lambda m, X, y: fit_runs([m[0], MLP([2, 8, 2], l1=0.01, seed=1)], X, y, optim.SGD(lr=0.1)),
      "no L1 penalty"),

@@ -62,7 +62,8 @@ def test_verdict_counts_epochs_and_updates(default_runs):
 def test_band_full_batch_is_one_run_whatever_the_shuffle_but_batch_1_is_not():
     _, epochs, _ = exp.runs(("full", "1"), epochs=4, band=True)
     full, one = epochs[epochs["batch"] == "full"], epochs[epochs["batch"] == "1"]
-    assert np.array_equal(full["loss_min"], full["loss_max"])
+    np.testing.assert_allclose(full["loss_min"], full["loss_max"], rtol=1e-12)   # to round-off:
+    # the band's runs are trained at once (nnlib.batched), the run itself alone
     assert (one["loss_max"] - one["loss_min"]).iloc[1:].min() > 0
     assert np.all((one["loss_min"] <= one["loss"]) & (one["loss"] <= one["loss_max"]))
 

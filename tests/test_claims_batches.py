@@ -68,7 +68,8 @@ def test_band_full_batch_is_one_run_batch_1_a_different_one_each_shuffle():
     for seed in SEEDS:
         e = runs(seed, ("full", "1"), epochs=3, band=True)[1]
         full, one = e[e["batch"] == "full"], e[e["batch"] == "1"]
-        assert np.array_equal(full["loss_min"], full["loss_max"])
+        np.testing.assert_allclose(full["loss_min"], full["loss_max"], rtol=1e-12)   # to round-off:
+        # the band's runs are trained at once (nnlib.batched), the run itself alone
         assert (one["loss_max"] - one["loss_min"]).iloc[1:].min() > 0
 
 
@@ -182,4 +183,6 @@ def test_one_fixed_order_changes_nothing_systematic():
     one = np.r_[gaps["1", "loss"], gaps["1", "val_loss"]]
     assert np.abs(one).max() < 0.14 and (one > 0).any() and (one < 0).any()
     first = [runs(s, sizes=("8",), reshuffle=False)[1].query("epoch == 1")["loss"].item() for s in SEEDS[:2]]
-    assert first == [runs(s)[1].query("batch == '8' and epoch == 1")["loss"].item() for s in SEEDS[:2]]
+    np.testing.assert_allclose(   # the same first epoch; its loss summed in another row order
+        first, [runs(s)[1].query("batch == '8' and epoch == 1")["loss"].item() for s in SEEDS[:2]],
+        rtol=1e-12)

@@ -150,3 +150,14 @@ def test_check_over_ten_seeds_counts_what_the_runs_did(app):
     said = [m.value for m in app.markdown if m.value.startswith(f"Over {exp.SPREAD_SEEDS} seeds: ")]
     assert not app.exception and len(said) == 1
     assert said[0] == exp.spread_sentence(exp.seed_spread(0.3))
+
+
+def test_a_spread_over_the_budget_is_left_out_with_a_sentence_and_the_page_goes_on(app):
+    app.checkbox(key="schedules.spread").check()
+    app.slider(key="schedules.epochs").set_value(100)
+    app.number_input(key="schedules.batch_size").set_value(1).run()
+    assert not app.exception and not app.error
+    told = [i.value for i in app.info if i.value.startswith(f"The check over {exp.SPREAD_SEEDS} seeds is left out: ")]
+    assert len(told) == 1 and told[0].endswith("use a larger batch size or fewer epochs.")
+    assert not [m for m in app.markdown if m.value.startswith(f"Over {exp.SPREAD_SEEDS} seeds: ")]
+    assert len(app.get("plotly_chart")) == 4        # the rest of the page still shows
