@@ -22,10 +22,11 @@ def title_text(axis):
 
 def unlabelled_log_axes(spec):
     """Names of the log axes whose title and tick labels do not say "log", or whose ticks keep
-    Plotly's SI exponents ("10µ") without a tick format of their own."""
+    Plotly's SI exponents ("10µ") without a tick format of their own. An axis that draws no
+    numbers and follows another (a shared x: matches, showticklabels false) is that one's."""
     found = []
     for name, axis in axes(spec.get("layout", {})):
-        if axis.get("type") != "log":
+        if axis.get("type") != "log" or (axis.get("matches") and axis.get("showticklabels") is False):
             continue
         said = "log" in (title_text(axis) + " ".join(map(str, axis.get("ticktext") or ()))).lower()
         readable = axis.get("tickformat") or axis.get("exponentformat") not in UNREADABLE

@@ -3,6 +3,7 @@
 Figure builders end with `return theme.apply(fig)`; the app re-applies with `big=True` in
 presentation mode (projector). Colours are safe for the common colour-vision deficiencies.
 """
+import textwrap
 from functools import lru_cache
 
 import plotly.graph_objects as go
@@ -44,14 +45,51 @@ def apply(fig, big=False):
     return fig
 
 
+PANEL_LINE = 18   # characters per line of a panel title: two panels side by side fit a 390 px phone
+
+
+def panel_title(text, width=PANEL_LINE):
+    """A subplot title broken with <br> at spaces into lines of at most `width` characters:
+    Plotly never wraps a title, and two panels side by side on a phone get about 150 px each."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
+
+
+LEGEND_ROW = 30   # px: one row of legend entries (normal fonts)
+TITLE_ROOM = 30   # px: one line of a (sub)plot title over the plot
+X_AXIS_ROOM = 75  # px: an x-axis's tick labels and title under the plot
+
+
+def legend_above(fig, rows):
+    """Put the legend (in place) in a strip of its own at the top of the figure, over the
+    (sub)plot titles, with room for `rows` rows: the count a phone wraps it into."""
+    return _legend_strip(fig, rows, "top", TITLE_ROOM)
+
+
+def legend_below(fig, rows):
+    """Put the legend (in place) in a strip of its own at the bottom of the figure, under the
+    x-axis title, with room for `rows` rows: the count a phone wraps it into."""
+    return _legend_strip(fig, rows, "bottom", X_AXIS_ROOM)
+
+
+def _legend_strip(fig, rows, end, room):
+    """The horizontal legend at the `end` ("top" or "bottom") of the whole figure (container
+    coordinates), the margin there `room` px plus `rows` legend rows: the legend never reaches
+    into the plot, its titles or its annotations, however many rows it wraps into (up to `rows`)."""
+    fig.update_layout(legend=dict(orientation="h", xref="container", x=0, yref="container",
+                                  y=1 if end == "top" else 0, yanchor=end),
+                      margin={end[0]: room + rows * LEGEND_ROW})
+    return fig
+
+
 LOG_NOTE = "log scale"
 
 
 def log_axis(axis):
     """A log axis (in place): its title says "log scale" and its ticks read 10⁻³, 10⁻², ...
-    (exponentformat "power", no "10µ") unless the figure set its own tick format."""
-    if axis.type != "log":
-        return
+    (exponentformat "power", no "10µ") unless the figure set its own tick format. A shared
+    axis without tick labels (the upper panel's x) is left alone: the one with numbers says it."""
+    if axis.type != "log" or (axis.matches and axis.showticklabels is False):
+        return   # an axis that draws no numbers and follows another: that one says it
     title = axis.title.text or ""
     if "log" not in title.lower():
         axis.title.text = f"{title} ({LOG_NOTE})" if title else LOG_NOTE
