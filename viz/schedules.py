@@ -71,26 +71,27 @@ def range_test(frame, suggested, current):
                     line=dict(color=theme.GREY, width=1.5))
     fig.add_scatter(x=frame["lr"], y=frame["smoothed"], mode="lines", name="smoothed",
                     line=dict(color=theme.BLUE, width=4))
+    span = np.log10([frame["lr"].min(), frame["lr"].max()])
     if suggested is not None:
-        _mark(fig, suggested, f"suggested η ≈ {suggested:.2g}", theme.GREEN, "solid", "top",
-              "right" if suggested < current else "left")
-    _mark(fig, current, f"your η = {current:g}", theme.VERMILLION, "dash", "bottom",
-          "left" if suggested is not None and suggested < current else "right")
+        _mark(fig, suggested, f"suggested η ≈ {suggested:.2g}", theme.GREEN, "solid", "top", span)
+    _mark(fig, current, f"your η = {current:g}", theme.VERMILLION, "dash", "bottom", span)
     fig.update_layout(height=430, margin=dict(t=10),
                       xaxis=dict(title="learning rate η (log scale)", type="log", minorloglabels="none",
-                                 range=np.log10([frame["lr"].min(), frame["lr"].max()])),
+                                 range=span),
                       yaxis=dict(title="loss", range=[0, 1.15 * frame["smoothed"].max()]),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))   # clear of the η labels
     return theme.apply(fig)
 
 
-def _mark(fig, lr, text, colour, dash, end, side):
+def _mark(fig, lr, text, colour, dash, end, span):
     """A vertical line at η = lr and its label at the top or bottom `end` of the plot, on the
-    `side` of the line away from the other mark (the label's x is log10: the axis is log)."""
+    wider side of the line within the axis' log10 `span` (an annotation's x is log10 on a log
+    axis): the two marks' labels, one at each end, never meet, and each has the room there is."""
     fig.add_vline(x=lr, line=dict(color=colour, width=3, dash=dash))
+    left = np.log10(lr) > span.mean()
     fig.add_annotation(x=np.log10(lr), y=1 if end == "top" else 0, yref="paper", yanchor=end,
-                       xanchor="right" if side == "right" else "left", text=text,
-                       showarrow=False, font_color=colour)
+                       xanchor="right" if left else "left", text=text, showarrow=False,
+                       font_color=colour, bgcolor="rgba(255,255,255,0.8)")   # readable over a line
 
 
 DECAY_COLOURS = {"small": theme.GREEN, "large": theme.VERMILLION, "decaying": theme.BLUE}
