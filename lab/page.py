@@ -247,12 +247,14 @@ def words(describe, data, key):
 
 
 def _figure_title(fig, key):
-    """The figure's title as a sentence: its own title, else its panels' titles, else what its
-    axes show ("loss against epoch"), else the page's title; never the internal `key`."""
+    """The figure's title as a sentence: its own title (or its legend's, which heads a legend
+    that may wrap), else its panels' titles, else what its axes show ("loss against epoch"),
+    else the page's title; never the internal `key`."""
     plain = lambda text: re.sub(r"<[^>]+>", " ", text or "").split("  ")[0].strip()   # noqa: E731
     panels = [plain(a.text) for a in fig.layout.annotations if a.yref == "paper" and plain(a.text)]
     axes = " against ".join(t for t in (plain(fig.layout.yaxis.title.text), plain(fig.layout.xaxis.title.text)) if t)
-    title = plain(fig.layout.title.text) or ", ".join(panels[:3]) or axes or current_page()["title"]
+    title = (plain(fig.layout.title.text) or plain(fig.layout.legend.title.text) or ", ".join(panels[:3])
+             or axes or current_page()["title"])
     return title[:1].upper() + title[1:]
 
 

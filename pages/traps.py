@@ -91,7 +91,8 @@ def page():
         show_figure(lambda: draw.escape_rates(rates), "traps-escape-rates", data=rates, settings=s,
                     describe=exp.describe_escape_rates(rates))
     st.caption("Each point of the right-hand chart is a fresh set of seeded runs with the other "
-               "settings unchanged; the star is your choice and matches the histogram.")
+               f"settings unchanged (batch size {exp.FULL} is full batch); the star is your choice "
+               "and matches the histogram.")
 
     st.subheader("Momentum, and how long we wait")
     st.markdown("Momentum v ← μ v + g, θ ← θ − η v adds up past gradients, so it makes both the "

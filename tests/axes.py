@@ -23,7 +23,7 @@ def title_text(axis):
 def unlabelled_log_axes(spec):
     """Names of the log axes whose title and tick labels do not say "log", or whose ticks keep
     Plotly's SI exponents ("10µ") without a tick format of their own. An axis that shows no
-    numbers (the inner one of shared axes) has nothing to say."""
+    numbers (the inner one of shared axes) has nothing to say: its twin says it."""
     found = []
     for name, axis in axes(spec.get("layout", {})):
         if axis.get("type") != "log" or axis.get("showticklabels") is False:

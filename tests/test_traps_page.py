@@ -115,8 +115,8 @@ def test_page_shows_the_race_the_histogram_the_rates_and_momentum(app):
     assert escaped["name"].endswith(f": {round(200 * expected)}")
     assert in_words(app)[0] == exp.describe_race(exp.animation(**DEFAULTS)[0])
     more = spec(app, 3)
-    assert [a["text"] for a in more["layout"]["annotations"][:2]] == ["escape rate vs momentum μ",
-                                                                      "escaped within N steps"]
+    titles = [a["text"].replace("<br>", " ") for a in more["layout"]["annotations"][:2]]
+    assert titles == ["escape rate vs momentum μ", "escaped within N steps"]
 
 
 def test_batch_size_slider_changes_the_runs(app):

@@ -26,9 +26,8 @@ def curves(steps, epochs, summary, axis="steps"):
     seen (frames at ≤ MAX_FRAMES cut-offs, experiments.frames); the slider opens on the end.
     """
     column, title, kind = AXES[axis]
-    fig = make_subplots(rows=2, shared_xaxes=True, vertical_spacing=0.1, subplot_titles=(
-        "loss of each mini-batch L(B), at every update",
-        "full loss L after every epoch: training (solid), validation (dashed)"))
+    fig = make_subplots(rows=2, shared_xaxes=True, vertical_spacing=0.16, subplot_titles=(
+        "loss of each mini-batch, L(B)", "full loss L per epoch (dashed: validation)"))   # a phone's width
     start = epochs["loss"].iloc[0]
     movers = []                                  # (trace index, rows of the frame it draws)
     for size in summary["batch"][::-1]:          # small batches behind, full batch in front
@@ -61,16 +60,15 @@ def curves(steps, epochs, summary, axis="steps"):
     _mark_divergence(fig, steps, summary, column, top=1.9 * start)
     fig.add_hline(y=start, line=dict(color=theme.GREY, dash="dot"), row=2, col=1,
                   annotation=dict(text=f"every run starts at L = {start:.2f}", xanchor="right",
-                                  x=1, yanchor="bottom"))
+                                  x=1, yanchor="top"))   # under the line: clear of the title
     highest = min(epochs["loss"].max(), 3 * start)
     fig.update_yaxes(title_text="L(B)", range=[0, 2 * start], row=1, col=1)
     fig.update_yaxes(title_text="L", range=[0, 1.1 * max(start, highest)], row=2, col=1)
     fig.update_xaxes(type=kind, range=_x_range(steps, epochs, column, kind))
     fig.update_xaxes(title_text=title, row=2, col=1)
     _animate(fig, movers, epochs, int(summary["n"].iloc[0]))
-    fig.update_layout(height=820, legend=dict(orientation="h", y=1.1, x=1, xanchor="right",
-                                              traceorder="reversed"))
-    return theme.apply(fig)
+    fig.update_layout(height=820, legend_traceorder="reversed")
+    return theme.apply(theme.legend_above(fig, rows=2))
 
 
 def _line(column, y):
@@ -145,9 +143,9 @@ def loss_slice(frame, size, epoch=None):
     fig.add_vline(x=0, line=dict(color=theme.GREY, dash="dot"), annotation_text="θ")
     top = full["loss"].max()
     fig.update_layout(height=480 if len(epochs) == 1 else 580,
-                      xaxis_title="t, the distance along a random direction d",
-                      yaxis=dict(title="loss at θ + t d", range=[0, 1.6 * top]),
-                      legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
+                      xaxis_title="t, along a random direction d",   # fits a phone
+                      yaxis=dict(title="loss at θ + t d", range=[0, 1.6 * top]))
+    theme.legend_above(fig, rows=3)
     if len(epochs) > 1:
         frames = [[_xy(part) for _, part in _batch_curves(at[k])] + [_minima(at[k])]
                   + [_xy(at[k][at[k]["curve"] == "L"])] for k in epochs]

@@ -23,9 +23,12 @@ def colour(name):
 
 
 def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
-    """The contour map (a background image) and, animated, each optimizer's route so far (ROUTE_WIDTH;
-    none of it is drawn ahead of the frame, so the end is not given away before Play), a dot per optimizer with its last steps as small dots; optionally arrows at the
-    dots for the steepest-descent direction −∇f and the step actually taken (the velocity).
+    """The contour map (a background image) with the legend above it, headed by the title (one
+    block, so a legend that wraps on a phone cannot run into the title), and, animated, each
+    optimizer's route so far (ROUTE_WIDTH; none of it is drawn ahead of the frame, so the end is
+    not given away before Play), a dot per optimizer with its last steps as small dots;
+    optionally arrows at the dots for the steepest-descent direction −∇f and the step actually
+    taken (the velocity).
 
     The map is an image under the axes, not a contour trace: plotly.js blanks contour and
     heatmap traces on Play even when the frames leave them alone (plotly.js #4491); an image
@@ -65,8 +68,8 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
                     **_racers(names, xy, steps[0], trail))
     movers.append(len(fig.data) - 1)
     if arrows:
-        for label, dash, kind in (("direction −∇f (steepest descent)", "dot", "grad"),
-                                  ("step taken (with momentum: the velocity)", "solid", "step")):
+        for label, dash, kind in (("−∇f, steepest descent", "dot", "grad"),   # short: a phone
+                                  ("step actually taken", "solid", "step")):  # wraps the legend
             fig.add_scatter(mode="lines+markers", name=label, hoverinfo="skip",
                             line=dict(color=theme.BLACK, dash=dash, width=2.5),
                             **_arrows(xy, slope, steps[0], kind))
@@ -77,13 +80,13 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
               for k in steps]
     animate(fig, frames, traces=movers, labels=steps, duration=SPEEDS[speed])
     fig.update_layout(
-        title=dict(text=f"{surf.label}: the race", y=0.98, yref="container", yanchor="top"),
-        height=760, legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+        height=760, legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0,
+                                title=dict(text=f"{surf.label}: the race", side="top")),
         xaxis=dict(range=list(surf.xlim), title="x", showgrid=False, zeroline=False,
                    constrain="domain"),
         yaxis=dict(range=list(surf.ylim), title="y", showgrid=False, zeroline=False,
                    scaleanchor="x", constrain="domain"),
-        margin=dict(t=150))
+        margin=dict(t=20))
     return theme.apply(fig)
 
 

@@ -50,7 +50,7 @@ def symmetry(runs):
 
 def _symmetry_title(name, run):
     verdict = "identical" if identical(run) else f"differ ≤ {run['max_difference'][0]:.2g}"
-    return f"{theme.wrap(LABELS[name], 8)}<br><sup>{verdict}</sup>"
+    return f"{theme.panel_title(LABELS[name], 8)}<br><sup>{verdict}</sup>"
 
 
 def histograms(frame, scheme):

@@ -61,7 +61,7 @@ def contours(panels, cap):
     the panel on its left."""
     lo, hi = shared_range(panels, cap)
     same = all(_edges(p["betas"]) == _edges(panels[0]["betas"]) for p in panels)
-    fig = make_subplots(1, len(panels), subplot_titles=[theme.wrap(p["net"], 7) for p in panels],
+    fig = make_subplots(1, len(panels), subplot_titles=[theme.panel_title(p["net"], 7) for p in panels],
                         horizontal_spacing=0.03 if same else 0.07)
     for col, p in enumerate(panels, start=1):
         fig.add_trace(go.Contour(x=rounded(p["alphas"]), y=rounded(p["betas"]),

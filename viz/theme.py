@@ -3,6 +3,7 @@
 Figure builders end with `return theme.apply(fig)`; the app re-applies with `big=True` in
 presentation mode (projector). Colours are safe for the common colour-vision deficiencies.
 """
+import textwrap
 from functools import lru_cache
 
 import plotly.graph_objects as go
@@ -76,6 +77,43 @@ def _lines(text):
     return sum(0.7 if line.startswith("<sup>") else 1 for line in text.split("<br>"))
 
 
+PANEL_LINE = 18   # characters per line of a panel title: two panels side by side fit a 390 px phone
+
+
+def panel_title(text, width=PANEL_LINE):
+    """A subplot title broken with <br> at spaces into lines of at most `width` characters:
+    Plotly never wraps a title, and two panels side by side on a phone get about 150 px each
+    (lab/page.py draws every annotation at 70 % there); narrower panels pass a smaller `width`."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False))
+
+
+LEGEND_ROW = 30   # px: one row of legend entries (normal fonts)
+TITLE_ROOM = 30   # px: one line of a (sub)plot title over the plot
+X_AXIS_ROOM = 75  # px: an x-axis's tick labels and title under the plot
+
+
+def legend_above(fig, rows):
+    """Put the legend (in place) in a strip of its own at the top of the figure, over the
+    (sub)plot titles, with room for `rows` rows: the count a phone wraps it into."""
+    return _legend_strip(fig, rows, "top", TITLE_ROOM)
+
+
+def legend_below(fig, rows):
+    """Put the legend (in place) in a strip of its own at the bottom of the figure, under the
+    x-axis title, with room for `rows` rows: the count a phone wraps it into."""
+    return _legend_strip(fig, rows, "bottom", X_AXIS_ROOM)
+
+
+def _legend_strip(fig, rows, end, room):
+    """The horizontal legend at the `end` ("top" or "bottom") of the whole figure (container
+    coordinates), the margin there `room` px plus `rows` legend rows: the legend never reaches
+    into the plot, its titles or its annotations, however many rows it wraps into (up to `rows`)."""
+    fig.update_layout(legend=dict(orientation="h", xref="container", x=0, yref="container",
+                                  y=1 if end == "top" else 0, yanchor=end),
+                      margin={end[0]: room + rows * LEGEND_ROW})
+    return fig
+
+
 LOG_NOTE = "log scale"
 
 
@@ -90,16 +128,3 @@ def log_axis(axis):
         axis.title.text = f"{title} ({LOG_NOTE})" if title else LOG_NOTE
     if not axis.tickformat and axis.exponentformat in (None, "B", "SI"):
         axis.exponentformat = "power"
-
-
-def wrap(text, width):
-    """`text` broken at spaces into lines of at most `width` characters (a longer word stays
-    whole), joined by <br>: a subplot title that fits its panel on a phone, where side-by-side
-    panels are 40-60 px wide (lab/page.py draws annotations at 70 % there)."""
-    lines = []
-    for word in text.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)

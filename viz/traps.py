@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from experiments.frames import frame_steps
-from experiments.traps import BATCH_SIZES, FULL, RANGE
+from experiments.traps import BATCH_SIZES, RANGE
 from nnlib import trap
 from viz import theme
 from viz.animation import animate, rounded
@@ -95,14 +95,15 @@ def endings(ends, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN), barrier=trap.BARRIER
     fig.update_layout(title=title, barmode="overlay", height=420, bargap=0,
                       xaxis=dict(title="final θ", range=list(RANGE),
                                  tickvals=sorted({-2, *minima, barrier, 3})),
-                      yaxis_title="runs", legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
-    return theme.apply(fig)
+                      yaxis_title="runs")
+    return theme.apply(theme.legend_below(fig, rows=2))
 
 
 def escape_rates(rates):
     """Escape rate against batch size (log axis) and against learning rate, current choice starred."""
     fig = make_subplots(cols=2, horizontal_spacing=0.12, shared_yaxes=True,
-                        subplot_titles=("escape rate vs batch size", "escape rate vs learning rate"))
+                        subplot_titles=[theme.panel_title(t) for t in ("escape rate vs batch size",
+                                                                        "escape rate vs learning rate")])
     for col, (vary, x) in enumerate((("batch size", "batch_size"), ("learning rate", "lr")), 1):
         part = rates[rates["vary"] == vary]
         fig.add_scatter(x=part[x], y=100 * part["escape_rate"], mode="lines+markers", col=col, row=1,
@@ -113,12 +114,12 @@ def escape_rates(rates):
                         marker=dict(color=theme.VERMILLION, size=20, symbol="star"),
                         name="your choice", showlegend=col == 1,
                         hovertemplate="your choice: %{y:.0f}%<extra></extra>")
-    fig.update_xaxes(type="log", title_text=f"batch size ({FULL} = full batch)", row=1, col=1,
+    fig.update_xaxes(type="log", title_text="batch size", row=1, col=1,   # the caption says 64 = full batch
                      tickvals=list(BATCH_SIZES))
     fig.update_xaxes(title_text="learning rate η", row=1, col=2)
     fig.update_yaxes(range=[-5, 105], title_text="runs escaping (%)", row=1, col=1)
-    fig.update_layout(height=420, legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
-    return theme.apply(fig)
+    fig.update_layout(height=420)
+    return theme.apply(theme.legend_below(fig, rows=2))
 
 
 def escape_more(by_momentum, within):
@@ -126,7 +127,8 @@ def escape_more(by_momentum, within):
     chosen μ starred), and the share escaped within N steps against N (the chosen N starred).
     by_momentum: experiments.traps.escape_by_momentum; within: experiments.traps.escape_within."""
     fig = make_subplots(cols=2, horizontal_spacing=0.12, shared_yaxes=True,
-                        subplot_titles=("escape rate vs momentum μ", "escaped within N steps"))
+                        subplot_titles=[theme.panel_title(t) for t in ("escape rate vs momentum μ",
+                                                                        "escaped within N steps")])
     for (name, part), colour in zip(by_momentum.groupby("batch", sort=False), (theme.VERMILLION, theme.BLUE)):
         fig.add_scatter(x=part["momentum"], y=100 * part["escape_rate"], mode="lines+markers",
                         row=1, col=1, name=name, line_color=colour,
@@ -143,5 +145,5 @@ def escape_more(by_momentum, within):
     fig.update_xaxes(title_text="momentum μ", row=1, col=1)
     fig.update_xaxes(title_text="steps N", row=1, col=2)
     fig.update_yaxes(range=[-5, 105], title_text="runs escaping (%)", row=1, col=1)
-    fig.update_layout(height=420, legend=dict(orientation="h", y=-0.4, x=0), margin=dict(b=130))
-    return theme.apply(fig)
+    fig.update_layout(height=420)
+    return theme.apply(theme.legend_below(fig, rows=2))
