@@ -294,7 +294,7 @@ def _forward(model, t, label):
                 stages.append(_stage(
                     "forward", f"hidden unit {j + 1} of layer {l}: activation", ("a", l, (j,)), a,
                     rf"a{_tex(l, j)} = {f}(z{_tex(l, j)}) = {f}({_n(z[j])}) = {_n(a)}",
-                    nodes=[(l, j)], reveals=[("value", (l, j), f"z = {_n(z[j])}<br>a = {_n(a)}")]))
+                    nodes=[(l, j)], reveals=[("value", (l, j), f"z = {_n(z[j])}, a = {_n(a)}")]))
     logits = t["output"][0]
     p = softmax(logits)
     outputs = [(last, k) for k in range(len(p))]
@@ -303,7 +303,7 @@ def _forward(model, t, label):
         rf"p = \mathrm{{softmax}}(z) = ({_n(p[0])},\ {_n(p[1])}), \quad "
         rf"L = -\log p_{{{label + 1}}} = -\log {_n(p[label])} = {_n(t['loss'])}",
         nodes=outputs + [LOSS], edges=[(LOSS, k) for k in range(len(p))],
-        reveals=[("value", (last, k), f"z = {_n(logits[k])}<br>p = {_n(p[k])}") for k in range(len(p))]
+        reveals=[("value", (last, k), f"z = {_n(logits[k])}, p = {_n(p[k])}") for k in range(len(p))]
         + [("value", LOSS, f"L = {_n(t['loss'])}")]))
     return stages
 
@@ -371,7 +371,7 @@ def _unit_backward(model, t, l, i):
                rf"\frac{{\partial L}}{{\partial z{_tex(l, i)}}} = \frac{{\partial L}}{{\partial a{_tex(l, i)}}}"
                rf" \cdot {f}'(z{_tex(l, i)}) = ({_n(da)})({_n(float(slope))}) = {_n(dz)}",
                nodes=[(l, i)], local=float(slope), upstream=da,
-               reveals=[("grad", (l, i), f"∂L/∂a = {_n(da)}<br>∂L/∂z = {_n(dz)}")]),
+               reveals=[("grad", (l, i), f"∂L/∂a = {_n(da)}, ∂L/∂z = {_n(dz)}")]),
     ]
 
 

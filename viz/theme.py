@@ -15,6 +15,8 @@ SEQUENTIAL = "Cividis"   # contours and heat maps: perceptually uniform, colour-
 DIVERGING = "RdBu_r"     # signed quantities (gradients): blue < 0 < red; pass zmid=0
 
 FONT = {False: 16, True: 24}
+SMALL = {False: 13, True: 19}   # labels inside a diagram (weights, values, layer headers)
+LABEL = "small label"           # the name that gives an annotation the SMALL font (label())
 LINE = {False: 3, True: 4.5}
 
 
@@ -39,9 +41,16 @@ def apply(fig, big=False):
     """Give `fig` the lab's look (in place) and return it; every log axis says so (log_axis)."""
     fig.update_layout(template=template(big))
     fig.update_annotations(font_size=FONT[big])   # subplot titles are annotations
+    fig.update_annotations(selector=dict(name=LABEL), font_size=SMALL[big])
     fig.for_each_xaxis(log_axis)
     fig.for_each_yaxis(log_axis)
     return fig
+
+
+def label(**annotation):
+    """An annotation in the SMALL font, in presentation mode too (apply sizes it): the many
+    labels of a diagram, a notch below the figure's text so that more of them fit."""
+    return dict(annotation, name=LABEL)
 
 
 LOG_NOTE = "log scale"
