@@ -141,16 +141,17 @@ def verdict(walk, *, lr):
 
 def describe_graph(walk, index):
     """The graph at stage `index` in words (the text under it): the step and its number, then
-    every label the graph shows by then: forward values above the nodes, gradients below them
-    and on the weights, the weights themselves (old → new at the update). walk: walk()."""
+    every number the graph holds by then (the step's on the graph, all in its hover text):
+    forward values, gradients of the nodes and the weights, the weights themselves (old → new
+    at the update). walk: walk()."""
     stages, sizes = walk["stages"], walk["sizes"]
     stage = stages[index]
     values, grads = _shown(stages[:index + 1], sizes)
     title = stage["title"] if stage["phase"] == "update" else f"{stage['phase']} pass, {stage['title']}"
     parts = [f"Step {index + 1} of {len(stages)}, {title}. This step: {step_words(stage, sizes)}.",
-             f"Forward values shown: {_labels(values)}."]
+             f"Forward values so far: {_labels(values)}."]
     if grads:
-        parts.append(f"Gradients shown: {_labels(grads)}.")
+        parts.append(f"Gradients so far: {_labels(grads)}.")
     check = walk["check"].set_index("parameter")
     names = [_weight_name(l, i, j) for l, W in enumerate(walk["weights"], 1) for i, j in np.ndindex(W.shape)]
     if stage["phase"] == "update":

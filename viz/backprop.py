@@ -14,10 +14,10 @@ from viz import animation, theme
 
 NOW, VALUE, GRAD = theme.VERMILLION, theme.BLUE, theme.GREEN
 IDLE, DONE = "#BDBDBD", "#D6E6F2"     # grey edges/untouched nodes, light blue for computed nodes
-NODE_SIZE = 46
+NODE_SIZE = 42
 HEADROOM = 0.3      # rows above the top unit and below the bottom one, for their labels
 STEPS = ("◀ Back", "Next ▶")   # the stepper's buttons; lab/keyboard.py's script moves the slider
-KEY_ROOM, MARGIN_B = 36, 140   # px: the key's line under the graph, then the buttons and the slider
+KEY_ROOM, MARGIN_B = 34, 112   # px: the key's line under the graph, then the buttons and the slider
 KEY = dict(xref="paper", yref="paper", x=0, y=0, yanchor="top", yshift=-2, showarrow=False,
            text=f"<span style='color:{NOW}'><b>■ this step</b></span> and its numbers   "
                 f"<span style='color:{VALUE}'><b>forward values</b></span> above the nodes   "
@@ -47,7 +47,8 @@ def stepper(walk, index=0):
         type="buttons", direction="left", x=0.0, y=0, xanchor="left", yanchor="top",
         pad=dict(t=KEY_ROOM, r=10), showactive=False,
         buttons=[dict(label=label, method="skip", args=[]) for label in STEPS])])
-    fig.layout.sliders[0].update(x=0.22, len=0.78, pad=dict(t=KEY_ROOM))
+    fig.layout.sliders[0].update(x=0.22, len=0.78, pad=dict(t=KEY_ROOM),
+                                 currentvalue_visible=False)   # the title says "step k of n"
     return theme.apply(fig)
 
 
@@ -134,21 +135,23 @@ def _picture(walk, index):
 
 def _frame(sizes):
     """The layout every stage shares: the height for the widest layer, hidden axes."""
-    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=100, b=50),
-                xaxis=dict(visible=False, range=[-0.45, len(sizes) + 0.3]),
+    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=90, b=50),
+                xaxis=dict(visible=False, range=[-0.9, len(sizes) + 0.45]),
                 yaxis=dict(visible=False, range=[-max(sizes) / 2 - HEADROOM, max(sizes) / 2 + HEADROOM]))
 
 
 def _edge_labels(walk, stage, labels, where):
     """One label per weight, shown on this step's edges only (the others are hidden, so the
     labels that a step needs never meet the rest): w = value, ∂L/∂w at the step that computes
-    it, → the new value at the update; placed along the edge by `_along`, on white."""
+    it, → the new value at the update; on white, halfway along the edge (a step's edges leave
+    one unit or meet at one, so their middles are apart), at the update (every edge) in
+    columns (`_along`)."""
     out = []
     for l, W in enumerate(walk["weights"], 1):
         for i, j in np.ndindex(W.shape):
             edge = (l, i, j)
             (x0, y0), (x1, y1) = _ends(edge, where)
-            t = _along(edge, walk["sizes"])
+            t = _along(edge, walk["sizes"]) if stage["phase"] == "update" else 0.5
             out.append(theme.label(
                 x=x0 + t * (x1 - x0), y=y0 + t * (y1 - y0), showarrow=False,
                 text=_edge_text(W[i, j], edge, stage, labels), visible=edge in stage["edges"],
@@ -171,16 +174,17 @@ def _edge_text(w, edge, stage, labels):
 def _along(edge, sizes):
     """Where the label of edge (l, i, j) sits along it (0 at the source, 1 at the target).
 
-    The labels of a gap between two layers stand in columns, one per unit of its smaller
-    side: per source unit from 0.45 to 0.75 of the way (the edges leaving a unit spread apart
-    as they go), or per target unit from 0.25 to 0.55 (the edges into a unit meet at it), so
-    that the labels of one column are at least 0.45 rows apart and two columns 0.3 apart.
+    With every edge labelled, the labels of a gap between two layers stand in columns, one per
+    unit of its smaller side: per source unit from 0.4 to 0.7 of the way (the edges leaving a
+    unit spread apart as they go), or per target unit from 0.3 to 0.6 (the edges into a unit
+    meet at it), so that the labels of one column are at least 0.4 rows apart, two columns 0.3
+    apart and none at a unit.
     """
     l, i, j = edge
     sources, targets = sizes[l - 1], sizes[l]
     if sources <= targets:
-        return 0.45 + 0.3 * i / max(sources - 1, 1)
-    return 0.25 + 0.3 * j / max(targets - 1, 1)
+        return 0.4 + 0.3 * i / max(sources - 1, 1)
+    return 0.3 + 0.3 * j / max(targets - 1, 1)
 
 
 def _edge_hover(w, edge, labels):
@@ -201,20 +205,42 @@ def _nodes(sizes, stage, labels, where):
 
 
 def _node_labels(sizes, stage, labels, where):
-    """Forward values above the nodes, gradients below them, on white, for the nodes this step
-    works on (its nodes and the ends of its edges; the update: the loss): one label per node
-    and kind in every stage, hidden unless shown, so that a frame changes each label in place
-    (plotly.js merges a frame's annotations into the shown ones index by index). The others'
-    values are in their hover text."""
+    """Forward values above the nodes, gradients below them, on white, where the step works
+    (`_uses`): one label per node and kind in every stage, hidden unless shown, so that a frame
+    changes each label in place (plotly.js merges a frame's annotations into the shown ones
+    index by index). Every number so far is in the nodes' hover text."""
     nodes = [n for n in where if n[0] != "output"]
-    ends = () if stage["phase"] == "update" else _edge_ends(stage["edges"], sizes)
-    near = set(stage["nodes"]) | set(ends)
+    uses = _uses(stage, sizes)
     return [theme.label(x=where[n][0], y=where[n][1], showarrow=False, font=dict(color=colour),
                         text=f"<b>{labels[kind, n]}</b>" if (kind, n) in labels else "",
-                        visible=(kind, n) in labels and n in near,
-                        yshift=shift * (NODE_SIZE / 2 + 2), yanchor="bottom" if shift > 0 else "top",
+                        visible=(kind, n) in labels and n in uses[kind], **_place(n, kind == "value"),
                         bgcolor="rgba(255,255,255,0.9)", borderpad=1)
-            for kind, colour, shift in (("value", VALUE, 1), ("grad", GRAD, -1)) for n in nodes]
+            for kind, colour in (("value", VALUE), ("grad", GRAD)) for n in nodes]
+
+
+def _uses(stage, sizes):
+    """{"value": nodes, "grad": nodes} whose labels a step shows: the forward pass the values at
+    its nodes and the ends of its edges; the backward pass the gradients there, and the values
+    it multiplies by: a for ∂L/∂w = ∂L/∂z · a (the edge's source), z or p for ∂L/∂z (the unit's
+    own); the update the loss."""
+    if stage["phase"] == "update":
+        return {"value": {LOSS}, "grad": set()}
+    near = set(stage["nodes"]) | set(_edge_ends(stage["edges"], sizes))
+    if stage["phase"] == "forward":
+        return {"value": near, "grad": set()}
+    name = stage["quantity"][0]
+    values = ({(e[0] - 1, e[1]) for e in stage["edges"]} if name == "dW"
+              else set(stage["nodes"]) if name == "dz" else set())
+    return {"value": values, "grad": near}
+
+
+def _place(node, above):
+    """Where a node's label sits, in pixels from its centre: just above or below it; an input's
+    value left of it (the inputs' column is left free for them: the units of a short window
+    stand too close for a line between them)."""
+    if node[0] == 0:
+        return dict(xshift=-(NODE_SIZE / 2 + 4), xanchor="right")
+    return dict(yshift=(NODE_SIZE / 2 + 2) * (1 if above else -1), yanchor="bottom" if above else "top")
 
 
 def _edge_ends(edges, sizes):
