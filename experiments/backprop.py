@@ -144,16 +144,17 @@ def verdict(walk, *, lr):
 
 def describe_graph(walk, index):
     """The graph at stage `index` in words (the text under it): the step and its number, then
-    every label the graph shows by then: forward values above the nodes, gradients below them
-    and on the weights, the weights themselves (old → new at the update). walk: walk()."""
+    every number the graph holds by then (the step's on the graph, all in its hover text):
+    forward values, gradients of the nodes and the weights, the weights themselves (old → new
+    at the update). walk: walk()."""
     stages, sizes = walk["stages"], walk["sizes"]
     stage = stages[index]
     values, grads = _shown(stages[:index + 1], sizes)
     title = stage["title"] if stage["phase"] == "update" else f"{stage['phase']} pass, {stage['title']}"
     parts = [f"Step {index + 1} of {len(stages)}, {title}. This step: {step_words(stage, sizes)}.",
-             f"Forward values shown: {_labels(values)}."]
+             f"Forward values so far: {_labels(values)}."]
     if grads:
-        parts.append(f"Gradients shown: {_labels(grads)}.")
+        parts.append(f"Gradients so far: {_labels(grads)}.")
     check = walk["check"].set_index("parameter")
     names = [_weight_name(l, i, j) for l, W in enumerate(walk["weights"], 1) for i, j in np.ndindex(W.shape)]
     if stage["phase"] == "update":
@@ -297,7 +298,7 @@ def _forward(model, t, label):
                 stages.append(_stage(
                     "forward", f"hidden unit {j + 1} of layer {l}: activation", ("a", l, (j,)), a,
                     rf"a{_tex(l, j)} = {f}(z{_tex(l, j)}) = {f}({_n(z[j])}) = {_n(a)}",
-                    nodes=[(l, j)], reveals=[("value", (l, j), f"z = {_n(z[j])}<br>a = {_n(a)}")]))
+                    nodes=[(l, j)], reveals=[("value", (l, j), f"z = {_n(z[j])}, a = {_n(a)}")]))
     logits = t["output"][0]
     p = softmax(logits)
     outputs = [(last, k) for k in range(len(p))]
@@ -306,7 +307,7 @@ def _forward(model, t, label):
         rf"p = \mathrm{{softmax}}(z) = ({_n(p[0])},\ {_n(p[1])}), \quad "
         rf"L = -\log p_{{{label + 1}}} = -\log {_n(p[label])} = {_n(t['loss'])}",
         nodes=outputs + [LOSS], edges=[(LOSS, k) for k in range(len(p))],
-        reveals=[("value", (last, k), f"z = {_n(logits[k])}<br>p = {_n(p[k])}") for k in range(len(p))]
+        reveals=[("value", (last, k), f"z = {_n(logits[k])}, p = {_n(p[k])}") for k in range(len(p))]
         + [("value", LOSS, f"L = {_n(t['loss'])}")]))
     return stages
 
@@ -374,7 +375,7 @@ def _unit_backward(model, t, l, i):
                rf"\frac{{\partial L}}{{\partial z{_tex(l, i)}}} = \frac{{\partial L}}{{\partial a{_tex(l, i)}}}"
                rf" \cdot {f}'(z{_tex(l, i)}) = ({_n(da)})({_n(float(slope))}) = {_n(dz)}",
                nodes=[(l, i)], local=float(slope), upstream=da,
-               reveals=[("grad", (l, i), f"∂L/∂a = {_n(da)}<br>∂L/∂z = {_n(dz)}")]),
+               reveals=[("grad", (l, i), f"∂L/∂a = {_n(da)}, ∂L/∂z = {_n(dz)}")]),
     ]
 
 

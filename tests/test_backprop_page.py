@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from experiments import backprop as exp
-from viz import backprop as draw
+from viz import backprop as draw, theme
 from tests.helpers import chart_spec as spec, open_lesson
 
 CONFIGS = [dict(), dict(arch="2-2-2", activation="sigmoid", x1=-1.3, x2=2.0, label=0, sigma=2.0),
@@ -221,3 +221,26 @@ def test_each_preset_asks_then_shows_its_lesson(app, name):
     assert {"ReLU, h₃ at z = −3.2": "h₃ passes back almost nothing",
             "Sigmoid, σ = 3": "h₂ passes back almost nothing",
             "tanh, η = 10": "too large"}[name] in said
+
+
+@pytest.mark.parametrize("arch", list(exp.ARCHITECTURES))
+def test_graph_labels_only_the_numbers_a_step_uses_and_the_update_in_columns(arch):
+    """Issue 14: labels never overlap. A step labels its own edges only (none at the first
+    step), in the small label font also on a projector; at the update (every edge) the labels
+    that share a column of a gap stand at least 0.4 rows apart."""
+    walk = exp.walk(arch=arch)
+    weights = sum(W.size for W in walk["weights"])
+    for k, stage in enumerate(walk["stages"]):
+        fig = theme.apply(draw.graph(walk, k), big=True)
+        edge_labels = fig.layout.annotations[:weights]
+        lit = [e for e in stage["edges"] if e[0] != exp.LOSS]
+        assert sum(bool(a.visible) for a in edge_labels) == len(lit), k
+        assert all(a.font.size == theme.SMALL[True] for a in edge_labels)
+    assert not any(a.visible for a in draw.graph(walk, 0).layout.annotations[:weights])
+    last = draw.graph(walk, len(walk["stages"]) - 1).layout.annotations[:weights]
+    columns = {}
+    for a in last:
+        columns.setdefault(round(a.x, 6), []).append(a.y)
+    for ys in columns.values():
+        ys = sorted(ys)
+        assert all(b - a >= 0.4 - 1e-9 for a, b in zip(ys, ys[1:])), ys

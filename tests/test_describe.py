@@ -436,13 +436,13 @@ def labelled(segment):
 
 
 def sections(text):
-    """The description's sentences keyed by how they start ("Forward values shown", ...)."""
+    """The description's sentences keyed by how they start ("Forward values so far", ...)."""
     return {part.split(": ", 1)[0]: part.split(": ", 1)[1] for part in re.split(r"\.(?: |$)(?=[A-Z]|$)", text)
             if ": " in part}
 
 
 @pytest.mark.parametrize("settings", WALKS, ids=str)
-def test_backprop_words_state_every_label_the_graph_shows(settings):
+def test_backprop_words_state_every_number_the_graph_holds(settings):
     w = backprop.walk(**settings)
     run = {"arch": "2-3-2", "activation": "relu", "sigma": 1.0, "seed": 0} | {
         k: v for k, v in settings.items() if k in ("arch", "activation", "sigma", "seed")}
@@ -467,14 +467,14 @@ def test_backprop_words_state_every_label_the_graph_shows(settings):
         text = backprop.describe_graph(w, index)
         said = sections(text)
         assert text.startswith(f"Step {index + 1} of {n}, ")
-        shown = labelled(said["Forward values shown"]) | labelled(said.get("Gradients shown", ""))
+        shown = labelled(said["Forward values so far"]) | labelled(said.get("Gradients so far", ""))
         assert shown and all(agrees(v, truth[k]) for k, v in shown.items()), index
         labels = {(kind, element) for s in w["stages"][:index + 1] for kind, element, _ in s["reveals"]}
         where = lambda e: "L" if e == backprop.LOSS else name(*e) if len(e) == 2 else (   # noqa: E731
             f"w{'⁰¹²³'[e[0]]}{'₀₁₂₃'[e[1] + 1]}{'₀₁₂₃'[e[2] + 1]}")
-        for kind, part in (("value", "Forward values shown"), ("grad", "Gradients shown")):
+        for kind, part in (("value", "Forward values so far"), ("grad", "Gradients so far")):
             assert {where(e) for k, e in labels if k == kind} == {
-                k[0] for k in labelled(said.get(part, ""))}, (index, kind)   # every label the graph draws
+                k[0] for k in labelled(said.get(part, ""))}, (index, kind)   # every number revealed so far
         check = w["check"].set_index("parameter")
         weights = [k for k in check.index if k.startswith("w")]
         if index < n - 1:

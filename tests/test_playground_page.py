@@ -1,5 +1,6 @@
 """Playground: each preset's lesson holds with numbers, the figures animate the right traces,
 and the page (with an uploaded CSV too) runs under AppTest."""
+import re
 from pathlib import Path
 
 import numpy as np
@@ -187,10 +188,16 @@ def test_the_display_toggles_hide_the_validation_points_and_discretize_the_map(d
 
 
 def test_the_loss_figure_states_the_last_training_and_validation_loss(default):
+    """... and names its lines in their colours: the subtitle is the legend (no legend box to
+    collide with the title)."""
     last = default["curves"].iloc[-1]
-    title = draw.losses(default).layout.title.text
+    fig = draw.losses(default)
+    title = fig.layout.title.text
     assert (f"epoch 200: training {last['train_loss']:.4g}, validation {last['val_loss']:.4g}"
-            in title)
+            in re.sub(r"<[^>]+>|[━╍] ", "", title))
+    for line in fig.data[:2]:
+        assert f"<span style='color:{line.line.color}'>{'━' if line.line.dash == 'solid' else '╍'} {line.name}</span>" in title
+    assert fig.layout.showlegend is False
 
 
 def test_the_main_figure_states_each_frames_losses_as_it_plays(default):

@@ -1,9 +1,10 @@
 """Figures for the backpropagation lesson: the network as a graph at one stage, the loss along the step.
 
 The graph draws layer l at x = l (inputs at 0) and the loss node to the right of the outputs.
-The current stage's nodes and edges are vermillion, the rest grey; labels appear as the passes
-reach them: forward values in blue above the nodes, gradients in green below the nodes and under
-the weights on the edges.
+The current stage's nodes and edges are vermillion, the rest grey; nodes computed so far are
+light blue. The labels are the numbers the stage works with: forward values in blue above its
+nodes, gradients in green below them, and on its edges the weights (∂L/∂w at the step that
+computes it, the new weight at the update); every number so far is in the nodes' hover text.
 """
 import numpy as np
 import plotly.graph_objects as go
@@ -13,14 +14,14 @@ from viz import animation, theme
 
 NOW, VALUE, GRAD = theme.VERMILLION, theme.BLUE, theme.GREEN
 IDLE, DONE = "#BDBDBD", "#D6E6F2"     # grey edges/untouched nodes, light blue for computed nodes
-NODE_SIZE = 58
-ALONG = 0.6          # where a weight's label sits along its edge (0 = source, 1 = target)
+NODE_SIZE = 42
+HEADROOM = 0.3      # rows above the top unit and below the bottom one, for their labels
 STEPS = ("◀ Back", "Next ▶")   # the stepper's buttons; lab/keyboard.py's script moves the slider
-CONTROLS_Y, MARGIN_B = -0.1, 150   # the buttons and the slider under the key
-KEY = dict(xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", showarrow=False,
-           text=f"<span style='color:{NOW}'><b>■ this step</b></span>   "
+KEY_ROOM, MARGIN_B = 34, 112   # px: the key's line under the graph, then the buttons and the slider
+KEY = dict(xref="paper", yref="paper", x=0, y=0, yanchor="top", yshift=-2, showarrow=False,
+           text=f"<span style='color:{NOW}'><b>■ this step</b></span> and its numbers   "
                 f"<span style='color:{VALUE}'><b>forward values</b></span> above the nodes   "
-                f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below them and on the edges")
+                f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below them")
 
 
 def graph(walk, index):
@@ -41,12 +42,13 @@ def stepper(walk, index=0):
     pictures = [_picture(walk, k) for k in range(len(walk["stages"]))]
     animation.animate(fig, [traces for traces, _ in pictures], traces=[0, 1, 2],
                       labels=range(1, len(pictures) + 1), prefix="step ", redraw=True, active=index,
-                      y=CONTROLS_Y, layouts=[layout for _, layout in pictures])
+                      y=0, layouts=[layout for _, layout in pictures])
     fig.update_layout(margin=dict(b=MARGIN_B), updatemenus=[dict(
-        type="buttons", direction="left", x=0.0, y=CONTROLS_Y, xanchor="left", yanchor="top",
-        pad=dict(t=10, r=10), showactive=False,
+        type="buttons", direction="left", x=0.0, y=0, xanchor="left", yanchor="top",
+        pad=dict(t=KEY_ROOM, r=10), showactive=False,
         buttons=[dict(label=label, method="skip", args=[]) for label in STEPS])])
-    fig.layout.sliders[0].update(x=0.22, len=0.78)
+    fig.layout.sliders[0].update(x=0.22, len=0.78, pad=dict(t=KEY_ROOM),
+                                 currentvalue_visible=False)   # the title says "step k of n"
     return theme.apply(fig)
 
 
@@ -125,7 +127,7 @@ def _picture(walk, index):
     words = dict(xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
                  showarrow=False, align="left",
                  text=f"<b>This step:</b> {step_words(stage, sizes)}")
-    annotations = (_edge_labels(walk, stage, labels, where) + _node_labels(sizes, labels, where)
+    annotations = (_edge_labels(walk, stage, labels, where) + _node_labels(sizes, stage, labels, where)
                    + [words, KEY])
     return traces, dict(title=dict(text=f"{heading} · step {index + 1} of {len(stages)}: {stage['title']}"),
                         annotations=annotations)
@@ -133,31 +135,56 @@ def _picture(walk, index):
 
 def _frame(sizes):
     """The layout every stage shares: the height for the widest layer, hidden axes."""
-    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=100, b=50),
-                xaxis=dict(visible=False, range=[-0.45, len(sizes) + 0.3]),
-                yaxis=dict(visible=False, range=[-max(sizes) / 2 - 0.05, max(sizes) / 2 + 0.05]))
+    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=90, b=50),
+                xaxis=dict(visible=False, range=[-0.9, len(sizes) + 0.45]),
+                yaxis=dict(visible=False, range=[-max(sizes) / 2 - HEADROOM, max(sizes) / 2 + HEADROOM]))
 
 
 def _edge_labels(walk, stage, labels, where):
-    """One label per weight, 60% of the way along its edge, on white so lines do not cross it.
-
-    It reads w = value, then ∂L/∂w once the backward pass has reached the edge, then
-    old → new at the update. At 60% the labels of one layer sit at distinct heights.
-    """
+    """One label per weight, shown on this step's edges only (the others are hidden, so the
+    labels that a step needs never meet the rest): w = value, ∂L/∂w at the step that computes
+    it, → the new value at the update; on white, halfway along the edge (a step's edges leave
+    one unit or meet at one, so their middles are apart), at the update (every edge) in
+    columns (`_along`)."""
     out = []
     for l, W in enumerate(walk["weights"], 1):
         for i, j in np.ndindex(W.shape):
             edge = (l, i, j)
             (x0, y0), (x1, y1) = _ends(edge, where)
-            text = (f"w {W[i, j]:.3g} → {labels['new', edge]}" if ("new", edge) in labels
-                    else labels.get(("grad", edge), f"w = {W[i, j]:.3g}"))
-            lit = edge in stage["edges"]
-            colour = NOW if lit else GRAD if ("grad", edge) in labels else "#555555"
-            out.append(dict(x=x0 + ALONG * (x1 - x0), y=y0 + ALONG * (y1 - y0), showarrow=False,
-                            text=f"<b>{text}</b>" if lit else text, font=dict(color=colour),
-                            bgcolor="rgba(255,255,255,0.9)", borderpad=1,
-                            hovertext=_edge_hover(W[i, j], edge, labels)))
+            t = _along(edge, walk["sizes"]) if stage["phase"] == "update" else 0.5
+            out.append(theme.label(
+                x=x0 + t * (x1 - x0), y=y0 + t * (y1 - y0), showarrow=False,
+                text=_edge_text(W[i, j], edge, stage, labels), visible=edge in stage["edges"],
+                font=dict(color=NOW),
+                bgcolor="rgba(255,255,255,0.9)", borderpad=1,
+                hovertext=_edge_hover(W[i, j], edge, labels)))
     return out
+
+
+def _edge_text(w, edge, stage, labels):
+    """The number a step uses on one of its edges, in bold: the new weight at the update,
+    ∂L/∂w at its own step, else the weight; "" on an edge it does not use."""
+    if edge not in stage["edges"]:
+        return ""
+    if stage["phase"] == "update":
+        return f"<b>→ {labels['new', edge]}</b>"
+    return f"<b>{labels['grad', edge] if stage['quantity'][0] == 'dW' else f'w = {w:.3g}'}</b>"
+
+
+def _along(edge, sizes):
+    """Where the label of edge (l, i, j) sits along it (0 at the source, 1 at the target).
+
+    With every edge labelled, the labels of a gap between two layers stand in columns, one per
+    unit of its smaller side: per source unit from 0.4 to 0.7 of the way (the edges leaving a
+    unit spread apart as they go), or per target unit from 0.3 to 0.6 (the edges into a unit
+    meet at it), so that the labels of one column are at least 0.4 rows apart, two columns 0.3
+    apart and none at a unit.
+    """
+    l, i, j = edge
+    sources, targets = sizes[l - 1], sizes[l]
+    if sources <= targets:
+        return 0.4 + 0.3 * i / max(sources - 1, 1)
+    return 0.3 + 0.3 * j / max(targets - 1, 1)
 
 
 def _edge_hover(w, edge, labels):
@@ -172,21 +199,56 @@ def _nodes(sizes, stage, labels, where):
         type="scatter", x=[where[n][0] for n in nodes], y=[where[n][1] for n in nodes],
         mode="markers+text", text=[f"<b>{_name(n, sizes)}</b>" for n in nodes],
         textposition="middle center",
-        textfont=dict(color=["white" if f == NOW else theme.BLACK for f in fills], size=18),
+        textfont=dict(color=["white" if f == NOW else theme.BLACK for f in fills], size=16),
         marker=dict(size=NODE_SIZE, color=fills, line=dict(color=theme.BLACK, width=2)),
         hovertext=[_hover(n, labels) for n in nodes], hoverinfo="text", name="nodes")
 
 
-def _node_labels(sizes, labels, where):
-    """Forward values above the nodes, gradients below them, on white; one label per node and
-    kind in every stage, hidden until revealed, so that a frame changes each label in place
-    (plotly.js merges a frame's annotations into the shown ones index by index)."""
+def _node_labels(sizes, stage, labels, where):
+    """Forward values above the nodes, gradients below them, on white, where the step works
+    (`_uses`): one label per node and kind in every stage, hidden unless shown, so that a frame
+    changes each label in place (plotly.js merges a frame's annotations into the shown ones
+    index by index). Every number so far is in the nodes' hover text."""
     nodes = [n for n in where if n[0] != "output"]
-    return [dict(x=where[n][0], y=where[n][1], text=f"<b>{labels[kind, n]}</b>" if (kind, n) in labels else "",
-                 visible=(kind, n) in labels, showarrow=False, font=dict(color=colour),
-                 yshift=shift * (NODE_SIZE / 2 + 2), yanchor="bottom" if shift > 0 else "top",
-                 bgcolor="rgba(255,255,255,0.9)", borderpad=1)
-            for kind, colour, shift in (("value", VALUE, 1), ("grad", GRAD, -1)) for n in nodes]
+    uses = _uses(stage, sizes)
+    return [theme.label(x=where[n][0], y=where[n][1], showarrow=False, font=dict(color=colour),
+                        text=f"<b>{labels[kind, n]}</b>" if (kind, n) in labels else "",
+                        visible=(kind, n) in labels and n in uses[kind], **_place(n, kind == "value"),
+                        bgcolor="rgba(255,255,255,0.9)", borderpad=1)
+            for kind, colour in (("value", VALUE), ("grad", GRAD)) for n in nodes]
+
+
+def _uses(stage, sizes):
+    """{"value": nodes, "grad": nodes} whose labels a step shows: the forward pass the values at
+    its nodes and the ends of its edges; the backward pass the gradients there, and the values
+    it multiplies by: a for ∂L/∂w = ∂L/∂z · a (the edge's source), z or p for ∂L/∂z (the unit's
+    own); the update the loss."""
+    if stage["phase"] == "update":
+        return {"value": {LOSS}, "grad": set()}
+    near = set(stage["nodes"]) | set(_edge_ends(stage["edges"], sizes))
+    if stage["phase"] == "forward":
+        return {"value": near, "grad": set()}
+    name = stage["quantity"][0]
+    values = ({(e[0] - 1, e[1]) for e in stage["edges"]} if name == "dW"
+              else set(stage["nodes"]) if name == "dz" else set())
+    return {"value": values, "grad": near}
+
+
+def _place(node, above):
+    """Where a node's label sits, in pixels from its centre: just above or below it; an input's
+    value left of it (the inputs' column is left free for them: the units of a short window
+    stand too close for a line between them)."""
+    if node[0] == 0:
+        return dict(xshift=-(NODE_SIZE / 2 + 4), xanchor="right")
+    return dict(yshift=(NODE_SIZE / 2 + 2) * (1 if above else -1), yanchor="bottom" if above else "top")
+
+
+def _edge_ends(edges, sizes):
+    """The nodes at the ends of `edges`: (l − 1, i) and (l, j) of a weight, output k and the loss."""
+    ends = []
+    for e in edges:
+        ends += [(len(sizes) - 1, e[1]), LOSS] if e[0] == LOSS else [(e[0] - 1, e[1]), (e[0], e[2])]
+    return ends
 
 
 def _name(node, sizes):

@@ -24,12 +24,14 @@ WIDTHS = np.linspace(0.5, 4.5, LEVELS)       # line width per level, pixels
 COLUMN, ROW = 2.6, 1.25                      # pitch of columns and rows; a map is 1 × 1
 FLOOR = 1e-6                                  # colour scale of a map that is 0 everywhere
 AXES = dict(xaxis="x2", yaxis="y2")
+HEADER = 1.4 * theme.SMALL[True]             # px from the widths' line up to "hidden layers"
 
 
-def add(fig, diagram, inputs, outputs):
+def add(fig, diagram, inputs, outputs, colours=None):
     """Draw the diagram at its last frame on fig's x2/y2 (domain set by the caller) and return
     (moving trace indices, per frame the list of their updates, per frame its layout update:
-    the edges). `inputs` and `outputs` name the input features and the output units."""
+    the edges). `inputs` and `outputs` name the input features and the output units;
+    `colours`, if given, mark each output's name with a dot of its colour (a class's)."""
     shown, maps, weights = diagram["shown"], diagram["maps"], diagram["weights"]
     places = node_places(shown)
     reference = max(FLOOR, max(float(np.abs(w).max()) for w in weights))
@@ -42,7 +44,8 @@ def add(fig, diagram, inputs, outputs):
     layouts = [{"shapes": edges([w[k] for w in weights], places, reference)}
                for k in range(len(maps[0]))]
     fig.update_layout(layouts[-1])
-    _label(fig, diagram, places, inputs, outputs)
+    marks = [f"<span style='color:{c}'>●</span> " for c in colours] if colours else [""] * len(outputs)
+    _label(fig, diagram, places, inputs, [m + name for m, name in zip(marks, outputs)])
     _axes(fig, places)
     return list(range(first, len(fig.data))), frames, layouts
 
@@ -131,13 +134,13 @@ def _label(fig, diagram, places, inputs, outputs):
     if len(places) > 2:
         middle = (places[1][0][0] + places[-2][0][0]) / 2 + 0.5
         hidden = len(places) - 2
-        notes.append(dict(x=middle, y=top + 1.1, yanchor="bottom",
+        notes.append(dict(x=middle, y=top, yanchor="bottom", yshift=HEADER,
                           text=f"{hidden} hidden layer{'s' if hidden > 1 else ''}"))
     for names, layer, side in ((inputs, places[0], "right"), (outputs, places[-1], "left")):
         notes += [dict(x=left - 0.12 if side == "right" else left + 1.12, y=bottom + 0.5,
                        text=name, xanchor=side) for name, (left, bottom) in zip(names, layer)]
     fig.update_layout(annotations=[*fig.layout.annotations, *(
-        dict(note, showarrow=False, xref="x2", yref="y2") for note in notes)])
+        theme.label(**note, showarrow=False, xref="x2", yref="y2") for note in notes)])
 
 
 def _axes(fig, places):

@@ -20,6 +20,7 @@ SYMBOLS = {"training": "circle", "validation": "diamond"}
 FEW_EPOCHS = 30             # loss curves this short get a marker per epoch
 DIAGRAM, MAP = [0.0, 0.46], [0.6, 1.0]   # the two subplots' shares of the figure's width
 HEIGHT = 580
+CONTROLS_GAP = 28          # px between the map's x-axis title and the buttons and slider under it
 
 
 def tint(colour, amount):
@@ -74,7 +75,8 @@ def regions(result, points, discretize=False):
                       title=_title(result, "the network and its predicted class"
                                            + ("" if discretize else " (deeper: surer)")))
     outputs = [f"{name_label} {label}" for label in result["classes"]]
-    fig = _with_diagram(fig, result, outputs, [go.Heatmap(z=rounded(frame, 2)) for frame in z])
+    fig = _with_diagram(fig, result, outputs, [go.Heatmap(z=rounded(frame, 2)) for frame in z],
+                        colours=theme.PALETTE[:k])
     gx, gy = result["diagram"]["grid"]
     return _enlarged(fig, dict(x=rounded(gx), y=rounded(gy)))
 
@@ -158,10 +160,10 @@ def losses(result):
     ticks = log_ticks(c[["train_loss", "val_loss"]])
     last = c.iloc[-1]
     fig.update_layout(xaxis_title="epoch", yaxis=dict(title=f"loss ({kind})", type="log", **ticks),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
-                      height=420, margin=dict(t=100),
-                      title=f"loss per epoch<br><sup>epoch {int(last['epoch'])}: training "
-                            f"{last['train_loss']:.4g}, validation {last['val_loss']:.4g}</sup>")
+                      showlegend=False, height=420, margin=dict(t=100),
+                      title=f"loss per epoch<br><sup>epoch {int(last['epoch'])}: "
+                            f"{_named('━ training', theme.BLUE)} {last['train_loss']:.4g}, "
+                            f"{_named('╍ validation', theme.VERMILLION)} {last['val_loss']:.4g}</sup>")
     return theme.apply(fig)
 
 
@@ -177,11 +179,16 @@ def log_ticks(values):
     return {"tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks]}
 
 
+def _named(text, colour):
+    """`text` in `colour`: a line named in a title, in the line's colour (the legend in words)."""
+    return f"<span style='color:{colour}'>{text}</span>"
+
+
 def _title(result, what):
     if result["diverged_at"] is not None:
         return (f"{what}<br><sup>training diverged at step {result['diverged_at']}: showing epoch "
                 f"{result['last_epoch']}, the last finite one</sup>")
-    return f"{what}, epoch by epoch"
+    return what
 
 
 def _plane_axes(gx, gy, name_x, name_y):
@@ -214,14 +221,17 @@ def live_titles(result, title):
             f"validation loss {c.at[e, 'val_loss']:.4g}</sup>" for e in result["epochs"]]
 
 
-def _with_diagram(fig, result, outputs, frames, trace=0):
+def _with_diagram(fig, result, outputs, frames, trace=0, colours=None):
     """Add the network diagram left of the big picture, whose trace `trace` moves by `frames`,
     and animate both over the recorded epochs with one slider; the figure opens on the last
-    epoch (the trained network). `outputs` names the output units."""
+    epoch (the trained network). `outputs` names the output units; `colours` (classification):
+    the colours of their classes' points, so that the output names are the map's legend."""
     moving, diagram_frames, edges = diagram.add(fig, result["diagram"], outputs=outputs,
-                                                inputs=[FEATURES[f] for f in result["inputs"]])
+                                                inputs=[FEATURES[f] for f in result["inputs"]],
+                                                colours=colours)
     fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"),
+                      showlegend=colours is None)
     labels = [int(e) for e in result["epochs"]]
     titles = live_titles(result, fig.layout.title.text)
     fig.update_layout(title_text=titles[-1])
@@ -229,5 +239,7 @@ def _with_diagram(fig, result, outputs, frames, trace=0):
             traces=[trace, *moving], labels=labels, prefix="epoch ", redraw=True,
             duration=SPEEDS["normal"], active=len(labels) - 1, y=-0.12, step=True,
             layouts=[edge | {"title": {"text": title}} for edge, title in zip(edges, titles)])
-    fig.update_layout(margin=dict(t=80, b=100))
+    for control in (*fig.layout.updatemenus, *fig.layout.sliders):
+        control.pad.t = CONTROLS_GAP
+    fig.update_layout(margin=dict(t=80, b=100 + CONTROLS_GAP))
     return theme.apply(fig)

@@ -17,6 +17,8 @@ DIVERGING = "RdBu_r"     # signed quantities (gradients): blue < 0 < red; pass z
 
 FONT = {False: 16, True: 24}
 SCENE_TICKS = {False: 12, True: 16}   # 3-D tick labels: Plotly draws them larger than 2-D text
+SMALL = {False: 13, True: 19}   # labels inside a diagram (weights, values, layer headers)
+LABEL = "small label"           # the name that gives an annotation the SMALL font (label())
 LINE = {False: 3, True: 4.5}
 
 
@@ -39,16 +41,22 @@ def template(big=False):
 
 def apply(fig, big=False):
     """Give `fig` the lab's look (in place) and return it: room for the subplot titles under the
-    title (headroom), 3-D tick labels small and few, and every log axis says so (log_axis)."""
+    title (headroom), 3-D tick labels small and few, diagram labels (label()) in the SMALL font,
+    and every log axis says so (log_axis)."""
     fig.update_layout(template=template(big))
     fig.update_annotations(font_size=FONT[big])   # subplot titles are annotations
     headroom(fig, FONT[big])
     fig.update_scenes({f"{axis}axis": dict(tickfont_size=SCENE_TICKS[big], nticks=6) for axis in "xyz"})
+    fig.update_annotations(selector=dict(name=LABEL), font_size=SMALL[big])
     fig.for_each_xaxis(log_axis)
     fig.for_each_yaxis(log_axis)
     return fig
 
 
+def label(**annotation):
+    """An annotation in the SMALL font, in presentation mode too (apply sizes it): the many
+    labels of a diagram, a notch below the figure's text so that more of them fit."""
+    return dict(annotation, name=LABEL)
 TITLE_PAD = 12   # px between the top of a figure and its title
 
 
