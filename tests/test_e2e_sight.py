@@ -1,8 +1,8 @@
 """First sight (issue 14), in a real browser: on every lesson, opened once in normal and once in
 presentation mode (?present=1) and then resized in place, the main figure lies inside the
 window at 1440×900 and 1280×720, and (normal mode) no figure is wider than a 390×844 phone; the figures'
-titles, legends and annotations that overlap (their SVG boxes) at the three sizes are counted,
-and no lesson may have more than it has now (KNOWN_OVERLAPS, to go to 0). Screenshots of every state:
+titles, legends and annotations never overlap (their SVG boxes) at the three sizes; each run lists
+the main figure's box, and any overlap, in tests/artifacts/sight/<lesson>-<mode>.txt. Screenshots of every state:
 tests/artifacts/sight/<lesson>-<mode>-<width>.png (README shows two of them).
 """
 import json
@@ -82,15 +82,6 @@ def collisions(charts):
 
 
 LESSONS = catalog.available()
-# Overlaps of titles, legends and annotations still to fix (issue 14), per lesson and mode over the
-# sizes: the count may only go down. Each run lists them, and the main figure's box, in
-# tests/artifacts/sight/<lesson>-<mode>.txt.
-KNOWN_OVERLAPS = {(slug, mode): n for slug, counts in {
-    "descent": (0, 0), "batches": (0, 0), "traps": (0, 0), "schedules": (0, 0), "backprop": (0, 0),
-    "softmax": (0, 0), "initialization": (0, 0), "landscape_papers": (0, 0), "regularization": (0, 0),
-    "digits": (0, 0), "playground": (4, 0)}.items() for mode, n in zip(("normal", "present"), counts)}
-# (playground at 390 px: its network diagram and class map side by side in 358 px, headers and
-# class names touch; a phone layout with one above the other would fix it)
 
 
 @pytest.mark.parametrize("mode", ["normal", "present"])
@@ -123,6 +114,4 @@ def test_main_figure_on_the_first_screen(page, app_url, lesson, mode):
             problems.append(f"{width}x{height}: main figure at {[round(v) for v in box]}")
     (SHOTS / f"{lesson.slug}-{mode}.txt").write_text("\n".join(boxes + overlapping) + "\n", encoding="utf-8")
     assert not problems, f"{lesson.slug} ({mode}): " + "; ".join(problems)
-    known = KNOWN_OVERLAPS.get((lesson.slug, mode), 0)
-    assert len(overlapping) <= known, (f"{lesson.slug} ({mode}): {len(overlapping)} text overlaps, "
-                                       f"{known} known: " + "; ".join(overlapping))
+    assert not overlapping, f"{lesson.slug} ({mode}): {len(overlapping)} text overlaps: " + "; ".join(overlapping)
