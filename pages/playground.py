@@ -119,12 +119,12 @@ cached_run = cached(exp.run)
 
 def page():
     lesson("Playground",
-           "The main knobs are beside the figure, all the others in the sidebar. In the figure, "
-           "left, the network: each neuron is a small map of its output over the plane; right, "
-           "what it predicts everywhere: the colour is the class it would choose, deeper where it "
-           "is surer (regression: the predicted value, red high, blue low). **▶ Play** or "
+           "Left, the network, each neuron a small map of its output over the plane; right, what "
+           "it predicts everywhere: the colour is the class it would choose, deeper where it is "
+           "surer (regression: the predicted value, red high, blue low). **▶ Play** or "
            "**Step** trains it; click a neuron to see its map large. "
-           "Circles are training points, diamonds validation points.",
+           "Circles are training points, diamonds validation points. The main knobs are beside "
+           "the figure (above it on a phone), all the others in the sidebar.",
            formula=r"\theta \leftarrow \theta - \eta\, \nabla_\theta \Big(\mathcal{L}(B) + "
                    r"\tfrac{\lambda}{2} \sum W^2 + \lambda_1 \sum |W|\Big)",
            try_this=["Press *XOR, no hidden layer*, then add one hidden layer.",
