@@ -54,7 +54,8 @@ def stage_from_link(n):
 
 def page():
     lesson("Backpropagation, step by step",
-           "A tiny network sees **one** training example. Press **Next ▶**: the forward pass computes "
+           "Press **Next ▶** and follow **one** training example through the drawn network, a node "
+           "at a time: forward to the loss, then back. The forward pass computes "
            "each unit's weighted sum z and activation a, then the loss. The backward pass then walks "
            "back from the loss, one node or weight at a time: each gradient is the gradient arriving "
            "from above times a *local* derivative (the chain rule). Last, every weight takes one step "

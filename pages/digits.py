@@ -57,10 +57,11 @@ cached_full = cached(exp.full_batch)
 
 def page():
     lesson("Real images: handwritten digits",
-           "Each digit is an 8×8 picture: 64 pixels from 0 (blank) to 1 (full ink), one input "
-           "each. A first-layer neuron adds up the pixels times its 64 weights, so its weights "
-           "are a picture too: **red** pixels raise its output where there is ink, **blue** ones "
-           "lower it, white ones do not count. Press **▶ Play** to watch them change from their "
+           "Each small picture is one first-layer neuron's 64 weights, laid out like the 8×8 digits "
+           "it reads: **red** pixels raise its output where there is ink, **blue** ones lower it, "
+           "white ones do not count. Each digit is an 8×8 picture: 64 pixels from 0 (blank) to 1 "
+           "(full ink), one input each, and the neuron adds up the pixels times its weights. "
+           "Press **▶ Play** to watch them change from their "
            "random start. Softmax turns the ten outputs into probabilities p₀ … p₉.",
            formula=r"z_j = \sum_{i=1}^{64} x_i W_{ij} + b_j \qquad "
                    r"p_k = \frac{e^{y_k}}{\sum_{l=0}^{9} e^{y_l}} \qquad "

@@ -65,9 +65,10 @@ def summary(name, result):
 
 def page():
     lesson("Network loss landscape",
-           "A network's loss depends on hundreds of weights at once, so we can only look at a slice: "
-           "a plane through the trained weights θ*. The colours are the loss on that plane (dark is "
-           "low), the orange-red line is the training path projected onto it. Press ▶ Play to watch it. "
+           "The colours are the network's loss on a plane through its trained weights θ* (dark is "
+           "low), the orange-red line is the training path projected onto it. A network's loss "
+           "depends on hundreds of weights at once, so we can only look at a slice like this one. "
+           "Press ▶ Play to watch the path. "
            "Below, the loss on the straight line from the first weights to the last.",
            formula=[r"Z(\alpha, \beta) = \mathcal{L}(\theta^* + \alpha\, d_1 + \beta\, d_2)",
                     r"\mathcal{L}\big(\theta_0 + t\,(\theta^* - \theta_0)\big), \quad t \in [0, 1]"],

@@ -58,9 +58,9 @@ dropout_gaps = cached(exp.dropout_gaps)
 
 def page():
     lesson("Early stopping & dropout",
-           "A network with 128 + 128 hidden units is far too large for 80 noisy points: it can learn "
-           "the noise itself. Watch the **training** loss keep falling while the **validation** loss, "
-           "measured on points the network never trains on, turns round and climbs. Early stopping "
+           "Watch the **training** loss keep falling while the **validation** loss, measured on "
+           "points the network never trains on, turns round and climbs. A network with 128 + 128 "
+           "hidden units is far too large for 80 noisy points: it can learn the noise itself. Early stopping "
            "keeps the parameters of the best validation epoch (the checkpoint) and stops once "
            "`patience` epochs brought nothing better; dropout makes memorising harder.",
            formula=[r"\text{improvement at epoch } e:\quad L_{\text{val}}(e) < "

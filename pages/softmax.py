@@ -46,10 +46,11 @@ PRESETS = {
 
 def page():
     lesson("Softmax and cross-entropy",
-           "A classifier outputs one number per class, the **logits** z. Softmax turns them into "
-           "probabilities p, and the loss of an example of class k is $-\\log p_k$: near 0 "
-           "when the model is sure and right, huge when it is sure and wrong. Its gradient with "
-           "respect to the logits is simply $p - y$: push the true class up, the others down.",
+           "Move the logits z (one number per class, in the sidebar) and watch the three panels: "
+           "softmax turns them into probabilities p, the loss of an example of class k is "
+           "$-\\log p_k$, and its gradient with respect to the logits is simply $p - y$. The loss "
+           "is near 0 when the model is sure and right, huge when it is sure and wrong; the "
+           "gradient pushes the true class up, the others down.",
            formula=[r"p_i = \frac{e^{z_i}}{\sum_j e^{z_j}} \qquad \ell = -\log p_k \qquad "
                     r"\frac{\partial \ell}{\partial z_i} = p_i - y_i",
                     r"\mathcal{L} = \frac{1}{N}\sum_{a=1}^{N} \ell^a \qquad "

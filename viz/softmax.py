@@ -14,7 +14,7 @@ def one_example(frame, loss, label):
         "probabilities<br>p = softmax(z)", f"loss −log p<sub>k</sub><br>= {loss:.4g}",
         "gradient<br>∂loss/∂z = p − y"))
     colours = [theme.VERMILLION if i == label else theme.BLUE for i in range(len(frame))]
-    ticks = [f"{c}<br>z={z:.3g}" for c, z in zip(frame["class"], frame["logit"])]
+    ticks = [f"{c}<br>z = {z:.3g}".replace("-", "−") for c, z in zip(frame["class"], frame["logit"])]
     fig.add_bar(x=ticks, y=frame["p"], marker_color=colours, text=_short(frame["p"]),
                 textposition="outside", customdata=frame["logit"], col=1, row=1,
                 hovertemplate="p = %{y:.4g}, logit %{customdata:.4g}<extra></extra>")
@@ -79,4 +79,6 @@ def entropy_split(frame, stats):
 
 
 def _short(values):
-    return [f"{v:.2f}" if abs(v) >= 0.01 or v == 0 else f"{v:.1e}" for v in values]
+    """Bar labels to 2 decimals with a real minus ("−0.77"); a value that rounds to 0 but is not
+    0 reads "≈ 0" (never "1.2e-05")."""
+    return [f"{v:.2f}".replace("-", "−") if abs(v) >= 0.005 or v == 0 else "≈ 0" for v in values]
