@@ -103,7 +103,7 @@ def _animate(fig, movers, epochs, n):
             else frame_steps(int(epochs["examples"].max()), MAX_FRAMES))
     frames = [[draw(rows[rows["examples"] <= cut]) for _, rows, draw in movers] for cut in cuts]
     animate(fig, frames, traces=[i for i, _, _ in movers],
-            labels=[f"{cut / n:.1f}".removesuffix(".0") for cut in cuts], prefix="epoch ", y=-0.12)
+            labels=[f"{cut / n:.1f}".removesuffix(".0") for cut in cuts], prefix="epoch ")
     fig.layout.sliders[0].active = len(frames) - 1
 
 
@@ -150,7 +150,7 @@ def loss_slice(frame, size, epoch=None):
         frames = [[_xy(part) for _, part in _batch_curves(at[k])] + [_minima(at[k])]
                   + [_xy(at[k][at[k]["curve"] == "L"])] for k in epochs]
         animate(fig, frames, traces=list(range(len(fig.data))), labels=epochs, prefix="epoch ",
-                active=epochs.index(shown), y=-0.2, duration=SPEEDS["slow"])   # few frames: slowly
+                active=epochs.index(shown), duration=SPEEDS["slow"])   # few frames: slowly
     return theme.apply(fig)
 
 

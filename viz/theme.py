@@ -20,6 +20,7 @@ SCENE_TICKS = {False: 12, True: 16}   # 3-D tick labels: Plotly draws them large
 SMALL = {False: 13, True: 19}   # labels inside a diagram (weights, values, layer headers)
 LABEL = "small label"           # the name that gives an annotation the SMALL font (label())
 LINE = {False: 3, True: 4.5}
+AXIS_DEPTH = 4.5   # font sizes: an x-axis's ticks, tick labels and title under the plot's edge
 
 
 @lru_cache(maxsize=2)
@@ -35,6 +36,8 @@ def template(big=False):
         legend=dict(bgcolor="rgba(255,255,255,0.8)"), hoverlabel=dict(font_size=size),
         colorscale=dict(sequential=SEQUENTIAL, diverging=DIVERGING),
     )
+    under = dict(pad=dict(t=round(AXIS_DEPTH * size) + 8))   # Play/Pause and the slider (viz.animation)
+    layout.update(updatemenudefaults=under, sliderdefaults=under)
     lines = go.Scatter(line=dict(width=LINE[big]), marker=dict(size=LINE[big] * 3))
     return go.layout.Template(layout=layout, data=dict(scatter=[lines]))
 
