@@ -26,7 +26,7 @@ def curves(steps, epochs, summary, axis="steps"):
     seen (frames at ≤ MAX_FRAMES cut-offs, experiments.frames); the slider opens on the end.
     """
     column, title, kind = AXES[axis]
-    fig = make_subplots(rows=2, shared_xaxes=True, vertical_spacing=0.16, subplot_titles=(
+    fig = make_subplots(rows=2, shared_xaxes=True, vertical_spacing=0.2, subplot_titles=(
         "loss of each mini-batch, L(B)", "full loss L per epoch (dashed: validation)"))   # a phone's width
     start = epochs["loss"].iloc[0]
     movers = []                                  # (trace index, rows of the frame it draws)
@@ -64,6 +64,7 @@ def curves(steps, epochs, summary, axis="steps"):
     highest = min(epochs["loss"].max(), 3 * start)
     fig.update_yaxes(title_text="L(B)", range=[0, 2 * start], row=1, col=1)
     fig.update_yaxes(title_text="L", range=[0, 1.1 * max(start, highest)], row=2, col=1)
+    fig.update_yaxes(nticks=3)   # a panel fitted to a short window keeps its numbers apart
     fig.update_xaxes(type=kind, range=_x_range(steps, epochs, column, kind))
     fig.update_xaxes(title_text=title, row=2, col=1)
     _animate(fig, movers, epochs, int(summary["n"].iloc[0]))
