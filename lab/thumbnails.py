@@ -42,8 +42,8 @@ def thumbnail(fig):
     """PNG bytes of a small, quiet version of `fig`: no title, legend or animation controls;
     the top margin as small as its subplot titles allow (viz.theme.headroom)."""
     small = export.still(fig)
-    small.update_layout(title_text="", showlegend=False, font_size=11, margin=dict(l=30, r=10, t=10, b=30),
-                        width=SIZE[0], height=SIZE[1])
+    small.update_layout(title_text="", title_subtitle_text="", showlegend=False, font_size=11,
+                        margin=dict(l=30, r=10, t=10, b=30), width=SIZE[0], height=SIZE[1])
     small.update_annotations(font_size=11)
     theme.headroom(small, 11)
     small.update_xaxes(title_text="")

@@ -17,14 +17,21 @@ from plotly.basedatatypes import BaseTraceType
 
 SPEEDS = {"slow": 200, "normal": 80, "fast": 30}   # milliseconds per frame
 FLOATS = {"float32": "f4", "float64": "f8"}   # numpy dtype -> plotly.js typed array
+RAIL_GAP = 8   # px: the slider a little lower than the buttons, its rail clear under them
 
 
 def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step ", redraw=False,
-            active=0, y=-0.2, layouts=None, step=False):
+            active=0, layouts=None, step=False, room=None):
     """Add `frames` (one list of trace updates per frame, aligned with `traces`) to `fig`.
 
-    Adds Play/Pause buttons and a slider whose ticks read `prefix + label`, at height `y`
-    (paper units; -0.2 keeps them below the x-axis title). `active` is the frame index the
+    Adds Play/Pause buttons and a slider whose ticks read `prefix + label`, hung from the
+    plot's bottom edge (paper y = 0, anchored at their top) a fixed number of pixels down: the
+    template's pad.t (viz.theme.template: the room of the x-axis tick labels and title at its
+    font size), so they never meet the x-axis title, however short the window makes the figure
+    (lab/fit.py); `room`: the pixels to leave instead, under a plot without an x-axis. The
+    slider spans the whole width, its rail under the buttons (RAIL_GAP) and its value right of
+    them, so that on a phone the buttons never cover its start. Plotly's
+    automatic margin then grows the bottom margin to hold them. `active` is the frame index the
     slider shows at first: the caller draws the figure's traces in that frame's state.
     `layouts`: per frame, a layout update (such as its shapes) that the frame also applies.
     `step`: also a "Step" button, one frame on (a "skip" button that lab/keyboard.py moves as
@@ -44,17 +51,16 @@ def animate(fig, frames, traces, labels, duration=SPEEDS["normal"], prefix="step
     if step:
         buttons += [dict(label="Step ▸|", method="skip", args=[None]),
                     dict(label="↺ Reset", method="animate", args=[[names[0]], jump])]
-    start = 0.34 if step else 0.2
+    pad, slider_pad = ({}, {}) if room is None else (dict(t=room), dict(t=room + RAIL_GAP))
     fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=y, xanchor="left",
-                          yanchor="top", pad=dict(t=10, r=10), showactive=False, buttons=buttons)],
-        sliders=[dict(active=active, x=start, len=1 - start, y=y, yanchor="top", pad=dict(t=10),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=0, xanchor="left",
+                          yanchor="top", pad=dict(pad, r=10), showactive=False, buttons=buttons)],
+        sliders=[dict(active=active, x=0, len=1, y=0, yanchor="top", pad=slider_pad,
                       currentvalue=dict(prefix=prefix, visible=True, xanchor="right"),
                       steps=[dict(label=name, method="animate",
                                   args=[[name], jump])
                              for name in names])],
     )
-    fig.update_layout(margin=dict(b=170))
     return fig
 
 

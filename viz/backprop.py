@@ -42,7 +42,7 @@ def stepper(walk, index=0):
     pictures = [_picture(walk, k) for k in range(len(walk["stages"]))]
     animation.animate(fig, [traces for traces, _ in pictures], traces=[0, 1, 2],
                       labels=range(1, len(pictures) + 1), prefix="step ", redraw=True, active=index,
-                      y=0, layouts=[layout for _, layout in pictures])
+                      layouts=[layout for _, layout in pictures])
     fig.update_layout(margin=dict(b=MARGIN_B), updatemenus=[dict(
         type="buttons", direction="left", x=0.0, y=0, xanchor="left", yanchor="top",
         pad=dict(t=KEY_ROOM, r=10), showactive=False,

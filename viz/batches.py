@@ -26,7 +26,7 @@ def curves(steps, epochs, summary, axis="steps"):
     seen (frames at ≤ MAX_FRAMES cut-offs, experiments.frames); the slider opens on the end.
     """
     column, title, kind = AXES[axis]
-    fig = make_subplots(rows=2, shared_xaxes=True, vertical_spacing=0.16, subplot_titles=(
+    fig = make_subplots(rows=2, shared_xaxes=True, vertical_spacing=0.2, subplot_titles=(
         "loss of each mini-batch, L(B)", "full loss L per epoch (dashed: validation)"))   # a phone's width
     start = epochs["loss"].iloc[0]
     movers = []                                  # (trace index, rows of the frame it draws)
@@ -64,6 +64,7 @@ def curves(steps, epochs, summary, axis="steps"):
     highest = min(epochs["loss"].max(), 3 * start)
     fig.update_yaxes(title_text="L(B)", range=[0, 2 * start], row=1, col=1)
     fig.update_yaxes(title_text="L", range=[0, 1.1 * max(start, highest)], row=2, col=1)
+    fig.update_yaxes(nticks=3)   # a panel fitted to a short window keeps its numbers apart
     fig.update_xaxes(type=kind, range=_x_range(steps, epochs, column, kind))
     fig.update_xaxes(title_text=title, row=2, col=1)
     _animate(fig, movers, epochs, int(summary["n"].iloc[0]))
@@ -103,7 +104,7 @@ def _animate(fig, movers, epochs, n):
             else frame_steps(int(epochs["examples"].max()), MAX_FRAMES))
     frames = [[draw(rows[rows["examples"] <= cut]) for _, rows, draw in movers] for cut in cuts]
     animate(fig, frames, traces=[i for i, _, _ in movers],
-            labels=[f"{cut / n:.1f}".removesuffix(".0") for cut in cuts], prefix="epoch ", y=-0.12)
+            labels=[f"{cut / n:.1f}".removesuffix(".0") for cut in cuts], prefix="epoch ")
     fig.layout.sliders[0].active = len(frames) - 1
 
 
@@ -150,7 +151,7 @@ def loss_slice(frame, size, epoch=None):
         frames = [[_xy(part) for _, part in _batch_curves(at[k])] + [_minima(at[k])]
                   + [_xy(at[k][at[k]["curve"] == "L"])] for k in epochs]
         animate(fig, frames, traces=list(range(len(fig.data))), labels=epochs, prefix="epoch ",
-                active=epochs.index(shown), y=-0.2, duration=SPEEDS["slow"])   # few frames: slowly
+                active=epochs.index(shown), duration=SPEEDS["slow"])   # few frames: slowly
     return theme.apply(fig)
 
 

@@ -86,7 +86,7 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
                    constrain="domain"),
         yaxis=dict(range=list(surf.ylim), title="y", showgrid=False, zeroline=False,
                    scaleanchor="x", constrain="domain"),
-        margin=dict(t=20))
+        margin=dict(t=20, l=50, r=10))   # the map as wide as a phone allows
     return theme.apply(fig)
 
 
@@ -215,10 +215,9 @@ def rate_map(alphas, betas, rates, best, marks):
                         marker=dict(symbol=symbol, size=17, color=col,
                                     line=dict(width=2, color="white")),
                         hovertemplate=f"{label}: η = %{{x:.3g}}, β = %{{y:.2f}}<extra></extra>")
-    fig.update_layout(title=f"heavy-ball momentum on the quadratic (κ = {best['kappa']:g}): "
-                            "rate per step", height=460,
+    fig.update_layout(title=dict(text=f"rate per step (κ = {best['kappa']:g})",
+                                 subtitle_text="heavy-ball momentum on the quadratic"), height=460,
                       xaxis=dict(type="log", title="learning rate η (log scale)",
-                                 exponentformat="power"),
-                      yaxis=dict(title="momentum β", range=[-0.02, 1.0]),
-                      legend=dict(orientation="h", y=-0.22))
-    return theme.apply(fig)
+                                 exponentformat="power", dtick=1),   # 10ᵏ only: a phone has no room for 2, 5
+                      yaxis=dict(title="momentum β", range=[-0.02, 1.0]))
+    return theme.apply(theme.legend_below(fig, rows=theme.phone_rows([p[0] for p in points])))

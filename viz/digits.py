@@ -68,7 +68,7 @@ def weights(result):
     frames = [[go.Heatmap(z=rounded(mosaic(w.T)[0], WEIGHT_DIGITS))] for w in W]
     labels = [int(e) for e in result["epochs"]]
     animate(fig, frames, traces=[0], labels=labels, prefix="epoch ", redraw=True,
-            duration=SPEEDS["slow"], y=-0.02)
+            duration=SPEEDS["slow"], room=10)   # the images have no axes
     fig.layout.sliders[0].active = len(labels) - 1            # opens on the trained network
     fig.update_layout(margin=dict(b=95, t=45, l=10, r=10))
     return theme.apply(fig)

@@ -16,6 +16,7 @@ STYLE = {"zeros": (theme.GREY, "dot"), "constant": (theme.BLACK, "solid"),
 QUANTITIES = {"activation": ("activations a<sub>l</sub>", "value of a<sub>l</sub>"),
               "gradient": ("gradients δ<sub>l</sub>", "value of δ<sub>l</sub> = ∂ℓ/∂z<sub>l</sub>")}
 PER_ROW = 5        # heat maps per row
+NOTE_DEPTH = 110   # px from the plots' bottom edge to a note under them: clear of the x-axis titles, big too
 
 
 def symmetry(runs):
@@ -35,7 +36,7 @@ def symmetry(runs):
         last = i == len(names) - 1   # one colour bar, in units of each map's own range
         fig.add_heatmap(z=a, y=np.arange(1, len(a) + 1), colorscale=theme.DIVERGING, zmid=0,
                         zmin=-top, zmax=top, showscale=last, row=i // cols + 1,
-                        colorbar=dict(title=dict(text="activation a, from −(largest |a| of its map) to +",
+                        colorbar=dict(title=dict(text="activation a, from −(largest |a|<br>of its map) to +",
                                                  side="bottom"), orientation="h", y=-0.04, yanchor="top",
                                       len=0.6, thickness=10, tickvals=[-top, 0, top], ticktext=["−", "0", "+"]),
                         col=i % cols + 1, hovertemplate="unit %{y}, example %{x}: a = %{z:.3g}"
@@ -44,7 +45,8 @@ def symmetry(runs):
     fig.update_yaxes(showticklabels=False, showline=False, ticks="", autorange="reversed")
     fig.update_yaxes(title_text="unit", row=1, col=1)
     fig.update_layout(height=250 + 200 * rows, margin=dict(t=110, b=90),   # the colour bar's title under it
-                      title="Layer 1 after training: one row per hidden unit, one column per example")
+                      title=dict(text="Layer 1 after training",
+                                 subtitle_text="one row per hidden unit, one column per example"))
     return theme.apply(fig)
 
 
@@ -65,7 +67,7 @@ def histograms(frame, scheme):
         part = frame[frame["quantity"] == quantity]
         for i, (layer, colour) in enumerate(zip(layers, colours)):
             rows = part[part["layer"] == layer]
-            fig.add_scatter(x=rows["value"], y=rows["fraction"], mode="lines", name=f"layer {layer}",
+            fig.add_scatter(x=rows["value"], y=rows["fraction"], mode="lines", name=str(layer),
                             line=dict(color=colour, width=2.5, dash="dash" if i % 2 else "solid"),
                             legendgroup=str(layer),
                             showlegend=col == 1, row=1, col=col,
@@ -73,9 +75,10 @@ def histograms(frame, scheme):
         fig.update_xaxes(title_text=QUANTITIES[quantity][1], row=1, col=col)
     fig.update_yaxes(tickformat=".0%")
     fig.update_yaxes(title_text="fraction of values", row=1, col=1)
-    fig.update_layout(height=440, title=f"{LABELS[scheme]} at initialization, layer by layer",
+    fig.update_layout(height=440, title=dict(text=f"{LABELS[scheme]} at initialization",
+                                             subtitle_text="layer by layer"),
                       legend=dict(title="hidden layer"))
-    return theme.apply(fig)
+    return theme.apply(theme.legend_below(fig, rows=2))   # up to 10 layers: two rows on a phone
 
 
 def spread(frame):
@@ -103,11 +106,16 @@ def spread(frame):
     fig.update_yaxes(title_text="standard deviation", row=1, col=1)
     zero = [LABELS[k] for k, rows in frame.groupby("scheme", sort=False) if not rows["std"].any()]
     if zero:
-        fig.add_annotation(text=f"{', '.join(zero)}: every value is exactly 0, which a log axis "
-                                "cannot show", xref="paper", yref="paper", x=0, y=-0.36,
+        fig.add_annotation(text=f"{', '.join(zero)}: every value is exactly 0,<br>which a log axis "
+                                "cannot show", xref="paper", yref="paper", x=0, y=0, yshift=-NOTE_DEPTH,
                            yanchor="top", xanchor="left", showarrow=False, font_color=theme.GREY)
-    fig.update_layout(height=480, margin=dict(b=130), legend=dict(title="scheme"))   # note under axis titles
-    return theme.apply(fig)
+    fig.update_layout(height=480, margin=dict(b=NOTE_DEPTH + 45), legend_title=dict(text="scheme", side="top"))   # note under axis titles
+    return theme.apply(theme.legend_above(fig, rows=_legend_rows(fig) + 1))   # + the titles' 2nd line
+
+
+def _legend_rows(fig):
+    """The rows the legend (its title on top) of `fig` wraps into on a phone."""
+    return theme.phone_rows([t.name for t in fig.data if t.showlegend is not False], titled=True)
 
 
 def training(frame, diverged):
@@ -126,7 +134,7 @@ def training(frame, diverged):
                             marker=dict(symbol="x", size=16, color=colour), showlegend=False,
                             text=[f"diverged at step {diverged[scheme]}"], textposition="bottom right",
                             textfont_color=colour, legendgroup=scheme, hoverinfo="skip")
-    fig.update_layout(height=430, title="Training loss, same data and optimizer for every scheme",
+    fig.update_layout(height=490, title=dict(text="Training loss", subtitle_text="same data and optimizer for every scheme"),
                       xaxis_title="epoch", yaxis=dict(title="training loss (log scale)", type="log"),
-                      legend=dict(title="scheme"))
-    return theme.apply(fig)
+                      legend_title=dict(text="scheme", side="top"))
+    return theme.apply(theme.legend_below(fig, rows=_legend_rows(fig)))

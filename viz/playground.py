@@ -20,7 +20,6 @@ SYMBOLS = {"training": "circle", "validation": "diamond"}
 FEW_EPOCHS = 30             # loss curves this short get a marker per epoch
 DIAGRAM, MAP = [0.0, 0.46], [0.6, 1.0]   # the two subplots' shares of the figure's width
 HEIGHT = 580
-CONTROLS_GAP = 28          # px between the map's x-axis title and the buttons and slider under it
 
 
 def tint(colour, amount):
@@ -237,9 +236,7 @@ def _with_diagram(fig, result, outputs, frames, trace=0, colours=None):
     fig.update_layout(title_text=titles[-1])
     animate(fig, [[main, *rest] for main, rest in zip(frames, diagram_frames)],
             traces=[trace, *moving], labels=labels, prefix="epoch ", redraw=True,
-            duration=SPEEDS["normal"], active=len(labels) - 1, y=-0.12, step=True,
+            duration=SPEEDS["normal"], active=len(labels) - 1, step=True,
             layouts=[edge | {"title": {"text": title}} for edge, title in zip(edges, titles)])
-    for control in (*fig.layout.updatemenus, *fig.layout.sliders):
-        control.pad.t = CONTROLS_GAP
-    fig.update_layout(margin=dict(t=80, b=100 + CONTROLS_GAP))
+    fig.update_layout(margin=dict(t=80))
     return theme.apply(fig)

@@ -31,7 +31,7 @@ def one_example(frame, loss, label):
                 hovertemplate="%{x}: %{y:.4g}<extra></extra>")
     fig.update_yaxes(range=[0, 1.15], row=1, col=1)
     fig.update_yaxes(range=[0, LOSS_CAP + 0.5], row=1, col=2)
-    fig.update_xaxes(range=[0, 1.02], title_text="probability of the true class", row=1, col=2)
+    fig.update_xaxes(range=[0, 1.02], title_text="probability<br>of the true class", row=1, col=2)   # a narrow panel
     fig.update_yaxes(range=[-1.25, 1.25], row=1, col=3)
     fig.update_layout(showlegend=False, height=440, bargap=0.3)
     return theme.apply(fig)

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from viz import animation
+
 # Okabe & Ito (2008), reordered so the first colours are the strongest on white; yellow last.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
 BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, BLACK, YELLOW = PALETTE
@@ -20,6 +22,8 @@ SCENE_TICKS = {False: 12, True: 16}   # 3-D tick labels: Plotly draws them large
 SMALL = {False: 13, True: 19}   # labels inside a diagram (weights, values, layer headers)
 LABEL = "small label"           # the name that gives an annotation the SMALL font (label())
 LINE = {False: 3, True: 4.5}
+TITLE_STANDOFF = 6   # px from an x-axis's tick labels to its title (Plotly's own gap is 2-3 lines)
+AXIS_DEPTH = 3.3   # font sizes: an x-axis's ticks, tick labels and title under the plot's edge
 
 
 @lru_cache(maxsize=2)
@@ -31,10 +35,13 @@ def template(big=False):
         font=dict(family="Arial, Helvetica, sans-serif", size=size, color=BLACK),
         title=dict(font=dict(size=round(size * 1.2)), x=0.0, xanchor="left"),
         colorway=PALETTE, paper_bgcolor="white", plot_bgcolor="white",
-        xaxis=axis, yaxis=axis, margin=dict(l=70, r=30, t=70, b=60),
+        xaxis=dict(axis, title_standoff=TITLE_STANDOFF), yaxis=axis, margin=dict(l=70, r=30, t=70, b=60),
         legend=dict(bgcolor="rgba(255,255,255,0.8)"), hoverlabel=dict(font_size=size),
         colorscale=dict(sequential=SEQUENTIAL, diverging=DIVERGING),
     )
+    under = round(AXIS_DEPTH * size) + 8   # px from the plot to Play/Pause and the slider
+    layout.update(updatemenudefaults=dict(pad_t=under),
+                  sliderdefaults=dict(pad_t=under + animation.RAIL_GAP))
     lines = go.Scatter(line=dict(width=LINE[big]), marker=dict(size=LINE[big] * 3))
     return go.layout.Template(layout=layout, data=dict(scatter=[lines]))
 
@@ -65,14 +72,15 @@ def headroom(fig, size=FONT[False]):
     paper y = 1, anchored at their bottom) and the title above them (in place), for text of
     `size` px: a one-line title pinned to the top of the figure (Plotly would put the first line
     of a pinned longer one above the figure), the top margin raised (never lowered) to hold the
-    title's lines (1.2 × size) and the tallest subplot title's lines, each line 1.3 × its font
-    size (a <sup> line 0.7 of it)."""
+    title's lines (1.2 × size; its subtitle, a line 0.7 of it) and the tallest subplot title's
+    lines, each line 1.3 × its font size (a <sup> line 0.7 of it)."""
     lines = [_lines(a.text) for a in fig.layout.annotations
              if a.text and a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 1]
     if not lines:
         return
     title = fig.layout.title.text or ""
-    title_height = _lines(title) * round(size * 1.2) * 1.3 if title else 0
+    title_height = (_lines(title) + 0.7 * bool(fig.layout.title.subtitle.text)) * round(size * 1.2) * 1.3 \
+        if title else 0
     need = TITLE_PAD + title_height + max(lines) * size * 1.3 + 10
     if title and "<br>" not in title and fig.layout.title.y is None:
         fig.update_layout(title=dict(y=1, yref="container", yanchor="top", pad_t=TITLE_PAD))
@@ -110,6 +118,21 @@ def legend_below(fig, rows):
     """Put the legend (in place) in a strip of its own at the bottom of the figure, under the
     x-axis title, with room for `rows` rows: the count a phone wraps it into."""
     return _legend_strip(fig, rows, "bottom", X_AXIS_ROOM)
+
+
+PHONE_PLOT = 250   # px: the plot's width in a 390 px phone's page (its padding and the side margins off)
+ENTRY, CHARACTER = 40, 8.5   # px: a legend entry's symbol and gaps, a character of its name
+
+
+def phone_rows(names, titled=False):
+    """The rows a horizontal legend of entries `names` wraps into on a phone: Plotly starts a
+    row when the next entry would pass the plot's width (PHONE_PLOT); one more for a title on
+    top (`titled`). For legend_above and legend_below."""
+    rows, used = 1, 0
+    for name in names:
+        width = ENTRY + CHARACTER * len(name)
+        rows, used = (rows + 1, width) if used and used + width > PHONE_PLOT else (rows, used + width)
+    return rows + titled
 
 
 def _legend_strip(fig, rows, end, room):

@@ -38,10 +38,13 @@ def race(curve, runs, batch_curves, minima=(trap.LOCAL_MIN, trap.GLOBAL_MIN)):
     fig.add_scatter(mode="markers", name="where they end", hoverinfo="skip", x=[], y=[],
                     marker=dict(color=[theme.BLUE] + [theme.VERMILLION] * (len(names) - 1), size=22,
                                 symbol="circle-open", line=dict(width=3)))
-    for x, label in zip(minima, ("local minimum", "global minimum")):
+    # the local minimum's name at the bottom, right of its line; the global one's at the top, clear
+    # of the curves, left of its line: inside the plot on a phone too
+    for x, label, (y, side) in zip(minima, ("local minimum", "global minimum"),
+                                   (("bottom", "left"), ("top", "right"))):
         fig.add_vline(x=x, line=dict(color=theme.GREY, dash="dot", width=1.5),
-                      annotation=dict(text=label, yanchor="bottom", y=0.0, yref="paper",
-                                      font_color=theme.GREY))
+                      annotation=dict(text=label, yanchor=y, y=float(y == "top"), yref="paper",
+                                      xanchor=side, font_color=theme.GREY))
     fig.add_scatter(mode="text", x=[], y=[], text=[], showlegend=False, hoverinfo="skip",
                     textfont=dict(color=theme.VERMILLION, size=15))
     blown = _divergences(theta, names)
@@ -114,7 +117,7 @@ def escape_rates(rates):
                         marker=dict(color=theme.VERMILLION, size=20, symbol="star"),
                         name="your choice", showlegend=col == 1,
                         hovertemplate="your choice: %{y:.0f}%<extra></extra>")
-    fig.update_xaxes(type="log", title_text="batch size", row=1, col=1,   # the caption says 64 = full batch
+    fig.update_xaxes(type="log", title_text="batch size<br>(log scale)", row=1, col=1,   # 64 = full batch
                      tickvals=list(BATCH_SIZES))
     fig.update_xaxes(title_text="learning rate η", row=1, col=2)
     fig.update_yaxes(range=[-5, 105], title_text="runs escaping (%)", row=1, col=1)
