@@ -18,7 +18,10 @@ NODE_SIZE = 42
 HEADROOM = 0.3      # rows above the top unit and below the bottom one, for their labels
 STEPS = ("◀ Back", "Next ▶")   # the stepper's buttons; lab/keyboard.py's script moves the slider
 KEY_ROOM, MARGIN_B = 34, 112   # px: the key's line under the graph, then the buttons and the slider
-KEY = dict(xref="paper", yref="paper", x=0, y=0, yanchor="top", yshift=-2, showarrow=False,
+# The key and the step in words stand centred: a phone draws annotations at 70 % about their
+# centre (lab/page.py), which would push a left-anchored line past the right edge.
+KEY = dict(xref="paper", yref="paper", x=0.5, y=0, xanchor="center", yanchor="top", yshift=-2,
+           showarrow=False,
            text=f"<span style='color:{NOW}'><b>■ this step</b></span>   "    # short: a phone's width
                 f"<span style='color:{VALUE}'><b>forward values</b></span> above   "
                 f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below")
@@ -126,8 +129,8 @@ def _picture(walk, index):
                            name="highlighted edges" if lit else "edges"))
     traces.append(_nodes(sizes, stage, labels, where))
     heading = "Update" if stage["phase"] == "update" else f"{stage['phase'].capitalize()} pass"
-    words = dict(xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
-                 showarrow=False, align="left",
+    words = dict(xref="paper", yref="paper", x=0.5, y=1.0, yanchor="bottom", xanchor="center",
+                 showarrow=False, align="center",
                  text=f"<b>This step:</b> {theme.panel_title(step_words(stage, sizes), STEP_LINE)}")
     annotations = (_edge_labels(walk, stage, labels, where) + _node_labels(sizes, stage, labels, where)
                    + [words, KEY])

@@ -223,8 +223,8 @@ def live_titles(result, title, marks=MARKS):
     its points (`marks`: the circle and the diamond, in the points' colour where they have one),
     so that the line is the points' legend."""
     c = result["curves"].set_index("epoch")
-    return [f"{title}<br><sup>epoch {int(e)}: {marks[0]} training loss {c.at[e, 'train_loss']:.4g}, "
-            f"{marks[1]} validation loss {c.at[e, 'val_loss']:.4g}</sup>" for e in result["epochs"]]
+    return [f"{title}<br><sup>epoch {int(e)}, loss: {marks[0]} training {c.at[e, 'train_loss']:.4g}, "
+            f"{marks[1]} validation {c.at[e, 'val_loss']:.4g}</sup>" for e in result["epochs"]]
 
 
 def _with_diagram(fig, result, outputs, frames, trace=0, colours=None, marks=MARKS):
