@@ -39,16 +39,26 @@ def main_figure(lesson):
 
 
 def thumbnail(fig):
-    """PNG bytes of a small, quiet version of `fig`: no title, legend or animation controls;
-    the top margin as small as its subplot titles allow (viz.theme.headroom)."""
+    """PNG bytes of a small, quiet version of `fig`: no title, legend, animation controls or
+    words on the picture (a key under it, the step in words, labels on the curves: the home page
+    draws it 240 px wide, where they are too small to read and run over the edges), only its
+    subplot titles, the top margin as small as they allow (viz.theme.headroom)."""
     small = export.still(fig)
     small.update_layout(title_text="", title_subtitle_text="", showlegend=False, font_size=11,
                         margin=dict(l=30, r=10, t=10, b=30), width=SIZE[0], height=SIZE[1])
+    small.layout.annotations = [a for a in small.layout.annotations if _subplot_title(a)]
     small.update_annotations(font_size=11)
     theme.headroom(small, 11)
     small.update_xaxes(title_text="")
     small.update_yaxes(title_text="")
     return small.to_image(format="png", scale=1)
+
+
+def _subplot_title(annotation):
+    """True for a panel's title as make_subplots writes it: centred over its plot, in paper
+    coordinates, standing on the plot's top edge."""
+    a = annotation
+    return a.xref == "paper" and a.yref == "paper" and a.xanchor == "center" and a.yanchor == "bottom"
 
 
 def make(lessons):

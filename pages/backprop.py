@@ -79,10 +79,11 @@ def page():
                  s["seed"], s["lr"])
     stages = w["stages"]
     index = stage_from_link(len(stages))
-    st.caption("Press **Next ▶** under the graph (or click the slider, then use ← →): all "
-               f"{len(stages)} steps are in the figure, so stepping needs no wait.")
     show_figure(lambda: draw.stepper(w, index), "backprop-graph", data=exp.stage_table(stages),
                 settings={**s, "stage": index + 1}, describe=exp.describe_graph(w, index))
+    # under the figure, so that its line of height goes to the graph on a projector
+    st.caption("Press **Next ▶** under the graph (or click the slider, then use ← →): all "
+               f"{len(stages)} steps are in the figure, so stepping needs no wait.")
 
     st.header("The whole gradient, checked, and the update")
     for sentence in exp.verdict(w, lr=s["lr"]):

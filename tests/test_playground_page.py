@@ -201,13 +201,21 @@ def test_the_loss_figure_states_the_last_training_and_validation_loss(default):
 
 
 def test_the_main_figure_states_each_frames_losses_as_it_plays(default):
-    """TensorFlow Playground's "Training loss / Test loss", moving with the slider."""
+    """TensorFlow Playground's "Training loss / Test loss", moving with the slider, each loss
+    after the mark of its points: the title is the points' legend (no legend box to stand on
+    the title's second line), on the sine in the points' colours, with the curve's."""
     fig, c = draw.training(default), default["curves"]
     for frame in (fig.frames[0], fig.frames[-1]):
         row = c[c["epoch"] == int(frame.name)].iloc[0]
-        assert (f"epoch {frame.name}: training loss {row['train_loss']:.4g}, validation loss "
+        assert (f"epoch {frame.name}, loss: ● training {row['train_loss']:.4g}, ◆ validation "
                 f"{row['val_loss']:.4g}") in frame.layout.title.text
-    assert fig.layout.title.text == fig.frames[-1].layout.title.text
+    assert fig.layout.title.text == fig.frames[-1].layout.title.text and fig.layout.showlegend is False
+    sine = draw.training(exp.run(**SINE, epochs=5))
+    points, curve = {t.name: t.marker.color for t in sine.data[:2]}, sine.data[2].line.color
+    title = sine.layout.title.text
+    assert f"<span style='color:{curve}'>━ curve</span>" in title and sine.layout.showlegend is False
+    assert (f"<span style='color:{points['training data']}'>●</span> training" in title
+            and f"<span style='color:{points['validation data']}'>◆</span> validation" in title)
 
 
 def test_loss_axis_ticks_are_readable_numbers():

@@ -18,10 +18,15 @@ NODE_SIZE = 42
 HEADROOM = 0.3      # rows above the top unit and below the bottom one, for their labels
 STEPS = ("◀ Back", "Next ▶")   # the stepper's buttons; lab/keyboard.py's script moves the slider
 KEY_ROOM, MARGIN_B = 34, 112   # px: the key's line under the graph, then the buttons and the slider
-KEY = dict(xref="paper", yref="paper", x=0, y=0, yanchor="top", yshift=-2, showarrow=False,
-           text=f"<span style='color:{NOW}'><b>■ this step</b></span> and its numbers   "
-                f"<span style='color:{VALUE}'><b>forward values</b></span> above the nodes   "
-                f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below them")
+# The key and the step in words stand centred: a phone draws annotations at 70 % about their
+# centre (lab/page.py), which would push a left-anchored line past the right edge.
+KEY = dict(xref="paper", yref="paper", x=0.5, y=0, xanchor="center", yanchor="top", yshift=-2,
+           showarrow=False,
+           text=f"<span style='color:{NOW}'><b>■ this step</b></span>   "    # short: a phone's width
+                f"<span style='color:{VALUE}'><b>forward values</b></span> above   "
+                f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below")
+STEP_LINE = 44      # characters per line of the step in words: two lines fit a phone
+TOP = 125           # px over the graph: the title and two lines of the step in words, projector size
 
 
 def graph(walk, index):
@@ -124,9 +129,9 @@ def _picture(walk, index):
                            name="highlighted edges" if lit else "edges"))
     traces.append(_nodes(sizes, stage, labels, where))
     heading = "Update" if stage["phase"] == "update" else f"{stage['phase'].capitalize()} pass"
-    words = dict(xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
-                 showarrow=False, align="left",
-                 text=f"<b>This step:</b> {step_words(stage, sizes)}")
+    words = dict(xref="paper", yref="paper", x=0.5, y=1.0, yanchor="bottom", xanchor="center",
+                 showarrow=False, align="center",
+                 text=f"<b>This step:</b> {theme.panel_title(step_words(stage, sizes), STEP_LINE)}")
     annotations = (_edge_labels(walk, stage, labels, where) + _node_labels(sizes, stage, labels, where)
                    + [words, KEY])
     return traces, dict(title=dict(text=f"{heading} · step {index + 1} of {len(stages)}: {stage['title']}"),
@@ -134,8 +139,10 @@ def _picture(walk, index):
 
 
 def _frame(sizes):
-    """The layout every stage shares: the height for the widest layer, hidden axes."""
-    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=90, b=50),
+    """The layout every stage shares: the height for the widest layer, hidden axes, room at the
+    top for the longest step in words (TOP: a frame's words may take a line more than the
+    first stage's, which theme.headroom measures)."""
+    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=TOP, b=50),
                 xaxis=dict(visible=False, range=[-0.9, len(sizes) + 0.45]),
                 yaxis=dict(visible=False, range=[-max(sizes) / 2 - HEADROOM, max(sizes) / 2 + HEADROOM]))
 

@@ -41,6 +41,11 @@ def _edges(values):
     return [float(values[0]), float(values[-1])]
 
 
+def _inner_ticks(values):
+    """Three ticks inside the range of `values`, none at its ends: −0.5, 0, 0.5 over [−1, 1]."""
+    return np.linspace(values[0], values[-1], 5)[1:-1].round(6).tolist()
+
+
 def _single(values):
     """Hover values in float32: half the payload, every significant digit shown (rounding to
     4 decimals would print a loss of 3e-5 as 0)."""
@@ -58,7 +63,8 @@ def contours(panels, cap):
     the red path and the black star), so the picture fits the first screen. Panels titled by the
     network's short name (a phone's panels are 40 px wide; the sizes are in the caption); when
     every β range is the same only the first panel numbers it, so no tick label reaches into
-    the panel on its left."""
+    the panel on its left, and α is ticked inside its range only (`_inner_ticks`), so that one
+    panel's last α label never meets the next one's first."""
     lo, hi = shared_range(panels, cap)
     same = all(_edges(p["betas"]) == _edges(panels[0]["betas"]) for p in panels)
     fig = make_subplots(1, len(panels), subplot_titles=[theme.panel_title(p["net"], 7) for p in panels],
@@ -71,7 +77,8 @@ def contours(panels, cap):
                                  hovertemplate="α %{x:.2f}, β %{y:.2f}: loss %{customdata:.4g}<extra></extra>"),
                       1, col)
         _add_path(fig, p, col, show_legend=col == 1)
-        fig.update_xaxes(title_text="α", range=_edges(p["alphas"]), nticks=4, row=1, col=col)
+        fig.update_xaxes(title_text="α", range=_edges(p["alphas"]), tickvals=_inner_ticks(p["alphas"]),
+                         row=1, col=col)
         fig.update_yaxes(range=_edges(p["betas"]), showticklabels=col == 1 or not same, row=1, col=col)
     fig.update_yaxes(title_text="β", row=1, col=1)
     fig.update_layout(coloraxis=_colour_axis(lo, hi, "loss (log scale)"), height=400,
@@ -172,11 +179,14 @@ def sharp_flat_spread(runs):
 def convexity(pairs, cap):
     """For each (slice panel, convexity map) pair, one row: the slice's contour beside the map of
     |λ_min/λ_max| (dark blue near 0: convex; yellow: strong negative curvature, non-convex).
-    Slices share one colour scale, maps another (0 to 1, larger ratios drawn as 1)."""
+    Slices share one colour scale, maps another (0 to 1, larger ratios drawn as 1), each colour
+    bar lying under its own column (`_bar_under`), so that neither reaches into a panel at any
+    width; α is named under the bottom row only, so a row's axis title never meets the
+    subplot titles of the row below."""
     lo, hi = shared_range([p for p, _ in pairs], cap)
     titles = [t for p, _ in pairs for t in (f"{p['net']}: loss", f"{p['net']}: |λ_min/λ_max|")]
-    fig = make_subplots(len(pairs), 2, subplot_titles=titles, horizontal_spacing=0.16,
-                        vertical_spacing=0.14)
+    fig = make_subplots(len(pairs), 2, subplot_titles=titles, horizontal_spacing=0.1,
+                        vertical_spacing=0.12)
     for row, (p, m) in enumerate(pairs, start=1):
         fig.add_trace(go.Contour(x=rounded(p["alphas"]), y=rounded(p["betas"]),
                                  z=rounded(_log_loss(p["Z"], cap)), coloraxis="coloraxis",
@@ -190,13 +200,27 @@ def convexity(pairs, cap):
                                                "<br>λ_min %{customdata[0]:.3g}, λ_max "
                                                "%{customdata[1]:.3g}<extra></extra>"), row, 2)
         for col in (1, 2):
-            fig.update_xaxes(title_text="α", range=_edges(p["alphas"]), row=row, col=col)
+            fig.update_xaxes(title=dict(text="α" if row == len(pairs) else None, standoff=5),
+                             range=_edges(p["alphas"]), nticks=4, row=row, col=col)
             fig.update_yaxes(title_text="β", range=_edges(p["betas"]), row=row, col=col)
-    loss_axis = _colour_axis(lo, hi, "loss")
-    loss_axis["colorbar"].update(x=0.42, len=0.9)
-    fig.update_layout(coloraxis=loss_axis, height=360 * len(pairs) + 80,
-                      coloraxis2=dict(cmin=0, cmax=1, colorscale=theme.SEQUENTIAL,
-                                      colorbar=dict(title=dict(text="|λ_min/λ_max|", side="right"),
-                                                    thickness=14, len=0.9)),
+    ratio_axis = dict(cmin=0, cmax=1, colorscale=theme.SEQUENTIAL, colorbar=dict(
+        title=dict(text="|λ_min/λ_max|"), thickness=14))
+    fig.update_layout(coloraxis=_bar_under(_colour_axis(lo, hi, "loss (log scale)"), fig.layout.xaxis.domain),
+                      coloraxis2=_bar_under(ratio_axis, fig.layout.xaxis2.domain),
+                      height=360 * len(pairs) + 80 + BAR_ROOM, margin=dict(b=theme.X_AXIS_ROOM + BAR_ROOM),
                       title="where the slice is convex: the Hessian's eigenvalues at each point")
     return theme.apply(fig)
+
+
+BAR_ROOM = 100   # px under the x-axis title: a horizontal colour bar, its title and tick labels
+                 # (in presentation mode's larger font too)
+
+
+def _bar_under(colour_axis, domain):
+    """`colour_axis` (in place) with a horizontal colour bar at the bottom of the figure, as wide
+    as the column `domain` (paper x) it colours, its title above it."""
+    colour_axis["colorbar"].update(orientation="h", x=sum(domain) / 2, xanchor="center",
+                                   len=domain[1] - domain[0], lenmode="fraction",
+                                   yref="container", y=0, yanchor="bottom")
+    colour_axis["colorbar"]["title"]["side"] = "top"
+    return colour_axis

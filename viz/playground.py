@@ -128,10 +128,11 @@ def curve(result, points):
     pad = 0.3 * (high - low or 1)
     fig.update_layout(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], domain=MAP),
                       yaxis=dict(title=name_y, range=[low - pad, high + pad]),
-                      title=_title(result, "the network and its curve"))
+                      title=_title(result, f"the network and its {_named('━ curve', theme.VERMILLION)}"))
     fig = _with_diagram(fig, result, [f"{name_y} predicted"],
                         [{"x": rounded(gx), "y": rounded(frame)} for frame in z],
-                        trace=len(fig.data) - 1)
+                        trace=len(fig.data) - 1,
+                        marks=(_named(MARKS[0], theme.BLUE), _named(MARKS[1], theme.ORANGE)))
     return _enlarged(fig, dict(x=rounded(result["diagram"]["grid"][0]), y0=(low + high) / 2,
                                dy=high - low + 2 * pad, opacity=0.8))
 
@@ -212,27 +213,32 @@ def _enlarged(fig, place):
     return fig
 
 
-def live_titles(result, title):
+MARKS = ("●", "◆")   # the training points' circle and the validation points' diamond, in words
+
+
+def live_titles(result, title, marks=MARKS):
     """Per frame epoch, `title` with that epoch's losses under it, TensorFlow Playground's
-    "Training loss / Test loss" moving with the slider and ▶ Play."""
+    "Training loss / Test loss" moving with the slider and ▶ Play; each loss follows the mark of
+    its points (`marks`: the circle and the diamond, in the points' colour where they have one),
+    so that the line is the points' legend."""
     c = result["curves"].set_index("epoch")
-    return [f"{title}<br><sup>epoch {int(e)}: training loss {c.at[e, 'train_loss']:.4g}, "
-            f"validation loss {c.at[e, 'val_loss']:.4g}</sup>" for e in result["epochs"]]
+    return [f"{title}<br><sup>epoch {int(e)}, loss: {marks[0]} training {c.at[e, 'train_loss']:.4g}, "
+            f"{marks[1]} validation {c.at[e, 'val_loss']:.4g}</sup>" for e in result["epochs"]]
 
 
-def _with_diagram(fig, result, outputs, frames, trace=0, colours=None):
+def _with_diagram(fig, result, outputs, frames, trace=0, colours=None, marks=MARKS):
     """Add the network diagram left of the big picture, whose trace `trace` moves by `frames`,
     and animate both over the recorded epochs with one slider; the figure opens on the last
     epoch (the trained network). `outputs` names the output units; `colours` (classification):
-    the colours of their classes' points, so that the output names are the map's legend."""
+    the colours of their classes' points, so that the output names are the map's legend. No
+    legend box (it would stand on the title's second line): the title names the points by
+    their `marks` (live_titles)."""
     moving, diagram_frames, edges = diagram.add(fig, result["diagram"], outputs=outputs,
                                                 inputs=[FEATURES[f] for f in result["inputs"]],
                                                 colours=colours)
-    fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT,
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"),
-                      showlegend=colours is None)
+    fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT, showlegend=False)
     labels = [int(e) for e in result["epochs"]]
-    titles = live_titles(result, fig.layout.title.text)
+    titles = live_titles(result, fig.layout.title.text, marks)
     fig.update_layout(title_text=titles[-1])
     animate(fig, [[main, *rest] for main, rest in zip(frames, diagram_frames)],
             traces=[trace, *moving], labels=labels, prefix="epoch ", redraw=True,
