@@ -46,7 +46,8 @@ MAIN_PENDING = "lab.main_figure_pending"   # set by lesson(), taken by its first
 # which fit on a wide screen, without a scroll box that a keyboard cannot reach, and on a phone
 # (< 640 px) every figure's annotations (subplot titles) drawn at 70 % about their centre, so
 # that side-by-side panels' short titles fit over their narrow panels (the figure cannot know the
-# window's width; subplot titles are written short, detail in the axis titles and the caption).
+# window's width; subplot titles are written short, detail in the axis titles and the caption),
+# and every figure's title at 75 % about its left end, so that a title written for a laptop fits.
 LAYOUT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .stMain h1 { font-size: 2.25rem; padding-top: 0; }
@@ -54,7 +55,9 @@ LAYOUT_CSS = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1; color: #585a63; }
 @media (min-width: 640px) { .stMain .katex-display { overflow: visible !important; } }
 @media (max-width: 639px) { .stMain .js-plotly-plot .annotation-text-g {
-  transform-box: fill-box; transform-origin: center; transform: scale(0.7); } }
+  transform-box: fill-box; transform-origin: center; transform: scale(0.7); }
+  .stMain .js-plotly-plot .infolayer .gtitle {
+  transform-box: fill-box; transform-origin: left center; transform: scale(0.75); } }
 </style>"""
 # Presentation mode: larger text for the back row, headings kept compact for the figure's sake.
 BIG_CSS = """<style>

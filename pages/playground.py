@@ -119,9 +119,10 @@ cached_run = cached(exp.run)
 
 def page():
     lesson("Playground",
-           "Left, the network, each neuron a small map of its output over the plane; right, what "
-           "it predicts everywhere: the colour is the class it would choose, deeper where it is "
-           "surer (regression: the predicted value, red high, blue low). **▶ Play** or "
+           "Left the network, right what it predicts at every point of the plane. Each neuron is a "
+           "small map of its output over the plane; on the right the colour is the class it would "
+           "choose, deeper where it is surer (regression: the predicted value, red high, blue low). "
+           "**▶ Play** or "
            "**Step** trains it; click a neuron to see its map large. "
            "Circles are training points, diamonds validation points. The main knobs are beside "
            "the figure (above it on a phone), all the others in the sidebar.",

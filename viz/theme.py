@@ -48,13 +48,16 @@ def template(big=False):
 
 def apply(fig, big=False):
     """Give `fig` the lab's look (in place) and return it: room for the subplot titles under the
-    title (headroom), 3-D tick labels small and few, diagram labels (label()) in the SMALL font,
+    title (headroom), 3-D tick labels small and few, diagram labels (label()) and animation
+    sliders' frame numbers in the SMALL font,
     and every log axis says so (log_axis)."""
     fig.update_layout(template=template(big))
     fig.update_annotations(font_size=FONT[big])   # subplot titles are annotations
     headroom(fig, FONT[big])
     fig.update_scenes({f"{axis}axis": dict(tickfont_size=SCENE_TICKS[big], nticks=6) for axis in "xyz"})
     fig.update_annotations(selector=dict(name=LABEL), font_size=SMALL[big])
+    for slider in fig.layout.sliders:   # an animation's frame numbers: a notch below the text
+        slider.font.size = SMALL[big]
     fig.for_each_xaxis(log_axis)
     fig.for_each_yaxis(log_axis)
     return fig
