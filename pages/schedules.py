@@ -74,7 +74,7 @@ def page():
            "Four runs from the same weights, with η₀ ÷ 10, η₀ (yours, the thickest line), η₀ × 10 "
            "and η₀ × 100: too small crawls, a good one falls fast, too big usually stalls far "
            "higher, and far too big usually blows up. On the defaults η₀ × 10 ends at least twice "
-           "as high as η₀ in 9 of 10 seeds, and η₀ × 100 overflows within 5 steps in 6 of 10 "
+           "as high as η₀ in at least 9 of 10 seeds, and η₀ × 100 overflows within 5 steps in 6 of 10 "
            "seeds; in the others it ends above where it started. The learning rate η is "
            "the size of each step downhill; a **schedule** changes η during training, usually "
            "large steps first and small ones at the end.",

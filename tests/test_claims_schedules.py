@@ -53,12 +53,13 @@ def test_the_suggested_lr_ends_within_2x_of_the_best_fixed_lr_in_9_of_10_seeds(o
 
 def test_default_four_runs_too_small_good_too_big_far_too_big():
     # text: "too small crawls, a good one falls fast, too big usually stalls far higher, and far
-    # too big usually blows up. On the defaults η₀ × 10 ends at least twice as high as η₀ in 9 of
-    # 10 seeds, and η₀ × 100 overflows within 5 steps in 6 of 10 seeds; in the others it ends
-    # above where it started." (seed 5: η₀ × 10 ends at 0.051, η₀ at 0.044)
+    # too big usually blows up. On the defaults η₀ × 10 ends at least twice as high as η₀ in at
+    # least 9 of 10 seeds, and η₀ × 100 overflows within 5 steps in 6 of 10 seeds; in the others
+    # it ends above where it started." (seed 5's η₀ × 10 run is on the edge: here it ends at 0.051,
+    # η₀ at 0.044; on another machine's round-off it ended above twice that, so "at least")
     small, good, big, huge = (finals(0.3, m) for m in exp.MULTIPLES)
     print(f"\nη₀ × 10 at least twice as high as η₀ in {np.sum(big >= 2 * good)} of 10 seeds")
-    assert np.all(small > good) and np.sum(big >= 2 * good) == 9 and np.all(big > good)
+    assert np.all(small > good) and np.sum(big >= 2 * good) >= 9 and np.all(big > good)
     assert np.all(good == np.minimum.reduce([small, good, big, huge]))      # "(best)" in the verdict
     gone = [summary(0.3, seed).loc[100] for seed in SEEDS]
     diverged = [r for r in gone if not np.isnan(r.diverged_at)]
