@@ -40,24 +40,22 @@ def template(big=False):
         colorscale=dict(sequential=SEQUENTIAL, diverging=DIVERGING),
     )
     under = round(AXIS_DEPTH * size) + 8   # px from the plot to Play/Pause and the slider
+    # the slider's frame numbers in the SMALL font, a notch below the text
     layout.update(updatemenudefaults=dict(pad_t=under),
-                  sliderdefaults=dict(pad_t=under + animation.RAIL_GAP))
+                  sliderdefaults=dict(pad_t=under + animation.RAIL_GAP, font_size=SMALL[big]))
     lines = go.Scatter(line=dict(width=LINE[big]), marker=dict(size=LINE[big] * 3))
     return go.layout.Template(layout=layout, data=dict(scatter=[lines]))
 
 
 def apply(fig, big=False):
     """Give `fig` the lab's look (in place) and return it: room for the subplot titles under the
-    title (headroom), 3-D tick labels small and few, diagram labels (label()) and animation
-    sliders' frame numbers in the SMALL font,
-    and every log axis says so (log_axis)."""
+    title (headroom), 3-D tick labels small and few, diagram labels (label()) in the SMALL font
+    (as the template sets animation sliders' frame numbers), and every log axis says so (log_axis)."""
     fig.update_layout(template=template(big))
     fig.update_annotations(font_size=FONT[big])   # subplot titles are annotations
     headroom(fig, FONT[big])
     fig.update_scenes({f"{axis}axis": dict(tickfont_size=SCENE_TICKS[big], nticks=6) for axis in "xyz"})
     fig.update_annotations(selector=dict(name=LABEL), font_size=SMALL[big])
-    for slider in fig.layout.sliders:   # an animation's frame numbers: a notch below the text
-        slider.font.size = SMALL[big]
     fig.for_each_xaxis(log_axis)
     fig.for_each_yaxis(log_axis)
     return fig
