@@ -27,7 +27,8 @@ ANIMATED_CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
 FINGERPRINT = """i => JSON.stringify(document.querySelectorAll('.js-plotly-plot')[i]._fullData
     .map(t => [t.x, t.y, t.z].map(a => a && Array.from(a).slice(0, 4000))))"""
 MAP_DRAWN = """i => { const gd = document.querySelectorAll('.js-plotly-plot')[i];
-    return gd.querySelectorAll('.layer-below image, .imagelayer image, .hm image').length; }"""
+    return [...gd.querySelectorAll('.layer-below image, .imagelayer image, .hm image')]
+        .filter(im => getComputedStyle(im).opacity !== '0').length; }"""   # the maps one can see
 ALL_CHARTS = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')].map(gd => gd._fullData
     .map(t => [t.x, t.y, t.z].map(a => a && Array.from(a).slice(0, 4000)))))"""
 

@@ -104,7 +104,8 @@ def test_an_uploaded_csv_trains_full_batch_on_all_its_rows():
 def test_figure_keeps_the_map_static_and_few_light_frames(default):
     fig = draw.surface(default)
     assert fig.layout.images[0].source.startswith("data:image/png;base64,")   # survives Play
-    assert 0 < len(fig.frames) <= 200 and not any(t.type in ("contour", "heatmap") for t in fig.data)
+    assert 0 < len(fig.frames) <= 200 and not any(t.type == "contour" for t in fig.data)
+    assert all(t.opacity == 0 for t in fig.data if t.type == "heatmap")   # hover only: Play blanks it
     moving = {"training path", "now"}
     assert all({fig.data[i].name for i in f.traces} == moving for f in fig.frames)
     assert len(fig.to_json()) < 1.5e6
@@ -119,7 +120,7 @@ def app():
 def test_page_draws_the_slice_with_the_path_and_the_line(app):
     assert not app.exception and len(app.get("plotly_chart")) == 2
     surface, line = spec(app, 0), spec(app, 1)
-    assert surface["layout"]["images"] and all(d["type"] == "scatter" for d in surface["data"])
+    assert surface["layout"]["images"] and all(d["type"] == "scatter" or d["opacity"] == 0 for d in surface["data"])
     assert 0 < len(surface["frames"]) <= 200 and "PCA direction 1" in surface["layout"]["xaxis"]["title"]["text"]
     assert any("differ by up to 0.50" in c.value for c in app.caption)
     t = values(line["data"][0]["x"])
