@@ -152,7 +152,8 @@ def test_race_figure_keeps_the_contour_map_out_of_at_most_200_small_frames():
     fig, _, _ = race_figure()
     assert fig.layout.images[0].source.startswith("data:image/png;base64,")   # the map
     assert fig.layout.images[0].layer == "below" and 0 < len(fig.frames) <= 200
-    assert fig.data[0].marker.showscale                  # the map's colour bar
+    assert fig.data[0].type == "heatmap" and fig.data[0].opacity == 0    # the map's colour bar
+    assert fig.data[0].colorbar.title.text and fig.data[0].hovertemplate     # and its read-out
     moving = set(fig.frames[0].traces)
     assert all(set(frame.traces) == moving for frame in fig.frames) and 0 not in moving
     modes = [fig.data[i].mode for i in sorted(moving)]

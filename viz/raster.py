@@ -2,10 +2,10 @@
 
 plotly.js blanks contour and heatmap traces when an animation plays, even when the frames
 leave them alone (plotly.js #4491; checked in Chromium with plotly 7.1). A layout image under
-the axes stays, so an animated figure draws its map with `add_map`: the image, a colour bar
-(an image has none) and an invisible heat map that still reads out the value under the mouse
-(a transparent heat map is one image to the browser; invisible scatter points were 1,681 SVG
-nodes restyled on every redraw, most of the descent map's redraw time).
+the axes stays, so an animated figure draws its map with `add_map`: the image, and an invisible
+heat map that carries the colour bar (an image has none; Play leaves the bar) and still reads out
+the value under the mouse (one image to the browser: invisible scatter points were 1,681 SVG
+nodes restyled on every redraw, most of the descent race's redraw time).
 """
 import base64
 import struct
@@ -31,14 +31,11 @@ def add_map(fig, x, y, z, colorbar=None, lighten=0.0, hover=None):
     x, y, z = np.asarray(x, float), np.asarray(y, float), np.asarray(z, float)
     fig.add_layout_image(source=contour_image(z, lighten), xref="x", yref="y", x=x[0], y=y[-1],
                          sizex=x[-1] - x[0], sizey=y[-1] - y[0], sizing="stretch", layer="below")
-    lo, hi = float(z.min()), float(z.max())
-    fig.add_scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
-                    marker=dict(color=[lo], cmin=lo, cmax=hi, showscale=True, colorscale=theme.SEQUENTIAL,
-                                colorbar=dict(thickness=14, **(colorbar or {}))))
     rows, cols = (np.unique(np.linspace(0, n - 1, HOVER_POINTS).round().astype(int)) for n in z.shape)
     text = np.vectorize(lambda v: f"{v:.4g}")((z if hover is None else np.asarray(hover))[np.ix_(rows, cols)])
     fig.add_heatmap(x=x[cols].round(4), y=y[rows].round(4), z=z[np.ix_(rows, cols)].round(4), text=text,
-                    opacity=0, showscale=False, colorscale=theme.SEQUENTIAL, name="map",
+                    zmin=float(z.min()), zmax=float(z.max()), colorscale=theme.SEQUENTIAL, opacity=0,
+                    colorbar=dict(thickness=14, **(colorbar or {})), name="map",
                     hovertemplate="(%{x:.3g}, %{y:.3g}): %{text}<extra></extra>")
     fig.update_layout(xaxis=dict(range=[x[0], x[-1]]), yaxis=dict(range=[y[0], y[-1]]))
     return fig
