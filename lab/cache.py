@@ -22,6 +22,7 @@ the settings, such as an uploaded CSV, is passed built, uncached (pages/landscap
     show_figure(surface() if uploaded else surface, "landscape-surface", settings=s)
 """
 import functools
+import inspect
 
 import streamlit as st
 
@@ -38,10 +39,16 @@ def _store(fn):
 
 
 def cached(fn):
-    """`fn` with its results kept by st.cache_data (at most MAX_ENTRIES argument sets)."""
+    """`fn` with its results kept by st.cache_data (at most MAX_ENTRIES argument sets). A call is
+    keyed by its arguments bound to `fn`'s signature with the defaults filled in, so f(1), f(a=1)
+    and f(1, b=DEFAULT) share one entry (st.cache_data alone keys on the arguments as written)."""
+    signature = inspect.signature(fn)
+
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        return _store(fn)(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return _store(fn)(*bound.args, **bound.kwargs)
     return call
 
 
