@@ -168,16 +168,17 @@ def cache_script():
     from lab.cache import cached
     calls = st.session_state.setdefault("calls", [])
 
-    def square(x):
+    def square(x, offset=0):
         calls.append(x)
-        return x * x
+        return x * x + offset
 
     square = cached(square)
-    st.write(str([square(2), square(2), square(3)]))
+    st.write(str([square(2), square(2), square(3), square(x=3), square(3, offset=0), square(3, 1)]))
 
 
 def test_cached_runs_an_experiment_once_per_argument_set_across_reruns():
     at = AppTest.from_function(cache_script, default_timeout=30).run()
     at.run()
-    assert not at.exception and at.markdown[0].value == "[4, 4, 9]"
-    assert at.session_state["calls"] == [2, 3]   # the second run and the repeated call hit the cache
+    assert not at.exception and at.markdown[0].value == "[4, 4, 9, 9, 9, 10]"
+    # the second run and the repeated calls hit the cache, however the same arguments are written
+    assert at.session_state["calls"] == [2, 3, 3]
