@@ -3,38 +3,53 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from experiments import words
 from viz import theme
 
 LOSS_CAP = 8.0   # the -log p curve is drawn up to here; a larger loss is marked at the top
 
 
 def one_example(frame, loss, label):
-    """Three panels: probabilities p (true class highlighted), the curve -log p, gradient p - y."""
-    fig = make_subplots(cols=3, horizontal_spacing=0.09, subplot_titles=(
+    """Three panels: probabilities p (true class highlighted), the curve −log p, gradient p − y.
+    The bars lie flat, one row per class (the first on top), so that names stay level on a
+    phone's 70 px panels, where upright bars' names would turn sideways: the probabilities' rows
+    are named on the left with their logit z, the gradient's bars at their ends (their values are
+    on the axis, in the hover and in words)."""
+    fig = make_subplots(cols=3, horizontal_spacing=0.07, subplot_titles=(
         "probabilities<br>p = softmax(z)", f"loss −log p<sub>k</sub><br>= {loss:.4g}",
         "gradient<br>∂loss/∂z = p − y"))
     colours = [theme.VERMILLION if i == label else theme.BLUE for i in range(len(frame))]
-    ticks = [f"{c}<br>z = {z:.3g}".replace("-", "−") for c, z in zip(frame["class"], frame["logit"])]
-    fig.add_bar(x=ticks, y=frame["p"], marker_color=colours, text=_short(frame["p"]),
-                textposition="outside", customdata=frame["logit"], col=1, row=1,
-                hovertemplate="p = %{y:.4g}, logit %{customdata:.4g}<extra></extra>")
+    names = [f"{c}<br>z = {words.num(z)}" for c, z in zip(frame["class"], frame["logit"])]
+    fig.add_bar(y=names, x=frame["p"], orientation="h", marker_color=colours, text=_short(frame["p"]),
+                textposition="outside", cliponaxis=False, customdata=frame["logit"], col=1, row=1,
+                hovertemplate="p = %{x:.4g}, logit %{customdata:.4g}<extra></extra>")
     p = np.linspace(1e-3, 1, 400)
     fig.add_scatter(x=p, y=-np.log(p), mode="lines", line_color=theme.BLACK, col=2, row=1,
                     hovertemplate="p = %{x:.3f}: loss %{y:.3f}<extra></extra>")
     p_k = frame["p"].iloc[label]
-    fig.add_scatter(x=[p_k], y=[min(loss, LOSS_CAP)], mode="markers+text", col=2, row=1,
+    fig.add_scatter(x=[p_k], y=[min(loss, LOSS_CAP)], mode="markers+text", col=2, row=1, cliponaxis=False,
                     marker=dict(color=theme.VERMILLION, size=16,
                                 symbol="triangle-up" if loss > LOSS_CAP else "circle"),
-                    text=[f"p<sub>k</sub> = {p_k:.3g}"], textposition="middle right")
-    fig.add_bar(x=frame["class"], y=frame["grad"], marker_color=colours, col=3, row=1,
-                text=_short(frame["grad"]), textposition="outside",
-                hovertemplate="%{x}: %{y:.4g}<extra></extra>")
-    fig.update_yaxes(range=[0, 1.15], row=1, col=1)
-    fig.update_yaxes(range=[0, LOSS_CAP + 0.5], row=1, col=2)
-    fig.update_xaxes(range=[0, 1.02], title_text="probability<br>of the true class", row=1, col=2)   # a narrow panel
-    fig.update_yaxes(range=[-1.25, 1.25], row=1, col=3)
+                    text=["p<sub>k</sub>"], textposition=_beside(p_k, min(loss, LOSS_CAP)))
+    fig.add_bar(y=frame["class"], x=frame["grad"], orientation="h", marker_color=colours, col=3, row=1,
+                text=frame["class"], textposition="outside", cliponaxis=False,
+                hovertemplate="%{y}: %{x:.4g}<extra></extra>")
+    fig.update_yaxes(autorange="reversed", col=1)
+    fig.update_yaxes(autorange="reversed", showticklabels=False, ticks="", col=3)
+    fig.update_xaxes(range=[0, 1.5], tickvals=[0, 1], col=1)   # room for the values
+    fig.update_yaxes(range=[0, LOSS_CAP + 0.5], col=2)
+    value = "≈ 0" if p_k < 0.005 else f"= {p_k:.2f}"   # its value under the narrow panel, not beside the point
+    fig.update_xaxes(range=[0, 1.02], tickvals=[0, 0.5, 1], col=2,
+                     title_text=f"probability p<sub>k</sub> {value}<br>of the true class")
+    fig.update_xaxes(range=[-1.7, 1.7], tickvals=[-1, 0, 1], ticktext=["−1", "0", "1"], col=3)
     fig.update_layout(showlegend=False, height=440, bargap=0.3)
     return theme.apply(fig)
+
+
+def _beside(p_k, loss):
+    """Where the p_k label goes beside its marker on the loss curve: towards the wider side of
+    the panel (right of a small p_k), above the point unless it is near the top."""
+    return f"{'bottom' if loss > 0.8 * LOSS_CAP else 'top'} {'right' if p_k < 0.5 else 'left'}"
 
 
 def batch(frame, full, in_batch_mean):
