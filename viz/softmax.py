@@ -55,8 +55,7 @@ def _beside(p_k, loss):
 def batch(frame, full, in_batch_mean):
     """Per-example losses (the batch solid, the rest pale) with L and L(B) as horizontal lines."""
     colours = [theme.ORANGE if b else "#C9DDEB" for b in frame["in_batch"]]
-    names = [f"{e}<br>{c}" + ("<br>(yours)" if e == 1 else "")
-             for e, c in zip(frame["example"], frame["true_class"])]
+    names = [f"{e}<br>{c}" for e, c in zip(frame["example"], frame["true_class"])]   # level on a phone
     fig = go.Figure(go.Bar(x=names, y=frame["loss"], marker_color=colours, text=_short(frame["loss"]),
                            textposition="outside", hovertemplate="loss %{y:.4g}<extra></extra>",
                            showlegend=False))
@@ -66,20 +65,19 @@ def batch(frame, full, in_batch_mean):
                         line=dict(color=colour, dash=dash, shape="hvh"), hoverinfo="name")
     top = max(frame["loss"].max(), full, in_batch_mean)
     fig.update_layout(title="per-example loss −log p<sub>k</sub> (batch in orange)", height=480,
-                      showlegend=True, legend=dict(orientation="h", x=0, y=-0.3, yanchor="top"),
-                      yaxis=dict(title="loss", range=[0, min(top, 1e6) * 1.25 + 0.1]),
-                      margin_b=120)
-    return theme.apply(fig)
+                      xaxis_title="example (1 is yours) and its class", showlegend=True,
+                      yaxis=dict(title="loss", range=[0, min(top, 1e6) * 1.25 + 0.1]))
+    return theme.apply(theme.legend_below(fig, rows=theme.phone_rows([t.name for t in fig.data[1:]])))
 
 
 def entropy_split(frame, stats):
     """Left: p and q side by side. Right: H(p) + KL(p || q) stacked next to H(p, q)."""
-    fig = make_subplots(cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.14,
+    fig = make_subplots(cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.08,
                         subplot_titles=("two distributions", "cross-entropy<br>= entropy + KL"))
     for name, colour in (("p", theme.BLUE), ("q", theme.ORANGE)):
         fig.add_bar(x=frame["outcome"].astype(str), y=frame[name], name=name, marker_color=colour,
                     text=_short(frame[name]), textposition="outside", row=1, col=1)
-    left, right = "H(p) + KL(p‖q)", "H(p, q)"
+    left, right = "H(p)<br>+ KL", "H(p, q)"   # short: level under a phone's 100 px panel
     h, kl, ce = stats["entropy"], stats["kl"], stats["cross_entropy"]
     for x, y, base, name, colour in ((left, h, 0, "H(p) entropy", theme.GREEN),
                                      (left, kl, h, "KL(p‖q)", theme.PURPLE),
@@ -87,10 +85,9 @@ def entropy_split(frame, stats):
         fig.add_bar(x=[x], y=[y], base=[base], name=name, marker_color=colour, offsetgroup="split",
                     text=[f"{y:.3f}"], textposition="inside", insidetextanchor="middle",
                     row=1, col=2)
-    fig.update_layout(height=430, legend=dict(orientation="h", y=-0.18),
-                      yaxis=dict(range=[0, 1.15], title="probability"),
-                      yaxis2=dict(title="nats", rangemode="tozero"))
-    return theme.apply(fig)
+    fig.update_layout(height=480, yaxis=dict(range=[0, 1.15], title="probability"),
+                      yaxis2=dict(title="nats", rangemode="tozero", side="right"))   # clear of the gap
+    return theme.apply(theme.legend_below(fig, rows=theme.phone_rows([t.name for t in fig.data])))
 
 
 def _short(values):
