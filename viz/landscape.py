@@ -52,7 +52,7 @@ def surface(result, three_d=False, title=""):
                               text=f"d₁: {x_title}<br>d₂: {y_title}", x=0, y=1, xref="paper",
                               yref="paper", showarrow=False, align="left", xanchor="left")])
     else:
-        fig.update_layout(xaxis=dict(title=x_title, range=_edges(result["alphas"])),
+        fig.update_layout(xaxis=dict(title=theme.panel_title(x_title, 26), range=_edges(result["alphas"])),   # a phone's width
                           yaxis=dict(title=y_title, range=_edges(result["betas"])))
     fig.update_layout(title=title, height=660 if three_d else 560, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
     return theme.apply(fig)
@@ -135,7 +135,7 @@ def interpolation(lines):
             fig.add_vrect(x0=lo, x1=hi, fillcolor=theme.GREY, opacity=0.12, line_width=0)
     ticks = np.arange(np.ceil(2 * t.min()), np.floor(2 * t.max()) + 1) / 2
     names = {0.0: "0<br>start θ₀", 1.0: "1<br>trained θ*"}
-    fig.update_layout(title="loss on the straight line from the start to the trained weights",
+    fig.update_layout(title="loss on the straight line from θ₀ to θ*",   # short: a phone's width
                       xaxis=dict(title="t", tickvals=ticks, ticktext=[names.get(v, f"{v:g}") for v in ticks]),
                       yaxis=dict(title="loss", rangemode="tozero"), height=420,
                       legend=dict(orientation="h", y=-0.2, x=0))
