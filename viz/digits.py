@@ -63,14 +63,15 @@ def weights(result):
     _image_axes(fig, first.shape)
     shown, width = W.shape[2], result["width"]
     which = "every neuron" if shown == width else f"the first {shown} of {width} neurons"
-    fig.update_layout(title=f"first-layer weights: one 8×8 image per hidden neuron ({which})",
-                      height=110 + 72 * math.ceil(shown / COLUMNS))
+    fig.update_layout(title=dict(text="first-layer weights",   # short lines: a phone's width
+                                 subtitle_text=f"one 8×8 image per hidden neuron ({which})"),
+                      height=130 + 72 * math.ceil(shown / COLUMNS))
     frames = [[go.Heatmap(z=rounded(mosaic(w.T)[0], WEIGHT_DIGITS))] for w in W]
     labels = [int(e) for e in result["epochs"]]
     animate(fig, frames, traces=[0], labels=labels, prefix="epoch ", redraw=True,
             duration=SPEEDS["slow"], room=10)   # the images have no axes
     fig.layout.sliders[0].active = len(labels) - 1            # opens on the trained network
-    fig.update_layout(margin=dict(b=95, t=45, l=10, r=10))
+    fig.update_layout(margin=dict(b=95, t=65, l=10, r=10))   # t: the title and its subtitle
     return theme.apply(fig)
 
 
@@ -112,7 +113,8 @@ def gallery(result):
     _image_axes(fig, picture.shape)
     rows = math.ceil(len(table) / cols)
     fig.update_layout(height=150 + 95 * rows, margin=dict(t=80, b=20, l=20, r=20),
-                      title="misclassified test digits: true → read as, and how sure it was")
+                      title=dict(text="misclassified test digits",   # short lines: a phone's width
+                                 subtitle_text="true → read as, and how sure it was"))
     return theme.apply(fig)
 
 
@@ -157,9 +159,8 @@ def race(mini, full, batch):
     seconds = np.r_[mini["seconds"], full["seconds"]]
     fig.update_yaxes(type="log", **_ticks(both))
     fig.update_yaxes(title_text="training loss L (log scale)", row=1, col=1)
-    fig.update_xaxes(title_text="epoch (one pass over the training digits)", row=1, col=1)
-    fig.update_xaxes(title_text="seconds of training (log scale)", type="log", **_ticks(seconds),
-                     row=1, col=2)
+    fig.update_xaxes(title_text="epoch", row=1, col=1)   # short: two side by side on a phone
+    fig.update_xaxes(title_text="seconds<br>(log scale)", type="log", **_ticks(seconds), row=1, col=2)
     fig.update_layout(height=500, legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
                                               x=0),   # under the axis titles, clear of the panels' titles
                       title="full batch vs mini-batch on the real digits", margin=dict(t=100, b=120))
