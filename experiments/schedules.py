@@ -298,8 +298,8 @@ def describe_range_test(frame, suggested, current):
             f"{words.num(frame['smoothed'].iloc[-1])}; the raw batch loss (thin grey) ranges from "
             f"{words.num(frame['loss'].min())} to {words.num(frame['loss'].max())}. ")
     if frame["loss"].max() > top:
-        text += (f"The loss axis stops at {words.num(top)}, {RANGE_TOP} times the start, so that "
-                 "the fall stays visible; higher losses leave the top of the plot. ")
+        text += (f"The loss axis stops at {words.num(top)} ({RANGE_TOP} × the smoothed start), so "
+                 "that the fall stays visible; higher losses leave the top of the plot. ")
     if suggested is not None:
         text += f"The suggested η ≈ {words.num(suggested)} is the green line; "
     return text + f"your η = {words.num(current)} is the orange-red dashed line."
