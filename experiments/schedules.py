@@ -287,8 +287,8 @@ def range_top(frame):
 
 def describe_range_test(frame, suggested, current):
     """The range-test figure in words: the sweep's η, the smoothed loss's start, lowest point
-    and end (and where the axis stops, if the loss leaves it), the suggested η (green) and
-    yours (orange-red dashed)."""
+    and end (and where the axis stops, if the smoothed loss leaves it), the suggested η (green)
+    and yours (orange-red dashed)."""
     low = frame["smoothed"].idxmin()
     top = range_top(frame)
     text = (f"Loss against η on a log axis, over {len(frame)} steps with η growing from "
@@ -297,7 +297,7 @@ def describe_range_test(frame, suggested, current):
             f"{words.num(frame['smoothed'][low])}, at η = {words.num(frame['lr'][low])}, and ends at "
             f"{words.num(frame['smoothed'].iloc[-1])}; the raw batch loss (thin grey) ranges from "
             f"{words.num(frame['loss'].min())} to {words.num(frame['loss'].max())}. ")
-    if frame["loss"].max() > top:
+    if top < 1.15 * frame["smoothed"].max():   # stopped at RANGE_TOP × the start
         text += (f"The loss axis stops at {words.num(top)} ({RANGE_TOP} × the smoothed start), so "
                  "that the fall stays visible; higher losses leave the top of the plot. ")
     if suggested is not None:
