@@ -40,7 +40,7 @@ def one_example(frame, loss, label):
     fig.update_yaxes(range=[0, LOSS_CAP + 0.5], col=2)
     value = "≈ 0" if p_k < 0.005 else f"= {p_k:.2f}"   # its value under the narrow panel, not beside the point
     fig.update_xaxes(range=[0, 1.02], tickvals=[0, 0.5, 1], col=2,
-                     title_text=f"probability p<sub>k</sub> {value}<br>of the true class")
+                     title_text=f"true class's probability p<sub>k</sub> {value}")   # one line: more room for the rows
     fig.update_xaxes(range=[-1.7, 1.7], tickvals=[-1, 0, 1], ticktext=["−1", "0", "1"], col=3)
     fig.update_layout(showlegend=False, height=440, bargap=0.3)
     return theme.apply(fig)
