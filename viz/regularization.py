@@ -75,12 +75,9 @@ def boundaries(result, left_title):
     frames = [[go.Heatmap(z=rounded(p, 2))] for p in g["p"]]
     animate(fig, frames, traces=[1], labels=g["epochs"], prefix="epoch ", redraw=True)
     fig.layout.sliders[0].active = len(frames) - 1
-    # equal units: the panels shrink to squares (on a phone their height, under the titles),
-    # never their ranges grow past the map; few x ticks, level on a phone's 95 px panel
-    fig.update_xaxes(range=[g["x"][0], g["x"][-1]], constrain="domain", nticks=4)
-    fig.update_yaxes(range=[g["y"][0], g["y"][-1]], constrain="domain", constraintoward="top")
-    fig.update_yaxes(scaleanchor="x", row=1, col=1)
-    fig.update_yaxes(scaleanchor="x2", row=1, col=2)
+    fig.update_xaxes(range=[g["x"][0], g["x"][-1]], constrain="domain", nticks=4)   # level on a phone's panel
+    fig.update_yaxes(range=[g["y"][0], g["y"][-1]], scaleanchor="x", row=1, col=1)
+    fig.update_yaxes(range=[g["y"][0], g["y"][-1]], scaleanchor="x2", row=1, col=2)
     fig.update_layout(height=560, margin=dict(t=110),   # the legend at the very top, above the panel titles
                       legend=dict(orientation="h", yref="container", y=1, yanchor="top", x=1, xanchor="right"))
     return theme.apply(fig)
