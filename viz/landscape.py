@@ -52,7 +52,7 @@ def surface(result, three_d=False, title=""):
                               text=f"d₁: {x_title}<br>d₂: {y_title}", x=0, y=1, xref="paper",
                               yref="paper", showarrow=False, align="left", xanchor="left")])
     else:
-        fig.update_layout(xaxis=dict(title=theme.panel_title(x_title, 26), range=_edges(result["alphas"])),   # a phone's width
+        fig.update_layout(xaxis=dict(title=x_title, range=_edges(result["alphas"])),
                           yaxis=dict(title=y_title, range=_edges(result["betas"])))
     fig.update_layout(title=title, height=660 if three_d else 560, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
     return theme.apply(fig)
@@ -63,7 +63,8 @@ def axis_titles(result):
     ratio = result["explained"]
     if ratio is None:
         return "random direction d₁ (filter-normalized)", "random direction d₂"
-    return f"PCA direction 1 ({ratio[0]:.0%} of the path's variance)", f"PCA direction 2 ({ratio[1]:.0%})"
+    return (f"PCA direction 1 ({ratio[0]:.0%} of the variance)",   # one line on a phone: Play is under it
+            f"PCA direction 2 ({ratio[1]:.0%})")
 
 
 def _ground(result, three_d):
