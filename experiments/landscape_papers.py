@@ -87,7 +87,8 @@ def panel(net, dataset="moons", noise=0.2, depth=10, epochs=50, resolution=25, s
 
     Returns a dict: net, label, alphas, betas, Z (Z[i, j] at alphas[j], betas[i]), explained
     (PCA ratios or None), path (frame: epoch, alpha, beta, loss = the true training loss L(θ_t),
-    not the loss on the plane), final_loss, minima, median, n_params.
+    not the loss on the plane), reach (the projected path's farthest point from θ*,
+    max √(α² + β²)), final_loss, minima, median, n_params.
     """
     coords = axis(resolution, span)
     if len(coords) ** 2 > MAX_GRID_POINTS:
@@ -100,20 +101,22 @@ def panel(net, dataset="moons", noise=0.2, depth=10, epochs=50, resolution=25, s
     path = pd.DataFrame({"epoch": np.arange(len(thetas)), "alpha": a, "beta": b,
                          "loss": hist.epochs["train_loss"][:len(thetas)]})
     return dict(net=net, label=describe(net, depth), alphas=alphas, betas=betas, Z=Z,
-                explained=explained, path=path, final_loss=float(model.loss(X, y)),
+                explained=explained, path=path, reach=float(np.hypot(a, b).max()),
+                final_loss=float(model.loss(X, y)),
                 minima=slice_minima(Z), median=float(np.median(Z)), n_params=model.n_params)
 
 
 def describe_slices(panels, cap=CAP):
-    """The four slices in words (the text under the figure), from panel()'s dicts: per network
-    the loss at θ*, the lowest, median and highest loss on its slice, its dips and the training
+    """The four slices in words (the text under the figure), from panel()'s dicts: where the
+    training path is (on random directions: how short its projection is), then per network the
+    loss at θ*, the lowest, median and highest loss on its slice, its dips and the training
     path's true loss from its first epoch to its last."""
-    method = ("two filter-normalized random directions" if panels[0]["explained"] is None
-              else "its training path's two PCA directions")
+    random = panels[0]["explained"] is None
+    method = "two filter-normalized random directions" if random else "its training path's two PCA directions"
     parts = [f"The loss on a plane through each network's trained weights θ* (the black star at "
              f"the centre) along {method}, on one colour scale for all {len(panels)}: dark blue "
              f"is a low loss, yellow a high one, and losses above {words.num(cap)} share the top "
-             "colour. The orange-red line is the training path projected on the plane."]
+             f"colour. {path_sentence(panels)}"]
     for p in panels:
         Z, path = p["Z"][np.isfinite(p["Z"])], p["path"]
         parts.append(
@@ -124,6 +127,23 @@ def describe_slices(panels, cap=CAP):
             f"{words.num(path['loss'].iloc[0])} at epoch {int(path['epoch'].iloc[0])} to "
             f"{words.num(path['loss'].iloc[-1])} at epoch {int(path['epoch'].iloc[-1])}.")
     return " ".join(parts)
+
+
+def path_sentence(panels):
+    """Where to look for the orange-red training path (its start a dot): on PCA directions a line
+    from the dot to the star; on random directions the dot on the star, the projection's farthest
+    point from θ* as a share of the slice's width (2 × span), and why (training moves the weights
+    almost at right angles to both random directions: tests/test_landscape_papers.py measures it)."""
+    if panels[0]["explained"] is not None:
+        return ("The orange-red line is the training path projected on the plane, from its start "
+                "(the dot) to the black star.")
+    reach = max(p["reach"] for p in panels)
+    width = max(p["alphas"][-1] - p["alphas"][0] for p in panels)
+    share = f"{100 * reach / width:.0f}%" if reach >= 0.01 * width else "under 1%"
+    return (f"The training path, projected on the plane, is hardly more than the orange-red dot at the "
+            f"black star: from its start (the dot) it never gets further than {words.num(reach)} from θ*, "
+            f"{share} of the slice's width, because training moved the weights almost at right angles "
+            "to both random directions. Choose PCA directions to see it as a line.")
 
 
 def describe_surfaces(panels, cap=CAP):

@@ -276,16 +276,30 @@ def describe_schedule_curves(curves, chosen):
             f"{total - 1}; yours is thick and orange-red, the others blue. {listed[0].upper()}{listed[1:]}.")
 
 
+RANGE_TOP = 2   # the range test's loss axis stops at this many times the smoothed start loss
+
+
+def range_top(frame):
+    """The top of the range test's loss axis: 1.15 × the largest smoothed loss, at most
+    RANGE_TOP × its start (the blow-up at the end would flatten the fall before it)."""
+    return min(1.15 * frame["smoothed"].max(), RANGE_TOP * frame["smoothed"].iloc[0])
+
+
 def describe_range_test(frame, suggested, current):
     """The range-test figure in words: the sweep's η, the smoothed loss's start, lowest point
-    and end, the suggested η (green) and yours (orange-red dashed)."""
+    and end (and where the axis stops, if the smoothed loss leaves it), the suggested η (green)
+    and yours (orange-red dashed)."""
     low = frame["smoothed"].idxmin()
+    top = range_top(frame)
     text = (f"Loss against η on a log axis, over {len(frame)} steps with η growing from "
             f"{_small(frame['lr'].iloc[0])} to {words.num(frame['lr'].iloc[-1])}. The smoothed "
             f"loss (thick blue) starts at {words.num(frame['smoothed'].iloc[0])}, is lowest, "
             f"{words.num(frame['smoothed'][low])}, at η = {words.num(frame['lr'][low])}, and ends at "
             f"{words.num(frame['smoothed'].iloc[-1])}; the raw batch loss (thin grey) ranges from "
             f"{words.num(frame['loss'].min())} to {words.num(frame['loss'].max())}. ")
+    if top < 1.15 * frame["smoothed"].max():   # stopped at RANGE_TOP × the start
+        text += (f"The loss axis stops at {words.num(top)} ({RANGE_TOP} × the smoothed start), so "
+                 "that the fall stays visible; higher losses leave the top of the plot. ")
     if suggested is not None:
         text += f"The suggested η ≈ {words.num(suggested)} is the green line; "
     return text + f"your η = {words.num(current)} is the orange-red dashed line."

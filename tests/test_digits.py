@@ -214,7 +214,7 @@ def test_gallery_figure_captions_every_mistake(default):
     captions = fig.data[1].text
     assert len(captions) == len(default["gallery"])
     g = default["gallery"]
-    assert captions[0] == f"{g['true'][0]} → {g['predicted'][0]}  {g['p_predicted'][0]:.0%}"
+    assert captions[0] == f"{g['true'][0]}→{g['predicted'][0]}<br>{g['p_predicted'][0]:.0%}"
     empty = dict(default, gallery=default["gallery"].iloc[:0])
     assert "no mistakes" in draw.gallery(empty).layout.annotations[0].text
 

@@ -79,3 +79,22 @@ def test_every_claim_of_the_page_holds_at_the_rate_it_quotes_over_10_seeds():
     for claim, (k, n) in measured.items():
         print(f"{k:2d} of {n}: {lp.CLAIMS[claim]}")
     assert measured == lp.RATES
+
+
+@pytest.mark.slow
+def test_on_random_directions_the_path_is_a_speck_at_right_angles_to_the_plane():
+    # "In words" (path_sentence): on random directions the projected path "is hardly more than
+    # the orange-red dot at the black star ... because training moved the weights almost at right
+    # angles to both random directions"; default settings, seeds 0..9, every network: the
+    # farthest point within 5 % of the width, every angle between θ₀ − θ* and a direction over 81°
+    shares, cosines = [], []
+    for seed in range(10):
+        for net in lp.NETS:
+            p = lp.panel(net, seed=seed, resolution=15)   # the path does not depend on the grid
+            shares.append(p["reach"] / (p["alphas"][-1] - p["alphas"][0]))
+            model, X, y, hist = lp.train(net, seed=seed)
+            moved = hist.thetas[0] - model.theta
+            cosines += [abs(d @ moved) / np.linalg.norm(d) / np.linalg.norm(moved)
+                        for d in landscape.random_directions(model, seed=seed)]
+    print(f"\nfarthest point / slice width: max {max(shares):.3f}; |cos(θ₀ − θ*, d)|: max {max(cosines):.3f}")
+    assert max(shares) < 0.1 and max(cosines) < np.cos(np.radians(81))

@@ -75,6 +75,10 @@ def test_range_test_suggests_a_learning_rate_inside_the_plotted_range():
     fig = draw.range_test(frame, suggested, 0.3)
     assert fig.layout.xaxis.type == "log"
     assert any("suggested" in a.text for a in fig.layout.annotations)
+    # the blow-up at the end (224 on seed 0) leaves the plot: the axis stops at 2 × the start
+    top = 2 * frame["smoothed"].iloc[0]
+    assert fig.layout.yaxis.range[1] == pytest.approx(top) and top < frame["smoothed"].max()
+    assert f"stops at {top:.3g} (2 × the smoothed start)" in exp.describe_range_test(frame, suggested, 0.3)
 
 
 def test_loss_figure_marks_the_divergence(default_runs):

@@ -22,6 +22,7 @@ INK = [[0.0, "white"], [1.0, theme.BLACK]]          # 0 = blank paper, 1 = full 
 COUNTS = [[0.0, "white"], [1.0, theme.BLUE]]        # confusion matrix: white 0 .. blue many
 COUNT_TICKS = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500)
 GALLERY_COLUMNS = 8
+CAPTION_ROWS = 6          # mosaic rows (pixels) over each gallery row: its two-line captions
 
 
 def mosaic(images, columns=COLUMNS, gap=1, label_gap=0):
@@ -63,14 +64,15 @@ def weights(result):
     _image_axes(fig, first.shape)
     shown, width = W.shape[2], result["width"]
     which = "every neuron" if shown == width else f"the first {shown} of {width} neurons"
-    fig.update_layout(title=f"first-layer weights: one 8×8 image per hidden neuron ({which})",
-                      height=110 + 72 * math.ceil(shown / COLUMNS))
+    fig.update_layout(title=dict(text="first-layer weights",   # short lines: a phone's width
+                                 subtitle_text=f"one 8×8 image per hidden neuron ({which})"),
+                      height=130 + 72 * math.ceil(shown / COLUMNS))
     frames = [[go.Heatmap(z=rounded(mosaic(w.T)[0], WEIGHT_DIGITS))] for w in W]
     labels = [int(e) for e in result["epochs"]]
     animate(fig, frames, traces=[0], labels=labels, prefix="epoch ", redraw=True,
             duration=SPEEDS["slow"], room=10)   # the images have no axes
     fig.layout.sliders[0].active = len(labels) - 1            # opens on the trained network
-    fig.update_layout(margin=dict(b=95, t=45, l=10, r=10))
+    fig.update_layout(margin=dict(b=95, t=65, l=10, r=10))   # t: the title and its subtitle
     return theme.apply(fig)
 
 
@@ -94,25 +96,28 @@ def gallery(result):
                           title="misclassified test digits")
         return theme.apply(fig)
     images = result["images"][table["row"].to_numpy()]
-    picture, tile = mosaic(images, GALLERY_COLUMNS, gap=2, label_gap=4)
+    picture, tile = mosaic(images, GALLERY_COLUMNS, gap=2, label_gap=CAPTION_ROWS)
     info = np.array([f"true {t}, read as {p}: p({p}) = {pp:.2f}, p({t}) = {pt:.2f}"
                      for t, p, pp, pt in table[["true", "predicted", "p_predicted",
                                                 "p_true"]].itertuples(index=False)]
                     + [""])                                  # info[-1]: the gaps (tile -1)
     fig.add_heatmap(z=rounded(picture, 3), zmin=0, zmax=1, colorscale=INK, showscale=True,
-                    colorbar=dict(title=dict(text="ink", side="right"), thickness=14,
-                                  tickvals=[0, 1], ticktext=["0 blank", "1 full"]),
+                    colorbar=dict(title=dict(text="ink", side="right"), thickness=12, orientation="h",
+                                  x=0, xanchor="left", len=0.4, y=-0.02, yanchor="top",   # under: a phone's
+                                  tickvals=[0, 1], ticktext=["0 blank", "1 full"]),       # width for the digits
                     text=info[tile], hovertemplate="%{text}<extra></extra>")
     cols = min(GALLERY_COLUMNS, len(table))
     k = np.arange(len(table))
-    fig.add_scatter(x=(k % cols) * (SIDE + 2) + (SIDE - 1) / 2, y=(k // cols) * (SIDE + 6) + 1.6,
-                    mode="text", hoverinfo="skip", showlegend=False, textfont=dict(size=13),
-                    text=[f"{t} → {p}  {pp:.0%}" for t, p, pp in
+    fig.add_scatter(x=(k % cols) * (SIDE + 2) + (SIDE - 1) / 2,
+                    y=(k // cols) * (SIDE + 2 + CAPTION_ROWS) + CAPTION_ROWS / 2 - 0.5,
+                    mode="text", hoverinfo="skip", showlegend=False, textfont=dict(size=13), cliponaxis=False,
+                    text=[f"{t}→{p}<br>{pp:.0%}" for t, p, pp in   # two narrow lines: a phone's 32 px tiles
                           table[["true", "predicted", "p_predicted"]].itertuples(index=False)])
     _image_axes(fig, picture.shape)
     rows = math.ceil(len(table) / cols)
-    fig.update_layout(height=150 + 95 * rows, margin=dict(t=80, b=20, l=20, r=20),
-                      title="misclassified test digits: true → read as, and how sure it was")
+    fig.update_layout(height=200 + 105 * rows, margin=dict(t=80, b=70, l=20, r=20),
+                      title=dict(text="misclassified test digits",   # short lines: a phone's width
+                                 subtitle_text="true → read as, and how sure it was"))
     return theme.apply(fig)
 
 
@@ -157,9 +162,8 @@ def race(mini, full, batch):
     seconds = np.r_[mini["seconds"], full["seconds"]]
     fig.update_yaxes(type="log", **_ticks(both))
     fig.update_yaxes(title_text="training loss L (log scale)", row=1, col=1)
-    fig.update_xaxes(title_text="epoch (one pass over the training digits)", row=1, col=1)
-    fig.update_xaxes(title_text="seconds of training (log scale)", type="log", **_ticks(seconds),
-                     row=1, col=2)
+    fig.update_xaxes(title_text="epoch", row=1, col=1)   # short: two side by side on a phone
+    fig.update_xaxes(title_text="seconds<br>(log scale)", type="log", **_ticks(seconds), row=1, col=2)
     fig.update_layout(height=500, legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
                                               x=0),   # under the axis titles, clear of the panels' titles
                       title="full batch vs mini-batch on the real digits", margin=dict(t=100, b=120))

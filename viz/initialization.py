@@ -13,8 +13,8 @@ STYLE = {"zeros": (theme.GREY, "dot"), "constant": (theme.BLACK, "solid"),
          "xavier_normal": (theme.BLUE, "solid"), "xavier_uniform": (theme.BLUE, "dash"),
          "he_normal": (theme.GREEN, "solid"), "he_uniform": (theme.GREEN, "dash"),
          "lecun_normal": (theme.PURPLE, "solid")}
-QUANTITIES = {"activation": ("activations a<sub>l</sub>", "value of a<sub>l</sub>"),
-              "gradient": ("gradients δ<sub>l</sub>", "value of δ<sub>l</sub> = ∂ℓ/∂z<sub>l</sub>")}
+QUANTITIES = {"activation": ("activations<br>a<sub>l</sub>", "value of a<sub>l</sub>"),   # short lines: a phone
+              "gradient": ("gradients<br>δ<sub>l</sub> = ∂ℓ/∂z<sub>l</sub>", "value of δ<sub>l</sub>")}
 PER_ROW = 5        # heat maps per row
 NOTE_DEPTH = 110   # px from the plots' bottom edge to a note under them: clear of the x-axis titles, big too
 
@@ -86,9 +86,10 @@ def spread(frame):
 
     A scheme whose values are all exactly 0 cannot be drawn on a log axis: a note says so. An
     axis over at most two decades is ticked at 1, 2 and 5 × 10ᵏ (log_ticks), not Plotly's lone
-    digits; the gap between the panels holds the right one's numbers and title.
+    digits; the right panel's numbers and title stand on its right (a phone's gap between the
+    panels has no room for them).
     """
-    fig = make_subplots(cols=2, horizontal_spacing=0.16, subplot_titles=(
+    fig = make_subplots(cols=2, horizontal_spacing=0.08, subplot_titles=(
         "activations<br>std(a<sub>l</sub>)", "gradients<br>std(δ<sub>l</sub>)"))
     for col, quantity in enumerate(QUANTITIES, start=1):
         for scheme, rows in frame[frame["quantity"] == quantity].groupby("scheme", sort=False):
@@ -98,18 +99,20 @@ def spread(frame):
                             line=dict(color=colour, dash=dash), legendgroup=scheme,
                             showlegend=col == 1, row=1, col=col,
                             hovertemplate="layer %{x}: std %{y:.3g}<extra>" + LABELS[scheme] + "</extra>")
-        fig.update_xaxes(title_text="hidden layer", dtick=1, row=1, col=col)
+        fig.update_xaxes(title_text="layer l", dtick=1, row=1, col=col)   # short: two side by side on a phone
         positive = frame.loc[(frame["quantity"] == quantity) & (frame["std"] > 0), "std"]
         few = len(positive) and np.log10(positive.max() / positive.min()) <= 2
         fig.update_yaxes(type="log", exponentformat="power", row=1, col=col,
                          **(log_ticks(positive) if few else {}))
-    fig.update_yaxes(title_text="standard deviation", row=1, col=1)
+    fig.update_yaxes(title_text="std", row=1)   # log_axis adds "(log scale)"
+    fig.update_yaxes(side="right", row=1, col=2)
     zero = [LABELS[k] for k, rows in frame.groupby("scheme", sort=False) if not rows["std"].any()]
     if zero:
         fig.add_annotation(text=f"{', '.join(zero)}: every value is exactly 0,<br>which a log axis "
                                 "cannot show", xref="paper", yref="paper", x=0, y=0, yshift=-NOTE_DEPTH,
                            yanchor="top", xanchor="left", showarrow=False, font_color=theme.GREY)
-    fig.update_layout(height=480, margin=dict(b=NOTE_DEPTH + 45), legend_title=dict(text="scheme", side="top"))   # note under axis titles
+        fig.update_layout(margin_b=NOTE_DEPTH + 45)   # the note under the axis titles
+    fig.update_layout(height=540, legend_title=dict(text="scheme", side="top"))
     return theme.apply(theme.legend_above(fig, rows=_legend_rows(fig) + 1))   # + the titles' 2nd line
 
 

@@ -63,7 +63,8 @@ def axis_titles(result):
     ratio = result["explained"]
     if ratio is None:
         return "random direction d₁ (filter-normalized)", "random direction d₂"
-    return f"PCA direction 1 ({ratio[0]:.0%} of the path's variance)", f"PCA direction 2 ({ratio[1]:.0%})"
+    return (f"PCA direction 1 ({ratio[0]:.0%} of the variance)",   # one line on a phone: Play is under it
+            f"PCA direction 2 ({ratio[1]:.0%})")
 
 
 def _ground(result, three_d):
@@ -135,7 +136,7 @@ def interpolation(lines):
             fig.add_vrect(x0=lo, x1=hi, fillcolor=theme.GREY, opacity=0.12, line_width=0)
     ticks = np.arange(np.ceil(2 * t.min()), np.floor(2 * t.max()) + 1) / 2
     names = {0.0: "0<br>start θ₀", 1.0: "1<br>trained θ*"}
-    fig.update_layout(title="loss on the straight line from the start to the trained weights",
+    fig.update_layout(title="loss on the straight line from θ₀ to θ*",   # short: a phone's width
                       xaxis=dict(title="t", tickvals=ticks, ticktext=[names.get(v, f"{v:g}") for v in ticks]),
                       yaxis=dict(title="loss", rangemode="tozero"), height=420,
                       legend=dict(orientation="h", y=-0.2, x=0))

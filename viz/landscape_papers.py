@@ -3,7 +3,7 @@
 Every slice of one figure shares one colour axis (layout.coloraxis: one colour scale, one colour
 bar), coloured by log10 of the loss, capped at `cap`, so equal colours mean equal losses in
 every panel. Colours: the Cividis scale runs from dark blue (low) to yellow (high); the path is
-red (theme.VERMILLION), θ* a black star; small batch blue, large batch orange.
+orange-red (theme.VERMILLION), θ* a black star; small batch blue, large batch orange.
 """
 import numpy as np
 import plotly.graph_objects as go
@@ -16,6 +16,7 @@ from viz.playground import log_ticks
 FLOOR = 1e-4                        # losses below this are coloured as this on the log scale
 RUNS = {"small batch": theme.BLUE, "large batch": theme.ORANGE}
 PATH, STAR = theme.VERMILLION, theme.BLACK
+START_DOT = 8                       # px: the training path's start, on the slices
 
 
 def shared_range(panels, cap):
@@ -95,17 +96,22 @@ def _method(panels):
 
 
 def _add_path(fig, p, col, show_legend):
+    """θ*'s black star, then the training path over it, a dot at its start: on random directions
+    the path's projection is shorter than the star, which would hide it; the dot shows it
+    (experiments.landscape_papers.path_sentence)."""
     path = p["path"]
-    fig.add_trace(go.Scatter(x=rounded(path["alpha"]), y=rounded(path["beta"]), mode="lines",
-                             line=dict(color=PATH, width=3), name="training path",
-                             legendgroup="path", showlegend=show_legend,
-                             customdata=np.column_stack([path["epoch"], _single(path["loss"])]),
-                             hovertemplate="epoch %{customdata[0]}: true loss %{customdata[1]:.4g}"
-                                           "<extra></extra>"), 1, col)
+    start = [START_DOT] + [0] * (len(path) - 1)
     fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers", name="trained θ*", legendgroup="star",
                              showlegend=show_legend, marker=dict(color=STAR, size=14, symbol="star",
                                                                  line=dict(color="white", width=1.5)),
                              hovertemplate=f"θ*: loss {p['final_loss']:.4g}<extra></extra>"), 1, col)
+    fig.add_trace(go.Scatter(x=rounded(path["alpha"]), y=rounded(path["beta"]), mode="lines+markers",
+                             line=dict(color=PATH, width=3), marker=dict(size=start, color=PATH),
+                             name="training path",
+                             legendgroup="path", showlegend=show_legend,
+                             customdata=np.column_stack([path["epoch"], _single(path["loss"])]),
+                             hovertemplate="epoch %{customdata[0]}: true loss %{customdata[1]:.4g}"
+                                           "<extra></extra>"), 1, col)
 
 
 def surfaces(panels, cap):

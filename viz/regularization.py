@@ -75,7 +75,7 @@ def boundaries(result, left_title):
     frames = [[go.Heatmap(z=rounded(p, 2))] for p in g["p"]]
     animate(fig, frames, traces=[1], labels=g["epochs"], prefix="epoch ", redraw=True)
     fig.layout.sliders[0].active = len(frames) - 1
-    fig.update_xaxes(range=[g["x"][0], g["x"][-1]], constrain="domain")
+    fig.update_xaxes(range=[g["x"][0], g["x"][-1]], constrain="domain", nticks=4)   # level on a phone's panel
     fig.update_yaxes(range=[g["y"][0], g["y"][-1]], scaleanchor="x", row=1, col=1)
     fig.update_yaxes(range=[g["y"][0], g["y"][-1]], scaleanchor="x2", row=1, col=2)
     fig.update_layout(height=560, margin=dict(t=110),   # the legend at the very top, above the panel titles

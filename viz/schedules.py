@@ -3,7 +3,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from experiments.schedules import MULTIPLES
+from experiments.schedules import MULTIPLES, range_top
 from viz import theme
 
 RUN_COLOURS = dict(zip(MULTIPLES, (theme.GREEN, theme.BLUE, theme.ORANGE, theme.VERMILLION),
@@ -65,7 +65,8 @@ def loss_curves(steps, epochs, summary):
 
 
 def range_test(frame, suggested, current):
-    """Loss against a growing η (log x): raw and smoothed, the suggested η and yours marked."""
+    """Loss against a growing η (log x): raw and smoothed, the suggested η and yours marked; the
+    loss axis stops at range_top (the blow-up at the end leaves the plot)."""
     fig = go.Figure()
     fig.add_scatter(x=frame["lr"], y=frame["loss"], mode="lines", name="batch loss",
                     line=dict(color=theme.GREY, width=1.5))
@@ -78,7 +79,7 @@ def range_test(frame, suggested, current):
     fig.update_layout(height=430, margin=dict(t=10),
                       xaxis=dict(title="learning rate η (log scale)", type="log", minorloglabels="none",
                                  range=span),
-                      yaxis=dict(title="loss", range=[0, 1.15 * frame["smoothed"].max()]),
+                      yaxis=dict(title="loss", range=[0, range_top(frame)]),
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))   # clear of the η labels
     return theme.apply(fig)
 
@@ -101,7 +102,7 @@ DECAY_DASH = {"small": "dot", "large": "dash", "decaying": "solid"}
 def decay(frame):
     """Two panels against the step (frame from experiments.decay.runs): left η_t of each run
     kind; right the share of runs in the deep minimum (thick) and past the barrier (thin)."""
-    fig = make_subplots(cols=2, horizontal_spacing=0.18,   # room for the right panel's y title
+    fig = make_subplots(cols=2, horizontal_spacing=0.12,   # the right panel's y axis on its right
                         subplot_titles=("rate η<sub>t</sub>",      # short: the panels share a phone
                                         "deep minimum (thick)<br>past barrier (thin)"))
     for name, part in frame.groupby("run", sort=False):
@@ -115,8 +116,8 @@ def decay(frame):
                             legendgroup=name, showlegend=False, line=style | dict(width=width),
                             col=2, row=1,
                             hovertemplate=f"{label}, step %{{x}}: %{{y:.0f}}% {what}<extra></extra>")
-    fig.update_xaxes(title_text="update step t")
+    fig.update_xaxes(title_text="step t", dtick=100)   # short, and 0, 100, 200: level on a phone's panel
     fig.update_yaxes(title_text="η", rangemode="tozero", col=1)
-    fig.update_yaxes(title_text="runs (%)", range=[-3, 103], col=2)
+    fig.update_yaxes(title_text="runs (%)", range=[-3, 103], side="right", col=2)
     fig.update_layout(height=480)
     return theme.apply(theme.legend_below(fig, rows=3))
