@@ -25,7 +25,7 @@ KEY = dict(xref="paper", yref="paper", x=0.5, y=0, xanchor="center", yanchor="to
            text=f"<span style='color:{NOW}'><b>■ this step</b></span>   "    # short: a phone's width
                 f"<span style='color:{VALUE}'><b>forward values</b></span> above   "
                 f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below")
-STEP_LINE = 44      # characters per line of the step in words: two lines fit a phone
+STEP_LINE = 46      # characters per line of the step in words: two lines fit a phone
 TOP = 125           # px over the graph: the title and two lines of the step in words, projector size
 
 
@@ -219,10 +219,20 @@ def _node_labels(sizes, stage, labels, where):
     nodes = [n for n in where if n[0] != "output"]
     uses = _uses(stage, sizes)
     return [theme.label(x=where[n][0], y=where[n][1], showarrow=False, font=dict(color=colour),
-                        text=f"<b>{labels[kind, n]}</b>" if (kind, n) in labels else "",
+                        text=f"<b>{_needed(labels[kind, n], stage, kind)}</b>" if (kind, n) in labels else "",
                         visible=(kind, n) in labels and n in uses[kind], **_place(n, kind == "value"),
                         bgcolor="rgba(255,255,255,0.9)", borderpad=1)
             for kind, colour in (("value", VALUE), ("grad", GRAD)) for n in nodes]
+
+
+def _needed(text, stage, kind):
+    """The part of a node's label ("z = 0.3, a = 0.3") that the step uses: at ∂L/∂w = ∂L/∂z · a
+    only the source's a and the target's ∂L/∂z, so that these labels stay short, clear of the
+    weight's label halfway along the edge between them; the whole label at the other steps."""
+    if stage["quantity"][0] != "dW":
+        return text
+    symbol = "a = " if kind == "value" else "∂L/∂z = "
+    return ", ".join(part for part in text.split(", ") if part.startswith(symbol)) or text
 
 
 def _uses(stage, sizes):
