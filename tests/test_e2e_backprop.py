@@ -1,6 +1,7 @@
 """In a real browser: step forward through the whole backprop graph with the figure's own
 Next ▶ button, back a few steps, and from a link at step 2 back to the start, all without one
 script rerun (the stages arrive as the figure's frames; lab/keyboard.py moves its slider).
+And, the graph alone in a page at its sizes in the app, no label overlaps another at any step.
 
 Screenshots land in tests/artifacts/backprop-*.png.
 """
