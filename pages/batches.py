@@ -90,7 +90,8 @@ def page():
                      "the curves?",
                      "In the slice, pick batch 1, then full: the orange-red curves close in on the blue one.",
                      "Upload your own points under *Bring your own data*."])
-    box, file = upload.uploader(key="batches.csv", tasks=CLASSIFICATION)
+    with st.sidebar:   # as on the playground: the main figure right under the lesson's first line
+        box, file = upload.uploader(key="batches.csv", tasks=CLASSIFICATION)
     s = settings_panel(TABLE, PRESETS)
     uploaded = upload.checked(file, "classification", box, tasks=CLASSIFICATION)
     sizes = tuple(size for size in exp.SIZES if size in s["sizes"])

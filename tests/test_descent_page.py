@@ -170,7 +170,7 @@ def test_race_figure_keeps_the_contour_map_out_of_at_most_200_small_frames():
 
 def test_divergence_is_marked_on_both_figures():
     fig, runs, verdicts = race_figure("bowl", 1.0, ("sgd",), (3.0,), 60)
-    cross = next(i for i, d in enumerate(fig.data) if d.type == "scatter" and d.mode == "markers+text")
+    cross = next(i for i, d in enumerate(fig.data) if "left the map" in (d.hovertemplate or ""))
     assert len(fig.data[cross].x) == 0 and not fig.layout.annotations      # not before Play
     shown = [f.data[f.traces.index(cross)].text for f in fig.frames]
     assert shown[18] == () and shown[19] == ("✕ SGD diverged at step 19",) == shown[-1]

@@ -25,7 +25,7 @@ KEY = dict(xref="paper", yref="paper", x=0.5, y=0, xanchor="center", yanchor="to
            text=f"<span style='color:{NOW}'><b>■ this step</b></span>   "    # short: a phone's width
                 f"<span style='color:{VALUE}'><b>forward values</b></span> above   "
                 f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below")
-STEP_LINE = 44      # characters per line of the step in words: two lines fit a phone
+STEP_LINE = 46      # characters per line of the step in words: two lines fit a phone
 TOP = 125           # px over the graph: the title and two lines of the step in words, projector size
 
 
@@ -182,15 +182,15 @@ def _along(edge, sizes):
     """Where the label of edge (l, i, j) sits along it (0 at the source, 1 at the target).
 
     With every edge labelled, the labels of a gap between two layers stand in columns, one per
-    unit of its smaller side: per source unit from 0.4 to 0.7 of the way (the edges leaving a
+    unit of its smaller side: per source unit from 0.4 to 0.72 of the way (the edges leaving a
     unit spread apart as they go), or per target unit from 0.3 to 0.6 (the edges into a unit
     meet at it), so that the labels of one column are at least 0.4 rows apart, two columns 0.3
-    apart and none at a unit.
+    apart or more and none at a unit.
     """
     l, i, j = edge
     sources, targets = sizes[l - 1], sizes[l]
     if sources <= targets:
-        return 0.4 + 0.3 * i / max(sources - 1, 1)
+        return 0.4 + 0.32 * i / max(sources - 1, 1)
     return 0.3 + 0.3 * j / max(targets - 1, 1)
 
 
@@ -219,10 +219,24 @@ def _node_labels(sizes, stage, labels, where):
     nodes = [n for n in where if n[0] != "output"]
     uses = _uses(stage, sizes)
     return [theme.label(x=where[n][0], y=where[n][1], showarrow=False, font=dict(color=colour),
-                        text=f"<b>{labels[kind, n]}</b>" if (kind, n) in labels else "",
+                        text=f"<b>{_needed(labels[kind, n], n, stage, kind)}</b>" if (kind, n) in labels else "",
                         visible=(kind, n) in labels and n in uses[kind], **_place(n, kind == "value"),
                         bgcolor="rgba(255,255,255,0.9)", borderpad=1)
             for kind, colour in (("value", VALUE), ("grad", GRAD)) for n in nodes]
+
+
+def _needed(text, node, stage, kind):
+    """The part of a node's label ("z = 0.3, a = 0.3") that the step uses: the activation a of a
+    node whose weight the step multiplies (the source of one of its edges), the target's ∂L/∂z at
+    ∂L/∂w = ∂L/∂z · a, else the whole label. Short labels stay clear of the weights' labels
+    halfway along the edges at the node."""
+    if kind == "value" and node in {(e[0] - 1, e[1]) for e in stage["edges"] if e[0] != LOSS}:
+        symbol = "a = "
+    elif kind == "grad" and stage["quantity"][0] == "dW":
+        symbol = "∂L/∂z = "
+    else:
+        return text
+    return ", ".join(part for part in text.split(", ") if part.startswith(symbol)) or text
 
 
 def _uses(stage, sizes):

@@ -40,14 +40,16 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
     fig = raster.add_map(go.Figure(), xs, ys, z, lighten=0.65, hover=10.0 ** z,
                          colorbar=dict(title=dict(text="log₁₀(f − f*)", side="right")))
     mins = np.array(surf.minima)
-    fig.add_scatter(x=mins[:, 0], y=mins[:, 1], mode="markers", name="minimum",
+    fig.add_scatter(x=mins[:, 0], y=mins[:, 1], mode="markers+text", name="minimum", showlegend=False,
+                    text=["minimum"] * len(mins), textposition="bottom center",
                     marker=dict(symbol="star", size=16, color="white",
                                 line=dict(width=1.5, color=theme.BLACK)),
                     hovertemplate="minimum (%{x:.3g}, %{y:.3g})<extra></extra>")
     groups = list(runs.groupby("optimizer", sort=False))
     x0, y0 = groups[0][1][["x", "y"]].iloc[0]
-    fig.add_scatter(x=[x0], y=[y0], mode="markers", name="start", marker=dict(
-        symbol="circle-open", size=18, color=theme.BLACK, line=dict(width=3)))
+    fig.add_scatter(x=[x0], y=[y0], mode="markers+text", name="start", showlegend=False,
+                    text=["start"], textposition="top center", cliponaxis=False, marker=dict(
+                        symbol="circle-open", size=18, color=theme.BLACK, line=dict(width=3)))
     steps = frame_steps(int(runs["step"].max()))
     kept = _route_points(steps, len(groups))
     movers = []
@@ -69,7 +71,7 @@ def race(runs, grid, surf, verdicts, arrows=True, speed="normal"):
     movers.append(len(fig.data) - 1)
     if arrows:
         for label, dash, kind in (("−∇f, steepest descent", "dot", "grad"),   # short: a phone
-                                  ("step actually taken", "solid", "step")):  # wraps the legend
+                                  ("step taken", "solid", "step")):  # wraps the legend
             fig.add_scatter(mode="lines+markers", name=label, hoverinfo="skip",
                             line=dict(color=theme.BLACK, dash=dash, width=2.5),
                             **_arrows(xy, slope, steps[0], kind))
