@@ -11,7 +11,7 @@ gradient of the whole block is [a, 1]ᵀ dz. The gradient is one flat vector lai
 
 Speed: small networks are dominated by NumPy's per-call cost, so each batch size gets its own
 preallocated arrays (a `_Workspace`), reused by every call; the loss and gradient are written
-into them with `out=`.
+into them with `out=`. Labels and targets are checked once (check_data), not at every step.
 """
 import copy
 
