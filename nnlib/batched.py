@@ -45,7 +45,8 @@ class _Workspace:
         self.da = [np.empty_like(z) for z in self.z[:-1]]
         self.h = [np.empty_like(z) for z in self.z[:-1]]
         self.masks = [np.empty_like(z) for z in self.z[:-1]]
-        self.label_base = np.arange(runs * batch) * sizes[-1]   # row starts in the flat logits
+        self.label_base = np.arange(runs * batch).reshape(runs, batch) * sizes[-1]   # row starts
+        self.true_class = np.empty_like(self.label_base)   # label_base + y: the true logits
 
 
 class BatchedMLP:
@@ -71,6 +72,7 @@ class BatchedMLP:
         self._l2_grad = np.empty_like(self.theta)
         keep = np.array([1.0 - model.dropout for model in self.models])
         self._dropping = keep < 1
+        self._any_dropout = bool(self._dropping.any())
         self._keep = keep.astype(self.dtype)[:, None, None]               # as MLP._dropout_mask
         self._scale = (1.0 / keep).astype(self.dtype)[:, None, None]
         self._workspaces = {}
@@ -116,7 +118,7 @@ class BatchedMLP:
     def _forward(self, X, train, rngs):
         ws = self._workspace(*X.shape[:2])
         ws.inputs[0][..., :-1] = X
-        drop = train and self._dropping.any()
+        drop = train and self._any_dropout
         hidden = []
         for Wb, a_in, z, a, h, mask in zip(self._blocks, ws.inputs, ws.z, ws.outputs, ws.h, ws.masks):
             np.matmul(a_in, Wb, out=z)
@@ -159,9 +161,9 @@ class BatchedMLP:
         dout = ws.dz[-1]
         runs, batch, classes = out.shape
         if self.loss_name == "cross_entropy":   # as losses.softmax_cross_entropy, per run
-            true_class = ws.label_base + (y.ravel() if len(y) == runs else np.tile(y.ravel(), runs))
+            true_class = np.add(ws.label_base, y, out=ws.true_class)        # (R, B)
             log_p = losses._log_softmax(out, -1, dout)
-            loss = -log_p.ravel().take(true_class).reshape(runs, batch).sum(axis=-1) / batch
+            loss = -log_p.ravel().take(true_class).sum(axis=-1) / batch
             p = np.exp(log_p, out=log_p)
             p.ravel()[true_class] -= 1
             p *= 1 / batch
@@ -245,7 +247,7 @@ def fit_runs(models, X, y, opt, batch_size=32, epochs=100, schedule=None, val=No
             if epoch_shared is not None:
                 epoch_shared.step()
             log.resume()
-            if not log.alive.any():
+            if not log.any_alive:
                 break
     return log.histories(stoppers)
 
@@ -262,7 +264,7 @@ def _train_epoch(net, X, y, steppers, batch_size, shuffle, rngs, log, fixed=None
     else:
         X, y = X[None], np.repeat(y[None], net.n_runs, axis=0)   # labels per run, for the loss
     for i in range(0, n, batch_size):
-        if not log.alive.any():
+        if not log.any_alive:
             return
         lr = steppers.lrs()
         loss, grad = net.loss_and_grad(X[:, i:i + batch_size], y[:, i:i + batch_size], rngs)
@@ -325,6 +327,7 @@ class _Logs(train._Clock):
         for log, (loss, lr, seconds) in zip(self.logs, self.columns.transpose(1, 0, 2)):
             log.batch_loss, log.lr, log.time = loss, lr, seconds
         self.alive = np.ones(net.n_runs, bool)
+        self.any_alive = True
         self.final = [None] * net.n_runs
         self.s = 0
         self.start_clock()
@@ -341,6 +344,7 @@ class _Logs(train._Clock):
     def finish(self, r):
         """Run r has diverged or stopped: keep its parameters as they are now."""
         self.alive[r] = False
+        self.any_alive = bool(self.alive.any())
         self.final[r] = self.net.theta[r].copy()
 
     def histories(self, stoppers):

@@ -30,7 +30,16 @@ def softmax_cross_entropy(logits, y, out=None):
     log-sum-exp trick) and every log p is ≤ 0, so logits of ±1000 give a finite loss and
     gradient. logits (B, C); `out` must be C-contiguous when given.
     """
-    loss, log_p, true_class = _cross_entropy(logits, y, -1, out, stacked=False)
+    batch, classes = _batch_shape(logits, stacked=False)
+    return softmax_cross_entropy_unchecked(logits, _flat_label_index(y, batch, classes), out)
+
+
+def softmax_cross_entropy_unchecked(logits, true_class, out=None):
+    """softmax_cross_entropy without its checks, for training steps whose labels were checked
+    once: the labels are given as true_class, the flat positions i·C + y_i of the true classes
+    in logits (B, C)."""
+    log_p = _log_softmax(logits, -1, out)
+    loss = -log_p.ravel().take(true_class).sum() / len(log_p)
     d = np.exp(log_p, out=log_p)                        # p = softmax(z)
     d.ravel()[true_class] -= 1                          # p − onehot(y)
     d *= 1 / len(d)
@@ -44,37 +53,45 @@ def cross_entropy(logits, y, axis=-1, out=None):
     labels y (B,), the same for every batch. Returns an array (...) of means (a 0-d array
     for one batch). The log-softmax is written into `out` (C-contiguous), which may be logits.
     """
-    return _cross_entropy(logits, y, choice("class axis", axis, (-1, -2)), out)[0]
-
-
-def _cross_entropy(logits, y, axis, out, stacked=True):
-    """For cross_entropy and softmax_cross_entropy: (mean loss per batch, log p written into out,
-    flat positions of the true classes within one batch)."""
-    batch, classes = _batch_shape(logits, axis, stacked)
+    axis = choice("class axis", axis, (-1, -2))
+    batch, classes = _batch_shape(logits, axis)
     true_class = _flat_label_index(y, batch, classes, axis)
     log_p = _log_softmax(logits, axis, out)
     per_batch = log_p.reshape(*log_p.shape[:-2], -1)
-    return -per_batch.take(true_class, axis=-1).sum(axis=-1) / batch, log_p, true_class
+    return -per_batch.take(true_class, axis=-1).sum(axis=-1) / batch
 
 
-SMALL = 1024   # entries up to which one np.logaddexp.reduce beats the five calls of the max shift
+SMALL = 1024   # entries up to which logaddexp beats the five calls of the max shift
 
 
 def _log_softmax(z, axis, out):
-    """z − lse(z) along axis, into out. Both ways are stable: np.logaddexp.reduce never
-    exponentiates a positive number, and lse = m + log Σ e^{z − m} with m = max z only
-    exponentiates numbers ≤ 0. The first is one call (a training batch), the second vectorizes
-    e^x about five times faster per entry (thousands of stacked parameter sets)."""
+    """z − lse(z) along axis, into out. Both ways are stable: logaddexp never exponentiates a
+    positive number, and lse = m + log Σ e^{z − m} with m = max z only exponentiates numbers
+    ≤ 0. The first takes few calls (a training batch), the second vectorizes e^x about five
+    times faster per entry (thousands of stacked parameter sets)."""
     if z.size <= SMALL:
-        return np.subtract(z, np.logaddexp.reduce(z, axis=axis, keepdims=True), out=out)
+        return np.subtract(z, _logaddexp_over_classes(z, axis), out=out)
     s = np.subtract(z, np.maximum.reduce(z, axis=axis, keepdims=True), out=out)
     s -= np.log(np.add.reduce(np.exp(s), axis=axis, keepdims=True))
     return s
 
 
-def _flat_label_index(y, batch, classes, axis=-1):
-    """Check the labels; return where (i, y_i) sits in one flattened batch: i·C + y_i for a
-    (B, C) batch (axis −1), y_i·B + i for a features-first (C, B) one (axis −2)."""
+def _logaddexp_over_classes(z, axis):
+    """np.logaddexp.reduce(z, axis, keepdims=True), the same numbers (a reduce also folds
+    lse ← logaddexp(lse, z_k) class by class), in whichever way takes less time: one reduce
+    pays per row, a fold of the class columns pays C − 1 calls over every row at once."""
+    classes, rows = z.shape[axis], z.size // z.shape[axis]
+    if classes == 1 or classes - 1 > max(1, rows // 16):
+        return np.logaddexp.reduce(z, axis=axis, keepdims=True)
+    by_row = z if axis == -1 else z.swapaxes(-1, -2)       # a view with the classes last
+    lse = np.logaddexp(by_row[..., :1], by_row[..., 1:2])
+    for k in range(2, classes):
+        np.logaddexp(lse, by_row[..., k:k + 1], out=lse)
+    return lse if axis == -1 else lse.swapaxes(-1, -2)
+
+
+def check_labels(y, batch, classes):
+    """y as an array, or ValueError unless it holds `batch` integer labels in 0..classes − 1."""
     y = np.asarray(y)
     if y.shape != (batch,) or y.dtype.kind not in "iu":
         raise ValueError(f"labels y must be {batch} integers (one class per row), "
@@ -82,6 +99,13 @@ def _flat_label_index(y, batch, classes, axis=-1):
     if y.view(f"u{y.itemsize}").max() >= classes:       # as unsigned, a negative label is huge
         raise ValueError(f"class labels must be in 0..{classes - 1} (one per output), "
                          f"got labels from {y.min()} to {y.max()}")
+    return y
+
+
+def _flat_label_index(y, batch, classes, axis=-1):
+    """Check the labels; return where (i, y_i) sits in one flattened batch: i·C + y_i for a
+    (B, C) batch (axis −1), y_i·B + i for a features-first (C, B) one (axis −2)."""
+    y = check_labels(y, batch, classes)
     if axis == -1:
         return np.arange(0, batch * classes, classes) + y
     return y * batch + np.arange(batch)
@@ -99,8 +123,16 @@ def _batch_shape(output, axis=-1, stacked=True):
 def mse(pred, y, out=None):
     r"""Mean squared error over every entry, as torch.nn.MSELoss: L = mean((pred − y)²), dL/dpred = 2 (pred − y) / N."""
     _batch_shape(pred, stacked=False)
-    loss, diff = _squared_error(pred, y, out)
-    diff *= 2 / diff.size
+    return mse_unchecked(pred, check_targets(y, *pred.shape), out)
+
+
+def mse_unchecked(pred, y, out=None):
+    """mse without its checks, for training steps whose targets were checked once: y shaped
+    like pred (B, K), as check_targets returns it."""
+    diff = np.subtract(pred, y, out=out)
+    flat = diff.reshape(-1)
+    loss = np.vecdot(flat, flat) / flat.size
+    diff *= 2 / flat.size
     return float(loss), diff
 
 
@@ -109,20 +141,19 @@ def mean_squared_error(pred, y, out=None):
     entry counts the same); targets y shaped like one batch. Returns an array (...) of means;
     pred − y is written into `out`, which may be pred."""
     _batch_shape(pred)
-    return _squared_error(pred, y, out)[0]
+    diff = np.subtract(pred, check_targets(y, *pred.shape[-2:]), out=out)
+    flat = diff.reshape(*diff.shape[:-2], -1)
+    return np.vecdot(flat, flat) / flat.shape[-1]
 
 
-def _squared_error(pred, y, out):
-    """(mean of (pred − y)² per batch, pred − y written into out) for mse and mean_squared_error."""
-    rows, cols = pred.shape[-2:]
+def check_targets(y, rows, cols):
+    """y reshaped to (rows, cols), or ValueError unless it holds rows × cols finite numbers."""
     y = np.asarray(y)
     if y.size != rows * cols or y.dtype.kind not in "fiu":
         raise ValueError(f"targets y must be {rows * cols} numbers (one per output), "
                          f"got {y.dtype} values of shape {y.shape}")
     values("targets y", y)
-    diff = np.subtract(pred, y.reshape(rows, cols), out=out)
-    flat = diff.reshape(*diff.shape[:-2], -1)
-    return np.vecdot(flat, flat) / flat.shape[-1], diff
+    return y.reshape(rows, cols)
 
 
 LOSSES = {"cross_entropy": softmax_cross_entropy, "mse": mse}

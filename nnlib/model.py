@@ -11,7 +11,7 @@ gradient of the whole block is [a, 1]ᵀ dz. The gradient is one flat vector lai
 
 Speed: small networks are dominated by NumPy's per-call cost, so each batch size gets its own
 preallocated arrays (a `_Workspace`), reused by every call; the loss and gradient are written
-into them with `out=`.
+into them with `out=`. Labels and targets are checked once (check_data), not at every step.
 """
 import copy
 
@@ -33,12 +33,17 @@ class _Workspace:
 
     def __init__(self, sizes, batch, dtype):
         self.inputs = [np.ones((batch, n + 1), dtype) for n in sizes[:-1]]  # [a, 1] per layer
+        self.inputs_T = [a.T for a in self.inputs]          # [a, 1]ᵀ, for the weight gradients
         self.outputs = [a[:, :-1] for a in self.inputs[1:]]  # hidden outputs a, seen by the next layer
         self.z = [np.empty((batch, n), dtype) for n in sizes[1:]]
         self.dz = [np.empty_like(z) for z in self.z]        # dz[-1] = dL/doutput, from the loss
         self.da = [np.empty_like(z) for z in self.z[:-1]]
         self.h = [np.empty_like(z) for z in self.z[:-1]]    # f(z) before dropout
         self.masks = [np.empty_like(z) for z in self.z[:-1]]
+        self.hidden = [(a, None) for a in self.outputs]      # per hidden layer (f(z), dropout mask)
+        self.hidden_dropped = list(zip(self.h, self.masks))  # the same in training with dropout
+        self.label_base = np.arange(0, batch * sizes[-1], sizes[-1])   # row starts in the logits
+        self.true_class = np.empty(batch, np.intp)           # label_base + y: the true logits
 
 
 class MLP:
@@ -66,7 +71,6 @@ class MLP:
         self.seed = integer("seed", seed, low=0)
         self.dtype = np.dtype(choice("dtype", _dtype_name(dtype), DTYPES))
         self._act = ACTIVATIONS[activation]
-        self._loss_fn = losses.LOSSES[loss]
         self.rng = np.random.default_rng(self.seed)
 
         shapes = [(n_in + 1, n_out) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
@@ -113,7 +117,7 @@ class MLP:
         """The loss on (X, y) in eval mode (no dropout), including the l2 penalty."""
         X, y = self.check_data(X, y)
         out, (ws, _) = self._forward(X, train=False, rng=None)
-        return self._loss_fn(out, y, out=ws.dz[-1])[0] + self.penalty()
+        return self._checked_loss(out, y, ws)[0] + self.penalty()
 
     def loss_and_grad(self, X, y, train=True, rng=None):
         """(loss, grad) on the batch (X, y); grad is flat like theta.
@@ -125,9 +129,9 @@ class MLP:
 
     def batch_loss_and_grad(self, X, y, train=True, rng=None):
         """loss_and_grad on data that already passed check_data: training loops check their
-        data once, not at every step (the check is ~1 µs of a ~20 µs step)."""
+        data once, not at every step (checking the labels again would take a quarter of a step)."""
         out, cache = self._forward(X, train, rng)
-        loss, dout = self._loss_fn(out, y, out=cache[0].dz[-1])
+        loss, dout = self._checked_loss(out, y, cache[0])
         self._backward(dout, cache)
         if self.l2:                      # + l2/2 · Σ W², whose gradient is l2 · W (0 at biases)
             l2_w = np.multiply(self._theta, self._l2_rates, out=self._l2_grad)
@@ -241,16 +245,13 @@ class MLP:
         """Run the layers; return (output, cache) with cache = (workspace, [(f(z), mask) per hidden layer])."""
         ws = self._workspace(len(X))
         ws.inputs[0][:, :-1] = X
-        drop = train and self.dropout > 0
-        hidden = []
-        for Wb, a_in, z, a, h, mask in zip(self._blocks, ws.inputs, ws.z, ws.outputs, ws.h, ws.masks):
+        hidden = ws.hidden_dropped if train and self.dropout > 0 else ws.hidden
+        f = self._act.f
+        for Wb, a_in, z, (h, mask), a in zip(self._blocks, ws.inputs, ws.z, hidden, ws.outputs):
             np.dot(a_in, Wb, out=z)                                    # z = [a_in, 1] @ [W; b]
-            if drop:
-                self._act.f(z, out=h)
+            f(z, out=h)                                                # h = f(z), or a itself
+            if mask is not None:
                 np.multiply(h, self._dropout_mask(mask, rng), out=a)
-                hidden.append((h, mask))
-            else:
-                hidden.append((self._act.f(z, out=a), None))
         out = np.dot(ws.inputs[-1], self._blocks[-1], out=ws.z[-1])   # the output layer is linear
         return out, (ws, hidden)
 
@@ -260,16 +261,24 @@ class MLP:
             d[W; b] = [a_in, 1]ᵀ dz      da_in = dz Wᵀ      dz_prev = da_in ⊙ mask ⊙ f'(z_prev)
         """
         ws, hidden = cache
+        df = self._act.df
         dz = dout
         for l in range(len(hidden), 0, -1):
-            np.dot(ws.inputs[l].T, dz, out=self._grad_blocks[l])
+            np.dot(ws.inputs_T[l], dz, out=self._grad_blocks[l])
             da = np.dot(dz, self._W_T[l], out=ws.da[l - 1])
             h, mask = hidden[l - 1]
             if mask is not None:
                 da *= mask
-            dz = self._act.df(ws.z[l - 1], h, out=ws.dz[l - 1])
+            dz = df(ws.z[l - 1], h, out=ws.dz[l - 1])
             dz *= da
-        np.dot(ws.inputs[0].T, dz, out=self._grad_blocks[0])
+        np.dot(ws.inputs_T[0], dz, out=self._grad_blocks[0])
+
+    def _checked_loss(self, out, y, ws):
+        """(loss, dL/dout written into ws.dz[-1]) for targets y that passed check_data."""
+        if self.loss_name == "cross_entropy":
+            true_class = np.add(ws.label_base, y, out=ws.true_class)
+            return losses.softmax_cross_entropy_unchecked(out, true_class, ws.dz[-1])
+        return losses.mse_unchecked(out, y, ws.dz[-1])
 
     def _dropout_mask(self, mask, rng):
         """Inverted dropout mask: 1/(1 − p) with probability 1 − p, else 0 (written into `mask`)."""
@@ -309,17 +318,19 @@ class MLP:
 
     def check_data(self, X, y):
         """(X, y) as every method checks them: ValueError unless X is a non-empty finite
-        (n, n_inputs) array and y has one target per row (the loss checks the labels' values)."""
+        (n, n_inputs) array and y has one target per row: a class label in 0..C − 1
+        ("cross_entropy"), or one finite number per output ("mse", returned as (n, n_outputs))."""
         X = self._check_X(X)
         y = np.asarray(y)
         if y.ndim == 0 or len(y) != len(X):
             raise ValueError(f"y must have one entry per row of X ({len(X)}), got shape {y.shape}")
-        if self.loss_name == "cross_entropy":
-            return X, y
         n_out = self.sizes[-1]
+        if self.loss_name == "cross_entropy":
+            return X, losses.check_labels(y, len(X), n_out)
         if y.size != len(X) * n_out or y.dtype.kind not in "fiu":
             raise ValueError(f"y must hold {len(X)} x {n_out} numbers (one target per output), "
                              f"got {y.dtype} values of shape {y.shape}")
+        values("targets y", y)
         return X, y.reshape(len(X), n_out)
 
 
