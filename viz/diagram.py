@@ -27,6 +27,7 @@ FLOOR = 1e-6                                  # colour scale of a map that is 0 
 AXES = dict(xaxis="x2", yaxis="y2")
 HEADER = 1.4 * theme.SMALL[True]             # px from the widths' line up to "hidden layers"
 HEADROOM = 3.5   # units over the squares for the two header lines (about 55 px when the diagram is short)
+PER_CHARACTER = 0.5   # units beside the squares per character of an input's or output's name
 
 
 def add(fig, diagram, inputs, outputs, colours=None):
@@ -48,7 +49,7 @@ def add(fig, diagram, inputs, outputs, colours=None):
     fig.update_layout(layouts[-1])
     marks = [f"<span style='color:{c}'>●</span> " for c in colours] if colours else [""] * len(outputs)
     _label(fig, diagram, places, inputs, [m + name for m, name in zip(marks, outputs)])
-    _axes(fig, places)
+    _axes(fig, places, max(map(len, inputs)), max(map(len, outputs)) + 2 * bool(colours))
     return list(range(first, len(fig.data))), frames, layouts
 
 
@@ -149,11 +150,19 @@ def _label(fig, diagram, places, inputs, outputs):
         theme.label(**note, showarrow=False, xref="x2", yref="y2") for note in notes)])
 
 
-def _axes(fig, places):
+def _axes(fig, places, before, after):
     """Hidden axes spanning the squares and their labels, filling the diagram's part of the
     figure whatever its shape (no equal units: a short window keeps the diagram's full width,
-    so that its labels, whose size is in pixels, keep apart)."""
+    so that its labels, whose size is in pixels, keep apart); room for names of `before` and
+    `after` characters left of the inputs and right of the outputs (PER_CHARACTER each), so that
+    they stay out of the map's axis beside the diagram."""
     right = max(left for layer in places for left, _ in layer) + 1
     top = max(bottom for layer in places for _, bottom in layer) + 1
-    fig.update_layout(xaxis2=dict(visible=False, range=[-1.4, right + 1.6], fixedrange=True),
+    fig.update_layout(xaxis2=dict(visible=False, range=[-_side(before), right + _side(after)],
+                                  fixedrange=True),
                       yaxis2=dict(visible=False, range=[-top - 0.1, top + HEADROOM], fixedrange=True))
+
+
+def _side(characters):
+    """Units beside a column for its names of `characters` characters: 0.4 + PER_CHARACTER each."""
+    return 0.4 + PER_CHARACTER * characters
