@@ -27,7 +27,7 @@ FLOOR = 1e-6                                  # colour scale of a map that is 0 
 AXES = dict(xaxis="x2", yaxis="y2")
 HEADER = 1.4 * theme.SMALL[True]             # px from the widths' line up to "hidden layers"
 HEADROOM = 3.5   # units over the squares for the two header lines (about 55 px when the diagram is short)
-PER_CHARACTER = 0.5   # units beside the squares per character of an input's or output's name
+PER_CHARACTER = 0.42  # units beside the squares per character of an input's or output's name
 
 
 def add(fig, diagram, inputs, outputs, colours=None):
@@ -131,13 +131,16 @@ def edges(weights, places, reference):
 
 
 def _label(fig, diagram, places, inputs, outputs):
-    """Above the columns: "inputs", the hidden layers' widths ("8/16" where the first 8 of 16
-    are drawn) under one "hidden layers" title, "outputs"; the names of inputs and outputs."""
+    """Above the columns: "inputs" (ending over the inputs' right side), the hidden layers'
+    widths ("8/16" where the first 8 of 16 are drawn) under one "hidden layers" title,
+    "outputs" (starting over the outputs' left side); the names of inputs and outputs."""
     sizes, shown = diagram["sizes"], diagram["shown"]
     top = max(bottom for layer in places for _, bottom in layer) + 1.15
     widths = [str(n) if k == n else f"{k}/{n}" for n, k in zip(sizes[1:-1], shown[1:-1])]
     notes = [dict(x=layer[0][0] + 0.5, y=top, yanchor="bottom", text=text)
              for text, layer in zip(["inputs", *widths, "outputs"], places)]
+    notes[0] |= dict(x=places[0][0][0] + 1, xanchor="right")     # leaning out, over the names'
+    notes[-1] |= dict(x=places[-1][0][0], xanchor="left")        # room: clear of the widths
     if len(places) > 2:
         middle = (places[1][0][0] + places[-2][0][0]) / 2 + 0.5
         hidden = len(places) - 2

@@ -21,10 +21,13 @@ FEW_EPOCHS = 30             # loss curves this short get a marker per epoch
 DIAGRAM, MAP = [0.0, 0.46], [0.6, 1.0]   # the two subplots' shares of the figure's width
 HEIGHT = 580
 # On a phone (lab/fit.py) the diagram stands above the map, each the full width, in a taller figure.
+# The map keeps no equal units there (about square at 390 px): Plotly writes the domains that
+# equal units shrink back into the layout, and every redraw would shrink them again.
 PHONE = {"height": 780, "layout": {"xaxis.domain": [0, 1], "yaxis.domain": [0, 0.47],
-                                   "xaxis2.domain": [0, 1], "yaxis2.domain": [0.55, 1]},
-         "wide": {"xaxis.domain": MAP, "yaxis.domain": [0, 1], "xaxis2.domain": DIAGRAM,
-                  "yaxis2.domain": [0, 1]}}
+                                   "yaxis.scaleanchor": None, "xaxis2.domain": [0, 1],
+                                   "yaxis2.domain": [0.55, 1]},
+         "wide": {"xaxis.domain": MAP, "yaxis.domain": [0, 1], "yaxis.scaleanchor": "x",
+                  "xaxis2.domain": DIAGRAM, "yaxis2.domain": [0, 1]}}
 COLOUR_BAR = 150   # px: the value map's colour bar, beside the map's lower end (on a phone too)
 
 
