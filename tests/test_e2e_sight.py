@@ -1,8 +1,7 @@
 """First sight (issue 14), in a real browser: on every lesson, opened once in normal and once in
 presentation mode (?present=1) and then resized in place, the main figure lies inside the
 window at 1440×900 and 1280×720, and (normal mode) no figure is wider than a 390×844 phone; the figures'
-titles, legends and annotations never overlap (their SVG boxes) at the three sizes (one known
-exception, KNOWN_OVERLAPS, may only go down); each run lists
+titles, legends and annotations never overlap (their SVG boxes) at the three sizes; each run lists
 the main figure's box, and any overlap, in tests/artifacts/sight/<lesson>-<mode>.txt. Screenshots of every state:
 tests/artifacts/sight/<lesson>-<mode>-<width>.png (README shows two of them).
 """
@@ -83,10 +82,6 @@ def collisions(charts):
 
 
 LESSONS = catalog.available()
-# The one known exception (issue 14, still open for it): the playground in presentation mode at
-# 1280×720, where its network diagram (equal x and y units) gets ~200 px of height and its 19 px
-# labels touch (headers, the x/y inputs, the class names: 5 or 6 overlaps). It may only go down.
-KNOWN_OVERLAPS = {("playground", "present"): 6}
 
 
 @pytest.mark.parametrize("mode", ["normal", "present"])
@@ -119,6 +114,4 @@ def test_main_figure_on_the_first_screen(page, app_url, lesson, mode):
             problems.append(f"{width}x{height}: main figure at {[round(v) for v in box]}")
     (SHOTS / f"{lesson.slug}-{mode}.txt").write_text("\n".join(boxes + overlapping) + "\n", encoding="utf-8")
     assert not problems, f"{lesson.slug} ({mode}): " + "; ".join(problems)
-    known = KNOWN_OVERLAPS.get((lesson.slug, mode), 0)
-    assert len(overlapping) <= known, (f"{lesson.slug} ({mode}): {len(overlapping)} text overlaps, "
-                                       f"{known} known: " + "; ".join(overlapping))
+    assert not overlapping, f"{lesson.slug} ({mode}): text overlaps: " + "; ".join(overlapping)

@@ -22,9 +22,12 @@ POSITIVE, NEGATIVE = "#B2182B", "#2166AC"   # RdBu's red and blue
 LEVELS = 6
 WIDTHS = np.linspace(0.5, 4.5, LEVELS)       # line width per level, pixels
 COLUMN, ROW = 2.6, 1.25                      # pitch of columns and rows; a map is 1 × 1
+SPREAD = 2                                    # a short column's rows at most this many ROWs apart
 FLOOR = 1e-6                                  # colour scale of a map that is 0 everywhere
 AXES = dict(xaxis="x2", yaxis="y2")
 HEADER = 1.4 * theme.SMALL[True]             # px from the widths' line up to "hidden layers"
+HEADROOM = 3.5   # units over the squares for the two header lines (about 55 px when the diagram is short)
+PER_CHARACTER = 0.5   # units beside the squares per character of an input's or output's name
 
 
 def add(fig, diagram, inputs, outputs, colours=None):
@@ -46,7 +49,7 @@ def add(fig, diagram, inputs, outputs, colours=None):
     fig.update_layout(layouts[-1])
     marks = [f"<span style='color:{c}'>●</span> " for c in colours] if colours else [""] * len(outputs)
     _label(fig, diagram, places, inputs, [m + name for m, name in zip(marks, outputs)])
-    _axes(fig, places)
+    _axes(fig, places, max(map(len, inputs)), max(map(len, outputs)) + 2 * bool(colours))
     return list(range(first, len(fig.data))), frames, layouts
 
 
@@ -71,9 +74,13 @@ def describe(diagram, regression):
 
 def node_places(shown):
     """(left, bottom) of every drawn unit's 1 × 1 square: column l at x = l · COLUMN, units
-    from the top down, each column centred on y = 0."""
-    return [[(l * COLUMN, ((n - 1) / 2 - i) * ROW - 0.5) for i in range(n)]
-            for l, n in enumerate(shown)]
+    from the top down, each column centred on y = 0; a column of n units, the tallest of N,
+    has rows min(SPREAD, max(1, (N − 1) / (n − 1))) · ROW apart, so that the few inputs and
+    outputs, whose names stand beside them, spread over the height of the hidden layers."""
+    tallest = max(shown)
+    pitches = [ROW * min(SPREAD, max(1, (tallest - 1) / (n - 1))) if n > 1 else ROW for n in shown]
+    return [[(l * COLUMN, ((n - 1) / 2 - i) * pitch - 0.5) for i in range(n)]
+            for l, (n, pitch) in enumerate(zip(shown, pitches))]
 
 
 def unit_names(shown, inputs, outputs):
@@ -143,10 +150,19 @@ def _label(fig, diagram, places, inputs, outputs):
         theme.label(**note, showarrow=False, xref="x2", yref="y2") for note in notes)])
 
 
-def _axes(fig, places):
-    """Hidden axes spanning the squares and their labels, one unit of x as long as one of y."""
+def _axes(fig, places, before, after):
+    """Hidden axes spanning the squares and their labels, filling the diagram's part of the
+    figure whatever its shape (no equal units: a short window keeps the diagram's full width,
+    so that its labels, whose size is in pixels, keep apart); room for names of `before` and
+    `after` characters left of the inputs and right of the outputs (PER_CHARACTER each), so that
+    they stay out of the map's axis beside the diagram."""
     right = max(left for layer in places for left, _ in layer) + 1
     top = max(bottom for layer in places for _, bottom in layer) + 1
-    fig.update_layout(xaxis2=dict(visible=False, range=[-1.4, right + 1.6], fixedrange=True),
-                      yaxis2=dict(visible=False, range=[-top - 0.1, top + 2.3], fixedrange=True,
-                                  scaleanchor="x2", scaleratio=1, constrain="domain"))
+    fig.update_layout(xaxis2=dict(visible=False, range=[-_side(before), right + _side(after)],
+                                  fixedrange=True),
+                      yaxis2=dict(visible=False, range=[-top - 0.1, top + HEADROOM], fixedrange=True))
+
+
+def _side(characters):
+    """Units beside a column for its names of `characters` characters: 0.4 + PER_CHARACTER each."""
+    return 0.4 + PER_CHARACTER * characters

@@ -20,6 +20,12 @@ SYMBOLS = {"training": "circle", "validation": "diamond"}
 FEW_EPOCHS = 30             # loss curves this short get a marker per epoch
 DIAGRAM, MAP = [0.0, 0.46], [0.6, 1.0]   # the two subplots' shares of the figure's width
 HEIGHT = 580
+# On a phone (lab/fit.py) the diagram stands above the map, each the full width, in a taller figure.
+PHONE = {"height": 780, "layout": {"xaxis.domain": [0, 1], "yaxis.domain": [0, 0.47],
+                                   "xaxis2.domain": [0, 1], "yaxis2.domain": [0.55, 1]},
+         "wide": {"xaxis.domain": MAP, "yaxis.domain": [0, 1], "xaxis2.domain": DIAGRAM,
+                  "yaxis2.domain": [0, 1]}}
+COLOUR_BAR = 150   # px: the value map's colour bar, beside the map's lower end (on a phone too)
 
 
 def tint(colour, amount):
@@ -82,7 +88,8 @@ def regions(result, points, discretize=False):
 
 def value_map(result, points):
     """Heat map of the predicted value at each frame epoch on a diverging scale spanning the
-    targets of all points (red high, blue low, white in the middle; a labelled colour bar),
+    targets of all points (red high, blue low, white in the middle; a colour bar, its title
+    along it to keep it narrow, for a phone),
     `points` on top coloured by their own target on the same scale (circles: training,
     diamonds: validation)."""
     (gx, gy), z = result["grid"], result["z"]
@@ -92,8 +99,8 @@ def value_map(result, points):
     fig = go.Figure(go.Heatmap(
         x=rounded(gx), y=rounded(gy), z=rounded(z[-1], 3), zmin=scale["cmin"],
         zmax=scale["cmax"], colorscale=scale["colorscale"], zsmooth="fast",
-        colorbar=dict(title=dict(text=f"{name_target}<br>(map: predicted)", side="top"),
-                      len=0.7, thickness=14),
+        colorbar=dict(title=dict(text=f"{name_target}<br>(map: predicted)", side="right"),
+                      len=COLOUR_BAR, lenmode="pixels", y=0, yanchor="bottom", thickness=14),
         hovertemplate=f"({name_x}, {name_y}) = (%{{x:.3g}}, %{{y:.3g}}): predicted "
                       f"{name_target} %{{z:.3g}}<extra></extra>"))
     for name, rows in points.groupby("set", sort=False):
@@ -192,11 +199,12 @@ def _title(result, what):
 
 
 def _plane_axes(gx, gy, name_x, name_y):
-    """The big map's axes: the input plane on the grid's range, one unit as long on both axes."""
+    """The big map's axes: the input plane on the grid's range, one unit as long on both axes,
+    the map at the bottom of its part of the figure (beside its colour bar, if any)."""
     return dict(xaxis=dict(title=name_x, range=[gx[0], gx[-1]], showgrid=False, constrain="domain",
                            domain=MAP),
                 yaxis=dict(title=name_y, range=[gy[0], gy[-1]], showgrid=False, scaleanchor="x",
-                           scaleratio=1, constrain="domain"))
+                           scaleratio=1, constrain="domain", constraintoward="bottom"))
 
 
 def _enlarged(fig, place):
@@ -208,8 +216,8 @@ def _enlarged(fig, place):
                     zsmooth="best", visible=False, name="enlarged unit")
     fig.add_annotation(text="", visible=False, xref="x domain", yref="y domain", x=0.5, y=1.0,
                        yanchor="top", showarrow=False, bgcolor="white", font_size=theme.FONT[False])
-    fig.update_layout(meta={"enlarge": {"trace": len(fig.data) - 1,
-                                        "note": len(fig.layout.annotations) - 1}})
+    fig.update_layout(meta={**fig.layout.meta, "enlarge": {"trace": len(fig.data) - 1,
+                                                           "note": len(fig.layout.annotations) - 1}})
     return fig
 
 
@@ -232,11 +240,12 @@ def _with_diagram(fig, result, outputs, frames, trace=0, colours=None, marks=MAR
     epoch (the trained network). `outputs` names the output units; `colours` (classification):
     the colours of their classes' points, so that the output names are the map's legend. No
     legend box (it would stand on the title's second line): the title names the points by
-    their `marks` (live_titles)."""
+    their `marks` (live_titles). On a phone the diagram stands above the big picture
+    (layout.meta.phone, lab/fit.py)."""
     moving, diagram_frames, edges = diagram.add(fig, result["diagram"], outputs=outputs,
                                                 inputs=[FEATURES[f] for f in result["inputs"]],
                                                 colours=colours)
-    fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT, showlegend=False)
+    fig.update_layout(xaxis2=dict(domain=DIAGRAM), height=HEIGHT, showlegend=False, meta={"phone": PHONE})
     labels = [int(e) for e in result["epochs"]]
     titles = live_titles(result, fig.layout.title.text, marks)
     fig.update_layout(title_text=titles[-1])
