@@ -28,3 +28,27 @@ def test_shared_log_axis_is_labelled_once_on_the_axis_with_numbers():
     layout = theme.apply(fig).layout
     assert layout.xaxis.showticklabels is False and not layout.xaxis.title.text
     assert "log" in layout.xaxis2.title.text and layout.xaxis2.exponentformat == "power"
+
+
+def test_phone_grid_stands_one_row_of_panels_in_rows_that_never_overlap_and_can_go_back():
+    fig = make_subplots(1, 4, subplot_titles=["a", "b<br>two lines", "c", "d"], horizontal_spacing=0.03)
+    for col in range(1, 5):
+        fig.add_scatter(y=[1, 2], row=1, col=col)
+    fig.update_yaxes(title_text="β", row=1, col=1)
+    fig.update_yaxes(showticklabels=False, row=1, col=2)
+    fig.update_layout(margin=dict(t=80, b=50))
+    phone = theme.phone_grid(fig, 2, 100)
+    layout, wide = phone["layout"], phone["wide"]
+    assert layout.keys() == wide.keys()
+    boxes = [(layout[f"xaxis{k}.domain"], layout[f"yaxis{k}.domain"]) for k in ("", 2, 3, 4)]
+    assert [b[1] for b in boxes[:2]] == [boxes[0][1]] * 2 and boxes[2][1][1] < boxes[0][1][0]   # two rows
+    for (x, y) in boxes:
+        assert 0 <= x[0] < x[1] <= 1 and 0 <= y[0] < y[1] <= 1
+    gap_px = (boxes[0][1][0] - boxes[2][1][1]) * (phone["height"] - 130)
+    assert gap_px >= theme.X_AXIS_ROOM + 2 * theme.FONT[False]      # x ticks, title, two title lines
+    assert abs((boxes[0][1][1] - boxes[0][1][0]) * (phone["height"] - 130) - 100) < 1   # 100 px panels
+    assert layout["annotations[2].x"] == sum(boxes[2][0]) / 2 and layout["annotations[2].y"] == boxes[2][1][1]
+    assert layout["yaxis3.title.text"] == "β" and layout["yaxis3.showticklabels"]   # first column
+    assert layout["yaxis2.showticklabels"] is False and wide["yaxis3.title.text"] is None
+    assert wide["xaxis2.domain"] == list(fig.layout.xaxis2.domain)
+    assert wide["annotations[1].y"] == fig.layout.annotations[1].y

@@ -58,11 +58,15 @@ def _log_loss(Z, cap):
     return np.log10(np.clip(np.nan_to_num(Z, nan=cap, posinf=cap), FLOOR, cap))
 
 
+PHONE_PANEL = 100   # px: a slice's height on a phone, where the four stand two by two (about as wide)
+
+
 def contours(panels, cap):
     """The slices side by side, one subplot per network, one shared colour scale; the training
     path projected on each plane (hover: its true loss), θ* a star. No legend (the page names
     the red path and the black star), so the picture fits the first screen. Panels titled by the
-    network's short name (a phone's panels are 40 px wide; the sizes are in the caption); when
+    network's short name (the sizes are in the caption); on a phone two by two
+    (theme.phone_grid), one row of four would leave each 40 px wide; when
     every β range is the same only the first panel numbers it, so no tick label reaches into
     the panel on its left, and α is ticked inside its range only (`_inner_ticks`), so that one
     panel's last α label never meets the next one's first."""
@@ -85,7 +89,13 @@ def contours(panels, cap):
     fig.update_layout(coloraxis=_colour_axis(lo, hi, "loss (log scale)"), height=400,
                       showlegend=False, title=f"loss at θ* + α d₁ + β d₂ ({_method(panels)})",
                       margin=dict(t=80, b=50))
-    return theme.apply(fig)
+    fig = theme.apply(fig)
+    phone = theme.phone_grid(fig, 2, PHONE_PANEL)
+    for col, p in enumerate(panels, start=1):      # a phone's panel has room for two α ticks
+        ticks = _inner_ticks(p["alphas"])
+        phone["layout"][f"xaxis{col if col > 1 else ''}.tickvals"] = ticks[::2]
+        phone["wide"][f"xaxis{col if col > 1 else ''}.tickvals"] = ticks
+    return fig.update_layout(meta={"phone": phone})
 
 
 def _method(panels):

@@ -136,6 +136,40 @@ def phone_rows(names, titled=False):
     return rows + titled
 
 
+def phone_grid(fig, columns, panel):
+    """layout.meta.phone (lab/fit.py) for a figure of subplots side by side in one row: on a
+    phone they stand in rows of `columns`, each `panel` px tall, the subplot titles (the
+    figure's first annotations, one per panel) over their panels, the rows apart by the upper
+    panels' x ticks and title (X_AXIS_ROOM) and the lower ones' titles, the first column with
+    y tick labels and the first y title; "wide" holds the figure's own values of the same keys,
+    to go back to."""
+    axes = sorted(fig.layout.to_plotly_json(), key=lambda k: (len(k), k))
+    xs, ys = ([k for k in axes if k.startswith(name) and k[len(name):].isdigit() or k == name]
+              for name in ("xaxis", "yaxis"))
+    rows = -(-len(xs) // columns)
+    titles = [_lines(a.text or "") for a in fig.layout.annotations[:len(xs)]]
+    gap = X_AXIS_ROOM + round(max(titles, default=0) * FONT[False] * 1.3)
+    margin = fig.layout.margin
+    plot = rows * panel + (rows - 1) * gap
+    layout, wide = {}, {}
+    for k, (x, y) in enumerate(zip(xs, ys)):
+        row, col = divmod(k, columns)
+        top = 1 - row * (panel + gap) / plot
+        left, right = col / columns + 0.04 * (col > 0), (col + 1) / columns - 0.04 * (col < columns - 1)
+        layout |= {f"{x}.domain": [round(left, 4), round(right, 4)],
+                   f"{y}.domain": [round(max(top - panel / plot, 0), 4), round(top, 4)],
+                   f"{y}.showticklabels": col == 0 or fig.layout[y].showticklabels is not False,
+                   f"{y}.title.text": fig.layout[ys[0]].title.text if col == 0 else fig.layout[y].title.text}
+        wide |= {f"{x}.domain": list(fig.layout[x].domain), f"{y}.domain": list(fig.layout[y].domain),
+                 f"{y}.showticklabels": fig.layout[y].showticklabels, f"{y}.title.text": fig.layout[y].title.text}
+        if k < len(fig.layout.annotations):
+            layout |= {f"annotations[{k}].x": round((left + right) / 2, 4), f"annotations[{k}].y": round(top, 4)}
+            wide |= {f"annotations[{k}].x": fig.layout.annotations[k].x,
+                     f"annotations[{k}].y": fig.layout.annotations[k].y}
+    height = plot + (margin.t or 0) + (margin.b or 0)
+    return {"height": height, "layout": layout, "wide": wide}
+
+
 def _legend_strip(fig, rows, end, room):
     """The horizontal legend at the `end` ("top" or "bottom") of the whole figure (container
     coordinates), the margin there `room` px plus `rows` legend rows: the legend never reaches
