@@ -133,8 +133,9 @@ def page():
                      "Raise the noise to 0.3 and the width to 64: the validation accuracy usually "
                      "(9 of 10 seeds) falls more than 10 points behind (overfitting); dropout 0.3 "
                      "(9 of 10 seeds) or L2 0.005 (10 of 10) narrow the gap.",
-                     "Set η to 1 with SGD: the steps are so big that training stalls, in 6 of 10 "
-                     "seeds at chance (50%), in the others below 80%; it does not diverge here. "
+                     "Set η to 1 with SGD: the steps are so big that training stalls, in 6 or 7 of 10 "
+                     "seeds at chance (50%; which seeds depends on round-off), in the others "
+                     "below 80%; it does not diverge here. "
                      "On the sine it does.",
                      "Set the problem type to regression and the data set to the plane, with no "
                      "hidden layer: a linear model fits it (validation R² above 0.99 in 10 of 10 "

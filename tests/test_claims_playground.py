@@ -38,16 +38,17 @@ def test_default_run_learns_the_spirals():
 
 
 def test_sgd_with_a_huge_step_is_stuck_at_chance_and_the_verdict_says_so():
-    # tip: "Set η to 1 with SGD: the steps are so big that training stalls, in 6 of 10 seeds at
-    # chance (50%), in the others below 80%; it does not diverge here. On the sine it does."
-    # (the old tip "watch it diverge" never happened on the default data; the 7 of 10 of the
-    # first draft was measured 6 of 10: seeds 0, 1, 2, 4, 5, 8). The best, seed 3, ends at 76%.
+    # tip: "Set η to 1 with SGD: the steps are so big that training stalls, in 6 or 7 of 10 seeds
+    # at chance (50%; which seeds depends on round-off), in the others below 80%; it does not
+    # diverge here. On the sine it does." (the old tip "watch it diverge" never happened on the
+    # default data). These runs are chaotic: 6 of 10 (seeds 0, 1, 2, 4, 5, 8) on the machine of
+    # 2026-12-04, 7 of 10 on that of 2026-12-06, same code and numpy. The best, seed 3, ends at 76%.
     train, _ = accuracies("SGD η = 1", optimizer="sgd", lr=1.0)
     assert np.all(train < 0.8)
     assert all(run(seed, optimizer="sgd", lr=1.0)["diverged_at"] is None for seed in SEEDS)
     stuck = sum("chance level" in v for v in verdicts(optimizer="sgd", lr=1.0))
     print(f"SGD η = 1: stuck at chance in {stuck} of 10 seeds")
-    assert stuck == 6
+    assert 6 <= stuck <= 7
 
 
 def test_sine_preset_sgd_eta_1_diverges_in_the_first_steps():
