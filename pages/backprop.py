@@ -5,7 +5,7 @@ from experiments import backprop as exp
 from lab import first_request
 from lab.cache import cached
 from experiments import labels
-from lab.page import friendly, lesson, show_figure
+from lab.page import friendly, lesson, presenting, show_figure
 from lab.panel import settings_panel
 from lab.settings import Setting, seed
 from nnlib.activations import ACTIVATIONS
@@ -79,7 +79,7 @@ def page():
                  s["seed"], s["lr"])
     stages = w["stages"]
     index = stage_from_link(len(stages))
-    show_figure(lambda: draw.stepper(w, index), "backprop-graph", data=exp.stage_table(stages),
+    show_figure(lambda: draw.stepper(w, index, big=presenting()), "backprop-graph", data=exp.stage_table(stages),
                 settings={**s, "stage": index + 1}, describe=exp.describe_graph(w, index))
     # under the figure, so that its line of height goes to the graph on a projector
     st.caption("Press **Next ▶** under the graph (or click the slider, then use ← →): all "

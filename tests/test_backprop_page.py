@@ -244,3 +244,17 @@ def test_graph_labels_only_the_numbers_a_step_uses_and_the_update_in_columns(arc
     for ys in columns.values():
         ys = sorted(ys)
         assert all(b - a >= 0.4 - 1e-9 for a, b in zip(ys, ys[1:])), ys
+
+
+@pytest.mark.parametrize("arch", list(exp.ARCHITECTURES))
+def test_in_presentation_mode_every_step_in_words_takes_one_line_in_the_label_font(arch):
+    """Issue 14: on a 1280×720 projector the graph needs the height of the step in words' second
+    line; the top margin (TOP) holds one line, so no step may take two."""
+    walk = exp.walk(arch=arch)
+    fig = theme.apply(draw.stepper(walk, big=True), big=True)
+    words = [a for a in fig.layout.annotations if (a.text or "").startswith("<b>This step:")]
+    assert len(words) == 1 and words[0].font.size == theme.SMALL[True]
+    for frame in fig.frames:
+        text = next(a.text for a in frame.layout.annotations if (a.text or "").startswith("<b>This step:"))
+        assert "<br>" not in text, text
+    assert fig.layout.margin.t == draw.TOP[True]

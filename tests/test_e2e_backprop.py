@@ -88,13 +88,12 @@ def test_step_forward_to_the_end_and_back_to_the_start(page, app_url, wait_settl
 
 
 # The graph's size in the page (its box in tests/artifacts/sight/backprop-*.txt): beside the
-# sidebar at 1440×900 and 1280×720, on a 1440×900 projector (presentation mode), fitted to the
-# window (lab/fit.py); still open (issue 14): a 1280×720 projector, where the graph gets ~240 px for its three rows of units
-# and the labels above and below them, and a phone, whose 76 px between two layers are narrower
-# than an edge's label and a node's side by side.
+# sidebar at 1440×900 and 1280×720, on a 1440×900 and a 1280×720 projector (presentation mode),
+# fitted to the window (lab/fit.py); still open (issue 14): a phone, whose ~80 px between two
+# layers are narrower than an edge's label and a node's side by side.
 TOO_SMALL = pytest.mark.xfail(strict=True, reason="issue 14: labels still collide at this size")
 GRAPH_SIZES = [(980, 675, False), (820, 470, False), (1280, 658, True),
-               pytest.param(1120, 478, True, marks=TOO_SMALL), pytest.param(358, 750, False, marks=TOO_SMALL)]
+               (1120, 478, True), pytest.param(358, 750, False, marks=TOO_SMALL)]
 # JS: per element of the graph that must stand alone, [what, left, top, right, bottom]: every
 # shown annotation (labels with their white box, the step in words, the key), the title and
 # every node's circle; and the figure's own box
@@ -136,7 +135,7 @@ def test_no_label_of_the_graph_overlaps_another_or_is_cut_at_any_step(page, widt
     (and the title, the step in words, the key) overlap, none covers a node, and every label is
     whole inside the figure."""
     walk = exp.walk()
-    graph_page(page, theme.apply(draw.stepper(walk), big=big), width, height)
+    graph_page(page, theme.apply(draw.stepper(walk, big=big), big=big), width, height)
     problems = []
     for k in range(len(walk["stages"])):
         page.evaluate(STEP, str(k + 1))

@@ -15,6 +15,9 @@ from viz import animation, theme
 NOW, VALUE, GRAD = theme.VERMILLION, theme.BLUE, theme.GREEN
 IDLE, DONE = "#BDBDBD", "#D6E6F2"     # grey edges/untouched nodes, light blue for computed nodes
 NODE_SIZE = 42
+# Where along its edge (0 at the source) ∂L/∂w stands: clear of the target's ∂L/∂z below it,
+# which a wide ∂L/∂w label halfway touches on a 1280×720 projector
+GRAD_ALONG = 0.45
 HEADROOM = 0.3      # rows above the top unit and below the bottom one, for their labels
 STEPS = ("◀ Back", "Next ▶")   # the stepper's buttons; lab/keyboard.py's script moves the slider
 KEY_ROOM, MARGIN_B = 34, 112   # px: the key's line under the graph, then the buttons and the slider
@@ -25,26 +28,30 @@ KEY = dict(xref="paper", yref="paper", x=0.5, y=0, xanchor="center", yanchor="to
            text=f"<span style='color:{NOW}'><b>■ this step</b></span>   "    # short: a phone's width
                 f"<span style='color:{VALUE}'><b>forward values</b></span> above   "
                 f"<span style='color:{GRAD}'><b>gradients ∂L/∂·</b></span> below")
-STEP_LINE = 46      # characters per line of the step in words: two lines fit a phone
-TOP = 125           # px over the graph: the title and two lines of the step in words, projector size
+# Characters per line of the step in words: two lines fit a phone; in presentation mode (never
+# a phone) one line in the labels' font, which leaves the graph ~35 px more on a 1280×720 projector.
+STEP_LINE = {False: 46, True: 100}
+# px over the graph: the title and the step in words (two lines; presentation mode: one), projector size
+TOP = {False: 125, True: 92}
 
 
-def graph(walk, index):
-    """The network at stage `index` of walk["stages"] (from experiments.backprop.walk)."""
-    traces, layout = _picture(walk, index)
+def graph(walk, index, big=False):
+    """The network at stage `index` of walk["stages"] (from experiments.backprop.walk), its step
+    in words laid out for presentation mode if `big`."""
+    traces, layout = _picture(walk, index, big)
     fig = go.Figure(traces)
     fig.update_layout(layout)
-    fig.update_layout(_frame(walk["sizes"]))
+    fig.update_layout(_frame(walk["sizes"], big))
     return theme.apply(fig)
 
 
-def stepper(walk, index=0):
+def stepper(walk, index=0, big=False):
     """Every stage of the pass in one figure, stepped in the browser: the graph at stage `index`,
     one frame per stage (its highlighted nodes and edges, its labels, its title and the step in
     words) and a slider; ◀ Back and Next ▶ move the slider one stage (lab/keyboard.py's script
-    turns their clicks into slider steps, as its ← → keys do)."""
-    fig = graph(walk, index)
-    pictures = [_picture(walk, k) for k in range(len(walk["stages"]))]
+    turns their clicks into slider steps, as its ← → keys do). `big`: for presentation mode."""
+    fig = graph(walk, index, big)
+    pictures = [_picture(walk, k, big) for k in range(len(walk["stages"]))]
     animation.animate(fig, [traces for traces, _ in pictures], traces=[0, 1, 2],
                       labels=range(1, len(pictures) + 1), prefix="step ", redraw=True, active=index,
                       layouts=[layout for _, layout in pictures])
@@ -113,9 +120,10 @@ def _revealed(stages):
     return {(kind, element): text for s in stages for kind, element, text in s["reveals"]}
 
 
-def _picture(walk, index):
+def _picture(walk, index, big=False):
     """The graph at one stage as plain dicts: its three traces (grey edges, highlighted edges,
-    nodes) and its layout update (title and every label)."""
+    nodes) and its layout update (title and every label; `big`: the step in words on one line
+    in the labels' font, STEP_LINE)."""
     stages, sizes = walk["stages"], walk["sizes"]
     stage = stages[index]
     where = _positions(sizes)
@@ -131,19 +139,21 @@ def _picture(walk, index):
     heading = "Update" if stage["phase"] == "update" else f"{stage['phase'].capitalize()} pass"
     words = dict(xref="paper", yref="paper", x=0.5, y=1.0, yanchor="bottom", xanchor="center",
                  showarrow=False, align="center",
-                 text=f"<b>This step:</b> {theme.panel_title(step_words(stage, sizes), STEP_LINE)}")
+                 text=f"<b>This step:</b> {theme.panel_title(step_words(stage, sizes), STEP_LINE[big])}")
+    words = theme.label(**words) if big else words
     annotations = (_edge_labels(walk, stage, labels, where) + _node_labels(sizes, stage, labels, where)
                    + [words, KEY])
     return traces, dict(title=dict(text=f"{heading} · step {index + 1} of {len(stages)}: {stage['title']}"),
                         annotations=annotations)
 
 
-def _frame(sizes):
-    """The layout every stage shares: the height for the widest layer, hidden axes, room at the
-    top for the longest step in words (TOP: a frame's words may take a line more than the
-    first stage's, which theme.headroom measures)."""
-    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=TOP, b=50),
-                xaxis=dict(visible=False, range=[-0.9, len(sizes) + 0.45]),
+def _frame(sizes, big=False):
+    """The layout every stage shares: the height for the widest layer, hidden axes (0.65 of a
+    gap left of the inputs for their values: a projector's labels in the update's columns need
+    the rest of the width), room at the top for the longest step in words (TOP: a frame's words
+    may take a line more than the first stage's, which theme.headroom measures)."""
+    return dict(height=240 + 170 * max(sizes), showlegend=False, margin=dict(l=20, r=20, t=TOP[big], b=50),
+                xaxis=dict(visible=False, range=[-0.65, len(sizes) + 0.45]),
                 yaxis=dict(visible=False, range=[-max(sizes) / 2 - HEADROOM, max(sizes) / 2 + HEADROOM]))
 
 
@@ -151,14 +161,15 @@ def _edge_labels(walk, stage, labels, where):
     """One label per weight, shown on this step's edges only (the others are hidden, so the
     labels that a step needs never meet the rest): w = value, ∂L/∂w at the step that computes
     it, → the new value at the update; on white, halfway along the edge (a step's edges leave
-    one unit or meet at one, so their middles are apart), at the update (every edge) in
-    columns (`_along`)."""
+    one unit or meet at one, so their middles are apart), ∂L/∂w a little nearer the source
+    (GRAD_ALONG), at the update (every edge) in columns (`_along`)."""
     out = []
     for l, W in enumerate(walk["weights"], 1):
         for i, j in np.ndindex(W.shape):
             edge = (l, i, j)
             (x0, y0), (x1, y1) = _ends(edge, where)
-            t = _along(edge, walk["sizes"]) if stage["phase"] == "update" else 0.5
+            t = (_along(edge, walk["sizes"]) if stage["phase"] == "update"
+                 else GRAD_ALONG if stage["quantity"][0] == "dW" else 0.5)
             out.append(theme.label(
                 x=x0 + t * (x1 - x0), y=y0 + t * (y1 - y0), showarrow=False,
                 text=_edge_text(W[i, j], edge, stage, labels), visible=edge in stage["edges"],
