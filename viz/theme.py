@@ -151,7 +151,7 @@ def phone_grid(fig, columns, panel):
     gap = X_AXIS_ROOM + round(max(titles, default=0) * FONT[False] * 1.3)
     margin = fig.layout.margin
     plot = rows * panel + (rows - 1) * gap
-    layout, wide = {}, {}
+    layout = {}
     for k, (x, y) in enumerate(zip(xs, ys)):
         row, col = divmod(k, columns)
         top = 1 - row * (panel + gap) / plot
@@ -160,14 +160,16 @@ def phone_grid(fig, columns, panel):
                    f"{y}.domain": [round(max(top - panel / plot, 0), 4), round(top, 4)],
                    f"{y}.showticklabels": col == 0 or fig.layout[y].showticklabels is not False,
                    f"{y}.title.text": fig.layout[ys[0]].title.text if col == 0 else fig.layout[y].title.text}
-        wide |= {f"{x}.domain": list(fig.layout[x].domain), f"{y}.domain": list(fig.layout[y].domain),
-                 f"{y}.showticklabels": fig.layout[y].showticklabels, f"{y}.title.text": fig.layout[y].title.text}
         if k < len(fig.layout.annotations):
             layout |= {f"annotations[{k}].x": round((left + right) / 2, 4), f"annotations[{k}].y": round(top, 4)}
-            wide |= {f"annotations[{k}].x": fig.layout.annotations[k].x,
-                     f"annotations[{k}].y": fig.layout.annotations[k].y}
+    wide = {key: _listed(fig.layout[key]) for key in layout}    # the figure's own values of those keys
     height = plot + (margin.t or 0) + (margin.b or 0)
     return {"height": height, "layout": layout, "wide": wide}
+
+
+def _listed(value):
+    """A layout value as JSON gives it back (Plotly hands domains out as tuples)."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _legend_strip(fig, rows, end, room):
